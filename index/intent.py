@@ -1,0 +1,38 @@
+"""Which section a question asks for ("co musi wiedzieć" -> knowledge), in Polish, Ukrainian and English.
+
+Example::
+
+    section_intent("Co musi umieć tynkarz?")   # 'skill'
+"""
+
+from __future__ import annotations
+
+import re
+
+from .text import fold
+
+# Checked in order: the more specific kinds of competence come before plain skills.
+PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("key_competence", re.compile(r"kompetencj\w* kluczow|key competenc|ключов\w* компетен")),
+    ("social_competence", re.compile(
+        r"kompetencj\w* spoleczn|postaw\w*\b|cech\w* (osobist|charakter)|soft skill|personal (qualit|trait)|attitude"
+        r"|особист\w* як|соціальн\w* компетен")),
+    ("esco_skill", re.compile(r"\besco\b")),
+    ("knowledge", re.compile(
+        r"\bwiedz|\bznac\b|\bzna\b|\bznajomosc|\bknow\b|\bknowledge|need to know|\bзнат|\bзнан|\bзна\w* треба")),
+    ("skill", re.compile(
+        r"\bumiec\b|\bumie\b|umiejetnosc|\bpotraf|\bskill|able to|\bcan\b.*\bdo\b|навич|\bвмі|\bумін|\bвміння")),
+    ("task", re.compile(
+        r"\bzadani|czym (sie )?zajmuj|\bco robi|\bobowiazk|na czym polega (praca|zawod)|\bduties|\btasks?\b"
+        r"|what does .+ do\b|\bробить|обов.язк|завданн|чим займа")),
+    ("overview", re.compile(r"opis zawodu|\bkim jest\b|co to za zawod|what is an? |хто так")),
+]
+
+
+def section_intent(question: str) -> str | None:
+    """The section a question asks for, or None for a question about something specific."""
+    q = fold(question)
+    for section, pattern in PATTERNS:
+        if pattern.search(q):
+            return section
+    return None

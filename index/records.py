@@ -1,0 +1,111 @@
+"""Occupation records and passages: the shapes every stage of the pipeline passes on."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+SECTIONS: tuple[str, ...] = (
+    "overview",
+    "task",
+    "knowledge",
+    "skill",
+    "social_competence",
+    "key_competence",
+    "esco_skill",
+    "labour_market",
+    "training",
+    "disability",
+)
+
+SECTION_LABELS_PL: dict[str, str] = {
+    "overview": "opis zawodu",
+    "task": "zadanie zawodowe",
+    "knowledge": "wiedza",
+    "skill": "umiejętność",
+    "social_competence": "kompetencja społeczna",
+    "key_competence": "kompetencja kluczowa",
+    "esco_skill": "umiejętność ESCO",
+    "labour_market": "rynek pracy",
+    "training": "kształcenie",
+    "disability": "niepełnosprawność",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a statement comes from, as shown to users ("Źródło: ...")."""
+
+    name: str
+    date: str | None = None
+    file: str | None = None
+
+    def cite(self) -> str:
+        return f"{self.name} ({self.date})" if self.date else self.name
+
+
+@dataclass
+class Task:
+    id: str
+    text: str
+    competence_id: str | None = None
+    knowledge: list[str] = field(default_factory=list)
+    skills: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Competence:
+    id: str
+    name: str
+    task_ids: list[str]
+
+
+@dataclass
+class Description:
+    """One INFOdoradca+ description as parsed from its text export."""
+
+    code: str
+    name: str
+    tasks: list[Task]
+    competences: list[Competence]
+    social_competences: list[str]
+    key_competences: list[str]
+    source: Source
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One statement of one section of one occupation; the unit that is embedded and ranked."""
+
+    id: str
+    occupation_code: str
+    occupation_name: str
+    section: str
+    text: str
+    source: Source
+    task_id: str | None = None
+    competence_id: str | None = None
+
+    def embed_text(self) -> str:
+        """Text given to the embedder: occupation and section say what the bare bullet does not."""
+        where = SECTION_LABELS_PL[self.section]
+        if self.task_id and not self.task_id.startswith("kzis"):
+            where = f"{where} ({self.task_id})"
+        return f"{self.occupation_name} – {where}: {self.text}"
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["source"] = self.source.cite()
+        return d
+
+
+@dataclass
+class Occupation:
+    """Everything known about one KZiS occupation, merged from all sources by code."""
+
+    code: str
+    name: str
+    names: set[str] = field(default_factory=set)  # synonyms, female forms, ESCO names
+    passages: list[Passage] = field(default_factory=list)
+    competences: list[Competence] = field(default_factory=list)
+    sources: set[Source] = field(default_factory=set)
+    group: str | None = None  # 4-digit unit group code

@@ -1,0 +1,203 @@
+"""Search the occupation knowledge base: resolve the occupation, then rank its passages.
+
+Dense retrieval (faiss, exact inner product) fused with BM25 over lemmatised Polish
+(bm25s). A question that asks for a kind of information ("co musi wiedzieć") ranks
+that section's passages first.
+
+Example::
+
+    s = Searcher.open()
+    r = s.search("Co musi wiedzieć specjalista do spraw mediów interaktywnych?", k=5)
+    r.occupation.code, r.hits[0].section    # ('243108', 'knowledge')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import bm25s
+import faiss
+import numpy as np
+
+from .config import Settings, settings
+from .embedder import Embedder
+from .intent import section_intent
+from .records import SECTIONS, Passage
+from .resolve import Candidate, Resolution, Resolver
+from .store import IndexVersion, open_index
+from .text import stem_tokens
+
+MAX_QUESTION = 2000
+MAX_K = 100
+Mode = Literal["dense", "bm25", "hybrid"]
+BM25_WEIGHT = 0.1  # share of the normalised BM25 score added to the cosine similarity
+
+
+class QueryError(ValueError):
+    """A question or option that cannot be searched; the message says why."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    rank: int
+    score: float
+    passage: Passage
+
+    def to_json(self) -> dict:
+        p = self.passage
+        return {
+            "rank": self.rank,
+            "score": round(self.score, 4),
+            "passage_id": p.id,
+            "occupation_code": p.occupation_code,
+            "occupation_name": p.occupation_name,
+            "section": p.section,
+            "task_id": p.task_id,
+            "competence_id": p.competence_id,
+            "text": p.text,
+            "source": p.source.cite(),
+        }
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    question: str
+    occupation: Candidate | None
+    resolution: Resolution | None
+    section: str | None  # the filter or the detected intent
+    hits: list[Hit]
+
+    def to_json(self) -> dict:
+        return {
+            "q": self.question,
+            "occupation": self.occupation.to_json() if self.occupation else None,
+            "hits": [h.to_json() for h in self.hits],
+        }
+
+
+def check_question(q: object) -> str:
+    if not isinstance(q, str):
+        raise QueryError("the question must be text")
+    q = q.strip()
+    if not q:
+        raise QueryError("the question is empty")
+    if len(q) > MAX_QUESTION:
+        raise QueryError(f"the question is too long ({len(q)} characters; at most {MAX_QUESTION})")
+    if not re.search(r"[^\W_]", q):
+        raise QueryError("the question has no words (only punctuation or symbols)")
+    return q
+
+
+class Searcher:
+    """Holds the index, the model and BM25; answers questions. Create once, reuse."""
+
+    def __init__(self, version: IndexVersion, embedder: Embedder, mode: Mode = "hybrid") -> None:
+        if mode not in ("dense", "bm25", "hybrid"):
+            raise ValueError(f"unknown mode {mode!r}")
+        if version.manifest.get("dimension") != embedder.dim:
+            raise ValueError("index dimension and model dimension differ")
+        self.version, self.embedder, self.mode = version, embedder, mode
+        self.passages = version.passages
+        self.occupations = version.occupations
+        official = {c: o["name"] for c, o in version.occupations.items()}
+        self.resolver = Resolver(version.names, version.name_index, official)
+        self.rows_by_code: dict[str, np.ndarray] = {}
+        by_code: dict[str, list[int]] = {}
+        for i, p in enumerate(self.passages):
+            by_code.setdefault(p.occupation_code, []).append(i)
+        self.rows_by_code = {c: np.array(r, dtype=np.int64) for c, r in by_code.items()}
+        self.section_of = np.array([SECTIONS.index(p.section) for p in self.passages], dtype=np.int16)
+        self.bm25 = bm25s.BM25()
+        self.bm25.index([stem_tokens(p.embed_text()) for p in self.passages], show_progress=False)
+
+    @classmethod
+    def open(cls, s: Settings | None = None, mode: Mode = "hybrid") -> "Searcher":
+        s = s or settings()
+        embedder = Embedder(s.model)
+        return cls(open_index(s.index_dir, s.model), embedder, mode)
+
+    def resolve(self, text: str, k: int = 5) -> Resolution:
+        text = check_question(text)
+        return self.resolver.resolve(text, self.embedder.queries([text])[0], k)
+
+    def search(self, question: str, occupation: str | None = None, section: str | None = None,
+               k: int = 10) -> SearchResult:
+        q = check_question(question)
+        if not isinstance(k, int) or not 1 <= k <= MAX_K:
+            raise QueryError(f"k must be a whole number from 1 to {MAX_K}")
+        if section is not None and section not in SECTIONS:
+            raise QueryError(f"unknown section {section!r}; one of: {', '.join(SECTIONS)}")
+        if occupation is not None:
+            occupation = str(occupation).strip()
+            if not re.fullmatch(r"\d{6}", occupation):
+                raise QueryError(f"occupation code must have 6 digits, got {occupation!r}")
+            if occupation not in self.occupations:
+                raise QueryError(f"unknown occupation code {occupation}")
+        qvec = self.embedder.queries([q])[0]
+        resolution = None
+        chosen: Candidate | None = None
+        if occupation:
+            chosen = Candidate(occupation, self.occupations[occupation]["name"], 1.0)
+        else:
+            resolution = self.resolver.resolve(q, qvec)
+            if resolution.confident:
+                chosen = resolution.best
+        intent = section or section_intent(q)
+        rows = self._candidates(chosen.code if chosen else None, section)
+        hits = self._rank(q, qvec, rows, intent, k)
+        return SearchResult(q, chosen, resolution, intent, hits)
+
+    def _candidates(self, code: str | None, section: str | None) -> np.ndarray | None:
+        """Row ids to search, or None for the whole index."""
+        rows = self.rows_by_code.get(code, np.zeros(0, np.int64)) if code else None
+        if section is not None:
+            sec = SECTIONS.index(section)
+            rows = np.flatnonzero(self.section_of == sec) if rows is None else rows[self.section_of[rows] == sec]
+        return rows
+
+    def _rank(self, q: str, qvec: np.ndarray, rows: np.ndarray | None, intent: str | None, k: int) -> list[Hit]:
+        pool = max(200, k * 5)
+        scores: dict[int, float] = {}
+        if self.mode in ("dense", "hybrid"):
+            scores = self._dense(qvec, rows, pool)
+        if self.mode in ("bm25", "hybrid"):
+            lex = self._bm25(q, rows, pool)
+            if self.mode == "bm25":
+                scores = lex
+            else:
+                # BM25 re-weights the dense pool and may add a few lexical-only candidates
+                for r, s in lex.items():
+                    base = scores.get(r)
+                    if base is None:
+                        base = float(self.version.passage_index.reconstruct(int(r)) @ qvec)
+                    scores[r] = base + BM25_WEIGHT * s
+        order = sorted(scores.items(), key=lambda rs: (intent is not None and self.passages[rs[0]].section != intent, -rs[1]))
+        return [Hit(i + 1, s, self.passages[r]) for i, (r, s) in enumerate(order[:k])]
+
+    def _dense(self, qvec: np.ndarray, rows: np.ndarray | None, pool: int) -> dict[int, float]:
+        index = self.version.passage_index
+        params = None
+        if rows is not None:
+            if len(rows) == 0:
+                return {}
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(rows))
+            pool = min(pool, len(rows))
+        sims, ids = index.search(qvec.reshape(1, -1), pool, params=params)
+        return {int(r): float(s) for s, r in zip(sims[0], ids[0]) if r >= 0}
+
+    def _bm25(self, q: str, rows: np.ndarray | None, pool: int) -> dict[int, float]:
+        tokens = [t for t in stem_tokens(q) if t in self.bm25.vocab_dict]
+        if not tokens:
+            return {}
+        all_scores = self.bm25.get_scores(tokens)
+        if rows is not None:
+            sub = all_scores[rows]
+            top = rows[np.argsort(-sub)[:pool]]
+        else:
+            top = np.argpartition(-all_scores, min(pool, len(all_scores) - 1))[:pool]
+        best = float(all_scores[top].max()) if len(top) else 0.0
+        if best <= 0:
+            return {}
+        return {int(r): float(all_scores[r]) / best for r in top if all_scores[r] > 0}

@@ -1,0 +1,277 @@
+"""Build, persist and load the vector index (faiss) with its manifest.
+
+Layout of the index folder::
+
+    current -> v-<time>-<pid>/        symlink swapped atomically when a build completes
+    v-.../manifest.json               model, dimension, counts, input checksum, file checksums, build time
+    v-.../passages.jsonl, passages.faiss
+    v-.../names.jsonl, names.faiss    occupation names and synonyms, for resolution
+
+A rebuild re-embeds only texts whose embedding text changed: vectors of unchanged
+texts are copied from the current version when it was built by the same model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import faiss
+import numpy as np
+from tqdm import tqdm
+
+from .corpus import Corpus, load_corpus
+from .embedder import Embedder, model_key
+from .records import Occupation, Passage, Source
+
+FORMAT = 1
+REBUILD = "doradca index build"
+
+
+class IndexUnavailable(RuntimeError):
+    """No usable index: missing, damaged or built by another model. The message names the command that fixes it."""
+
+
+@dataclass(frozen=True)
+class Name:
+    """One way of naming an occupation (official name, GUS synonym, ESCO name)."""
+
+    code: str
+    text: str
+    kind: str  # "official" | "synonym"
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+def _file_sha(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def occupation_names(corpus: Corpus) -> list[Name]:
+    out = []
+    for occ in corpus.occupations.values():
+        out.append(Name(occ.code, occ.name, "official"))
+        out.extend(Name(occ.code, n, "synonym") for n in sorted(occ.names) if n.lower() != occ.name.lower())
+    return out
+
+
+def name_embed_text(name: Name) -> str:
+    return name.text
+
+
+@dataclass
+class BuildReport:
+    path: Path
+    passages: int
+    names: int
+    embedded: int
+    reused: int
+    seconds: float
+    up_to_date: bool
+    problems: list[str]
+
+
+def build(folders: list[Path], index_dir: Path, model: str, force: bool = False, progress: bool = True,
+          embedder: Embedder | None = None) -> BuildReport:
+    """Build the index over the corpus folders unless the current one is up to date."""
+    start = time.perf_counter()
+    corpus = load_corpus(folders)
+    checksum = corpus.checksum()
+    key = embedder.key if embedder else model_key(model)
+    current = index_dir / "current"
+    old = _read_manifest(current) if current.exists() else None
+    if old and not force and old.get("format") == FORMAT and old.get("model_key") == key and old.get("inputs_checksum") == checksum:
+        return BuildReport(current.resolve(), old["passage_count"], old["name_count"], 0, 0,
+                           time.perf_counter() - start, True, corpus.problems)
+    embedder = embedder or Embedder(model)
+    passages = corpus.passages
+    names = occupation_names(corpus)
+    reuse = _reusable(current, key) if old else {}
+    p_vecs, p_new = _vectors(embedder, [p.embed_text() for p in passages], reuse, "passages", progress)
+    n_vecs, n_new = _vectors(embedder, [name_embed_text(n) for n in names], reuse, "names", progress)
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    work = index_dir / f".tmp-{os.getpid()}-{time.time_ns()}"
+    work.mkdir()
+    try:
+        _write_jsonl(work / "passages.jsonl", ({**p.to_json(), "h": _sha(p.embed_text())} for p in passages))
+        _write_jsonl(work / "names.jsonl", ({"code": n.code, "text": n.text, "kind": n.kind, "h": _sha(name_embed_text(n))} for n in names))
+        _write_jsonl(work / "occupations.jsonl", (_occupation_json(o, corpus) for o in corpus.occupations.values()))
+        _write_faiss(work / "passages.faiss", p_vecs)
+        _write_faiss(work / "names.faiss", n_vecs)
+        files = {f.name: _file_sha(f) for f in sorted(work.iterdir())}
+        manifest = {
+            "format": FORMAT,
+            "model": embedder.name,
+            "model_key": key,
+            "dimension": embedder.dim,
+            "passage_count": len(passages),
+            "name_count": len(names),
+            "occupation_count": len(corpus.occupations),
+            "inputs_checksum": checksum,
+            "inputs": sorted(str(f) for f in corpus.files),
+            "problems": corpus.problems,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "files": files,
+        }
+        (work / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
+        version = index_dir / f"v-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+        work.rename(version)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    _swap(current, version)
+    _prune(index_dir, keep=version)
+    embedded = p_new + n_new
+    return BuildReport(version, len(passages), len(names), embedded, len(passages) + len(names) - embedded,
+                       time.perf_counter() - start, False, corpus.problems)
+
+
+def _occupation_json(o: Occupation, corpus: Corpus) -> dict:
+    return {
+        "code": o.code,
+        "name": o.name,
+        "synonyms": sorted(o.names),
+        "group": o.group,
+        "group_name": corpus.groups.get(o.group or ""),
+        "competences": [{"id": c.id, "name": c.name, "tasks": c.task_ids} for c in o.competences],
+        "sources": sorted(s.cite() for s in o.sources),
+    }
+
+
+def _vectors(embedder: Embedder, texts: list[str], reuse: dict[str, np.ndarray], what: str,
+             progress: bool) -> tuple[np.ndarray, int]:
+    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    missing = []
+    for i, t in enumerate(texts):
+        v = reuse.get(_sha(t))
+        if v is None:
+            missing.append(i)
+        else:
+            out[i] = v
+    step = 512
+    bar = tqdm(total=len(missing), desc=f"embedding {what}", unit="text", disable=not progress or not missing)
+    for s in range(0, len(missing), step):
+        rows = missing[s : s + step]
+        out[rows] = embedder.passages([texts[i] for i in rows])
+        bar.update(len(rows))
+    bar.close()
+    return out, len(missing)
+
+
+def _reusable(current: Path, key: str) -> dict[str, np.ndarray]:
+    """Vectors of the current version by text hash, if it was built by the same model and is intact."""
+    try:
+        old = open_version(current, key)
+    except IndexUnavailable:
+        return {}
+    out: dict[str, np.ndarray] = {}
+    for rows, index in ((old.passage_hashes, old.passage_index), (old.name_hashes, old.name_index)):
+        vecs = index.reconstruct_n(0, index.ntotal)
+        out.update(zip(rows, vecs))
+    return out
+
+
+def _write_jsonl(path: Path, rows) -> None:  # noqa: ANN001
+    with path.open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _write_faiss(path: Path, vecs: np.ndarray) -> None:
+    index = faiss.IndexFlatIP(vecs.shape[1])
+    index.add(vecs)
+    faiss.write_index(index, str(path))
+
+
+def _swap(link: Path, target: Path) -> None:
+    tmp = link.with_name(f".current-{os.getpid()}")
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    tmp.symlink_to(target.name)
+    os.replace(tmp, link)  # atomic: readers see the old or the new version, never a mix
+
+
+def _prune(index_dir: Path, keep: Path) -> None:
+    for old in index_dir.glob("v-*"):
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)
+    for tmp in index_dir.glob(".tmp-*"):
+        # leftovers of interrupted builds; a running build's folder is younger than a day
+        if time.time() - tmp.stat().st_mtime > 86400:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _read_manifest(version: Path) -> dict | None:
+    try:
+        return json.loads((version / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+@dataclass
+class IndexVersion:
+    path: Path
+    manifest: dict
+    passages: list[Passage]
+    passage_hashes: list[str]
+    passage_index: faiss.Index
+    names: list[Name]
+    name_hashes: list[str]
+    name_index: faiss.Index
+    occupations: dict[str, dict]
+
+
+def open_version(path: Path, key: str | None) -> IndexVersion:
+    """Open and verify an index version; raises IndexUnavailable naming the rebuild command."""
+    if not (path / "manifest.json").exists():
+        raise IndexUnavailable(f"no index at {path}: run `{REBUILD}` (or `make setup`)")
+    manifest = _read_manifest(path)
+    if manifest is None or manifest.get("format") != FORMAT:
+        raise IndexUnavailable(f"index at {path} is unreadable or from another version: run `{REBUILD}`")
+    if key is not None and manifest.get("model_key") != key:
+        raise IndexUnavailable(
+            f"index at {path} was built by model {manifest.get('model_key')}, but the configured model is {key}: "
+            f"run `{REBUILD}`"
+        )
+    for name, sha in manifest.get("files", {}).items():
+        f = path / name
+        if not f.exists() or _file_sha(f) != sha:
+            raise IndexUnavailable(f"index file {f} is missing or damaged: run `{REBUILD} --force`")
+    try:
+        p_rows = [json.loads(x) for x in (path / "passages.jsonl").read_text(encoding="utf-8").splitlines()]
+        n_rows = [json.loads(x) for x in (path / "names.jsonl").read_text(encoding="utf-8").splitlines()]
+        occ = {r["code"]: r for r in map(json.loads, (path / "occupations.jsonl").read_text(encoding="utf-8").splitlines())}
+        p_index = faiss.read_index(str(path / "passages.faiss"))
+        n_index = faiss.read_index(str(path / "names.faiss"))
+    except (OSError, ValueError, RuntimeError) as e:
+        raise IndexUnavailable(f"index at {path} cannot be read ({e}): run `{REBUILD} --force`") from e
+    if p_index.ntotal != len(p_rows) or n_index.ntotal != len(n_rows):
+        raise IndexUnavailable(f"index at {path} is inconsistent: run `{REBUILD} --force`")
+    sources: dict[str, Source] = {}
+    passages = [
+        Passage(r["id"], r["occupation_code"], r["occupation_name"], r["section"], r["text"],
+                sources.setdefault(r["source"], Source(r["source"])), r.get("task_id"), r.get("competence_id"))
+        for r in p_rows
+    ]
+    names = [Name(r["code"], r["text"], r["kind"]) for r in n_rows]
+    return IndexVersion(path, manifest, passages, [r["h"] for r in p_rows], p_index, names,
+                        [r["h"] for r in n_rows], n_index, occ)
+
+
+def open_index(index_dir: Path, model: str) -> IndexVersion:
+    """Open the current index, checking it was built by the configured model."""
+    return open_version(index_dir / "current", model_key(model))
