@@ -36,6 +36,8 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest -q
 
+# Benchmarks and full-corpus runs use the shared corpus when it is beside the clone.
+bench: export DORADCA_CORPUS ?= $(abspath ../shared/corpus)
 bench: setup
 	$(BIN)/python bench/search_bench.py
 

@@ -111,8 +111,15 @@ def search(
     """Search the descriptions: `doradca search "co musi wiedzieć grafik?"`."""
     from .search import QueryError
 
+    from .search import check_question
+
     if jsonl == (question is not None):
         fail("give a QUESTION or --jsonl (questions on stdin), not both or neither")
+    if question is not None:
+        try:
+            check_question(question)
+        except QueryError as e:
+            fail(str(e))
     s = _searcher()
     if jsonl:
         errors = 0

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import kzis
-from .infodoradca import ParseError, looks_like_description, parse_file
+from .infodoradca import SOURCE_NAME, ParseError, looks_like_description, parse_text
 from .records import Description, Occupation, Passage, Source
 
 
@@ -79,8 +79,8 @@ def load_corpus(folders: list[Path]) -> Corpus:
     def guarded(path: Path, load):  # noqa: ANN001, ANN202 - tiny local helper
         try:
             result = load(path)
-        except (OSError, UnicodeDecodeError, ValueError, KeyError, ParseError) as e:
-            corpus.problems.append(f"{path}: {e}" if not isinstance(e, ParseError) else str(e))
+        except (OSError, UnicodeDecodeError, ValueError, KeyError) as e:
+            corpus.problems.append(f"{path}: {e}")
             return None
         corpus.files.append(path)
         return result
@@ -108,13 +108,20 @@ def load_corpus(folders: list[Path]) -> Corpus:
             _add_esco(corpus, *e)
     seen: set[str] = set()
     for path in found.get("description", []):
-        text = guarded(path, lambda p: p.read_text(encoding="utf-8"))
-        if text is None or not looks_like_description(text):
-            if text is not None:
-                corpus.files.remove(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            corpus.problems.append(f"{path}: cannot be read as UTF-8 text ({e})")
             continue
-        desc = guarded(path, parse_file)
-        if desc is not None and desc.code not in seen:  # the same description in two folders counts once
+        if not looks_like_description(text):
+            continue  # some other text file (notes, licences)
+        try:
+            desc = parse_text(text, str(path), Source(SOURCE_NAME, file=path.name))
+        except ParseError as e:
+            corpus.problems.append(str(e))
+            continue
+        corpus.files.append(path)
+        if desc.code not in seen:  # the same description in two folders counts once
             seen.add(desc.code)
             _add_description(corpus, desc)
     return corpus

@@ -20,11 +20,14 @@ import faiss
 import numpy as np
 
 from .store import Name
-from .text import content_words, keys
+from .text import canonical, content_words, keys, language, name_words
 
-WEAK = 0.75  # a match on the first 6 letters only (typo, unknown inflection)
+WEAK = 0.75  # a match on a long common prefix only (typo, inflection unknown to the lemmatiser)
+OFFICIAL_BONUS = 0.05  # the KZiS name outranks a synonym that other sources attach to another code
 LEXICAL_MIN = 0.5  # below this the lexical match does not name an occupation
 AMBIGUITY_MARGIN = 0.04
+VOTE_TEMPERATURE = 0.01  # cosine units; E5 similarities of related texts differ by hundredths
+DENSE_MIN_SHARE = 0.5  # a dense answer is trusted when its occupation has most of the votes
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,8 @@ class Candidate:
 class Resolution:
     candidates: list[Candidate]
     ambiguous: bool
+    method: str = "lexical"  # "lexical" (words of a Polish name), "dense" (similarity) or "none"
+    name_words: tuple[str, ...] = ()  # words of the message that named the best candidate (lexical only)
 
     @property
     def best(self) -> Candidate | None:
@@ -49,6 +54,18 @@ class Resolution:
     @property
     def confident(self) -> bool:
         return bool(self.candidates) and not self.ambiguous and self.candidates[0].score >= LEXICAL_MIN
+
+
+def _near(a: str, b: str) -> bool:
+    """Same word up to its ending: a common prefix of 6+ letters covering 3/4 of the longer word."""
+    if a[:6] != b[:6] or len(a) < 6 or len(b) < 6:
+        return False
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n >= 0.75 * max(len(a), len(b))
 
 
 class Resolver:
@@ -64,93 +81,110 @@ class Resolver:
         by_key: dict[str, set[int]] = defaultdict(set)
         by_prefix: dict[str, set[int]] = defaultdict(set)
         df: dict[str, int] = defaultdict(int)
-        raw = [[keys(w) for w in content_words(n.text)] for n in names]
+        raw = [[(canonical(w), keys(w)) for w in content_words(n.text)] for n in names]
         for i, toks in enumerate(raw):
-            for ks in toks:
+            for _, ks in toks:
                 for k in ks:
                     by_key[k].add(i)
                     if len(k) >= 6:
                         by_prefix[k[:6]].add(i)
-            for k in {min(ks, key=len) for ks in toks}:
-                df[k] += 1
+            for c in {c for c, _ in toks}:
+                df[c] += 1
         n = len(names)
+        self.idf = {k: math.log(1 + n / d) for k, d in df.items()}
+        self.max_idf = math.log(1 + n)
         for toks in raw:
-            self.tokens.append([(ks, math.log(1 + n / df[min(ks, key=len)])) for ks in toks])
+            self.tokens.append([(ks, self.idf[c]) for c, ks in toks])
         self.by_key, self.by_prefix = by_key, by_prefix
 
     def lexical(self, text: str) -> dict[str, tuple[float, int]]:
-        """Occupation code -> (score, index of the best name) from word matches."""
-        qkeys = [keys(w) for w in content_words(text)]
-        if not qkeys:
-            return {}
+        """Occupation code -> (score, index of the best name) from word matches.
+
+        A name scores by the share of its words found in the message (coverage) and the share
+        of the message's name-like words it explains, so "tester gier" prefers "Tester gier
+        komputerowych" over the synonym "tester".
+        """
+        qwords = name_words(text)
+        qkeys = [keys(w) for w in qwords]
         hits: set[int] = set()
-        for ks in qkeys:
-            for k in ks:
-                hits |= self.by_key.get(k, set())
-                if len(k) >= 6:
-                    hits |= self.by_prefix.get(k[:6], set())
-        q_all = set().union(*qkeys)
-        q_prefix = {k[:6] for k in q_all if len(k) >= 6}
-        best: dict[str, tuple[float, int]] = {}
         query_mass = 0.0
-        scored = []
+        for w, ks in zip(qwords, qkeys):
+            found: set[int] = set()
+            for k in ks:
+                found |= self.by_key.get(k, set())
+                if len(k) >= 6:
+                    found |= self.by_prefix.get(k[:6], set())
+            if found:
+                hits |= found
+                query_mass += self.idf.get(canonical(w), self.max_idf)
+        if not hits:
+            return {}
+        q_all = set().union(*qkeys)
+        best: dict[str, tuple[float, int]] = {}
         for i in hits:
             total = matched = 0.0
             for ks, w in self.tokens[i]:
                 total += w
                 if ks & q_all:
                     matched += w
-                elif any(len(k) >= 6 and k[:6] in q_prefix for k in ks):
+                elif any(_near(k, qk) for k in ks for qk in q_all):
                     matched += WEAK * w
-            if total:
-                scored.append((i, matched / total, matched))
-                query_mass = max(query_mass, matched)
-        for i, coverage, matched in scored:
-            # prefer names that explain more of the message ("ogrodnik terenów zieleni" over "ogrodnik")
-            score = 0.8 * coverage + 0.2 * (matched / query_mass if query_mass else 0.0)
+            if not total:
+                continue
+            score = 0.6 * (matched / total) + 0.4 * min(1.0, matched / query_mass)
             if self.names[i].kind == "official":
-                score += 0.01
+                score += OFFICIAL_BONUS
             code = self.names[i].code
             if score > best.get(code, (-1.0, 0))[0]:
                 best[code] = (score, i)
         return best
 
-    def dense(self, qvec: np.ndarray, k: int = 50) -> dict[str, float]:
-        sims, rows = self.name_index.search(qvec.reshape(1, -1), k)
-        out: dict[str, float] = {}
-        for s, r in zip(sims[0], rows[0]):
-            if r >= 0:
-                code = self.names[r].code
-                out[code] = max(out.get(code, -1.0), float(s))
-        return out
+    def dense(self, qvec: np.ndarray, passage_hits: list[tuple[str, float]] | None = None) -> dict[str, float]:
+        """Occupation code -> share of soft votes from the nearest names and passages.
 
-    def resolve(self, text: str, qvec: np.ndarray | None, k: int = 5) -> Resolution:
+        Each near name or passage votes for its occupation with weight exp((sim - best) / T),
+        so an occupation with many close passages (its tasks, skills) beats a single close name.
+        """
+        sims, rows = self.name_index.search(qvec.reshape(1, -1), 50)
+        hits = [(self.names[r].code, float(s)) for s, r in zip(sims[0], rows[0]) if r >= 0]
+        hits += passage_hits or []
+        if not hits:
+            return {}
+        top = max(s for _, s in hits)
+        votes: dict[str, float] = defaultdict(float)
+        for code, s in hits:
+            votes[code] += math.exp((s - top) / VOTE_TEMPERATURE)
+        total = sum(votes.values())
+        return {code: v / total for code, v in votes.items()}
+
+    def resolve(self, text: str, qvec: np.ndarray | None, k: int = 5,
+                passage_hits: list[tuple[str, float]] | None = None) -> Resolution:
         lex = self.lexical(text)
-        dense = self.dense(qvec) if qvec is not None else {}
-        scores: dict[str, float] = {}
         if lex and max(s for s, _ in lex.values()) >= LEXICAL_MIN:
-            for code, (s, _) in lex.items():
-                scores[code] = s + 0.1 * dense.get(code, 0.0)
-            top = sorted(scores.values(), reverse=True)
-            ambiguous = len(top) > 1 and top[0] - top[1] < AMBIGUITY_MARGIN * 1.1
-            norm = 1.1  # lexical (<= 1.01) plus the dense tie-breaker (<= 0.1)
-        elif dense:
-            # no name in the message's words: rely on multilingual similarity of message and names
-            for code, s in dense.items():
-                scores[code] = s
-            top = sorted(scores.values(), reverse=True)
-            ambiguous = len(top) > 1 and top[0] - top[1] < 0.01
-            norm = 1.0
+            ranked = sorted(((c, s) for c, (s, _) in lex.items()), key=lambda cs: -cs[1])
+            ambiguous = len(ranked) > 1 and ranked[0][1] - ranked[1][1] < AMBIGUITY_MARGIN
+            method = "lexical"
+            matched = self.matched_words(text, lex[ranked[0][0]][1])
+        elif qvec is not None:
+            # no Polish name in the message: multilingual similarity to names and descriptions
+            ranked = sorted(self.dense(qvec, passage_hits).items(), key=lambda cs: -cs[1])
+            # a Polish message whose words name no occupation gets suggestions, not a decision
+            ambiguous = not ranked or ranked[0][1] < DENSE_MIN_SHARE or language(text) == "pl"
+            method = "dense"
         else:
-            return Resolution([], False)
-        ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:k]
-        cands = [Candidate(code, self.official.get(code, code), min(1.0, s / norm)) for code, s in ranked]
-        if not lex or max(s for s, _ in lex.values()) < LEXICAL_MIN:
-            cands = [Candidate(c.code, c.name, _dense_confidence(c.score)) for c in cands]
-        return Resolution(cands, ambiguous)
+            return Resolution([], False, "none")
+        cands = [Candidate(code, self.official.get(code, code), min(1.0, s)) for code, s in ranked[:k]]
+        return Resolution(cands, ambiguous, method, matched if method == "lexical" else ())
+
+    def matched_words(self, text: str, name_index: int) -> tuple[str, ...]:
+        """The message's words that match words of one name (as written in the message)."""
+        name_keys = [ks for ks, _ in self.tokens[name_index]]
+        out = []
+        for w in name_words(text):
+            ks = keys(w)
+            if any(ks & nk or any(_near(a, b) for a in ks for b in nk) for nk in name_keys):
+                out.append(w)
+        return tuple(out)
 
 
-def _dense_confidence(sim: float) -> float:
-    """Map an E5 question-name similarity (about 0.75 unrelated .. 0.9 same) to 0..1."""
-    return float(min(1.0, max(0.0, (sim - 0.78) / 0.1)))
 

@@ -27,7 +27,8 @@ from .intent import section_intent
 from .records import SECTIONS, Passage
 from .resolve import Candidate, Resolution, Resolver
 from .store import IndexVersion, open_index
-from .text import stem_tokens
+from .glossary import expand as glossary_expand
+from .text import expand, language, stem_tokens
 
 MAX_QUESTION = 2000
 MAX_K = 100
@@ -77,6 +78,16 @@ class SearchResult:
         }
 
 
+def strip_words(text: str, remove: tuple[str, ...]) -> str:
+    """The text without the given words (and the "do spraw"/"ds." filler between them); '' if nothing is left."""
+    out = expand(text)
+    for w in remove:
+        out = re.sub(rf"(?i)(?<!\w){re.escape(w)}(?!\w)", " ", out)
+    out = re.sub(r"(?i)\bdo spraw\b", " ", out)  # the filler of names like "specjalista do spraw ..."
+    out = re.sub(r"\s+", " ", out).strip()
+    return out if re.search(r"[^\W\d_]{2,}", out) else ""
+
+
 def check_question(q: object) -> str:
     if not isinstance(q, str):
         raise QueryError("the question must be text")
@@ -110,7 +121,7 @@ class Searcher:
         self.rows_by_code = {c: np.array(r, dtype=np.int64) for c, r in by_code.items()}
         self.section_of = np.array([SECTIONS.index(p.section) for p in self.passages], dtype=np.int16)
         self.bm25 = bm25s.BM25()
-        self.bm25.index([stem_tokens(p.embed_text()) for p in self.passages], show_progress=False)
+        self.bm25.index(version.passage_tokens, show_progress=False)
 
     @classmethod
     def open(cls, s: Settings | None = None, mode: Mode = "hybrid") -> "Searcher":
@@ -120,7 +131,12 @@ class Searcher:
 
     def resolve(self, text: str, k: int = 5) -> Resolution:
         text = check_question(text)
-        return self.resolver.resolve(text, self.embedder.queries([text])[0], k)
+        return self._resolve(text, self.embedder.queries([text])[0], k)
+
+    def _resolve(self, text: str, qvec: np.ndarray, k: int = 5) -> Resolution:
+        sims, ids = self.version.passage_index.search(qvec.reshape(1, -1), 100)
+        hits = [(self.passages[i].occupation_code, float(s)) for s, i in zip(sims[0], ids[0]) if i >= 0]
+        return self.resolver.resolve(text, qvec, k, passage_hits=hits)
 
     def search(self, question: str, occupation: str | None = None, section: str | None = None,
                k: int = 10) -> SearchResult:
@@ -141,12 +157,19 @@ class Searcher:
         if occupation:
             chosen = Candidate(occupation, self.occupations[occupation]["name"], 1.0)
         else:
-            resolution = self.resolver.resolve(q, qvec)
+            resolution = self._resolve(q, qvec)
             if resolution.confident:
                 chosen = resolution.best
         intent = section or section_intent(q)
         rows = self._candidates(chosen.code if chosen else None, section)
-        hits = self._rank(q, qvec, rows, intent, k)
+        if chosen and resolution and resolution.name_words:
+            # Within one occupation its name says nothing: rank by the rest of the question, so that
+            # "księgowa" and "księgowy" (or any wording of the name) get the same passages.
+            q_rank = strip_words(q, resolution.name_words) or chosen.name
+            qvec = self.embedder.queries([q_rank])[0]
+            hits = self._rank(q_rank, qvec, rows, intent, k)
+        else:
+            hits = self._rank(q, qvec, rows, intent, k)
         return SearchResult(q, chosen, resolution, intent, hits)
 
     def _candidates(self, code: str | None, section: str | None) -> np.ndarray | None:
@@ -188,7 +211,9 @@ class Searcher:
         return {int(r): float(s) for s, r in zip(sims[0], ids[0]) if r >= 0}
 
     def _bm25(self, q: str, rows: np.ndarray | None, pool: int) -> dict[int, float]:
-        tokens = [t for t in stem_tokens(q) if t in self.bm25.vocab_dict]
+        if self.mode == "hybrid" and language(q) != "pl":
+            return {}  # the descriptions are Polish: lexical overlap with other languages is noise
+        tokens = [t for t in glossary_expand(stem_tokens(q)) if t in self.bm25.vocab_dict]
         if not tokens:
             return {}
         all_scores = self.bm25.get_scores(tokens)

@@ -2,7 +2,7 @@
 
 Layout of the index folder::
 
-    current -> v-<time>-<pid>/        symlink swapped atomically when a build completes
+    current -> v-<time>-<ns>/         symlink swapped atomically when a build completes
     v-.../manifest.json               model, dimension, counts, input checksum, file checksums, build time
     v-.../passages.jsonl, passages.faiss
     v-.../names.jsonl, names.faiss    occupation names and synonyms, for resolution
@@ -28,6 +28,7 @@ from tqdm import tqdm
 from .corpus import Corpus, load_corpus
 from .embedder import Embedder, model_key
 from .records import Occupation, Passage, Source
+from .text import stem_tokens
 
 FORMAT = 1
 REBUILD = "doradca index build"
@@ -105,7 +106,8 @@ def build(folders: list[Path], index_dir: Path, model: str, force: bool = False,
     work = index_dir / f".tmp-{os.getpid()}-{time.time_ns()}"
     work.mkdir()
     try:
-        _write_jsonl(work / "passages.jsonl", ({**p.to_json(), "h": _sha(p.embed_text())} for p in passages))
+        _write_jsonl(work / "passages.jsonl", (
+            {**p.to_json(), "h": _sha(p.embed_text()), "t": stem_tokens(p.embed_text())} for p in passages))
         _write_jsonl(work / "names.jsonl", ({"code": n.code, "text": n.text, "kind": n.kind, "h": _sha(name_embed_text(n))} for n in names))
         _write_jsonl(work / "occupations.jsonl", (_occupation_json(o, corpus) for o in corpus.occupations.values()))
         _write_faiss(work / "passages.faiss", p_vecs)
@@ -126,7 +128,7 @@ def build(folders: list[Path], index_dir: Path, model: str, force: bool = False,
             "files": files,
         }
         (work / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
-        version = index_dir / f"v-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+        version = index_dir / f"v-{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 10**9:09d}"
         work.rename(version)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
@@ -160,6 +162,7 @@ def _vectors(embedder: Embedder, texts: list[str], reuse: dict[str, np.ndarray],
             missing.append(i)
         else:
             out[i] = v
+    missing.sort(key=lambda i: len(texts[i]))  # similar lengths share a batch: less padding, ~1.5x faster
     step = 512
     bar = tqdm(total=len(missing), desc=f"embedding {what}", unit="text", disable=not progress or not missing)
     for s in range(0, len(missing), step):
@@ -228,6 +231,7 @@ class IndexVersion:
     manifest: dict
     passages: list[Passage]
     passage_hashes: list[str]
+    passage_tokens: list[list[str]]  # BM25 tokens, computed at build time to keep start-up short
     passage_index: faiss.Index
     names: list[Name]
     name_hashes: list[str]
@@ -268,7 +272,8 @@ def open_version(path: Path, key: str | None) -> IndexVersion:
         for r in p_rows
     ]
     names = [Name(r["code"], r["text"], r["kind"]) for r in n_rows]
-    return IndexVersion(path, manifest, passages, [r["h"] for r in p_rows], p_index, names,
+    tokens = [r["t"] if "t" in r else stem_tokens(p.embed_text()) for r, p in zip(p_rows, passages)]
+    return IndexVersion(path, manifest, passages, [r["h"] for r in p_rows], tokens, p_index, names,
                         [r["h"] for r in n_rows], n_index, occ)
 
 

@@ -65,24 +65,75 @@ def lemma(word: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def keys(word: str) -> frozenset[str]:
-    """Match keys of one lowercased word."""
+    """Match keys of one lowercased word: folded surface, folded lemma, male forms of a female form."""
+    return frozenset((canonical(word), fold(word), fold(lemma(word)), *_male_forms(word)))
+
+
+@lru_cache(maxsize=200_000)
+def canonical(word: str) -> str:
+    """One key per word, the same for its female and male forms (used for word weights)."""
+    male = _male_forms(word)
+    return male[0] if male else fold(lemma(word))
+
+
+def _male_forms(word: str) -> list[str]:
     lem = lemma(word).lower()
-    out = {fold(word), fold(lem)}
-    for base in (word, lem):
+    for base in (lem, word):
         for ending, repl in FEMALE_ENDINGS:
             if base.endswith(ending) and len(base) > len(ending) + 2:
                 stem = base[: -len(ending)]
                 if ending == "ka" and stem[-1] in "aeiouyąęó":
-                    continue
-                out.update(fold(stem + r) for r in repl)
-                break
-    return frozenset(k for k in out if k)
+                    break
+                return [fold(stem + r) for r in repl]
+    return []
 
 
 def content_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in FILLER and not w.isdigit()]
 
 
+# Words of questions about occupations that are not part of an occupation's name (lemmas, folded).
+QUESTION_WORDS = frozenset(fold(w) for w in """
+co czy jak jaki który kto czym gdzie kiedy ile być mieć robić musieć wiedzieć umieć znać zajmować się trzeba
+potrzebny potrzeba powinien powinno umiejętność wiedza zadanie obowiązek kompetencja praca pracować zawód cecha
+postawa osobisty ważny opis informacja chcieć zostać móc mój ten ta to wymagać robota wykonywać jakiś dobry
+społeczny kluczowy a i lub albo oraz dla o z ze na w we do od po przy tak nie też także jeszcze więcej
+what does do is are the an must need know skill skills job task tasks work
+""".split())
+
+
+def name_words(text: str) -> list[str]:
+    """Content words of a message that may belong to an occupation's name."""
+    return [w for w in content_words(text) if fold(lemma(w)) not in QUESTION_WORDS and fold(w) not in QUESTION_WORDS]
+
+
 def stem_tokens(text: str) -> list[str]:
     """Tokens for BM25: folded lemmas of the content words."""
     return [fold(lemma(w)) for w in words(text) if w not in FILLER]
+
+
+CYRILLIC = re.compile(r"[а-яіїєґ]", re.I)
+POLISH_LETTERS = re.compile(r"[ąćęłńóśźż]", re.I)
+ENGLISH = frozenset(
+    "what which who whom how does do did is are was the an must need needs know knows skills job jobs tell me about "
+    "hello hi thanks thank you more show can could help bye goodbye and of work works with want to talk person human "
+    "should have has there this that for in on be".split()
+)
+POLISH = frozenset(
+    "czy co jak jaki jakie jaka jakich czym kto gdzie się sie jest są sa w we z ze na do nie to i oraz musi trzeba "
+    "ma mieć miec powinien który ktory która ktora dla od po przy tak ten ta tym tej".split()
+)
+
+
+def language(text: str, default: str = "pl") -> str:
+    """pl, uk or en: Cyrillic means Ukrainian; more English than Polish function words means English."""
+    if CYRILLIC.search(text):
+        return "uk"
+    if POLISH_LETTERS.search(text):
+        return "pl"
+    ws = re.findall(r"[a-z']+", text.lower())
+    english = sum(w in ENGLISH for w in ws)
+    polish = sum(w in POLISH for w in ws)
+    if english > polish:
+        return "en"
+    return "pl" if polish else default

@@ -1,0 +1,119 @@
+"""Benchmark of the knowledge base on the full corpus: quality, latency, build speed, memory.
+
+Trade-off it shows: dense retrieval alone against BM25 over lemmatised Polish and the
+hybrid the project ships (dense + 0.1 x normalised BM25, section intent first). The
+faiss index is exact (IndexFlatIP); an HNSW index over the same vectors is timed
+beside it, with its recall@10 against the exact search, to show what approximation
+would buy at this size.
+
+Run: `make bench` (sets DORADCA_CORPUS=../shared/corpus when that folder exists).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import time
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from index.config import settings
+from index.embedder import Embedder
+from index.evaluate import load_jsonl, resolution_metrics, retrieval_metrics
+from index.search import Searcher
+from index.store import open_index
+
+EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
+
+
+def pct(values: list[float], q: float) -> float:
+    return float(np.percentile(np.array(values), q))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--eval", type=Path, default=Path(os.environ.get("DORADCA_EVAL", EVAL)))
+    ap.add_argument("--repeats", type=int, default=5, help="timed passes over the dev questions")
+    args = ap.parse_args()
+    retrieval = load_jsonl(args.eval / "retrieval-dev.jsonl")
+    resolve_set = load_jsonl(args.eval / "resolve-dev.jsonl")
+
+    s = settings()
+    t0 = time.perf_counter()
+    embedder = Embedder(s.model)
+    version = open_index(s.index_dir, s.model)
+    searchers = {mode: Searcher(version, embedder, mode) for mode in ("dense", "bm25", "hybrid")}
+    load_s = time.perf_counter() - t0
+    m = version.manifest
+    print(f"index: {m['passage_count']} passages, {m['name_count']} names, {m['occupation_count']} occupations, "
+          f"model {m['model_key']}; load {load_s:.1f} s (3 searchers)")
+
+    print("\n## Retrieval on retrieval-dev.jsonl (top 10)")
+    print(f"{'mode':8} {'hit@1':>6} {'hit@5':>6} {'MRR@10':>7} {'sect p@5':>9}")
+    for mode, searcher in searchers.items():
+        r = retrieval_metrics(searcher, retrieval)
+        print(f"{mode:8} {r['hit@1']:6.3f} {r['hit@5']:6.3f} {r['mrr@10']:7.3f} {r['section_p@5']:9.3f}")
+    res = resolution_metrics(searchers["hybrid"], resolve_set)
+    print(f"\n## Resolution on resolve-dev.jsonl: acc@1 {res['acc@1']:.3f}, acc@3 {res['acc@3']:.3f} (n={res['n']})")
+
+    print(f"\n## Latency per warm single query, {args.repeats} passes over {len(retrieval)} questions")
+    for mode, searcher in searchers.items():
+        for item in retrieval[:3]:
+            searcher.search(item["q"])  # warm-up
+        times = []
+        for _ in range(args.repeats):
+            for item in retrieval:
+                occ = None if item.get("names_occupation") else item["code"]
+                t = time.perf_counter()
+                searcher.search(item["q"], occupation=occ)
+                times.append((time.perf_counter() - t) * 1000)
+        print(f"{mode:8} p50 {statistics.median(times):6.1f} ms   p95 {pct(times, 95):6.1f} ms")
+    enc = []
+    for item in retrieval * 2:
+        t = time.perf_counter()
+        embedder.queries([item["q"]])
+        enc.append((time.perf_counter() - t) * 1000)
+    print(f"query encoding alone: p50 {statistics.median(enc):.1f} ms")
+
+    print("\n## Build: embedding throughput (2,000 passages, batch 64)")
+    sample = [p.embed_text() for p in version.passages[:: max(1, len(version.passages) // 2000)]][:2000]
+    t = time.perf_counter()
+    embedder.passages(sample)
+    dt = time.perf_counter() - t
+    print(f"{len(sample) / dt:.0f} passages/s")
+
+    print("\n## faiss: exact flat index vs HNSW (M=32, efSearch=64) over the same vectors")
+    index = version.passage_index
+    vecs = index.reconstruct_n(0, index.ntotal)
+    queries = embedder.queries([it["q"] for it in retrieval + resolve_set])
+    hnsw = faiss.IndexHNSWFlat(vecs.shape[1], 32, faiss.METRIC_INNER_PRODUCT)
+    t = time.perf_counter()
+    hnsw.add(vecs)
+    hnsw_build = time.perf_counter() - t
+    hnsw.hnsw.efSearch = 64
+
+    def timed(idx: faiss.Index) -> tuple[np.ndarray, float]:
+        out, times = [], []
+        for q in queries:
+            t = time.perf_counter()
+            _, ids = idx.search(q.reshape(1, -1), 10)
+            times.append((time.perf_counter() - t) * 1000)
+            out.append(ids[0])
+        return np.array(out), statistics.median(times)
+
+    exact_ids, exact_ms = timed(index)
+    approx_ids, approx_ms = timed(hnsw)
+    recall = np.mean([len(set(a) & set(e)) / 10 for a, e in zip(approx_ids, exact_ids)])
+    print(f"flat (shipped): p50 {exact_ms:.2f} ms, recall@10 1.000 by construction")
+    print(f"HNSW: p50 {approx_ms:.2f} ms, recall@10 vs exact {recall:.3f}, build {hnsw_build:.1f} s")
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak RSS of this process (model + index + 3 searchers + HNSW): {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

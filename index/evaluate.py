@@ -1,0 +1,80 @@
+"""Metrics of ../shared/eval/README.md: topic hit@1/@5 and MRR@10, section precision@5, resolution accuracy@1/@3.
+
+Example::
+
+    m = retrieval_metrics(searcher, load_jsonl(Path("../shared/eval/retrieval-dev.jsonl")))
+    m["hit@5"], m["section_p@5"]
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from pathlib import Path
+
+from .search import Hit, Searcher
+
+
+def load_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _matches(hit: Hit, code: str, alt: dict) -> bool:
+    p = hit.passage
+    return (
+        p.occupation_code == code
+        and ("task" not in alt or p.task_id == alt["task"])
+        and ("section" not in alt or p.section == alt["section"])
+        and ("contains" not in alt or alt["contains"].lower() in p.text.lower())
+    )
+
+
+def run_question(searcher: Searcher, item: dict, k: int = 10) -> list[Hit]:
+    """Run one dev question as the README says: occupation filter only when the question does not name it."""
+    occupation = None if item.get("names_occupation") else item["code"]
+    return searcher.search(item["q"], occupation=occupation, k=k).hits
+
+
+def retrieval_metrics(searcher: Searcher, items: list[dict]) -> dict[str, float]:
+    hit1, hit5, rr, prec = [], [], [], []
+    for item in items:
+        hits = run_question(searcher, item)
+        if item["kind"] == "topic":
+            ranks = [h.rank for h in hits if any(_matches(h, item["code"], a) for a in item["expect"])]
+            first = min(ranks) if ranks else None
+            hit1.append(first == 1)
+            hit5.append(first is not None and first <= 5)
+            rr.append(1.0 / first if first else 0.0)
+        else:
+            top = hits[:5]
+            prec.append(sum(h.passage.occupation_code == item["code"] and h.passage.section == item["section"] for h in top) / 5)
+    return {
+        "topic_n": len(hit1),
+        "hit@1": statistics.fmean(hit1) if hit1 else 0.0,
+        "hit@5": statistics.fmean(hit5) if hit5 else 0.0,
+        "mrr@10": statistics.fmean(rr) if rr else 0.0,
+        "section_n": len(prec),
+        "section_p@5": statistics.fmean(prec) if prec else 0.0,
+    }
+
+
+def failures(searcher: Searcher, items: list[dict]) -> list[str]:
+    """Human-readable list of dev questions that miss, for tuning."""
+    out = []
+    for item in items:
+        hits = run_question(searcher, item)
+        if item["kind"] == "topic":
+            if not any(_matches(h, item["code"], a) for h in hits[:5] for a in item["expect"]):
+                out.append(f"{item['id']} {item['q']!r}: top={[h.passage.id for h in hits[:3]]}")
+        elif sum(h.passage.section == item["section"] and h.passage.occupation_code == item["code"] for h in hits[:5]) < 5:
+            out.append(f"{item['id']} {item['q']!r}: sections={[(h.passage.occupation_code, h.passage.section) for h in hits[:5]]}")
+    return out
+
+
+def resolution_metrics(searcher: Searcher, items: list[dict]) -> dict[str, float]:
+    at1, at3 = [], []
+    for item in items:
+        codes = [c.code for c in searcher.resolve(item["q"], k=3).candidates]
+        at1.append(codes[:1] == [item["code"]])
+        at3.append(item["code"] in codes)
+    return {"n": len(items), "acc@1": statistics.fmean(at1), "acc@3": statistics.fmean(at3)}

@@ -1,0 +1,60 @@
+"""Shared fixtures: the real embedding model, a small index over data/, the full index when the corpus is there."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index.config import ROOT, Settings
+from index.embedder import Embedder, MissingModel
+
+CORPUS = [Path(p) for p in os.environ.get("DORADCA_CORPUS", "").split(":") if p.strip()]
+HAVE_CORPUS = bool(CORPUS) and all(p.is_dir() for p in CORPUS)
+needs_corpus = pytest.mark.skipif(
+    not HAVE_CORPUS, reason="needs the full corpus: set DORADCA_CORPUS=../shared/corpus (CI does)"
+)
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings()
+
+
+@pytest.fixture(scope="session")
+def embedder(settings: Settings) -> Embedder:
+    try:
+        return Embedder(settings.model)
+    except MissingModel as e:
+        pytest.fail(f"{e} (make test does this first)")
+
+
+@pytest.fixture(scope="session")
+def data_index(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Path:
+    """An index over the built-in data/ only, in a temporary folder."""
+    from index.store import build
+
+    index_dir = tmp_path_factory.mktemp("index")
+    build([ROOT / "data"], index_dir, embedder.name, progress=False, embedder=embedder)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def full_searcher(settings: Settings, embedder: Embedder):
+    """The project's index over data/ and DORADCA_CORPUS (built by `make test` before pytest)."""
+    if not HAVE_CORPUS:
+        pytest.skip("needs the full corpus: set DORADCA_CORPUS=../shared/corpus (CI does)")
+    from index.search import Searcher
+    from index.store import open_index
+
+    version = open_index(settings.index_dir, settings.model)
+    if version.manifest["occupation_count"] < 2000:
+        pytest.fail("the index does not hold the full corpus: run `doradca index build` with DORADCA_CORPUS set")
+    return Searcher(version, embedder)
+
+
+def copy_tree(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst, symlinks=True)
+    return dst

@@ -1,0 +1,92 @@
+"""KZiS loaders and the corpus merge, on small files written here."""
+
+from pathlib import Path
+
+from index.corpus import load_corpus
+from index.kzis import file_date, load_hierarchy, split_tasks
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_split_tasks_handles_newlines_glued_semicolons_and_none():
+    raw = "planowanie pracy;\n\tobsługa klienta;przyjmowanie towaru;\nBrak\n\n"
+    tasks, training = split_tasks(raw)
+    assert tasks == ["Planowanie pracy", "Obsługa klienta", "Przyjmowanie towaru"]
+    assert training == []
+
+
+def test_split_tasks_moves_requirements_prose_to_training():
+    raw = "prowadzenie ksiąg;\nDo pracy wymagane jest wykształcenie wyższe ekonomiczne. Ważna jest znajomość przepisów."
+    tasks, training = split_tasks(raw)
+    assert tasks == ["Prowadzenie ksiąg"]
+    assert training == ["Do pracy wymagane jest wykształcenie wyższe ekonomiczne. Ważna jest znajomość przepisów."]
+
+
+def test_file_date_from_name():
+    assert file_date(Path("kzis-dictionary-2024-07-10.csv")) == "2024-07-10"
+    assert file_date(Path("kzis-hierarchy-2023.tsv")) == "2023"
+    assert file_date(Path("gus-thesaurus.csv")) is None
+
+
+def test_hierarchy_drops_school_marker(tmp_path):
+    f = tmp_path / "kzis-hierarchy-2023.tsv"
+    f.write_text("class\tname\n5120\tKucharze\n512001\tKucharzS\n011001\tOficer zawodowy Sił Zbrojnych\n", encoding="utf-8")
+    assert load_hierarchy(f) == {"5120": "Kucharze", "512001": "Kucharz", "011001": "Oficer zawodowy Sił Zbrojnych"}
+
+
+def _mini_corpus(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "kzis-dictionary-2024-07-10.csv").write_text(
+        'code,name,synthesis,tasks1,tasks2\n'
+        '512001,Kucharz,"Przygotowuje potrawy.","sporządzanie potraw;\n\tporcjowanie",""\n'
+        '011001,Oficer zawodowy Sił Zbrojnych,"","",""\n',
+        encoding="utf-8",
+    )
+    (folder / "gus-thesaurus.csv").write_text('code,desc\n512001,"KUCHARZ, Kucharz szef kuchni, Kucharka"\n', encoding="utf-8")
+    (folder / "esco-kzis-selected.csv").write_text(
+        "code,var,desc\n512001,occupation_name,kucharz\n512001,occupation_alternative_names,kucharka; szef kuchni\n"
+        "512001,skills,gotować; przestrzegać zasad HACCP; gotować\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_corpus_merges_sources_by_code(tmp_path):
+    corpus = load_corpus([ROOT / "data", _mini_corpus(tmp_path / "c")])
+    assert corpus.problems == []
+    assert set(corpus.occupations) == {"243108", "512001", "011001"}
+    cook = corpus.occupations["512001"]
+    ids = [p.id for p in cook.passages]
+    assert ids == ["512001/overview/kzis/1", "512001/task/kzis/1", "512001/task/kzis/2",
+                   "512001/esco_skill/1", "512001/esco_skill/2"]
+    assert {"Kucharz szef kuchni", "Kucharka", "szef kuchni"} <= cook.names
+    assert "KUCHARZ" not in cook.names
+    assert cook.passages[0].source.cite() == "Opisy zawodów KZiS, MRiPS / psz.praca.gov.pl (2024-07-10)"
+    assert cook.passages[-1].source.name.startswith("ESCO")
+    assert corpus.occupations["011001"].passages == []
+
+
+def test_unreadable_file_is_reported_and_the_rest_still_loads(tmp_path):
+    folder = _mini_corpus(tmp_path / "c")
+    (folder / "999999.txt").write_bytes(b"Kod: 999999\nWIEDZA \xff\xfe broken")
+    broken = folder / "bad-description.txt"
+    broken.write_text("Zawód\nKod: 999998\nWIEDZA\n", encoding="utf-8")
+    corpus = load_corpus([ROOT / "data", folder])
+    assert any("999999.txt" in p for p in corpus.problems)
+    assert any("bad-description.txt" in p and "no tasks" in p for p in corpus.problems)
+    assert "512001" in corpus.occupations and "243108" in corpus.occupations
+    assert len(corpus.occupations["243108"].passages) == 129
+
+
+def test_missing_corpus_folder_is_reported(tmp_path):
+    corpus = load_corpus([ROOT / "data", tmp_path / "nope"])
+    assert corpus.problems == [f"{tmp_path / 'nope'}: corpus folder not found, skipped"]
+    assert list(corpus.occupations) == ["243108"]
+
+
+def test_same_description_in_two_folders_counts_once(tmp_path):
+    copy = tmp_path / "seed"
+    copy.mkdir()
+    (copy / "243108.txt").write_text((ROOT / "data" / "243108.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    corpus = load_corpus([ROOT / "data", copy])
+    assert len(corpus.occupations["243108"].passages) == 129

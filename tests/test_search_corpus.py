@@ -1,0 +1,101 @@
+"""Resolution and retrieval on the full corpus (all KZiS occupations), with the real model and index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.evaluate import load_jsonl, resolution_metrics, retrieval_metrics
+from index.search import Searcher
+
+from .conftest import needs_corpus
+
+pytestmark = needs_corpus
+EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
+
+
+def top(searcher: Searcher, text: str) -> str | None:
+    r = searcher.resolve(text, k=3)
+    return r.best.code if r.best else None
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("Co musi wiedzieć specjalista do spraw mediów interaktywnych?", "243108"),
+        ("czym zajmuje sie specjalista ds mediow interaktywnych", "243108"),  # ds, no Polish letters
+        ("Chcę zostać kucharzem", "512001"),  # instrumental
+        ("praca dla specjalisty do spraw mediów interaktywnych", "243108"),  # genitive
+        ("Jakie obowiązki ma sprzedawczyni?", "522301"),  # female form
+        ("Czym zajmuje się spawaczka?", "721204"),
+        ("Co robi księgowa?", "331301"),
+        ("Co robi ksiegowy", "331301"),
+        ("kierowca tira", "833202"),  # GUS synonym
+        ("What does a baker do?", "751204"),  # English
+        ("Що робить електрик?", "741103"),  # Ukrainian
+    ],
+)
+def test_resolution(full_searcher: Searcher, text: str, code: str):
+    assert top(full_searcher, text) == code
+
+
+@pytest.mark.parametrize("pair", [("księgowa", "księgowy"), ("spawaczka", "spawacz"), ("fotografka", "fotograf"),
+                                  ("sprzedawczyni", "sprzedawca"), ("kucharka", "kucharz")])
+def test_female_and_male_forms_resolve_alike(full_searcher: Searcher, pair: tuple[str, str]):
+    female, male = pair
+    assert top(full_searcher, f"Czym zajmuje się {female}?") == top(full_searcher, f"Czym zajmuje się {male}?")
+
+
+@pytest.mark.parametrize("text", ["specjalista", "opiekun"])
+def test_vague_names_are_ambiguous(full_searcher: Searcher, text: str):
+    r = full_searcher.resolve(text)
+    assert r.ambiguous and not r.confident
+    assert len(r.candidates) >= 3
+
+
+def test_gender_forms_give_the_same_answer(full_searcher: Searcher):
+    a = full_searcher.search("Co musi wiedzieć księgowa?", k=5)
+    b = full_searcher.search("Co musi wiedzieć księgowy?", k=5)
+    assert a.occupation and b.occupation and a.occupation.code == b.occupation.code
+    assert [h.passage.id for h in a.hits] == [h.passage.id for h in b.hits]
+
+
+def test_seo_question_over_the_whole_corpus(full_searcher: Searcher):
+    r = full_searcher.search("Czy specjalista do spraw mediów interaktywnych zajmuje się pozycjonowaniem stron?", k=10)
+    assert r.occupation and r.occupation.code == "243108"
+    seo = [h.rank for h in r.hits if h.passage.task_id == "Z2" and "SEO" in h.passage.text]
+    assert seo and seo[0] <= 3
+
+
+def test_knowledge_question_ranks_knowledge_first(full_searcher: Searcher):
+    r = full_searcher.search("Co musi wiedzieć specjalista do spraw mediów interaktywnych?", k=10)
+    assert r.section == "knowledge"
+    assert all(h.passage.section == "knowledge" and h.passage.occupation_code == "243108" for h in r.hits)
+
+
+def test_kzis_occupation_tasks_and_sources(full_searcher: Searcher):
+    r = full_searcher.search("Jakie zadania ma stolarz meblowy?", k=5)
+    assert r.occupation and r.occupation.code == "752208"
+    assert {h.passage.section for h in r.hits} == {"task"}
+    assert all(h.passage.source.cite() == "Opisy zawodów KZiS, MRiPS / psz.praca.gov.pl (2024-07-10)" for h in r.hits)
+
+
+def test_esco_skills_are_searchable(full_searcher: Searcher):
+    r = full_searcher.search("piec chleb", occupation="751204", section="esco_skill", k=3)
+    assert r.hits and all(h.passage.section == "esco_skill" for h in r.hits)
+    assert r.hits[0].passage.source.name.startswith("ESCO")
+
+
+def test_question_naming_no_occupation_searches_everything(full_searcher: Searcher):
+    r = full_searcher.search("Jak ocenia się efektywność kampanii reklamowych w internecie?", k=10)
+    assert r.occupation is None
+    assert len({h.passage.occupation_code for h in r.hits}) > 1
+
+
+@pytest.mark.skipif(not (EVAL / "retrieval-dev.jsonl").exists(), reason="needs ../shared/eval")
+def test_dev_sets_meet_the_targets(full_searcher: Searcher):
+    r = retrieval_metrics(full_searcher, load_jsonl(EVAL / "retrieval-dev.jsonl"))
+    res = resolution_metrics(full_searcher, load_jsonl(EVAL / "resolve-dev.jsonl"))
+    assert r["hit@5"] >= 0.95 and r["mrr@10"] >= 0.85 and r["section_p@5"] >= 0.9, r
+    assert res["acc@1"] >= 0.95, res

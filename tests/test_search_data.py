@@ -1,0 +1,144 @@
+"""Search and CLI on the built-in data/ alone: runs on any clone, with the real model and faiss."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from index.search import QueryError, Searcher
+from index.store import open_index
+
+HIT_KEYS = {"rank", "score", "passage_id", "occupation_code", "occupation_name", "section", "task_id",
+            "competence_id", "text", "source"}
+
+
+@pytest.fixture(scope="module")
+def searcher(data_index: Path, embedder) -> Searcher:
+    return Searcher(open_index(data_index, embedder.name), embedder)
+
+
+def test_seo_question_finds_the_z2_passages(searcher: Searcher):
+    r = searcher.search("Czy trzeba znać SEO?", occupation="243108", k=5)
+    assert r.hits[0].passage.task_id == "Z2" and "SEO" in r.hits[0].passage.text
+    assert r.hits[0].passage.section == "knowledge"  # "znać" asks for knowledge
+
+
+def test_question_naming_the_occupation_resolves_it(searcher: Searcher):
+    r = searcher.search("Co musi wiedzieć specjalista do spraw mediów interaktywnych?", k=5)
+    assert r.occupation is not None and r.occupation.code == "243108"
+    assert [h.passage.section for h in r.hits] == ["knowledge"] * 5
+
+
+@pytest.mark.parametrize(
+    "question, section",
+    [
+        ("Jakie umiejętności są potrzebne?", "skill"),
+        ("Czym się zajmuje ten specjalista?", "task"),
+        ("Jakie kompetencje społeczne są ważne?", "social_competence"),
+        ("Jakie są kompetencje kluczowe?", "key_competence"),
+        ("What must they know?", "knowledge"),
+    ],
+)
+def test_intent_ranks_its_section_first(searcher: Searcher, question: str, section: str):
+    hits = searcher.search(question, occupation="243108", k=5).hits
+    assert [h.passage.section for h in hits] == [section] * 5
+
+
+def test_section_filter_and_hit_fields(searcher: Searcher):
+    r = searcher.search("prawa autorskie", occupation="243108", section="skill", k=3)
+    assert {h.passage.section for h in r.hits} == {"skill"}
+    assert r.hits[0].passage.id == "243108/skill/Z3/5"
+    out = r.to_json()
+    assert set(out) == {"q", "occupation", "hits"}
+    assert set(out["hits"][0]) == HIT_KEYS
+    assert out["hits"][0]["source"] == "INFOdoradca+, MRPiPS / psz.praca.gov.pl"
+    assert [h["rank"] for h in out["hits"]] == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"question": ""}, "the question is empty"),
+        ({"question": "   \n\t "}, "the question is empty"),
+        ({"question": "a" * 10_000}, "too long \\(10000 characters; at most 2000\\)"),
+        ({"question": "?!... ;;"}, "no words"),
+        ({"question": "😀🔥👍"}, "no words"),
+        ({"question": "kto?", "occupation": "999999"}, "unknown occupation code 999999"),
+        ({"question": "kto?", "occupation": "12a"}, "6 digits"),
+        ({"question": "kto?", "section": "hobby"}, "unknown section 'hobby'"),
+        ({"question": "kto?", "k": 0}, "k must be"),
+        ({"question": "kto?", "k": 10_000}, "k must be"),
+        ({"question": None}, "must be text"),
+    ],
+)
+def test_bad_input_gets_a_clear_message(searcher: Searcher, kwargs: dict, message: str):
+    with pytest.raises(QueryError, match=message):
+        searcher.search(**kwargs)
+
+
+def _cli(args: list[str], index_dir: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DORADCA_INDEX_DIR": str(index_dir), "DORADCA_CORPUS": ""}
+    exe = Path(sys.executable).with_name("doradca")
+    return subprocess.run([str(exe), *args], input=stdin, capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_cli_jsonl_search_answers_every_line(data_index: Path):
+    lines = [
+        {"q": "Czy trzeba umieć robić zdjęcia?", "occupation": "243108", "section": None, "k": 2},
+        {"q": "", "occupation": None, "section": None, "k": 3},
+        "not an object",
+        {"q": "Z kim współpracuje?", "occupation": "243108", "section": "task", "k": 1},
+    ]
+    stdin = "\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n{broken json\n"
+    p = _cli(["search", "--jsonl"], data_index, stdin)
+    out = [json.loads(x) for x in p.stdout.splitlines()]
+    assert p.returncode == 1  # some lines were bad; every line still got an answer
+    assert len(out) == 5
+    assert out[0]["q"] == lines[0]["q"] and len(out[0]["hits"]) == 2
+    assert set(out[0]["hits"][0]) == HIT_KEYS and out[0]["occupation"]["code"] == "243108"
+    assert "skill" == out[0]["hits"][0]["section"] and "zdję" in out[0]["hits"][0]["text"]
+    assert out[1]["error"] == "line 2: the question is empty"
+    assert "line 3" in out[2]["error"] and "line 5" in out[4]["error"]
+    assert out[3]["hits"][0]["passage_id"] == "243108/task/Z3"
+
+
+def test_cli_search_resolve_show_and_usage_errors(data_index: Path):
+    p = _cli(["search", "Co musi wiedzieć specjalista ds. mediów interaktywnych?", "-k", "3", "--json"], data_index)
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out["occupation"]["code"] == "243108" and [h["section"] for h in out["hits"]] == ["knowledge"] * 3
+
+    p = _cli(["resolve", "--jsonl"], data_index, '{"q": "specjalistka ds mediow interaktywnych", "k": 1}\n')
+    out = json.loads(p.stdout)
+    assert set(out) == {"q", "candidates", "ambiguous"} and out["ambiguous"] is False
+    assert out["q"] == "specjalistka ds mediow interaktywnych"
+    [cand] = out["candidates"]
+    assert (cand["code"], cand["name"]) == ("243108", "Specjalista do spraw mediów interaktywnych")
+    assert cand["score"] >= 0.5
+
+    p = _cli(["show", "243108"], data_index)
+    assert p.returncode == 0
+    assert "Kompetencja Kz2: Doskonalenie i rozliczanie" in p.stdout
+    assert "== wiedza (knowledge) ==" in p.stdout and "Źródło: INFOdoradca+" in p.stdout
+    assert "[Z2] Sposoby mierzenia, planowania i optymalizacji" in p.stdout
+
+    for args, message in [
+        (["search"], "give a QUESTION or --jsonl"),
+        (["search", "   "], "the question is empty"),
+        (["show", "12"], "6 digits"),
+        (["show", "999999"], "unknown occupation code 999999"),
+        (["index", "build", "--corpus", "/nonexistent/corpus"], "corpus folder not found"),
+    ]:
+        p = _cli(args, data_index)
+        assert p.returncode == 2 and message in p.stderr, (args, p.stderr)
+
+
+def test_cli_without_index_names_the_command(tmp_path: Path):
+    p = _cli(["search", "kto?"], tmp_path / "empty")
+    assert p.returncode == 2
+    assert "run `doradca index build`" in p.stderr

@@ -1,0 +1,113 @@
+"""Index build, manifest, incremental rebuild, refusal of stale or damaged indexes, atomic swaps."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.config import ROOT
+from index.store import IndexUnavailable, build, open_index, open_version
+
+from .conftest import copy_tree
+
+SEED = ROOT / "data" / "243108.txt"
+
+
+def test_manifest_records_model_counts_and_checksums(data_index: Path, embedder):
+    m = json.loads((data_index / "current" / "manifest.json").read_text())
+    assert m["model"] == embedder.name and m["model_key"] == embedder.key
+    assert m["dimension"] == 384
+    assert m["passage_count"] == 129 and m["occupation_count"] == 1
+    assert len(m["inputs_checksum"]) == 64 and m["built_at"]
+    assert set(m["files"]) == {"passages.jsonl", "passages.faiss", "names.jsonl", "names.faiss", "occupations.jsonl"}
+    version = open_index(data_index, embedder.name)
+    assert version.passage_index.ntotal == 129
+    assert version.passages[0].id == "243108/task/Z1"
+
+
+def test_unchanged_inputs_are_up_to_date(data_index: Path, embedder):
+    before = (data_index / "current").resolve()
+    report = build([ROOT / "data"], data_index, embedder.name, progress=False, embedder=embedder)
+    assert report.up_to_date and report.embedded == 0
+    assert (data_index / "current").resolve() == before
+
+
+def test_rebuild_after_one_change_embeds_only_what_changed(tmp_path: Path, data_index: Path, embedder):
+    index_dir = copy_tree(data_index, tmp_path / "index")
+    data = tmp_path / "data"
+    data.mkdir()
+    text = SEED.read_text(encoding="utf-8").replace("Zarządzać budżetem reklamowym;", "Zarządzać budżetem kampanii;")
+    (data / "243108.txt").write_text(text, encoding="utf-8")
+    report = build([data], index_dir, embedder.name, progress=False, embedder=embedder)
+    assert not report.up_to_date
+    assert report.embedded == 1 and report.reused == 129  # 129 passages + 1 name, one passage changed
+    version = open_index(index_dir, embedder.name)
+    changed = next(i for i, p in enumerate(version.passages) if p.text == "Zarządzać budżetem kampanii")
+    fresh = embedder.passages([version.passages[changed].embed_text()])[0]
+    assert float(version.passage_index.reconstruct(changed) @ fresh) > 0.999
+    assert len(list(index_dir.glob("v-*"))) == 1  # the old version was pruned
+
+
+def test_index_of_another_model_is_refused(data_index: Path):
+    with pytest.raises(IndexUnavailable, match="built by model .* configured model is other-model: run `doradca index build`"):
+        open_index(data_index, "other-model")
+
+
+def test_missing_index_names_the_command(tmp_path: Path, embedder):
+    with pytest.raises(IndexUnavailable, match="no index at .*run `doradca index build`"):
+        open_index(tmp_path, embedder.name)
+
+
+@pytest.mark.parametrize("victim", ["passages.faiss", "passages.jsonl", "names.faiss"])
+def test_damaged_index_is_refused(tmp_path: Path, data_index: Path, embedder, victim: str):
+    index_dir = copy_tree(data_index, tmp_path / "index")
+    f = (index_dir / "current").resolve() / victim
+    raw = bytearray(f.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    f.write_bytes(bytes(raw))
+    with pytest.raises(IndexUnavailable, match=f"{victim} is missing or damaged: run `doradca index build --force`"):
+        open_index(index_dir, embedder.name)
+
+
+def test_interrupted_build_leaves_the_current_index_in_use(tmp_path: Path, data_index: Path, embedder):
+    index_dir = copy_tree(data_index, tmp_path / "index")
+    before = (index_dir / "current").resolve()
+
+    class Crashing:
+        """The real embedder, failing after the first batch, as an interrupted build would."""
+
+        name, key, dim = embedder.name, embedder.key, embedder.dim
+
+        def passages(self, texts, progress=False):
+            raise KeyboardInterrupt
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "243108.txt").write_text(SEED.read_text(encoding="utf-8").replace("Zarządzać", "Planować"), encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        build([data], index_dir, embedder.name, progress=False, embedder=Crashing())  # type: ignore[arg-type]
+    assert (index_dir / "current").resolve() == before
+    assert open_version(index_dir / "current", embedder.key).passage_index.ntotal == 129
+    assert not list(index_dir.glob(".tmp-*"))
+
+
+def test_crash_while_writing_removes_the_half_written_version(tmp_path: Path, data_index: Path, embedder, monkeypatch):
+    import index.store as store
+
+    index_dir = copy_tree(data_index, tmp_path / "index")
+    before = (index_dir / "current").resolve()
+
+    def broken_write(path, vecs):
+        (path).write_bytes(b"half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store, "_write_faiss", broken_write)
+    with pytest.raises(OSError, match="disk full"):
+        build([ROOT / "data"], index_dir, embedder.name, force=True, progress=False, embedder=embedder)
+    assert (index_dir / "current").resolve() == before
+    assert not list(index_dir.glob(".tmp-*"))
+    assert np.isclose(open_index(index_dir, embedder.name).passage_index.ntotal, 129)
