@@ -130,18 +130,24 @@ class Searcher:
         return cls(open_index(s.index_dir, s.model), embedder, mode)
 
     def resolve(self, text: str, k: int = 5) -> Resolution:
-        text = check_question(text)
-        return self._resolve(text, self.embedder.queries([text])[0], k)
+        return self._resolve(check_question(text), None, k)[0]
 
-    def _resolve(self, text: str, qvec: np.ndarray, k: int = 5) -> Resolution:
+    def _resolve(self, text: str, qvec: np.ndarray | None, k: int = 5) -> tuple[Resolution, np.ndarray | None]:
+        """Lexical resolution first (no encoding); the dense fallback encodes the text and returns its vector."""
+        lexical = self.resolver.resolve(text, None, k)
+        if lexical.method == "lexical":
+            return lexical, qvec
+        if qvec is None:
+            qvec = self.embedder.queries([text])[0]
         sims, ids = self.version.passage_index.search(qvec.reshape(1, -1), 100)
         hits = [(self.passages[i].occupation_code, float(s)) for s, i in zip(sims[0], ids[0]) if i >= 0]
-        return self.resolver.resolve(text, qvec, k, passage_hits=hits)
+        return self.resolver.resolve(text, qvec, k, passage_hits=hits), qvec
 
     def search(self, question: str, occupation: str | None = None, section: str | None = None,
-               k: int = 10) -> SearchResult:
+               k: int = 10, resolve: bool = True) -> SearchResult:
+        """Passages for a question; ``resolve=False`` searches all occupations without looking for a name."""
         q = check_question(question)
-        if not isinstance(k, int) or not 1 <= k <= MAX_K:
+        if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
             raise QueryError(f"k must be a whole number from 1 to {MAX_K}")
         if section is not None and section not in SECTIONS:
             raise QueryError(f"unknown section {section!r}; one of: {', '.join(SECTIONS)}")
@@ -151,25 +157,22 @@ class Searcher:
                 raise QueryError(f"occupation code must have 6 digits, got {occupation!r}")
             if occupation not in self.occupations:
                 raise QueryError(f"unknown occupation code {occupation}")
-        qvec = self.embedder.queries([q])[0]
-        resolution = None
-        chosen: Candidate | None = None
+        resolution, chosen, qvec, q_rank = None, None, None, q
         if occupation:
             chosen = Candidate(occupation, self.occupations[occupation]["name"], 1.0)
-        else:
-            resolution = self._resolve(q, qvec)
+        elif resolve:
+            resolution, qvec = self._resolve(q, None)
             if resolution.confident:
                 chosen = resolution.best
+                if resolution.name_words:
+                    # Within one occupation its name says nothing: rank by the rest of the question,
+                    # so "księgowa" and "księgowy" (or any wording of the name) get the same passages.
+                    q_rank = strip_words(q, resolution.name_words) or chosen.name  # type: ignore[union-attr]
+        if qvec is None or q_rank != q:
+            qvec = self.embedder.queries([q_rank])[0]
         intent = section or section_intent(q)
         rows = self._candidates(chosen.code if chosen else None, section)
-        if chosen and resolution and resolution.name_words:
-            # Within one occupation its name says nothing: rank by the rest of the question, so that
-            # "księgowa" and "księgowy" (or any wording of the name) get the same passages.
-            q_rank = strip_words(q, resolution.name_words) or chosen.name
-            qvec = self.embedder.queries([q_rank])[0]
-            hits = self._rank(q_rank, qvec, rows, intent, k)
-        else:
-            hits = self._rank(q, qvec, rows, intent, k)
+        hits = self._rank(q_rank, qvec, rows, intent, k)
         return SearchResult(q, chosen, resolution, intent, hits)
 
     def _candidates(self, code: str | None, section: str | None) -> np.ndarray | None:
