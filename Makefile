@@ -1,18 +1,24 @@
-# doradca: `make run` (setup when needed, then the main job) and `make test`.
-# Setup steps run only when their inputs changed: the venv when pyproject.toml or
-# constraints.txt change, the model when missing, the index when its inputs or model changed.
+# doradca: `make run` (set up what is missing, then start the assistant) and `make test`.
+# Setup steps run only when their inputs changed: each venv when its requirements change, the embedding
+# model when missing, the index when its inputs or model changed, the Rasa model when the bot's data changed.
 
 PYTHON ?= python3
+PYTHON310 ?= $(shell pyenv root 2>/dev/null)/versions/3.10.13/bin/python3.10
 VENV := .venv
 BIN := $(VENV)/bin
+RASA_BIN := .venv-rasa/bin
 MODEL := models/multilingual-e5-small
+RASA_MODEL := build/rasa/doradca.tar.gz
+BOT_DATA := $(shell find bot -name '*.yml' -not -path 'bot/tests/*' -not -name office.yml -not -name credentials.yml -not -name endpoints.yml)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup index run test bench clean
+.PHONY: setup index run chat test bench clean
 
 $(BIN)/.stamp: pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 needed, got " + sys.version'
@@ -22,16 +28,29 @@ $(BIN)/.stamp: pyproject.toml constraints.txt
 	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
 	touch $@
 
+# Rasa 3.6 needs Python 3.10 and pins of its own: a venv of its own.
+$(RASA_BIN)/.stamp: constraints-rasa.txt
+	test -x $(RASA_BIN)/python || $(PYTHON310) -m venv .venv-rasa
+	$(RASA_BIN)/pip install -q --upgrade 'pip<24.1'
+	$(RASA_BIN)/pip install -q -c constraints-rasa.txt rasa==3.6.21
+	touch $@
+
 $(MODEL)/modules.json: $(BIN)/.stamp
 	$(BIN)/doradca model build
 
-setup: $(BIN)/.stamp $(MODEL)/modules.json index
+$(RASA_MODEL): $(RASA_BIN)/.stamp $(BOT_DATA)
+	cd bot && ../$(RASA_BIN)/rasa train --fixed-model-name doradca --out ../build/rasa
+
+setup: $(BIN)/.stamp $(MODEL)/modules.json index $(RASA_MODEL)
 
 index: $(BIN)/.stamp $(MODEL)/modules.json
 	$(BIN)/doradca index build
 
 run: setup
-	$(BIN)/doradca repl
+	$(BIN)/doradca bot run
+
+chat:
+	$(BIN)/doradca bot chat
 
 test: setup
 	$(BIN)/python -m pytest -q

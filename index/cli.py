@@ -249,3 +249,80 @@ def repl() -> None:
             _print_hits(s.search(q, k=5))
         except QueryError as e:
             typer.echo(f"doradca: {e}")
+
+
+bot_app = typer.Typer(no_args_is_help=True, help="The Rasa assistant.")
+app.add_typer(bot_app, name="bot")
+
+
+@bot_app.command("run")
+def bot_run(
+    rasa_port: Annotated[int, typer.Option(envvar="DORADCA_RASA_PORT", help="Rasa server port.")] = 5005,
+    actions_port: Annotated[int, typer.Option(envvar="DORADCA_ACTIONS_PORT", help="Action server port.")] = 5055,
+) -> None:
+    """Start the action server and the Rasa server on 127.0.0.1 and wait; Ctrl-C stops both."""
+    import signal
+    import time
+
+    from services.processes import Assistant, Ports, StartError
+
+    bot = Assistant(Ports(rasa=rasa_port, actions=actions_port))
+    typer.echo("Starting the action server and the Rasa server (about a minute)...")
+    try:
+        bot.start()
+    except StartError as e:
+        fail(str(e))
+    typer.echo(
+        f"\ndoradca is running.\n"
+        f"  REST:      POST {bot.rest_url}  with {{\"sender\": \"me\", \"message\": \"Co robi piekarz?\"}}\n"
+        f"  socket.io: http://127.0.0.1:{rasa_port}/socket.io\n"
+        f"  terminal:  .venv-rasa/bin/rasa shell --connector rest --url http://127.0.0.1:{rasa_port}  (or `make chat`)\n"
+        f"  logs:      {bot.log_dir}\n"
+        f"Press Ctrl-C to stop."
+    )
+    stop = {"now": False}
+
+    def on_signal(signum: int, frame: object) -> None:
+        stop["now"] = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        while not stop["now"]:
+            for name, proc in list(bot.procs.items()):
+                if proc.poll() is not None:
+                    typer.echo(f"{name} server stopped (exit code {proc.returncode}); see {bot.log_dir}", err=True)
+                    stop["now"] = True
+            time.sleep(0.5)
+    finally:
+        typer.echo("Stopping...")
+        bot.stop()
+        typer.echo("Stopped.")
+
+
+@bot_app.command("chat")
+def bot_chat(
+    rasa_port: Annotated[int, typer.Option(envvar="DORADCA_RASA_PORT", help="Rasa server port.")] = 5005,
+    sender: Annotated[str, typer.Option(help="Conversation id.")] = "terminal",
+) -> None:
+    """Chat with the running bot in the terminal over its REST channel."""
+    import requests
+
+    url = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
+    typer.echo("Napisz wiadomość (pusta linia lub Ctrl-D kończy).")
+    while True:
+        try:
+            text = input("Ty> ")
+        except (EOFError, KeyboardInterrupt):
+            break
+        if not text.strip():
+            break
+        try:
+            replies = requests.post(url, json={"sender": sender, "message": text}, timeout=60).json()
+        except requests.RequestException as e:
+            fail(f"the bot does not answer at {url} ({e}); start it with `make run`")
+        for r in replies:
+            if r.get("text"):
+                typer.echo(f"Bot> {r['text']}")
+            for i, b in enumerate(r.get("buttons") or [], 1):
+                typer.echo(f"     [{i}] {b['title']}  (napisz: {b['payload']})")

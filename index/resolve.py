@@ -46,6 +46,8 @@ class Resolution:
     ambiguous: bool
     method: str = "lexical"  # "lexical" (words of a Polish name), "dense" (similarity) or "none"
     name_words: tuple[str, ...] = ()  # words of the message that named the best candidate (lexical only)
+    coverage: float = 0.0  # share of the best name's words the message contains exactly (lexical only)
+    asks_name_only: bool = False  # every name-like word of the message belongs to the best name
 
     @property
     def best(self) -> Candidate | None:
@@ -164,7 +166,9 @@ class Resolver:
             ranked = sorted(((c, s) for c, (s, _) in lex.items()), key=lambda cs: -cs[1])
             ambiguous = len(ranked) > 1 and ranked[0][1] - ranked[1][1] < AMBIGUITY_MARGIN
             method = "lexical"
-            matched = self.matched_words(text, lex[ranked[0][0]][1])
+            best_name = lex[ranked[0][0]][1]
+            matched = self.matched_words(text, best_name)
+            coverage = self.coverage(text, best_name)
         elif qvec is not None:
             # no Polish name in the message: multilingual similarity to names and descriptions
             ranked = sorted(self.dense(qvec, passage_hits).items(), key=lambda cs: -cs[1])
@@ -174,7 +178,16 @@ class Resolver:
         else:
             return Resolution([], False, "none")
         cands = [Candidate(code, self.official.get(code, code), min(1.0, s)) for code, s in ranked[:k]]
-        return Resolution(cands, ambiguous, method, matched if method == "lexical" else ())
+        if method != "lexical":
+            return Resolution(cands, ambiguous, method)
+        return Resolution(cands, ambiguous, method, matched, coverage, len(matched) == len(name_words(text)))
+
+    def coverage(self, text: str, name_index: int) -> float:
+        """Share of a name's words that the message contains as such (not just a similar word)."""
+        q_all = set().union(*(keys(w) for w in name_words(text)))
+        total = sum(w for _, w in self.tokens[name_index])
+        found = sum(w for ks, w in self.tokens[name_index] if ks & q_all)
+        return found / total if total else 0.0
 
     def matched_words(self, text: str, name_index: int) -> tuple[str, ...]:
         """The message's words that match words of one name (as written in the message)."""

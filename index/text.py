@@ -98,7 +98,11 @@ co czy jak jaki który kto czym gdzie kiedy ile być mieć robić musieć wiedzi
 potrzebny potrzeba powinien powinno umiejętność wiedza zadanie obowiązek kompetencja praca pracować zawód cecha
 postawa osobisty ważny opis informacja chcieć zostać móc mój ten ta to wymagać robota wykonywać jakiś dobry
 społeczny kluczowy a i lub albo oraz dla o z ze na w we do od po przy tak nie też także jeszcze więcej
-what does do is are the an must need know skill skills job task tasks work
+pokazać pokaż powiedzieć opowiedzieć prosić proszę dać interesować zawodowy wykonywać potrzebować
+what does do is are the an must need know skill skills job task tasks work and or for in on of to with about tell
+me which who how can should this that it they need needs more please occupation
+а і й та що які яка який як чи чим потрібні потрібно треба знати вміти робить професія професії про ще навички
+знання завдання обов'язки розкажи
 """.split())
 
 

@@ -1,0 +1,61 @@
+"""What every doradca action shares: the turn's language, the one-time note on Polish passages, error replies."""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from index.text import language
+
+from .messages import say
+
+log = logging.getLogger(__name__)
+
+
+class Turn:
+    """The user's message, its language and the events the action will return."""
+
+    def __init__(self, tracker: Tracker, dispatcher: CollectingDispatcher) -> None:
+        self.tracker = tracker
+        self.dispatcher = dispatcher
+        self.text: str = (tracker.latest_message or {}).get("text") or ""
+        previous = tracker.get_slot("language") or "pl"
+        self.lang = language(self.text, default=previous)
+        self.events: list[EventType] = [] if self.lang == previous else [SlotSet("language", self.lang)]
+        self._noted = bool(tracker.get_slot("language_noted"))
+
+    def say(self, text: str, buttons: list[dict[str, str]] | None = None, passages: bool = False) -> None:
+        """Send a message; the first passages shown to a non-Polish user carry a note that they are Polish."""
+        if passages and self.lang != "pl" and not self._noted:
+            text = f"{say('polish_note', self.lang)}\n{text}"
+            self._noted = True
+            self.events.append(SlotSet("language_noted", True))
+        self.dispatcher.utter_message(text=text, buttons=buttons or [])
+
+    def set(self, slot: str, value: Any) -> None:
+        if self.tracker.get_slot(slot) != value:
+            self.events.append(SlotSet(slot, value))
+
+
+class DoradcaAction(Action, ABC):
+    """Runs ``act``; any failure becomes an apology instead of a silent bot (abstract: not registered)."""
+
+    @abstractmethod
+    def name(self) -> str: ...
+
+    @abstractmethod
+    def act(self, turn: Turn) -> None: ...
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        turn = Turn(tracker, dispatcher)
+        try:
+            self.act(turn)
+        except Exception:  # noqa: BLE001 - the user gets an apology, the log gets the traceback
+            log.exception("action %s failed", self.name())
+            dispatcher.utter_message(text=say("error", turn.lang))
+        return turn.events

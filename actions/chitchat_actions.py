@@ -1,0 +1,79 @@
+"""Greeting, thanks, goodbye, what the bot can do, out of scope, and the counsellor's contact."""
+
+from __future__ import annotations
+
+from .base import DoradcaAction, Turn
+from .messages import say
+from .settings import ActionSettings, load_office
+
+COUNSELLOR_BUTTON = {"pl": "Kontakt z doradcą", "uk": "Контакт консультанта", "en": "Contact a counsellor"}
+
+
+def counsellor_button(lang: str) -> dict[str, str]:
+    return {"title": COUNSELLOR_BUTTON.get(lang, COUNSELLOR_BUTTON["pl"]), "payload": "/ask_human"}
+
+
+class _Say(DoradcaAction):
+    key = ""
+
+    def act(self, turn: Turn) -> None:
+        turn.say(say(self.key, turn.lang))
+
+
+class ActionGreet(_Say):
+    key = "greet"
+
+    def name(self) -> str:
+        return "action_greet"
+
+
+class ActionGoodbye(_Say):
+    key = "goodbye"
+
+    def name(self) -> str:
+        return "action_goodbye"
+
+
+class ActionThank(_Say):
+    key = "thank"
+
+    def name(self) -> str:
+        return "action_thank"
+
+
+class ActionCapabilities(_Say):
+    key = "capabilities"
+
+    def name(self) -> str:
+        return "action_capabilities"
+
+
+class ActionOutOfScope(DoradcaAction):
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    def act(self, turn: Turn) -> None:
+        turn.say(say("out_of_scope", turn.lang), buttons=[counsellor_button(turn.lang)])
+
+
+class ActionContactCounsellor(DoradcaAction):
+    def name(self) -> str:
+        return "action_contact_counsellor"
+
+    def act(self, turn: Turn) -> None:
+        office = load_office(ActionSettings().office_file)  # read per request: the office may edit it
+        address = f"\n{office.address}" if office.address else ""
+        turn.say(say("contact", turn.lang, name=office.name, phone=office.phone, email=office.email,
+                     hours=office.hours, address=address))
+
+
+class ActionWarmup(DoradcaAction):
+    """Not in the domain: called once by the launcher so the model and index load before the first user."""
+
+    def name(self) -> str:
+        return "action_warmup"
+
+    def act(self, turn: Turn) -> None:
+        from .runtime import searcher
+
+        searcher()

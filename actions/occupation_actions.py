@@ -1,0 +1,211 @@
+"""Questions about occupations: answer, follow up, show more, choose among candidates, find occupations."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index.intent import section_intent
+from index.resolve import Resolution
+from index.records import SECTION_LABELS_PL
+from index.search import Hit, QueryError, Searcher, check_question, strip_words
+from index.text import name_words
+
+from .base import DoradcaAction, Turn
+from .chitchat_actions import counsellor_button
+from .compose import choose_buttons, occupations_text, passages_text
+from .messages import say
+from .runtime import searcher
+from .settings import ActionSettings
+
+RELATIVE_CUT = 0.05  # a specific answer shows the passages scoring close to the best one
+# Where a description lacks the section asked for (KZiS-only occupations have no knowledge/skill lists)
+FALLBACK: dict[str, tuple[str, ...]] = {
+    "knowledge": ("esco_skill", "task"),
+    "skill": ("esco_skill", "task"),
+    "social_competence": ("task",),
+    "key_competence": ("task",),
+    "esco_skill": ("task",),
+    "training": ("task",),
+    "overview": ("task",),
+}
+SWITCH_COVERAGE = 0.75  # in a conversation about X, a message names another occupation if it covers its name
+SHOW_ALL = re.compile(r"wszystk|\ball\b|\bвсе\b|\bусе\b", re.I)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What to do with a question: answer about ``code``, ask to choose, or say the occupation is unknown."""
+
+    kind: str  # "answer" | "choose" | "unknown" | "which"
+    code: str | None = None
+    question: str = ""  # the question to rank passages by (without the occupation's name)
+    candidates: tuple[tuple[str, str], ...] = ()  # to choose from, or other occupations the words may name
+    words: str = ""
+
+
+def decide(s: Searcher, q: str, res: Resolution, current: str | None) -> Decision:
+    """Pick the occupation of a question, given the one the conversation is about (if any)."""
+    best = res.best
+    named = name_words(q)
+    cands = tuple((c.code, c.name) for c in res.candidates[:3])
+    if res.method == "lexical" and best is not None:
+        if res.confident and (current is None or res.coverage >= SWITCH_COVERAGE):
+            return Decision("answer", best.code, s.ranking_question(q, res))
+        if current and not res.asks_name_only:
+            return Decision("answer", current, q, cands)  # a follow-up whose topic words happen to match a name
+        return Decision("choose", None, strip_words(q, res.name_words), cands, " ".join(res.name_words))
+    if res.method == "dense" and best is not None:
+        if res.confident and named and (current is None or best.code != current):
+            return Decision("answer", best.code, q)
+        if current:
+            return Decision("answer", current, q, cands if named else ())
+        if named:
+            return Decision("unknown", None, q, cands)
+    if current:
+        return Decision("answer", current, q)
+    return Decision("which")
+
+
+def answer(turn: Turn, s: Searcher, code: str, question: str, alternatives: tuple[tuple[str, str], ...] = ()) -> None:
+    """Answer ``question`` about ``code`` and remember where we are, for follow-ups and "więcej".
+
+    A specific question ("czy trzeba znać SEO?") gets its best passages, or an honest "not in the
+    description" (with ``alternatives`` offered as other occupations, if the words may name one).
+    A question for a kind of information ("co musi wiedzieć?") or just a name lists that section
+    in the description's own order.
+    """
+    page = ActionSettings().page_size
+    name = s.occupations[code]["name"]
+    turn.set("occupation_code", code)
+    turn.set("last_question", question)
+    intent = section_intent(question)
+    if name_words(question):  # something specific: rank passages (the only case that needs the model)
+        result = s.search(question, occupation=code, k=page)
+        turn.set("last_section", None)
+        if not result.answered:
+            # the words may name another occupation: offer those, and the counsellor
+            others = [(c, n) for c, n in alternatives if c != code]
+            turn.set("shown", 0.0)
+            turn.say(say("no_answer", turn.lang, name=name, code=code),
+                     buttons=choose_buttons(others) + [counsellor_button(turn.lang)])
+            return
+        best = result.hits[0].score
+        hits = [h for h in result.hits if h.score >= best - RELATIVE_CUT]
+        turn.set("shown", float(len(hits)))
+        turn.say(passages_text(s, hits, result.section, turn.lang), passages=True)
+        return
+    wanted = intent or "task"
+    section = next((x for x in (wanted, *FALLBACK.get(wanted, ())) if s.section_passages(code, x)), None)
+    turn.set("last_section", section)
+    if section is None:
+        turn.set("shown", 0.0)
+        turn.say(say("no_answer", turn.lang, name=name, code=code), buttons=[counsellor_button(turn.lang)])
+        return
+    head = s.section_passages(code, "overview")[:1] if intent is None else []
+    listing = s.section_passages(code, section)[: page - len(head)]
+    turn.set("shown", float(len(listing)))
+    text = passages_text(s, [Hit(i + 1, 1.0, p) for i, p in enumerate(head + listing)], section, turn.lang)
+    if section != wanted:
+        text = say("no_section", turn.lang, name=name, wanted=SECTION_LABELS_PL[wanted],
+                   shown=SECTION_LABELS_PL[section]) + "\n" + text
+    if len(s.section_passages(code, section)) > len(listing):
+        text += "\n" + say("more_hint", turn.lang)
+    turn.say(text, passages=True)
+
+
+class ActionAnswerOccupation(DoradcaAction):
+    def name(self) -> str:
+        return "action_answer_occupation"
+
+    def act(self, turn: Turn) -> None:
+        try:
+            q = check_question(turn.text)
+        except QueryError:
+            turn.say(say("bad_question", turn.lang))
+            return
+        s = searcher()
+        d = decide(s, q, s.resolve(q), turn.tracker.get_slot("occupation_code"))
+        if d.kind == "answer" and d.code:
+            answer(turn, s, d.code, d.question, d.candidates)
+        elif d.kind == "choose":
+            turn.set("last_question", d.question)
+            turn.say(say("choose", turn.lang, words=d.words), buttons=choose_buttons(list(d.candidates)))
+        elif d.kind == "unknown":
+            turn.set("last_question", "")
+            turn.say(say("unknown_occupation", turn.lang), buttons=choose_buttons(list(d.candidates)))
+        else:
+            turn.set("last_question", q)
+            turn.say(say("which_occupation", turn.lang))
+
+
+class ActionChooseOccupation(DoradcaAction):
+    def name(self) -> str:
+        return "action_choose_occupation"
+
+    def act(self, turn: Turn) -> None:
+        s = searcher()
+        code = next(turn.tracker.get_latest_entity_values("code"), None)
+        if code is None:
+            m = re.search(r"\b\d{6}\b", turn.text)
+            code = m.group(0) if m else None
+        if code is None or code not in s.occupations:
+            turn.say(say("which_occupation", turn.lang))
+            return
+        question = turn.tracker.get_slot("last_question") or s.occupations[code]["name"]
+        answer(turn, s, code, question)
+
+
+class ActionShowMore(DoradcaAction):
+    def name(self) -> str:
+        return "action_show_more"
+
+    def act(self, turn: Turn) -> None:
+        code = turn.tracker.get_slot("occupation_code")
+        question = turn.tracker.get_slot("last_question")
+        if not code or not question:
+            turn.say(say("nothing_to_continue", turn.lang))
+            return
+        cfg = ActionSettings()
+        s = searcher()
+        section = turn.tracker.get_slot("last_section")
+        shown = int(turn.tracker.get_slot("shown") or 0)
+        n = cfg.show_all if SHOW_ALL.search(turn.text) else cfg.page_size
+        if section:  # a listing in the description's order
+            rest = s.section_passages(code, section)[shown:]
+            hits = [Hit(shown + i + 1, 1.0, p) for i, p in enumerate(rest[:n])]
+            more = len(rest) > n
+        else:
+            found = s.search(question, occupation=code, k=min(100, shown + n + 1)).hits[shown:]
+            hits, more = found[:n], len(found) > n
+        if not hits:
+            turn.say(say("no_more", turn.lang))
+            return
+        text = passages_text(s, hits, section or section_intent(question), turn.lang)
+        if more:
+            text += "\n" + say("more_hint", turn.lang)
+        turn.say(text, passages=True)
+        turn.set("shown", float(shown + len(hits)))
+
+
+class ActionFindOccupations(DoradcaAction):
+    def name(self) -> str:
+        return "action_find_occupations"
+
+    def act(self, turn: Turn) -> None:
+        try:
+            q = check_question(turn.text)
+        except QueryError:
+            turn.say(say("bad_question", turn.lang))
+            return
+        s = searcher()
+        result = s.search(q, resolve=False, k=60)
+        if not result.hits or not result.answered:
+            turn.say(say("found_none", turn.lang), buttons=[counsellor_button(turn.lang)])
+            return
+        best = result.hits[0].score
+        close = [h for h in result.hits if h.score >= best - RELATIVE_CUT]
+        text, shown = occupations_text(close, 5, turn.lang, say("found_in", turn.lang))
+        buttons = choose_buttons([(h.passage.occupation_code, h.passage.occupation_name) for h in shown])
+        turn.set("last_question", "")
+        turn.say(text, buttons=buttons, passages=True)

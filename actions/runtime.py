@@ -1,0 +1,40 @@
+"""The searcher shared by all actions: checked at start-up, loaded once, lazily, in the worker."""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+
+from index.config import settings
+from index.embedder import model_key
+from index.search import Searcher
+from index.store import IndexUnavailable
+
+_lock = threading.Lock()
+_searcher: Searcher | None = None
+
+
+def check_index_or_exit() -> None:
+    """Refuse to start without a usable index (cheap: manifest only, no model or vectors)."""
+    s = settings()
+    current = s.index_dir / "current"
+    manifest = current / "manifest.json"
+    if not manifest.exists():
+        sys.exit(f"doradca actions: no index at {current}: run `make setup` (or `doradca index build`)")
+    built_by = json.loads(manifest.read_text()).get("model_key")
+    if built_by != model_key(s.model):
+        sys.exit(f"doradca actions: the index was built by {built_by}, not {model_key(s.model)}: run `doradca index build`")
+
+
+def searcher() -> Searcher:
+    """Open the model and index on first use (loading torch at import breaks rasa-sdk's worker start)."""
+    global _searcher
+    if _searcher is None:
+        with _lock:
+            if _searcher is None:
+                try:
+                    _searcher = Searcher.open()
+                except IndexUnavailable as e:  # damaged since start-up
+                    raise RuntimeError(str(e)) from e
+    return _searcher

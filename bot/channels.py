@@ -1,0 +1,69 @@
+"""The project's input channels: Rasa's REST and socket.io channels that never leave a user in silence.
+
+When a turn produces no bot message (the action server is down or failed), the channel
+sends an apology itself. Loaded by the Rasa server from credentials.yml
+(``channels.RestInput``, ``channels.SocketIOInput``) with ``bot/`` on PYTHONPATH.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Awaitable, Callable
+
+from rasa.core.channels import rest, socketio
+from rasa.core.channels.channel import UserMessage
+from sanic import Blueprint
+
+Handler = Callable[[UserMessage], Awaitable[Any]]
+
+APOLOGY = {
+    "pl": "Przepraszam, mam chwilowy problem techniczny i nie mogę teraz odpowiedzieć. Spróbuj ponownie za chwilę.",
+    "uk": "Вибачте, тимчасова технічна проблема. Спробуйте ще раз трохи пізніше.",
+}
+
+
+def apology(text: str | None) -> str:
+    return APOLOGY["uk"] if text and re.search(r"[а-яіїєґ]", text, re.I) else APOLOGY["pl"]
+
+
+def never_silent(on_new_message: Handler) -> Handler:
+    """Wrap Rasa's message handler: count what the bot sends; if nothing, apologise."""
+
+    async def handle(message: UserMessage) -> Any:
+        channel = message.output_channel
+        original = channel.send_response
+        sent = 0
+
+        async def counting(recipient_id: str, msg: dict) -> None:
+            nonlocal sent
+            sent += 1
+            await original(recipient_id, msg)
+
+        channel.send_response = counting  # type: ignore[method-assign]
+        try:
+            result = await on_new_message(message)
+        finally:
+            channel.send_response = original  # type: ignore[method-assign]
+        if sent == 0:
+            await original(message.sender_id, {"text": apology(message.text)})
+        return result
+
+    return handle
+
+
+class RestInput(rest.RestInput):
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    def blueprint(self, on_new_message: Handler) -> Blueprint:
+        return super().blueprint(never_silent(on_new_message))
+
+
+class SocketIOInput(socketio.SocketIOInput):
+    @classmethod
+    def name(cls) -> str:
+        return "socketio"
+
+    def blueprint(self, on_new_message: Handler) -> Blueprint:
+        return super().blueprint(never_silent(on_new_message))

@@ -1,0 +1,1 @@
+"""Starting and stopping the assistant's processes (action server, Rasa server) on loopback."""

@@ -1,0 +1,165 @@
+"""Start the action server (.venv) and the Rasa server (.venv-rasa) on 127.0.0.1, wait until both answer,
+stop them by PID. Used by `doradca bot run` (`make run`), the end-to-end tests and the benchmarks.
+
+Example::
+
+    with Assistant(Ports(rasa=15005, actions=15055), tracker_db=tmp / "t.db") as bot:
+        bot.send("u1", "Co robi piekarz?")   # [{"recipient_id": "u1", "text": "..."}]
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+from index.config import ROOT
+
+RASA_MODEL = ROOT / "build" / "rasa" / "doradca.tar.gz"
+RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
+PYTHON = ROOT / ".venv" / "bin" / "python"
+QUIET = {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "TQDM_DISABLE": "1",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+}
+
+
+class StartError(RuntimeError):
+    """A server did not come up; the message says which and where its log is."""
+
+
+@dataclass(frozen=True)
+class Ports:
+    rasa: int = int(os.environ.get("DORADCA_RASA_PORT", "5005"))
+    actions: int = int(os.environ.get("DORADCA_ACTIONS_PORT", "5055"))
+
+
+@dataclass
+class Assistant:
+    """The two servers of one assistant; a context manager that always stops what it started."""
+
+    ports: Ports = field(default_factory=Ports)
+    tracker_db: Path = ROOT / "build" / "conversations.db"
+    log_dir: Path = ROOT / "build" / "logs"
+    model: Path = RASA_MODEL
+    extra_env: dict[str, str] = field(default_factory=dict)
+    procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def rest_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.rasa}/webhooks/rest/webhook"
+
+    def _env(self) -> dict[str, str]:
+        env = {**os.environ, **QUIET, **self.extra_env}
+        env.update({
+            "DORADCA_ACTIONS_PORT": str(self.ports.actions),
+            "DORADCA_TRACKER_DB": str(self.tracker_db),
+            "SANIC_HOST": "127.0.0.1",
+            "PYTHONPATH": str(ROOT / "bot"),  # the project's input channels (bot/channels.py)
+        })
+        return env
+
+    def _spawn(self, name: str, cmd: list[str]) -> subprocess.Popen:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = (self.log_dir / f"{name}.log").open("ab")
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=self._env(), stdout=log, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+        self.procs[name] = proc
+        return proc
+
+    def start_actions(self, timeout: float = 120) -> None:
+        self._spawn("actions", [str(PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.ports.actions)])
+        self._wait("actions", f"http://127.0.0.1:{self.ports.actions}/health", timeout)
+        # load the model and index now rather than on the first user's question
+        r = requests.post(f"http://127.0.0.1:{self.ports.actions}/webhook", json=_warmup_call(), timeout=timeout)
+        if r.status_code != 200:
+            raise StartError(f"action server warm-up failed ({r.status_code}); see {self.log_dir / 'actions.log'}")
+
+    def start_rasa(self, timeout: float = 180) -> None:
+        if not self.model.exists():
+            raise StartError(f"no trained Rasa model at {self.model}: run `make setup` (it trains the bot)")
+        self.tracker_db.parent.mkdir(parents=True, exist_ok=True)
+        self._spawn("rasa", [
+            str(RASA), "run", "--model", str(self.model), "--endpoints", "bot/endpoints.yml",
+            "--credentials", "bot/credentials.yml", "--interface", "127.0.0.1", "--port", str(self.ports.rasa),
+            "--cors", os.environ.get("DORADCA_CORS", "http://127.0.0.1:8000"),
+        ])
+        self._wait("rasa", f"http://127.0.0.1:{self.ports.rasa}/", timeout)
+
+    def start(self) -> "Assistant":
+        try:
+            self.start_actions()
+            self.start_rasa()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait(self, name: str, url: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        proc = self.procs[name]
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise StartError(f"{name} server exited with code {proc.returncode}; see {self.log_dir / (name + '.log')}"
+                                 f"\n{tail(self.log_dir / (name + '.log'))}")
+            try:
+                if requests.get(url, timeout=2).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        raise StartError(f"{name} server not ready after {timeout:.0f} s; see {self.log_dir / (name + '.log')}")
+
+    def stop_one(self, name: str, timeout: float = 20) -> None:
+        proc = self.procs.pop(name, None)
+        if proc is None or proc.poll() is not None:
+            return
+        os.killpg(proc.pid, signal.SIGTERM)  # its own session: the server and the workers it forked
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(5)
+
+    def stop(self) -> None:
+        for name in ("rasa", "actions"):
+            self.stop_one(name)
+
+    def __enter__(self) -> "Assistant":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def send(self, sender: str, text: str, timeout: float = 30) -> list[dict]:
+        r = requests.post(self.rest_url, json={"sender": sender, "message": text}, timeout=timeout)
+        r.raise_for_status()
+        return r.json()
+
+
+def _warmup_call() -> dict:
+    return {
+        "next_action": "action_warmup",
+        "sender_id": "warmup",
+        "tracker": {"sender_id": "warmup", "slots": {}, "latest_message": {"text": ""}, "events": [],
+                    "paused": False, "followup_action": None, "active_loop": {}, "latest_action_name": None},
+        "domain": {},
+        "version": "3.6.21",
+    }
+
+
+def tail(path: Path, lines: int = 15) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""

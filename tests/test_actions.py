@@ -1,0 +1,234 @@
+"""Action tests: real Trackers, the real searcher; exact events and messages."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+import actions.runtime as runtime
+from actions.chitchat_actions import ActionContactCounsellor, ActionGreet, ActionOutOfScope
+from actions.occupation_actions import (
+    ActionAnswerOccupation,
+    ActionChooseOccupation,
+    ActionFindOccupations,
+    ActionShowMore,
+)
+from index.search import Searcher
+from index.store import open_index
+
+from .conftest import needs_corpus
+
+SLOTS = {"occupation_code": None, "last_question": None, "last_section": None, "shown": 0.0, "language": "pl",
+         "language_noted": False}
+SOURCE = "Źródło: Specjalista do spraw mediów interaktywnych, kod KZiS 243108, sekcja: {}; INFOdoradca+, MRPiPS / psz.praca.gov.pl"
+Z1 = "Z1 (wiedza) Wspieranie procesu tworzenia i wdrażanie strategii kampanii marketingowych w mediach interaktywnych."
+
+
+def run(action, text: str, slots: dict | None = None, intent: str = "ask_occupation", entities: list | None = None):
+    tracker = Tracker("t1", {**SLOTS, **(slots or {})},
+                      {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": entities or []},
+                      [], False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    return events, [(m["text"], [b["title"] for b in m["buttons"]]) for m in dispatcher.messages]
+
+
+@pytest.fixture()
+def data_searcher(data_index: Path, embedder, monkeypatch) -> Searcher:
+    s = Searcher(open_index(data_index, embedder.name), embedder)
+    monkeypatch.setattr(runtime, "_searcher", s)
+    return s
+
+
+@pytest.fixture()
+def corpus_searcher(full_searcher, monkeypatch) -> Searcher:
+    monkeypatch.setattr(runtime, "_searcher", full_searcher)
+    return full_searcher
+
+
+def test_knowledge_question_lists_the_section_in_description_order(data_searcher):
+    events, messages = run(ActionAnswerOccupation(), "Co musi wiedzieć specjalista do spraw mediów interaktywnych?")
+    assert events == [
+        SlotSet("occupation_code", "243108"),
+        SlotSet("last_question", "Co musi wiedzieć ?"),
+        SlotSet("last_section", "knowledge"),
+        SlotSet("shown", 5.0),
+    ]
+    assert messages == [("\n".join([
+        "Specjalista do spraw mediów interaktywnych (KZiS 243108) – co trzeba wiedzieć (wiedza):",
+        "",
+        Z1,
+        "• Aktualną strategię marketingową zleceniodawcy oraz rolę mediów interaktywnych w tej strategii",
+        "• Specyfikę działania zleceniodawcy oraz rynek docelowy dla jego produktów i usług",
+        "• Produkty i usługi oferowane przez zleceniodawcę oraz metody klasyfikacji tych produktów i usług w kontekście "
+        "strategii promocji i reklamy w mediach interaktywnych",
+        "• Sposoby funkcjonowania konkurencji w określonej dziedzinie oraz stosowanych przez nią metod komunikacji w "
+        "mediach interaktywnych",
+        "• Sposoby konstruowania strategii kampanii marketingowych w mediach interaktywnych",
+        "",
+        SOURCE.format("wiedza"),
+        "Napisz „więcej”, aby zobaczyć kolejne fragmenty.",
+    ]), [])]
+
+
+def test_more_continues_the_listing(data_searcher):
+    slots = {"occupation_code": "243108", "last_question": "Co musi wiedzieć ?", "last_section": "knowledge", "shown": 10.0}
+    events, messages = run(ActionShowMore(), "więcej", slots, intent="ask_more")
+    assert events == [SlotSet("shown", 15.0)]
+    text = messages[0][0]
+    assert "• Przepisy prawa związane z możliwością komunikacji przedsiębiorstwa z otoczeniem poprzez media interaktywne." in text
+    assert "\nZ2 (wiedza) Przygotowywanie i prowadzenie kampanii marketingowej" in text
+    assert "• Schemat funkcjonowania mediów interaktywnych" in text
+    assert text.count("• ") == 5
+
+
+def test_show_all_then_nothing_more(data_searcher):
+    slots = {"occupation_code": "243108", "last_question": "Co musi wiedzieć ?", "last_section": "knowledge", "shown": 50.0}
+    events, messages = run(ActionShowMore(), "pokaż wszystko", slots, intent="ask_more")
+    assert events == [SlotSet("shown", 54.0)] and messages[0][0].count("• ") == 4
+    events, messages = run(ActionShowMore(), "więcej", {**slots, "shown": 54.0}, intent="ask_more")
+    assert events == [] and messages == [("To już wszystkie fragmenty opisu pasujące do pytania.", [])]
+
+
+def test_follow_up_keeps_the_occupation_and_answers_from_z3(data_searcher):
+    events, messages = run(ActionAnswerOccupation(), "a czy trzeba znać prawo autorskie?", {"occupation_code": "243108"})
+    assert events == [SlotSet("last_question", "a czy trzeba znać prawo autorskie?"), SlotSet("shown", 1.0)]
+    assert messages == [("\n".join([
+        "Specjalista do spraw mediów interaktywnych (KZiS 243108) – co trzeba wiedzieć (wiedza):",
+        "",
+        "Z3 (wiedza) Współpracowanie z komórkami organizacyjnymi zajmującymi się obsługą klienta oraz z plastykami, "
+        "fotografami, grafikami, blogerami, mediami.",
+        "• Przepisy prawa związane z prawami autorskimi w kontekście tworzenia przekazu marketingowego w mediach "
+        "interaktywnych.",
+        "",
+        SOURCE.format("wiedza"),
+    ]), [])]
+
+
+def test_question_the_description_cannot_answer_says_so(data_searcher):
+    events, messages = run(ActionAnswerOccupation(), "czy trzeba umieć latać samolotem?",
+                           {"occupation_code": "243108", "shown": 5.0})
+    assert events == [SlotSet("last_question", "czy trzeba umieć latać samolotem?"), SlotSet("shown", 0.0)]
+    assert messages == [(
+        "W opisie zawodu Specjalista do spraw mediów interaktywnych (243108) nie ma informacji na ten temat. Mogę "
+        "pokazać, co opis zawiera (zapytaj o zadania, wiedzę lub umiejętności), albo podać kontakt do doradcy zawodowego.",
+        ["Kontakt z doradcą"],
+    )]
+
+
+def test_no_occupation_yet_asks_which(data_searcher):
+    events, messages = run(ActionAnswerOccupation(), "a jakie umiejętności?")
+    assert events == [SlotSet("last_question", "a jakie umiejętności?")]
+    assert messages == [("O jaki zawód chodzi? Napisz jego nazwę, np. „kucharz” albo „specjalista do spraw kadr”.", [])]
+
+
+def test_ukrainian_question_gets_ukrainian_sentences_and_a_note_once(data_searcher):
+    events, messages = run(ActionAnswerOccupation(), "Які навички потрібні?", {"occupation_code": "243108"})
+    assert events[:2] == [SlotSet("language", "uk"), SlotSet("last_question", "Які навички потрібні?")]
+    assert SlotSet("language_noted", True) in events
+    text = messages[0][0]
+    assert text.startswith("(Описи професій доступні лише польською мовою.)\nSpecjalista do spraw mediów interaktywnych "
+                           "(KZiS 243108) – необхідні навички:")
+    assert "Джерело: Specjalista do spraw mediów interaktywnych, kod KZiS 243108, sekcja: umiejętność" in text
+    _, again = run(ActionAnswerOccupation(), "а знання?", {"occupation_code": "243108", "language": "uk",
+                                                          "language_noted": True})
+    assert not again[0][0].startswith("(Описи")
+
+
+def test_choose_answers_the_pending_question(data_searcher):
+    events, messages = run(ActionChooseOccupation(), '/choose_occupation{"code":"243108"}', {"last_question": "jakie zadania ?"},
+                           intent="choose_occupation", entities=[{"entity": "code", "value": "243108"}])
+    assert events[0] == SlotSet("occupation_code", "243108")
+    assert messages[0][0].startswith("Specjalista do spraw mediów interaktywnych (KZiS 243108) – zadania zawodowe:\n\nZ1 ")
+
+
+def test_choose_unknown_code_asks_again(data_searcher):
+    events, messages = run(ActionChooseOccupation(), "999999", intent="choose_occupation",
+                           entities=[{"entity": "code", "value": "999999"}])
+    assert events == [] and messages[0][0].startswith("O jaki zawód chodzi?")
+
+
+def test_greeting_and_out_of_scope_follow_the_language():
+    assert run(ActionGreet(), "hello", intent="greet") == (
+        [SlotSet("language", "en")],
+        [("Hello! I am the labour office's career assistant. Ask about any occupation, e.g. “What does an "
+          "electrician do?”.", [])],
+    )
+    events, messages = run(ActionOutOfScope(), "яка погода", intent="out_of_scope")
+    assert events == [SlotSet("language", "uk")]
+    assert messages[0][1] == ["Контакт консультанта"] and messages[0][0].startswith("Вибачте, з цим я не допоможу")
+
+
+def test_counsellor_contact_comes_from_the_office_file(tmp_path, monkeypatch):
+    office = tmp_path / "office.yml"
+    office.write_text('name: "PUP Testowo"\nphone: "+48 1"\nemail: "a@b.pl"\nhours: "8-15"\n', encoding="utf-8")
+    monkeypatch.setenv("DORADCA_OFFICE_FILE", str(office))
+    events, messages = run(ActionContactCounsellor(), "chcę rozmawiać z doradcą", intent="ask_human")
+    assert events == []
+    assert messages == [("Kontakt z doradcą zawodowym: PUP Testowo\nTelefon: +48 1\nE-mail: a@b.pl\nGodziny: 8-15", [])]
+
+
+def test_failure_becomes_an_apology(monkeypatch):
+    def broken():
+        raise RuntimeError("index damaged")
+
+    monkeypatch.setattr("actions.occupation_actions.searcher", broken)
+    events, messages = run(ActionAnswerOccupation(), "Co robi piekarz?")
+    assert events == []
+    assert messages == [("Przepraszam, mam chwilowy problem techniczny. Spróbuj ponownie za chwilę.", [])]
+
+
+@needs_corpus
+def test_ambiguous_name_offers_three_buttons(corpus_searcher):
+    events, messages = run(ActionAnswerOccupation(), "specjalista")
+    assert events == [SlotSet("last_question", "")]
+    text, buttons = messages[0]
+    assert text == "Nazwa „specjalista” pasuje do kilku zawodów. Który masz na myśli?"
+    assert len(buttons) == 3 and all(b.startswith("Specjalista") for b in buttons)
+
+
+@needs_corpus
+def test_switching_occupation_in_a_conversation(corpus_searcher):
+    events, messages = run(ActionAnswerOccupation(), "a co robi kucharz?", {"occupation_code": "243108"})
+    assert events[0] == SlotSet("occupation_code", "512001")
+    assert messages[0][0].startswith("Kucharz (KZiS 512001) – zadania zawodowe:\n\nZadanie zawodowe:\n• ")
+
+
+@needs_corpus
+def test_female_and_male_forms_give_the_same_answer(corpus_searcher):
+    a = run(ActionAnswerOccupation(), "Co musi umieć spawaczka?")
+    b = run(ActionAnswerOccupation(), "Co musi umieć spawacz?")
+    assert a[1] == b[1]
+    assert a[1][0][0].startswith("Opis zawodu Spawacz nie ma osobnej części „umiejętność”; pokazuję: zadanie zawodowe.\n"
+                                 "Spawacz (KZiS 721204) – zadania zawodowe:")
+
+
+@needs_corpus
+def test_knowledge_of_an_esco_occupation_falls_back_to_esco_skills(corpus_searcher):
+    events, messages = run(ActionAnswerOccupation(), "Co musi wiedzieć piekarz?")
+    assert SlotSet("last_section", "esco_skill") in events
+    assert messages[0][0].startswith("Opis zawodu Piekarz nie ma osobnej części „wiedza”; pokazuję: umiejętność ESCO.\n"
+                                     "Piekarz (KZiS 751204) – umiejętności ESCO:")
+    assert "Źródło: Piekarz, kod KZiS 751204, sekcja: umiejętność ESCO; ESCO (PL), © Unia Europejska" in messages[0][0]
+
+
+@needs_corpus
+def test_which_occupations_work_with_bloggers(corpus_searcher):
+    events, messages = run(ActionFindOccupations(), "w jakim zawodzie pracuje się z blogerami?", intent="find_occupations")
+    text, buttons = messages[0]
+    assert "• Specjalista do spraw mediów interaktywnych (243108) – umiejętność: Komunikować się i współpracować z blogerami" in text
+    assert "Specjalista do spraw mediów interaktywnych (243108)" in buttons
+
+
+@needs_corpus
+def test_unknown_occupation_gets_suggestions(corpus_searcher):
+    events, messages = run(ActionAnswerOccupation(), "What does a baker do?")
+    assert events[0] == SlotSet("language", "en")
+    text, buttons = messages[0]
+    assert text == "I don't know that occupation in the descriptions I use. Perhaps one of these?"
+    assert "Piekarz (751204)" in buttons
