@@ -29,7 +29,7 @@ FALLBACK: dict[str, tuple[str, ...]] = {
     "training": ("task",),
     "overview": ("task",),
 }
-SWITCH_COVERAGE = 0.75  # in a conversation about X, a message names another occupation if it covers its name
+SWITCH_COVERAGE = 1.0  # in a conversation about X, a message names another occupation only with all its words
 SHOW_ALL = re.compile(r"wszystk|\ball\b|\bвсе\b|\bусе\b", re.I)
 
 
@@ -52,7 +52,7 @@ def decide(s: Searcher, q: str, res: Resolution, current: str | None) -> Decisio
     if res.method == "lexical" and best is not None:
         if res.confident and (current is None or res.coverage >= SWITCH_COVERAGE):
             return Decision("answer", best.code, s.ranking_question(q, res))
-        if current and not res.asks_name_only:
+        if current and not (res.asks_name_only and res.head_named):
             return Decision("answer", current, q, cands)  # a follow-up whose topic words happen to match a name
         return Decision("choose", None, strip_words(q, res.name_words), cands, " ".join(res.name_words))
     if res.method == "dense" and best is not None:

@@ -34,11 +34,15 @@ class Corpus:
         return [p for occ in self.occupations.values() for p in occ.passages]
 
     def checksum(self) -> str:
-        """Checksum of the input files' contents (names and bytes)."""
+        """Checksum of the input files and of what the parsers made of them (so a parser change rebuilds too)."""
         h = hashlib.sha256()
         for f in sorted(self.files, key=lambda p: p.name):
             h.update(f.name.encode())
             h.update(hashlib.sha256(f.read_bytes()).digest())
+        for occ in self.occupations.values():
+            h.update(f"{occ.code}\t{occ.name}\t{sorted(occ.names)}".encode())
+            for p in occ.passages:
+                h.update(f"{p.id}\t{p.section}\t{p.task_id}\t{p.competence_id}\t{p.source.cite()}\t{p.text}".encode())
         return h.hexdigest()
 
     def related(self, code: str) -> list[str]:
@@ -181,4 +185,4 @@ def _add_description(corpus: Corpus, d: Description) -> None:
     occ = _occupation(corpus, d.code, d.name)
     occ.sources.add(d.source)
     occ.competences = d.competences
-    occ.passages.extend(description_passages(d))
+    occ.passages[:0] = description_passages(d)  # the richer INFOdoradca+ description comes first

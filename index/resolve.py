@@ -48,6 +48,7 @@ class Resolution:
     name_words: tuple[str, ...] = ()  # words of the message that named the best candidate (lexical only)
     coverage: float = 0.0  # share of the best name's words the message contains exactly (lexical only)
     asks_name_only: bool = False  # every name-like word of the message belongs to the best name
+    head_named: bool = False  # the message has the best name's first word ("Operator" of "Operator zdjęć")
 
     @property
     def best(self) -> Candidate | None:
@@ -180,14 +181,15 @@ class Resolver:
         cands = [Candidate(code, self.official.get(code, code), min(1.0, s)) for code, s in ranked[:k]]
         if method != "lexical":
             return Resolution(cands, ambiguous, method)
-        return Resolution(cands, ambiguous, method, matched, coverage, len(matched) == len(name_words(text)))
+        head = self.tokens[best_name][0][0] if self.tokens[best_name] else frozenset()
+        head_named = bool(head & set().union(*(keys(w) for w in matched))) if matched else False
+        return Resolution(cands, ambiguous, method, matched, coverage, len(matched) == len(name_words(text)), head_named)
 
     def coverage(self, text: str, name_index: int) -> float:
-        """Share of a name's words that the message contains as such (not just a similar word)."""
+        """Share of a name's words (counted, not weighted) that the message contains as such."""
         q_all = set().union(*(keys(w) for w in name_words(text)))
-        total = sum(w for _, w in self.tokens[name_index])
-        found = sum(w for ks, w in self.tokens[name_index] if ks & q_all)
-        return found / total if total else 0.0
+        tokens = self.tokens[name_index]
+        return sum(1 for ks, _ in tokens if ks & q_all) / len(tokens) if tokens else 0.0
 
     def matched_words(self, text: str, name_index: int) -> tuple[str, ...]:
         """The message's words that match words of one name (as written in the message)."""

@@ -1,0 +1,180 @@
+"""End to end: the real Rasa server and action server on loopback, driven over REST like a web chat."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import requests
+
+from services.processes import RASA, RASA_MODEL, Assistant, Ports
+
+from .conftest import HAVE_CORPUS
+
+pytestmark = pytest.mark.skipif(not RASA.exists() or not RASA_MODEL.exists(),
+                                reason="needs .venv-rasa and a trained model: run `make setup`")
+
+SEO = "Sposoby mierzenia, planowania i optymalizacji działań marketingu on-line, modeli atrybucji, działań SEO i SEM"
+OUT_OF_SCOPE = "w tym nie pomogę"
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory):
+    tmp = tmp_path_factory.mktemp("bot")
+    with Assistant(Ports(rasa=15005, actions=15055), tracker_db=tmp / "conversations.db", log_dir=tmp / "logs") as a:
+        yield a
+
+
+def say(bot: Assistant, sender: str, text: str) -> tuple[str, list[dict]]:
+    replies = bot.send(sender, text)
+    assert replies, f"no reply to {text!r}"
+    buttons = [b for r in replies for b in r.get("buttons") or []]
+    return "\n".join(r.get("text", "") for r in replies), buttons
+
+
+# (name, needs the full corpus, turns: (message, texts the answer must contain, texts it must not contain))
+CONVERSATIONS = [
+    ("knowledge, SEO follow-up, more", False, [
+        ("Dzień dobry", ["Dzień dobry!"], []),
+        ("Co musi wiedzieć specjalista do spraw mediów interaktywnych?",
+         ["(KZiS 243108) – co trzeba wiedzieć (wiedza)", "Z1 (wiedza)", "Źródło: Specjalista do spraw mediów interaktywnych, kod KZiS 243108"], []),
+        ("a czy trzeba znać SEO?", ["Z2 (wiedza)", SEO], []),
+        ("więcej", ["KZiS 243108"], [SEO]),
+        ("dzięki", ["Proszę bardzo"], []),
+    ]),
+    ("skills then copyright law without repeating the occupation", False, [
+        ("Jakie umiejętności ma specjalistka od mediów interaktywnych?", ["co trzeba umieć (umiejętności)", "Z1 (umiejętność)"], []),
+        ("a czy trzeba znać prawo autorskie?", ["Przepisy prawa związane z prawami autorskimi", "Z3 (wiedza)"], []),
+        ("a czy ta praca wymaga robienia zdjęć?", ["Zasady wykonywania zdjęć aparatem cyfrowym", "Z2"], []),
+    ]),
+    ("tasks, social and key competences", False, [
+        ("czym zajmuje sie specjalista ds mediow interaktywnych", ["zadania zawodowe", "Z1 Wspieranie procesu tworzenia"], []),
+        ("a kompetencje społeczne?", ["kompetencje społeczne", "Przestrzegania ogólnie przyjętych zachowań etycznych"], []),
+        ("a jakie kompetencje kluczowe?", ["kompetencje kluczowe", "Umiejętność obsługi komputera i wykorzystania internetu"], []),
+    ]),
+    ("show everything", False, [
+        ("Jaką wiedzę musi mieć specjalista ds. mediów interaktywnych?", ["Aktualną strategię marketingową"], []),
+        ("pokaż wszystko", ["Idee marketingu szeptanego"], []),
+    ]),
+    ("English question gets English sentences and the note", False, [
+        ("What skills does an interactive media specialist need?",
+         ["(The occupation descriptions are available in Polish only.)", "what one must be able to do", "Source:"], []),
+        ("and what must they know?", ["what one must know"], ["available in Polish only"]),
+    ]),
+    ("Ukrainian question", False, [
+        ("Які навички потрібні спеціалісту з інтерактивних медіа?", ["(Описи професій доступні лише польською мовою.)",
+                                                                     "необхідні навички", "Джерело:"], []),
+    ]),
+    ("no occupation yet, then one", False, [
+        ("a jakie umiejętności?", ["O jaki zawód chodzi?"], []),
+        ("specjalista do spraw mediów interaktywnych", ["(KZiS 243108)"], []),
+    ]),
+    ("off topic and gibberish, then a human", False, [
+        ("jaka jest pogoda w krakowie", [OUT_OF_SCOPE], ["KZiS"]),
+        ("xyz qwerty", [OUT_OF_SCOPE], ["KZiS"]),
+        ("chcę porozmawiać z doradcą", ["Kontakt z doradcą zawodowym", "Telefon:", "E-mail:", "Godziny:"], []),
+        ("co potrafisz?", ["oficjalnych opisów zawodów"], []),
+        ("do widzenia", ["Do widzenia"], []),
+    ]),
+    ("which occupations work with bloggers", True, [
+        ("w jakim zawodzie pracuje się z blogerami?",
+         ["Zawody, w których opisie pojawia się ten temat", "Specjalista do spraw mediów interaktywnych (243108)"], []),
+    ]),
+    ("ambiguous name, button click, follow-up", True, [
+        ("opiekun", ["pasuje do kilku zawodów"], []),
+        ("__button__0", ["(KZiS "], []),
+        ("a co musi umieć?", ["KZiS"], []),
+    ]),
+    ("switch occupation and keep it", True, [
+        ("Co musi wiedzieć specjalista do spraw mediów interaktywnych?", ["(KZiS 243108)"], []),
+        ("a co robi kucharz?", ["Kucharz (KZiS 512001) – zadania zawodowe"], []),
+        ("a czy musi znać zasady higieny?", ["KZiS 512001"], ["243108"]),
+    ]),
+    ("female form equals male form", True, [
+        ("Czym zajmuje się spawaczka?", ["Spawacz (KZiS 721204) – zadania zawodowe"], []),
+    ]),
+    ("unknown occupation gets suggestions", True, [
+        ("What does a baker do?", ["I don't know that occupation"], []),
+        ("__button__Piekarz", ["Piekarz (KZiS 751204)"], []),
+    ]),
+    ("synonym and ESCO fallback", True, [
+        ("kierowca tira", ["Kierowca ciągnika siodłowego (KZiS 833202)"], []),
+        ("Co musi wiedzieć piekarz?", ["umiejętność ESCO", "ESCO (PL), © Unia Europejska"], []),
+    ]),
+    ("Ukrainian electrician", True, [
+        ("Що робить електрик?", ["Elektryk (KZiS 741103)", "професійні завдання"], []),
+        ("дякую", ["Будь ласка"], []),
+    ]),
+]
+
+
+@pytest.mark.parametrize("name, corpus, turns", CONVERSATIONS, ids=[c[0] for c in CONVERSATIONS])
+def test_conversation(bot: Assistant, name: str, corpus: bool, turns: list):
+    if corpus and not HAVE_CORPUS:
+        pytest.skip("needs the full corpus: set DORADCA_CORPUS=../shared/corpus (CI does)")
+    sender = "e2e-" + name.replace(" ", "-")
+    buttons: list[dict] = []
+    for message, must, must_not in turns:
+        if message.startswith("__button__"):
+            which = message.removeprefix("__button__")
+            button = buttons[int(which)] if which.isdigit() else next(b for b in buttons if b["title"].startswith(which))
+            message = button["payload"]
+        text, buttons = say(bot, sender, message)
+        for needle in must:
+            assert needle in text, f"{message!r} -> {text!r} lacks {needle!r}"
+        for needle in must_not:
+            assert needle not in text, f"{message!r} -> {text!r} has {needle!r}"
+
+
+@pytest.mark.parametrize("payload", [
+    {"sender": "bad-1", "message": ""},
+    {"sender": "bad-2", "message": "a" * 10_000},
+    {"sender": "bad-3", "message": "😀🔥👍"},
+    {"sender": "bad-4", "message": "<script>alert(1)</script><img src=x onerror=alert(1)>"},
+    {"sender": "bad-5", "message": "co\x00robi\x07 piekarz\x1b[31m?"},
+    {"sender": "x" * 1000, "message": "Czym zajmuje się specjalista do spraw mediów interaktywnych?"},
+    {"sender": "bad-7", "message": None},
+    {"sender": "bad-8", "message": 12345},
+    {"message": "bez nadawcy"},
+])
+def test_bad_input_over_rest_gets_no_server_error(bot: Assistant, payload: dict):
+    r = requests.post(bot.rest_url, json=payload, timeout=60)
+    assert r.status_code < 500, r.text
+    sender = payload.get("sender") or "bad-after"
+    # the conversation goes on
+    text, _ = say(bot, str(sender), "Co musi wiedzieć specjalista do spraw mediów interaktywnych?")
+    assert "(KZiS 243108)" in text
+
+
+def test_malformed_json_gets_a_client_error(bot: Assistant):
+    r = requests.post(bot.rest_url, data=b'{"sender": "m", "message": ', headers={"Content-Type": "application/json"},
+                      timeout=30)
+    assert 400 <= r.status_code < 500
+    assert "(KZiS 243108)" in say(bot, "m", "czym zajmuje się specjalista do spraw mediów interaktywnych?")[0]
+
+
+def test_script_tags_come_back_as_plain_text(bot: Assistant):
+    replies = bot.send("xss", "<b>hej</b><script>alert(1)</script>")
+    assert all("<script>" not in r.get("text", "") for r in replies)
+
+
+def test_action_server_down_gives_an_apology_then_answers_again(bot: Assistant):
+    bot.stop_one("actions")
+    try:
+        text, _ = say(bot, "fault", "Co robi specjalista do spraw mediów interaktywnych?")
+        assert "Przepraszam, mam chwilowy problem techniczny" in text
+    finally:
+        bot.start_actions()
+    text, _ = say(bot, "fault", "Co robi specjalista do spraw mediów interaktywnych?")
+    assert "(KZiS 243108)" in text
+
+
+def test_conversations_are_kept_in_the_sqlite_tracker_store(bot: Assistant):
+    import sqlite3
+
+    say(bot, "stored", "Co musi wiedzieć specjalista do spraw mediów interaktywnych?")
+    with sqlite3.connect(bot.tracker_db) as db:
+        rows = db.execute("select count(*) from events where sender_id = 'stored'").fetchone()[0]
+    assert rows > 3
+    assert json.loads(Path(bot.tracker_db).exists() and "true")
