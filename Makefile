@@ -18,7 +18,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup index run chat test bench clean
+.PHONY: setup index run chat test bench bench-bot clean
 
 $(BIN)/.stamp: pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 needed, got " + sys.version'
@@ -59,6 +59,10 @@ test: setup
 bench: export DORADCA_CORPUS ?= $(abspath ../shared/corpus)
 bench: setup
 	$(BIN)/python bench/search_bench.py
+
+bench-bot: export DORADCA_CORPUS ?= $(abspath ../shared/corpus)
+bench-bot: setup
+	$(BIN)/python bench/bot_bench.py
 
 clean:
 	rm -rf build results

@@ -125,7 +125,10 @@ class ActionAnswerOccupation(DoradcaAction):
             turn.say(say("bad_question", turn.lang))
             return
         s = searcher()
-        d = decide(s, q, s.resolve(q), turn.tracker.get_slot("occupation_code"))
+        current = turn.tracker.get_slot("occupation_code")
+        # a follow-up with no name-like word ("a jakie umiejętności?") needs no resolution
+        res = s.resolve(q) if name_words(q) or not current else Resolution([], False, "none")
+        d = decide(s, q, res, current)
         if d.kind == "answer" and d.code:
             answer(turn, s, d.code, d.question, d.candidates)
         elif d.kind == "choose":

@@ -131,8 +131,20 @@ class Searcher:
             by_code.setdefault(p.occupation_code, []).append(i)
         self.rows_by_code = {c: np.array(r, dtype=np.int64) for c, r in by_code.items()}
         self.section_of = np.array([SECTIONS.index(p.section) for p in self.passages], dtype=np.int16)
+        self._cache: dict[str, np.ndarray] = {}
         self.bm25 = bm25s.BM25()
         self.bm25.index(version.passage_tokens, show_progress=False)
+
+    def encode(self, text: str) -> np.ndarray:
+        """The query vector of a text; the last few hundred are cached (follow-ups repeat the same question)."""
+        vec = self._cache.get(text)
+        if vec is None:
+            vec = self.embedder.queries([text])[0]
+            vec.setflags(write=False)
+            if len(self._cache) >= 512:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[text] = vec
+        return vec
 
     @classmethod
     def open(cls, s: Settings | None = None, mode: Mode = "hybrid") -> "Searcher":
@@ -149,7 +161,7 @@ class Searcher:
         if lexical.method == "lexical":
             return lexical, qvec
         if qvec is None:
-            qvec = self.embedder.queries([text])[0]
+            qvec = self.encode(text)
         sims, ids = self.version.passage_index.search(qvec.reshape(1, -1), 100)
         hits = [(self.passages[i].occupation_code, float(s)) for s, i in zip(sims[0], ids[0]) if i >= 0]
         return self.resolver.resolve(text, qvec, k, passage_hits=hits), qvec
@@ -179,7 +191,7 @@ class Searcher:
                 # so "księgowa" and "księgowy" (or any wording of the name) get the same passages.
                 q_rank = self.ranking_question(q, resolution)
         if qvec is None or q_rank != q:
-            qvec = self.embedder.queries([q_rank])[0]
+            qvec = self.encode(q_rank)
         intent = section or section_intent(q)
         rows = self._candidates(chosen.code if chosen else None, section)
         hits = self._rank(q_rank, qvec, rows, intent, k)
