@@ -10,6 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from index.search import QueryError, check_question
 from index.text import language
 
 from .messages import say
@@ -36,6 +37,14 @@ class Turn:
             self._noted = True
             self.events.append(SlotSet("language_noted", True))
         self.dispatcher.utter_message(text=text, buttons=buttons or [])
+
+    def question(self) -> str | None:
+        """The message as a question, or None after telling the user it cannot be one."""
+        try:
+            return check_question(self.text)
+        except QueryError:
+            self.say(say("bad_question", self.lang))
+            return None
 
     def set(self, slot: str, value: Any) -> None:
         if self.tracker.get_slot(slot) != value:

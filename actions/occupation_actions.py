@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from index.intent import section_intent
 from index.resolve import Resolution
 from index.records import SECTION_LABELS_PL
-from index.search import Hit, QueryError, Searcher, check_question, strip_words
+from index.search import Hit, Searcher, strip_words
 from index.text import name_words
 
 from .base import DoradcaAction, Turn
@@ -119,10 +119,8 @@ class ActionAnswerOccupation(DoradcaAction):
         return "action_answer_occupation"
 
     def act(self, turn: Turn) -> None:
-        try:
-            q = check_question(turn.text)
-        except QueryError:
-            turn.say(say("bad_question", turn.lang))
+        q = turn.question()
+        if q is None:
             return
         s = searcher()
         current = turn.tracker.get_slot("occupation_code")
@@ -196,10 +194,8 @@ class ActionFindOccupations(DoradcaAction):
         return "action_find_occupations"
 
     def act(self, turn: Turn) -> None:
-        try:
-            q = check_question(turn.text)
-        except QueryError:
-            turn.say(say("bad_question", turn.lang))
+        q = turn.question()
+        if q is None:
             return
         s = searcher()
         result = s.search(q, resolve=False, k=60)

@@ -76,10 +76,25 @@ def _searcher():  # noqa: ANN202 - lazy import keeps `--help` fast
         fail(str(e))
 
 
-def _jsonl_lines():  # noqa: ANN202
+def _answer_jsonl(answer) -> None:  # noqa: ANN001 - a function of one request object
+    """One JSON object per stdin line in, one per line out; a bad line gets {"q", "error"} and the rest go on."""
+    from .search import QueryError
+
+    errors = 0
     for lineno, line in enumerate(sys.stdin, 1):
-        if line.strip():
-            yield lineno, line
+        if not line.strip():
+            continue
+        req = None
+        try:
+            req = json.loads(line)
+            if not isinstance(req, dict):
+                raise QueryError("each line must be a JSON object")
+            out = answer(req)
+        except (QueryError, ValueError) as e:
+            errors += 1
+            out = {"q": req.get("q") if isinstance(req, dict) else None, "error": f"line {lineno}: {e}"}
+        typer.echo(json.dumps(out, ensure_ascii=False))
+    raise typer.Exit(1 if errors else 0)
 
 
 def _print_hits(result) -> None:  # noqa: ANN001
@@ -122,19 +137,7 @@ def search(
             fail(str(e))
     s = _searcher()
     if jsonl:
-        errors = 0
-        for lineno, line in _jsonl_lines():
-            try:
-                req = json.loads(line)
-                if not isinstance(req, dict):
-                    raise QueryError("each line must be a JSON object")
-                r = s.search(req.get("q"), req.get("occupation"), req.get("section"), req.get("k", 10))
-                out = r.to_json()
-            except (QueryError, ValueError) as e:
-                errors += 1
-                out = {"q": req.get("q") if isinstance(req, dict) else None, "error": f"line {lineno}: {e}"}
-            typer.echo(json.dumps(out, ensure_ascii=False))
-        raise typer.Exit(1 if errors else 0)
+        _answer_jsonl(lambda req: s.search(req.get("q"), req.get("occupation"), req.get("section"), req.get("k", 10)).to_json())
     try:
         result = s.search(question, occupation, section, k)
     except QueryError as e:
@@ -166,18 +169,7 @@ def resolve(
         return {"q": q, "candidates": [c.to_json() for c in r.candidates], "ambiguous": r.ambiguous}
 
     if jsonl:
-        errors = 0
-        for lineno, line in _jsonl_lines():
-            try:
-                req = json.loads(line)
-                if not isinstance(req, dict):
-                    raise QueryError("each line must be a JSON object")
-                out = one(req.get("q"), req.get("k", 5))
-            except (QueryError, ValueError) as e:
-                errors += 1
-                out = {"q": req.get("q") if isinstance(req, dict) else None, "error": f"line {lineno}: {e}"}
-            typer.echo(json.dumps(out, ensure_ascii=False))
-        raise typer.Exit(1 if errors else 0)
+        _answer_jsonl(lambda req: one(req.get("q"), req.get("k", 5)))
     try:
         out = one(text, k)
     except QueryError as e:
