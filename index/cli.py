@@ -251,23 +251,27 @@ app.add_typer(bot_app, name="bot")
 def bot_run(
     rasa_port: Annotated[int, typer.Option(envvar="DORADCA_RASA_PORT", help="Rasa server port.")] = 5005,
     actions_port: Annotated[int, typer.Option(envvar="DORADCA_ACTIONS_PORT", help="Action server port.")] = 5055,
+    web_port: Annotated[int, typer.Option(envvar="DORADCA_WEB_PORT", help="Pages and look-up API port.")] = 8000,
 ) -> None:
-    """Start the action server and the Rasa server on 127.0.0.1 and wait; Ctrl-C stops both."""
+    """Start the action server, the Rasa server and the web pages/API on 127.0.0.1; Ctrl-C stops them."""
     import signal
     import time
 
     from services.processes import Assistant, Ports, StartError
 
-    bot = Assistant(Ports(rasa=rasa_port, actions=actions_port))
-    typer.echo("Starting the action server and the Rasa server (about a minute)...")
+    bot = Assistant(Ports(rasa=rasa_port, actions=actions_port, web=web_port))
+    typer.echo("Starting the action server, the Rasa server and the web pages (about a minute)...")
     try:
-        bot.start()
+        bot.start(web=True)
     except StartError as e:
         fail(str(e))
     typer.echo(
         f"\ndoradca is running.\n"
         f"  REST:      POST {bot.rest_url}  with {{\"sender\": \"me\", \"message\": \"Co robi piekarz?\"}}\n"
         f"  socket.io: http://127.0.0.1:{rasa_port}/socket.io\n"
+        f"  chat page: http://127.0.0.1:{web_port}/chat   (snippet for the office's site: /static/embed.js)\n"
+        f"  look-up:   http://127.0.0.1:{web_port}/lookup  API: http://127.0.0.1:{web_port}/api/  "
+        f"(OpenAPI: /openapi.json)\n"
         f"  terminal:  .venv-rasa/bin/rasa shell --connector rest --url http://127.0.0.1:{rasa_port}  (or `make chat`)\n"
         f"  logs:      {bot.log_dir}\n"
         f"Press Ctrl-C to stop."

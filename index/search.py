@@ -28,7 +28,7 @@ from .records import SECTIONS, Passage
 from .resolve import Candidate, Resolution, Resolver
 from .store import IndexVersion, open_index
 from .glossary import expand as glossary_expand
-from .text import expand, language, name_words, stem_tokens
+from .text import expand, fold, language, name_words, stem_tokens
 
 MAX_QUESTION = 2000
 MAX_K = 100
@@ -132,6 +132,7 @@ class Searcher:
         self.rows_by_code = {c: np.array(r, dtype=np.int64) for c, r in by_code.items()}
         self.section_of = np.array([SECTIONS.index(p.section) for p in self.passages], dtype=np.int16)
         self._cache: dict[str, np.ndarray] = {}
+        self._suggest_index: list[tuple[str, list[str], bool]] | None = None
         self.bm25 = bm25s.BM25()
         self.bm25.index(version.passage_tokens, show_progress=False)
 
@@ -197,6 +198,21 @@ class Searcher:
         hits = self._rank(q_rank, qvec, rows, intent, k)
         topic = tuple(name_words(q_rank)) if (chosen is None or q_rank != chosen.name) else ()
         return SearchResult(q, chosen, resolution, intent, hits, topic)
+
+    def suggest(self, prefix: str, k: int = 8) -> list[Candidate]:
+        """Occupations whose official name or a synonym has a word starting with what was typed (autocomplete)."""
+        typed = fold(prefix).split()
+        if not typed or len(prefix.strip()) < 2:
+            return []
+        if self._suggest_index is None:
+            self._suggest_index = [(n.code, fold(n.text).split(), n.kind == "official") for n in self.version.names]
+        scored: dict[str, float] = {}
+        for code, name_words_, official in self._suggest_index:
+            if all(any(w.startswith(t) for w in name_words_) for t in typed):
+                score = (1.0 if name_words_[0].startswith(typed[0]) else 0.8) + (0.1 if official else 0.0) - 0.01 * len(name_words_)
+                scored[code] = max(scored.get(code, 0.0), score)
+        best = sorted(scored.items(), key=lambda cs: (-cs[1], self.occupations[cs[0]]["name"]))[:k]
+        return [Candidate(c, self.occupations[c]["name"], round(min(1.0, sc), 4)) for c, sc in best]
 
     def ranking_question(self, question: str, resolution: Resolution | None) -> str:
         """The question without the words that named the resolved occupation (see ``search``)."""

@@ -42,6 +42,7 @@ class StartError(RuntimeError):
 class Ports:
     rasa: int = int(os.environ.get("DORADCA_RASA_PORT", "5005"))
     actions: int = int(os.environ.get("DORADCA_ACTIONS_PORT", "5055"))
+    web: int = int(os.environ.get("DORADCA_WEB_PORT", "8000"))
 
 
 @dataclass
@@ -49,7 +50,7 @@ class Assistant:
     """The two servers of one assistant; a context manager that always stops what it started."""
 
     ports: Ports = field(default_factory=Ports)
-    tracker_db: Path = ROOT / "build" / "conversations.db"
+    tracker_db: Path = field(default_factory=lambda: Path(os.environ.get("DORADCA_TRACKER_DB") or ROOT / "build" / "conversations.db"))
     log_dir: Path = ROOT / "build" / "logs"
     model: Path = RASA_MODEL
     extra_env: dict[str, str] = field(default_factory=dict)
@@ -92,14 +93,22 @@ class Assistant:
         self._spawn("rasa", [
             str(RASA), "run", "--model", str(self.model), "--endpoints", "bot/endpoints.yml",
             "--credentials", "bot/credentials.yml", "--interface", "127.0.0.1", "--port", str(self.ports.rasa),
-            "--cors", os.environ.get("DORADCA_CORS", "http://127.0.0.1:8000"),
+            "--cors", os.environ.get("DORADCA_CORS", f"http://127.0.0.1:{self.ports.web}"),
         ])
         self._wait("rasa", f"http://127.0.0.1:{self.ports.rasa}/", timeout)
 
-    def start(self) -> "Assistant":
+    def start_web(self, timeout: float = 120) -> None:
+        """The pages and the look-up API (uvicorn, one process)."""
+        self._spawn("web", [str(PYTHON), "-m", "uvicorn", "web.app:app", "--host", "127.0.0.1", "--port",
+                            str(self.ports.web), "--log-level", "warning"])
+        self._wait("web", f"http://127.0.0.1:{self.ports.web}/api/health", timeout)
+
+    def start(self, web: bool = False) -> "Assistant":
         try:
             self.start_actions()
             self.start_rasa()
+            if web:
+                self.start_web()
         except BaseException:
             self.stop()
             raise
@@ -132,7 +141,7 @@ class Assistant:
             proc.wait(5)
 
     def stop(self) -> None:
-        for name in ("rasa", "actions"):
+        for name in ("web", "rasa", "actions"):
             self.stop_one(name)
 
     def __enter__(self) -> "Assistant":

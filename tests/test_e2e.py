@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
 from pathlib import Path
 
 import pytest
 import requests
 
-from services.processes import RASA, RASA_MODEL, Assistant, Ports
+from index.config import ROOT
+from services.processes import RASA, RASA_MODEL, Assistant, Ports, StartError
 
 from .conftest import HAVE_CORPUS
 
@@ -65,6 +69,7 @@ CONVERSATIONS = [
     ("Ukrainian question", False, [
         ("Які навички потрібні спеціалісту з інтерактивних медіа?", ["(Описи професій доступні лише польською мовою.)",
                                                                      "необхідні навички", "Джерело:"], []),
+        ("а які завдання?", ["професійні завдання", "Z1 "], ["(Описи професій"]),
     ]),
     ("no occupation yet, then one", False, [
         ("a jakie umiejętności?", ["O jaki zawód chodzi?"], []),
@@ -80,6 +85,7 @@ CONVERSATIONS = [
     ("which occupations work with bloggers", True, [
         ("w jakim zawodzie pracuje się z blogerami?",
          ["Zawody, w których opisie pojawia się ten temat", "Specjalista do spraw mediów interaktywnych (243108)"], []),
+        ("__button__Specjalista do spraw mediów interaktywnych", ["(KZiS 243108)"], []),
     ]),
     ("ambiguous name, button click, follow-up", True, [
         ("opiekun", ["pasuje do kilku zawodów"], []),
@@ -93,6 +99,7 @@ CONVERSATIONS = [
     ]),
     ("female form equals male form", True, [
         ("Czym zajmuje się spawaczka?", ["Spawacz (KZiS 721204) – zadania zawodowe"], []),
+        ("a co robi księgowa?", ["Księgowy (KZiS 331301)"], []),
     ]),
     ("unknown occupation gets suggestions", True, [
         ("What does a baker do?", ["I don't know that occupation"], []),
@@ -175,6 +182,44 @@ def test_conversations_are_kept_in_the_sqlite_tracker_store(bot: Assistant):
 
     say(bot, "stored", "Co musi wiedzieć specjalista do spraw mediów interaktywnych?")
     with sqlite3.connect(bot.tracker_db) as db:
-        rows = db.execute("select count(*) from events where sender_id = 'stored'").fetchone()[0]
-    assert rows > 3
-    assert json.loads(Path(bot.tracker_db).exists() and "true")
+        rows = [json.loads(r[0]) for r in db.execute("select data from events where sender_id = 'stored'")]
+    assert any(e.get("event") == "user" and e.get("text", "").startswith("Co musi wiedzieć") for e in rows)
+    assert {"event": "slot", "name": "occupation_code", "value": "243108"}.items() <= next(
+        e for e in rows if e.get("name") == "occupation_code").items()
+
+
+def test_action_server_without_index_refuses_to_start(tmp_path: Path):
+    bot = Assistant(Ports(rasa=15105, actions=15155), tracker_db=tmp_path / "t.db", log_dir=tmp_path / "logs",
+                    extra_env={"DORADCA_INDEX_DIR": str(tmp_path / "no-index")})
+    with pytest.raises(StartError, match="actions server exited with code 1") as e:
+        bot.start_actions(timeout=60)
+    assert "no index at" in str(e.value) and "run `make setup` (or `doradca index build`)" in str(e.value)
+    bot.stop()
+
+
+def test_run_command_serves_until_ctrl_c(tmp_path: Path):
+    env = {**os.environ, "DORADCA_RASA_PORT": "15205", "DORADCA_ACTIONS_PORT": "15255",
+           "DORADCA_TRACKER_DB": str(tmp_path / "t.db")}
+    proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "doradca"), "bot", "run"], env=env, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        lines = []
+        for line in proc.stdout:  # type: ignore[union-attr]
+            lines.append(line)
+            if "Press Ctrl-C to stop." in line or proc.poll() is not None:
+                break
+        assert "doradca is running." in "".join(lines), "".join(lines)
+        assert "POST http://127.0.0.1:15205/webhooks/rest/webhook" in "".join(lines)
+        r = requests.post("http://127.0.0.1:15205/webhooks/rest/webhook",
+                          json={"sender": "run", "message": "Czym zajmuje się specjalista do spraw mediów interaktywnych?"},
+                          timeout=60)
+        assert "(KZiS 243108)" in "\n".join(m.get("text", "") for m in r.json())
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(60) == 0
+        assert "Stopped." in proc.stdout.read()  # type: ignore[union-attr]
+        for port in (15205, 15255):
+            with pytest.raises(requests.ConnectionError):
+                requests.get(f"http://127.0.0.1:{port}/", timeout=5)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)

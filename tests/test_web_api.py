@@ -1,0 +1,118 @@
+"""The look-up API on a real uvicorn server on loopback; schemathesis explores its OpenAPI description."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+import schemathesis
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+
+from services.processes import Assistant, Ports
+
+from .conftest import HAVE_CORPUS
+
+PORT = 15308
+BASE = f"http://127.0.0.1:{PORT}"
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory: pytest.TempPathFactory):
+    tmp = tmp_path_factory.mktemp("web")
+    bot = Assistant(Ports(rasa=15306, actions=15307, web=PORT), log_dir=tmp / "logs")
+    bot.start_web()
+    yield bot
+    bot.stop()
+
+
+def get(path: str, **params: object) -> requests.Response:
+    return requests.get(BASE + path, params=params, timeout=30)
+
+
+def test_health(web):
+    r = get("/api/health")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["status"] == "ok" and body["passages"] >= 129 and body["model"].startswith("multilingual-e5-small@")
+
+
+def test_search_has_the_cli_fields(web):
+    r = get("/api/search", q="Czy trzeba znać SEO?", occupation="243108", k=3)
+    assert r.status_code == 200
+    body = r.json()
+    assert set(body) == {"q", "occupation", "hits"} and body["occupation"]["code"] == "243108"
+    hit = body["hits"][0]
+    assert set(hit) == {"rank", "score", "passage_id", "occupation_code", "occupation_name", "section", "task_id",
+                        "competence_id", "text", "source"}
+    assert hit["task_id"] == "Z2" and "SEO" in hit["text"]
+
+
+def test_whole_description_by_section(web):
+    r = get("/api/occupations/243108")
+    assert r.status_code == 200
+    d = r.json()
+    sections = {s["section"]: s for s in d["sections"]}
+    assert d["name"] == "Specjalista do spraw mediów interaktywnych"
+    assert len(sections["knowledge"]["passages"]) == 54 and len(sections["key_competence"]["passages"]) == 9
+    assert sections["knowledge"]["passages"][0]["passage_id"] == "243108/knowledge/Z1/1"
+    assert sections["knowledge"]["passages"][0]["source"] == "INFOdoradca+, MRPiPS / psz.praca.gov.pl"
+    assert [c["id"] for c in d["competences"]] == ["Kz1", "Kz2"]
+
+
+def test_autocomplete_while_typing(web):
+    r = get("/api/occupations", q="specjalista do spraw med")
+    assert r.status_code == 200
+    assert r.json()["candidates"][0]["code"] == "243108"
+
+
+@pytest.mark.skipif(not HAVE_CORPUS, reason="needs the full corpus: set DORADCA_CORPUS=../shared/corpus (CI does)")
+def test_autocomplete_on_the_full_corpus(web):
+    names = [c["name"] for c in get("/api/occupations", q="kuch").json()["candidates"]]
+    assert names[0] == "Kucharz"
+    assert get("/api/occupations", q="sprzedawczyni").json()["candidates"][0]["code"] == "522301"
+
+
+@pytest.mark.parametrize("path, params, status", [
+    ("/api/search", {}, 422),
+    ("/api/search", {"q": ""}, 422),
+    ("/api/search", {"q": "a" * 2001}, 422),
+    ("/api/search", {"q": "?!"}, 422),
+    ("/api/search", {"q": "kto?", "k": 0}, 422),
+    ("/api/search", {"q": "kto?", "k": 101}, 422),
+    ("/api/search", {"q": "kto?", "k": "dużo"}, 422),
+    ("/api/search", {"q": "kto?", "section": "hobby"}, 422),
+    ("/api/search", {"q": "kto?", "occupation": "12"}, 422),
+    ("/api/search", {"q": "kto?", "occupation": "999999"}, 422),
+    ("/api/occupations", {"q": "kuch", "k": 21}, 422),
+    ("/api/occupations/12345x", {}, 422),
+    ("/api/occupations/999999", {}, 404),
+])
+def test_bad_parameters_get_a_clear_client_error(web, path: str, params: dict, status: int):
+    r = get(path, **params)
+    assert r.status_code == status, r.text
+    assert r.json()["detail"]
+
+
+def test_openapi_operations_never_fail_on_the_server(web):
+    """Schemathesis generates requests from /openapi.json (valid and invalid values): no 5xx, ever."""
+    schema = schemathesis.openapi.from_url(f"{BASE}/openapi.json")
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert {op.path for op in operations} == {"/api/health", "/api/occupations", "/api/occupations/{code}", "/api/search"}
+    for op in operations:
+
+        @given(case=op.as_strategy())
+        @hsettings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+        def no_server_error(case) -> None:
+            response = case.call(timeout=30)
+            assert response.status_code < 500, (case.path, case.query, response.text[:300])
+
+        no_server_error()
+
+
+def test_pages_are_served(web):
+    for path, marker in (("/chat", "socket.io.min.js"), ("/lookup", "lookup.js"), ("/static/embed.js", "iframe")):
+        r = requests.get(BASE + path, timeout=10)
+        assert r.status_code == 200 and marker in r.text
+    assert requests.get(BASE + "/vendor/socket.io-client/dist/socket.io.min.js", timeout=10).status_code == 200
+
+

@@ -1,0 +1,1 @@
+"""The office's web pages (chat widget, counsellor look-up) and the look-up JSON API."""

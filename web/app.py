@@ -1,0 +1,179 @@
+"""HTTP JSON API for counsellors and other systems of the office, plus the chat and look-up pages.
+
+Run with ``uvicorn web.app:app --host 127.0.0.1 --port 8000`` (``make run`` does). The searcher
+(model + index) loads once at start-up. OpenAPI description at ``/openapi.json``.
+"""
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, AsyncIterator, Literal
+
+from fastapi import FastAPI, HTTPException, Path as PathParam, Query, Request
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
+
+from index.records import SECTION_LABELS_PL, SECTIONS
+from index.search import MAX_K, MAX_QUESTION, QueryError, Searcher
+
+STATIC = Path(__file__).resolve().parent / "static"
+VENDOR = Path(__file__).resolve().parent / "node_modules"
+Section = Literal["overview", "task", "knowledge", "skill", "social_competence", "key_competence", "esco_skill",
+                  "labour_market", "training", "disability"]
+assert set(Section.__args__) == set(SECTIONS)  # type: ignore[attr-defined]
+Q = Annotated[str, Query(min_length=1, max_length=MAX_QUESTION, description="question or occupation name")]
+
+
+class CandidateOut(BaseModel):
+    code: str
+    name: str
+    score: float
+
+
+class OccupationsOut(BaseModel):
+    q: str
+    candidates: list[CandidateOut]
+    ambiguous: bool
+
+
+class HitOut(BaseModel):
+    rank: int
+    score: float
+    passage_id: str
+    occupation_code: str
+    occupation_name: str
+    section: str
+    task_id: str | None
+    competence_id: str | None
+    text: str
+    source: str
+
+
+class SearchOut(BaseModel):
+    q: str
+    occupation: CandidateOut | None
+    hits: list[HitOut]
+
+
+class PassageOut(BaseModel):
+    passage_id: str
+    task_id: str | None
+    competence_id: str | None
+    text: str
+    source: str
+
+
+class SectionOut(BaseModel):
+    section: str
+    label: str
+    passages: list[PassageOut]
+
+
+class CompetenceOut(BaseModel):
+    id: str
+    name: str
+    tasks: list[str]
+
+
+class DescriptionOut(BaseModel):
+    code: str
+    name: str
+    group: str | None
+    group_name: str | None
+    synonyms: list[str]
+    competences: list[CompetenceOut]
+    sections: list[SectionOut]
+    related: list[CandidateOut]
+    sources: list[str]
+
+
+class HealthOut(BaseModel):
+    status: str
+    passages: int
+    occupations: int
+    model: str
+    built_at: str
+
+
+def create_app(searcher: Searcher | None = None) -> FastAPI:
+    """The app; tests may pass a searcher, otherwise one is opened from the settings at start-up."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.searcher = searcher or Searcher.open()
+        yield
+
+    app = FastAPI(title="doradca look-up API", version="1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  description="Occupations, their official descriptions and passage search (KZiS, INFOdoradca+, ESCO).")
+
+    def s(request: Request) -> Searcher:
+        return request.app.state.searcher
+
+    @app.exception_handler(QueryError)
+    async def bad_query(request: Request, exc: QueryError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+
+    @app.get("/api/health", response_model=HealthOut)
+    def health(request: Request) -> HealthOut:
+        m = s(request).version.manifest
+        return HealthOut(status="ok", passages=m["passage_count"], occupations=m["occupation_count"],
+                         model=m["model_key"], built_at=m["built_at"])
+
+    @app.get("/api/occupations", response_model=OccupationsOut)
+    def occupations(request: Request, q: Q, k: Annotated[int, Query(ge=1, le=20)] = 8) -> OccupationsOut:
+        """Occupations matching a name or a prefix typed so far (autocomplete), best first."""
+        searcher = s(request)
+        prefix = searcher.suggest(q, k)
+        res = searcher.resolve(q, k) if len(prefix) < k else None
+        seen = {c.code for c in prefix}
+        extra = [c for c in (res.candidates if res else []) if c.code not in seen]
+        cands = (prefix + extra)[:k]
+        return OccupationsOut(q=q, candidates=[CandidateOut(**c.to_json()) for c in cands],
+                              ambiguous=bool(res.ambiguous) if res and not prefix else len(prefix) > 1)
+
+    @app.get("/api/occupations/{code}", response_model=DescriptionOut)
+    def occupation(request: Request,
+                   code: Annotated[str, PathParam(pattern=r"^\d{6}$", description="6-digit KZiS code")]) -> DescriptionOut:
+        searcher = s(request)
+        occ = searcher.occupations.get(code)
+        if occ is None:
+            raise HTTPException(404, f"unknown occupation code {code}")
+        sections = []
+        for section in SECTIONS:
+            ps = searcher.section_passages(code, section)
+            if ps:
+                sections.append(SectionOut(section=section, label=SECTION_LABELS_PL[section], passages=[
+                    PassageOut(passage_id=p.id, task_id=p.task_id, competence_id=p.competence_id, text=p.text,
+                               source=p.source.cite()) for p in ps]))
+        related = [CandidateOut(code=c, name=searcher.occupations[c]["name"], score=1.0)
+                   for c in sorted(searcher.occupations) if c[:4] == code[:4] and c != code]
+        return DescriptionOut(code=code, name=occ["name"], group=occ.get("group"), group_name=occ.get("group_name"),
+                              synonyms=occ["synonyms"], competences=[CompetenceOut(**c) for c in occ["competences"]],
+                              sections=sections, related=related, sources=occ["sources"])
+
+    @app.get("/api/search", response_model=SearchOut)
+    def search(request: Request, q: Q,
+               occupation: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
+               section: Section | None = None,
+               k: Annotated[int, Query(ge=1, le=MAX_K)] = 10) -> dict:
+        return s(request).search(q, occupation=occupation, section=section, k=k).to_json()
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/chat")
+
+    @app.get("/chat", include_in_schema=False)
+    def chat_page() -> FileResponse:
+        return FileResponse(STATIC / "chat.html")
+
+    @app.get("/lookup", include_in_schema=False)
+    def lookup_page() -> FileResponse:
+        return FileResponse(STATIC / "lookup.html")
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    if VENDOR.exists():
+        app.mount("/vendor", StaticFiles(directory=VENDOR), name="vendor")
+    return app
+
+
+app = create_app()

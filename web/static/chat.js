@@ -1,0 +1,120 @@
+// doradca chat widget: talks to the Rasa server over socket.io; keeps the conversation in the browser.
+(function () {
+  "use strict";
+  const cfg = window.DORADCA_CONFIG;
+  const UI = {
+    pl: { title: "Doradca zawodowy", lang: "Język", input: "Twoja wiadomość", placeholder: "Zapytaj o zawód…",
+          send: "Wyślij", typing: "Doradca pisze…", offline: "Brak połączenia z doradcą. Ponawiam próbę…",
+          error: "Nie udało się wysłać. Spróbuj ponownie, gdy połączenie wróci." },
+    uk: { title: "Консультант з професій", lang: "Мова", input: "Ваше повідомлення", placeholder: "Запитайте про професію…",
+          send: "Надіслати", typing: "Консультант пише…", offline: "Немає з'єднання. Повторюю спробу…",
+          error: "Не вдалося надіслати. Спробуйте, коли з'єднання відновиться." },
+    en: { title: "Career assistant", lang: "Language", input: "Your message", placeholder: "Ask about an occupation…",
+          send: "Send", typing: "The assistant is typing…", offline: "No connection to the assistant. Retrying…",
+          error: "Could not send. Try again when the connection is back." }
+  };
+  const KEY = "doradca-chat";
+  const $ = (id) => document.getElementById(id);
+  const log = $("log"), input = $("input"), typing = $("typing"), status = $("status");
+  let state = load();
+
+  document.documentElement.style.setProperty("--primary", cfg.primary);
+  document.documentElement.style.setProperty("--accent", cfg.accent);
+
+  function load() {
+    try { return JSON.parse(localStorage.getItem(KEY)) || {}; } catch (e) { return {}; }
+  }
+  function save() { localStorage.setItem(KEY, JSON.stringify(state)); }
+  state.messages = state.messages || [];
+  state.lang = state.lang || (navigator.language || "pl").slice(0, 2);
+  if (!UI[state.lang]) state.lang = "pl";
+  if (!state.session) state.session = (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
+
+  function applyLanguage() {
+    const t = UI[state.lang];
+    document.documentElement.lang = state.lang;
+    $("title").textContent = t.title + " – " + cfg.officeName;
+    document.title = t.title;
+    $("lang-label").textContent = t.lang;
+    $("input-label").textContent = t.input;
+    input.placeholder = t.placeholder;
+    $("send").textContent = t.send;
+    typing.textContent = t.typing;
+    $("lang").value = state.lang;
+  }
+
+  // Every text goes into the page with textContent: user and bot text are never parsed as HTML.
+  function render(msg) {
+    const div = document.createElement("div");
+    div.className = "msg " + msg.from;
+    appendText(div, msg.text || "");
+    if (msg.buttons && msg.buttons.length) {
+      const box = document.createElement("div");
+      box.className = "buttons";
+      msg.buttons.forEach(function (b) {
+        const btn = document.createElement("button");
+        btn.type = "button";
+        btn.textContent = b.title;
+        btn.addEventListener("click", function () { send(b.payload, b.title); });
+        box.appendChild(btn);
+      });
+      div.appendChild(box);
+    }
+    log.appendChild(div);
+    log.scrollTop = log.scrollHeight;
+  }
+  // Links (http/https only) become <a>; everything else stays plain text.
+  function appendText(parent, text) {
+    const parts = text.split(/(https?:\/\/[^\s<>"]+)/g);
+    parts.forEach(function (part, i) {
+      if (i % 2 === 1) {
+        const a = document.createElement("a");
+        a.href = part; a.textContent = part; a.rel = "noopener noreferrer"; a.target = "_blank";
+        parent.appendChild(a);
+      } else if (part) {
+        parent.appendChild(document.createTextNode(part));
+      }
+    });
+  }
+  function add(msg) { state.messages.push(msg); save(); render(msg); }
+
+  const socket = io(cfg.botServer, { transports: ["websocket"], reconnection: true, reconnectionDelay: 1000,
+                                     reconnectionDelayMax: 5000, timeout: 5000 });
+  socket.on("connect", function () {
+    status.hidden = true;
+    socket.emit("session_request", { session_id: state.session });
+  });
+  socket.on("session_confirm", function (id) { if (id && typeof id === "string") { state.session = id; save(); } });
+  socket.on("connect_error", offline);
+  socket.on("disconnect", offline);
+  function offline() { status.textContent = UI[state.lang].offline; status.hidden = false; typing.hidden = true; }
+  socket.on("bot_uttered", function (data) {
+    typing.hidden = true;
+    const buttons = (data.quick_replies || data.buttons || []).map(function (b) { return { title: b.title, payload: b.payload }; });
+    add({ from: "bot", text: data.text || "", buttons: buttons });
+  });
+
+  function send(text, shown) {
+    text = (text || "").trim();
+    if (!text) return;
+    add({ from: "user", text: shown || text });
+    if (!socket.connected) { add({ from: "bot", text: UI[state.lang].error }); return; }
+    typing.hidden = false;
+    socket.emit("user_uttered", { message: text, session_id: state.session, metadata: { language: state.lang } });
+  }
+
+  $("form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    const text = input.value;
+    input.value = "";
+    send(text);
+    input.focus();
+  });
+  $("lang").addEventListener("change", function (e) {
+    state.lang = e.target.value; save(); applyLanguage();
+  });
+
+  applyLanguage();
+  if (!state.messages.length) add({ from: "bot", text: cfg.greeting[state.lang] || cfg.greeting.pl });
+  else state.messages.forEach(render);
+})();

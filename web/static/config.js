@@ -1,0 +1,13 @@
+// The office sets its name, colours, greeting and server addresses here (one place for the page and the snippet).
+window.DORADCA_CONFIG = Object.assign({
+  officeName: "Powiatowy Urząd Pracy",
+  primary: "#0b4f8a",       // header and buttons (white text on it: contrast 8.6:1)
+  accent: "#e8f1fa",        // bot bubbles
+  botServer: "http://127.0.0.1:5005",   // the Rasa server (socket.io)
+  apiServer: "",            // the look-up API ("" = the page's own server)
+  greeting: {
+    pl: "Dzień dobry! Zapytaj o dowolny zawód, np. „Czym zajmuje się spawacz?”.",
+    uk: "Добрий день! Запитайте про будь-яку професію.",
+    en: "Hello! Ask about any occupation, e.g. “What does a welder do?”."
+  }
+}, window.DORADCA_CONFIG || {});
