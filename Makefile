@@ -35,13 +35,22 @@ $(RASA_BIN)/.stamp: constraints-rasa.txt
 	$(RASA_BIN)/pip install -q -c constraints-rasa.txt rasa==3.6.21
 	touch $@
 
+# The web pages serve the socket.io client; the browser tests use axe-core (both from the npm registry).
+web/node_modules/.stamp: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Debian's Chromium for the browser tests (Playwright's own browser download does not work here).
+/usr/bin/chromium:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
 $(MODEL)/modules.json: $(BIN)/.stamp
 	$(BIN)/doradca model build
 
 $(RASA_MODEL): $(RASA_BIN)/.stamp $(BOT_DATA)
 	cd bot && ../$(RASA_BIN)/rasa train --fixed-model-name doradca --out ../build/rasa
 
-setup: $(BIN)/.stamp $(MODEL)/modules.json index $(RASA_MODEL)
+setup: $(BIN)/.stamp $(MODEL)/modules.json index $(RASA_MODEL) web/node_modules/.stamp
 
 index: $(BIN)/.stamp $(MODEL)/modules.json
 	$(BIN)/doradca index build
@@ -52,7 +61,7 @@ run: setup
 chat:
 	$(BIN)/doradca bot chat
 
-test: setup
+test: setup /usr/bin/chromium
 	$(BIN)/python -m pytest -q
 
 # Benchmarks and full-corpus runs use the shared corpus when it is beside the clone.

@@ -26,7 +26,8 @@ class Turn:
         self.dispatcher = dispatcher
         self.text: str = (tracker.latest_message or {}).get("text") or ""
         previous = tracker.get_slot("language") or "pl"
-        self.lang = language(self.text, default=previous)
+        # a button's payload ("/ask_human") says nothing about the user's language
+        self.lang = previous if self.text.startswith("/") else language(self.text, default=previous)
         self.events: list[EventType] = [] if self.lang == previous else [SlotSet("language", self.lang)]
         self._noted = bool(tracker.get_slot("language_noted"))
 

@@ -8,6 +8,7 @@ sends an apology itself. Loaded by the Rasa server from credentials.yml
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any, Awaitable, Callable
 
 import rasa_patches  # noqa: F401 - speeds up Rasa's validation of action results
@@ -67,4 +68,19 @@ class SocketIOInput(socketio.SocketIOInput):
         return "socketio"
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
-        return super().blueprint(never_silent(on_new_message))
+        bp = super().blueprint(never_silent(on_new_message))
+        sio = self.sio
+
+        # Rasa 3.6 calls python-socketio 5's (now asynchronous) enter_room without awaiting it, so a browser
+        # never joins its session's room and never receives the answers. The same handler, awaited:
+        @sio.on("session_request", namespace=self.namespace)  # type: ignore[union-attr]
+        async def session_request(sid: str, data: dict | None) -> None:
+            data = data if isinstance(data, dict) else {}
+            session_id = data.get("session_id")
+            if not isinstance(session_id, str) or not session_id or len(session_id) > 200:
+                session_id = uuid.uuid4().hex
+            if self.session_persistence:
+                await sio.enter_room(sid, session_id)  # type: ignore[union-attr]
+            await sio.emit("session_confirm", session_id, room=sid)  # type: ignore[union-attr]
+
+        return bp

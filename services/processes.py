@@ -64,6 +64,7 @@ class Assistant:
         env = {**os.environ, **QUIET, **self.extra_env}
         env.update({
             "DORADCA_ACTIONS_PORT": str(self.ports.actions),
+            "DORADCA_RASA_PORT": str(self.ports.rasa),
             "DORADCA_TRACKER_DB": str(self.tracker_db),
             "SANIC_HOST": "127.0.0.1",
             "PYTHONPATH": str(ROOT / "bot"),  # the project's input channels (bot/channels.py)

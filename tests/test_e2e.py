@@ -198,7 +198,7 @@ def test_action_server_without_index_refuses_to_start(tmp_path: Path):
 
 
 def test_run_command_serves_until_ctrl_c(tmp_path: Path):
-    env = {**os.environ, "DORADCA_RASA_PORT": "15205", "DORADCA_ACTIONS_PORT": "15255",
+    env = {**os.environ, "DORADCA_RASA_PORT": "15205", "DORADCA_ACTIONS_PORT": "15255", "DORADCA_WEB_PORT": "15208",
            "DORADCA_TRACKER_DB": str(tmp_path / "t.db")}
     proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "doradca"), "bot", "run"], env=env, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
@@ -210,6 +210,8 @@ def test_run_command_serves_until_ctrl_c(tmp_path: Path):
                 break
         assert "doradca is running." in "".join(lines), "".join(lines)
         assert "POST http://127.0.0.1:15205/webhooks/rest/webhook" in "".join(lines)
+        assert "chat page: http://127.0.0.1:15208/chat" in "".join(lines)
+        assert requests.get("http://127.0.0.1:15208/api/health", timeout=10).json()["status"] == "ok"
         r = requests.post("http://127.0.0.1:15205/webhooks/rest/webhook",
                           json={"sender": "run", "message": "Czym zajmuje się specjalista do spraw mediów interaktywnych?"},
                           timeout=60)
@@ -217,7 +219,7 @@ def test_run_command_serves_until_ctrl_c(tmp_path: Path):
         proc.send_signal(signal.SIGINT)
         assert proc.wait(60) == 0
         assert "Stopped." in proc.stdout.read()  # type: ignore[union-attr]
-        for port in (15205, 15255):
+        for port in (15205, 15255, 15208):
             with pytest.raises(requests.ConnectionError):
                 requests.get(f"http://127.0.0.1:{port}/", timeout=5)
     finally:

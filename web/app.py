@@ -4,12 +4,14 @@ Run with ``uvicorn web.app:app --host 127.0.0.1 --port 8000`` (``make run`` does
 (model + index) loads once at start-up. OpenAPI description at ``/openapi.json``.
 """
 
+import json
+import os
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, AsyncIterator, Literal
 
 from fastapi import FastAPI, HTTPException, Path as PathParam, Query, Request
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
@@ -161,6 +163,13 @@ def create_app(searcher: Searcher | None = None) -> FastAPI:
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:
         return RedirectResponse("/chat")
+
+    @app.get("/runtime-config.js", include_in_schema=False)
+    def runtime_config() -> Response:
+        """Where this installation's Rasa server is; static/config.js (the office's settings) comes after it."""
+        bot = os.environ.get("DORADCA_BOT_URL") or f"http://127.0.0.1:{os.environ.get('DORADCA_RASA_PORT', '5005')}"
+        body = f"window.DORADCA_CONFIG = Object.assign({{botServer: {json.dumps(bot)}}}, window.DORADCA_CONFIG || {{}});"
+        return Response(body, media_type="text/javascript")
 
     @app.get("/chat", include_in_schema=False)
     def chat_page() -> FileResponse:

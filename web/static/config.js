@@ -1,4 +1,5 @@
-// The office sets its name, colours, greeting and server addresses here (one place for the page and the snippet).
+// The office sets its name, colours and greeting here (one place for the page and the snippet).
+// The Rasa server's address comes from the server (/runtime-config.js, env DORADCA_BOT_URL) and wins over botServer.
 window.DORADCA_CONFIG = Object.assign({
   officeName: "Powiatowy Urząd Pracy",
   primary: "#0b4f8a",       // header and buttons (white text on it: contrast 8.6:1)

@@ -1,0 +1,156 @@
+"""The chat page and the look-up page in a real browser (Debian's Chromium driven by Playwright)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index.config import ROOT
+from services.processes import RASA, RASA_MODEL, Assistant, Ports
+
+from .conftest import HAVE_CORPUS
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = ROOT / "build" / "screenshots"
+pytestmark = [
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium; .ci/run does)"),
+    pytest.mark.skipif(not RASA.exists() or not RASA_MODEL.exists(), reason="needs .venv-rasa and a trained model"),
+]
+WEB = 15408
+QUESTION = "Co musi wiedzieć specjalista do spraw mediów interaktywnych?"
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory):
+    tmp = tmp_path_factory.mktemp("browser")
+    with_web = Assistant(Ports(rasa=15405, actions=15455, web=WEB), tracker_db=tmp / "t.db", log_dir=tmp / "logs")
+    with_web.start(web=True)
+    yield with_web
+    with_web.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--no-first-run", "--disable-sync"])
+        yield b
+        b.close()
+
+
+def new_page(browser, width: int = 1280, height: int = 900):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="pl-PL")
+    page = context.new_page()
+    page.dialogs = []  # type: ignore[attr-defined]
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
+    return page
+
+
+def ask(page, text: str, expect: str, timeout: float = 30_000) -> None:
+    page.fill("#input", text)
+    page.keyboard.press("Enter")
+    page.locator("#log .msg.bot", has_text=expect).last.wait_for(timeout=timeout)
+
+
+def axe_violations(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [{"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"])} for v in result["violations"]
+            if v["impact"] in ("serious", "critical")]
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_chat_answers_follows_up_clicks_and_survives_reload(servers, browser, width: int):
+    page = new_page(browser, width, 780)
+    page.goto(f"http://127.0.0.1:{WEB}/chat")
+    page.wait_for_function("() => document.querySelector('#status').hidden")  # connected
+    ask(page, QUESTION, "co trzeba wiedzieć (wiedza)")
+    page.locator("#log .msg.bot", has_text="Z1 (wiedza)").last.wait_for(timeout=30_000)
+    ask(page, "a czy trzeba znać SEO?", "działań SEO i SEM")
+    ask(page, "jaka jest pogoda w krakowie", "w tym nie pomogę")
+    page.get_by_role("button", name="Kontakt z doradcą").last.click()
+    page.locator("#log .msg.bot", has_text="Kontakt z doradcą zawodowym").last.wait_for(timeout=30_000)
+    assert page.locator("#log .msg.user", has_text="Kontakt z doradcą").count() == 1
+    count = page.locator("#log .msg").count()
+    shot(page, f"chat-{width}")
+    page.reload()
+    page.locator("#log .msg.bot", has_text="działań SEO i SEM").first.wait_for(timeout=10_000)
+    assert page.locator("#log .msg").count() == count
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
+    assert axe_violations(page) == []
+
+
+def test_user_text_is_shown_as_text(servers, browser):
+    page = new_page(browser)
+    page.goto(f"http://127.0.0.1:{WEB}/chat")
+    page.wait_for_function("() => document.querySelector('#status').hidden")
+    evil = "<img src=x onerror=alert(1)><script>alert(2)</script>"
+    page.fill("#input", evil)
+    page.keyboard.press("Enter")
+    page.locator("#log .msg.user", has_text="<img src=x onerror=alert(1)>").wait_for(timeout=10_000)
+    page.locator("#log .msg.bot").nth(1).wait_for(timeout=30_000)
+    assert page.locator("#log img").count() == 0 and page.locator("#log script").count() == 0
+    assert page.dialogs == []  # type: ignore[attr-defined]
+
+
+def test_keyboard_only_and_language_switch(servers, browser):
+    page = new_page(browser)
+    page.goto(f"http://127.0.0.1:{WEB}/chat")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "lang"
+    page.select_option("#lang", "uk")
+    assert page.inner_text("#send") == "Надіслати" and page.get_attribute("html", "lang") == "uk"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "input"
+    page.keyboard.type("Які навички потрібні спеціалісту з інтерактивних медіа?")
+    page.keyboard.press("Enter")
+    page.locator("#log .msg.bot", has_text="необхідні навички").last.wait_for(timeout=30_000)
+    assert page.get_attribute("#log", "aria-live") == "polite"
+
+
+def test_lookup_autocomplete_search_and_description(servers, browser):
+    page = new_page(browser)
+    page.goto(f"http://127.0.0.1:{WEB}/lookup")
+    page.fill("#q", "specjalista do spraw med")
+    page.wait_for_function("() => document.querySelectorAll('#suggestions option').length > 0")
+    options = page.eval_on_selector_all("#suggestions option", "els => els.map(e => e.value)")
+    assert "Specjalista do spraw mediów interaktywnych (243108)" in options
+    page.fill("#q", "czy trzeba znać prawo autorskie w zawodzie specjalista do spraw mediów interaktywnych")
+    page.keyboard.press("Enter")
+    page.locator(".passage", has_text="Przepisy prawa związane z prawami autorskimi").first.wait_for(timeout=30_000)
+    page.get_by_role("button", name="Cały opis: Specjalista do spraw mediów interaktywnych (243108)").click()
+    page.locator("h2", has_text="Specjalista do spraw mediów interaktywnych (243108)").wait_for()
+    assert page.locator(".section h3", has_text="wiedza").count() == 1
+    assert page.locator(".passage", has_text="243108/key_competence/9").count() == 1
+    shot(page, "lookup")
+    assert axe_violations(page) == []
+
+
+@pytest.mark.skipif(not HAVE_CORPUS, reason="needs the full corpus: set DORADCA_CORPUS=../shared/corpus (CI does)")
+def test_ambiguous_name_buttons_in_the_page(servers, browser):
+    page = new_page(browser, 360, 780)
+    page.goto(f"http://127.0.0.1:{WEB}/chat")
+    page.wait_for_function("() => document.querySelector('#status').hidden")
+    ask(page, "specjalista", "pasuje do kilku zawodów")
+    page.locator("#log .buttons button").first.click()
+    page.locator("#log .msg.bot", has_text="(KZiS ").last.wait_for(timeout=30_000)
+
+
+def test_unreachable_server_is_reported(servers, browser):
+    page = new_page(browser)
+    page.goto(f"http://127.0.0.1:{WEB}/chat")
+    page.wait_for_function("() => document.querySelector('#status').hidden")
+    servers.stop_one("rasa")
+    page.locator("#status", has_text="Brak połączenia z doradcą").wait_for(timeout=30_000)
+    shot(page, "chat-offline")
