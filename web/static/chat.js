@@ -26,8 +26,7 @@
   }
   function save() { localStorage.setItem(KEY, JSON.stringify(state)); }
   state.messages = state.messages || [];
-  state.lang = state.lang || (navigator.language || "pl").slice(0, 2);
-  if (!UI[state.lang]) state.lang = "pl";
+  if (!UI[state.lang]) state.lang = "pl";  // Polish until the user picks another language
   if (!state.session) state.session = (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
 
   function applyLanguage() {
