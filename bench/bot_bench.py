@@ -109,7 +109,9 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
-        with Assistant(Ports(rasa=16005, actions=16055), tracker_db=Path(tmp) / "t.db", log_dir=Path(tmp) / "logs") as bot:
+        # the per-sender rate limit is off: each benchmark sender sends as fast as it can
+        with Assistant(Ports(rasa=16005, actions=16055), tracker_db=Path(tmp) / "t.db", log_dir=Path(tmp) / "logs",
+                       extra_env={"DORADCA_RATE_PER_MINUTE": "0"}) as bot:
             print(f"servers ready in {time.perf_counter() - t:.0f} s (action server warmed up)")
             for text in ("dzień dobry", "Czym zajmuje się kucharz?", "a czy musi znać przepisy sanitarne?"):
                 bot.send("warm", text)  # other texts: the measured ones stay uncached in pass 1

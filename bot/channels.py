@@ -1,14 +1,23 @@
-"""The project's input channels: Rasa's REST and socket.io channels that never leave a user in silence.
+"""The project's input channels: Rasa's REST and socket.io channels, guarded.
 
-When a turn produces no bot message (the action server is down or failed), the channel
-sends an apology itself. Loaded by the Rasa server from credentials.yml
-(``channels.RestInput``, ``channels.SocketIOInput``) with ``bot/`` on PYTHONPATH.
+Before Rasa sees a message: personal data is replaced by placeholders (``redact``), so it is
+never stored in the tracker store nor logged; a message over the length limit or over the
+sender's rate limit gets a polite reply and is not processed. After: when a turn produced no
+bot message (the action server is down or failed), the channel sends an apology itself.
+Loaded by the Rasa server from credentials.yml (``channels.RestInput``,
+``channels.SocketIOInput``) with ``bot/`` on PYTHONPATH.
+
+Settings (environment): DORADCA_MAX_MESSAGE_CHARS (1000), DORADCA_RATE_PER_MINUTE (30 per
+sender; 0 turns the limit off).
 """
 
 from __future__ import annotations
 
+import os
 import re
+import time
 import uuid
+from collections import defaultdict, deque
 from typing import Any, Awaitable, Callable
 
 import rasa_patches  # noqa: F401 - speeds up Rasa's validation of action results
@@ -16,23 +25,73 @@ from rasa.core.channels import rest, socketio
 from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint
 
+from redact import redact
+
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
+MAX_CHARS = int(os.environ.get("DORADCA_MAX_MESSAGE_CHARS", "1000"))
+RATE_PER_MINUTE = int(os.environ.get("DORADCA_RATE_PER_MINUTE", "30"))
+TOO_LONG = {
+    "pl": "Ta wiadomość jest za długa (najwięcej {n} znaków). Zadaj krótsze pytanie, np. „Czym zajmuje się spawacz?”.",
+    "uk": "Повідомлення задовге (щонайбільше {n} символів). Поставте коротше питання.",
+}
+TOO_FAST = {
+    "pl": "Za dużo wiadomości w krótkim czasie. Odczekaj chwilę i spróbuj ponownie.",
+    "uk": "Забагато повідомлень за короткий час. Зачекайте хвилину.",
+}
 APOLOGY = {
     "pl": "Przepraszam, mam chwilowy problem techniczny i nie mogę teraz odpowiedzieć. Spróbuj ponownie za chwilę.",
     "uk": "Вибачте, тимчасова технічна проблема. Спробуйте ще раз трохи пізніше.",
 }
 
 
+def _lang(text: str | None) -> str:
+    return "uk" if text and re.search(r"[а-яіїєґ]", text, re.I) else "pl"
+
+
 def apology(text: str | None) -> str:
-    return APOLOGY["uk"] if text and re.search(r"[а-яіїєґ]", text, re.I) else APOLOGY["pl"]
+    return APOLOGY[_lang(text)]
+
+
+class RateLimiter:
+    """At most ``per_minute`` messages per sender in any 60 s (in memory, per server process)."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self.seen: dict[str, deque[float]] = defaultdict(deque)
+
+    def allow(self, sender: str) -> bool:
+        if self.per_minute <= 0:
+            return True
+        now = time.monotonic()
+        q = self.seen[sender]
+        while q and now - q[0] > 60:
+            q.popleft()
+        if len(q) >= self.per_minute:
+            return False
+        q.append(now)
+        if len(self.seen) > 100_000:  # forget idle senders
+            for key in [k for k, v in self.seen.items() if not v or now - v[-1] > 60]:
+                del self.seen[key]
+        return True
+
+
+LIMITER = RateLimiter(RATE_PER_MINUTE)
 
 
 def never_silent(on_new_message: Handler) -> Handler:
-    """Wrap Rasa's message handler: count what the bot sends; if nothing, apologise."""
+    """Wrap Rasa's message handler: redact, enforce limits, and apologise if the bot said nothing."""
 
     async def handle(message: UserMessage) -> Any:
         channel = message.output_channel
+        text = message.text if isinstance(message.text, str) else ""
+        if len(text) > MAX_CHARS:
+            await channel.send_response(message.sender_id, {"text": TOO_LONG[_lang(text)].format(n=MAX_CHARS)})
+            return None
+        if not LIMITER.allow(str(message.sender_id)):
+            await channel.send_response(message.sender_id, {"text": TOO_FAST[_lang(text)]})
+            return None
+        message.text = redact(text) if message.text is not None else None
         original = channel.send_response
         sent = 0
 

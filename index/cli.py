@@ -322,3 +322,27 @@ def bot_chat(
                 typer.echo(f"Bot> {r['text']}")
             for i, b in enumerate(r.get("buttons") or [], 1):
                 typer.echo(f"     [{i}] {b['title']}  (napisz: {b['payload']})")
+
+
+conversations_app = typer.Typer(no_args_is_help=True, help="Conversations kept by the Rasa server.")
+app.add_typer(conversations_app, name="conversations")
+
+
+@conversations_app.command("prune")
+def conversations_prune(
+    days: Annotated[int, typer.Option(min=0, help="Delete conversations with no message in this many days.")],
+    db: Annotated[Optional[Path], typer.Option(envvar="DORADCA_TRACKER_DB", help="SQLite tracker store file.")] = None,
+) -> None:
+    """Retention: delete conversations older than N days from the SQLite tracker store."""
+    import sqlite3
+    import time
+
+    path = db or Path(__file__).resolve().parent.parent / "build" / "conversations.db"
+    if not path.exists():
+        fail(f"no tracker store at {path}")
+    cutoff = time.time() - days * 86400
+    with sqlite3.connect(path) as con:
+        old = [r[0] for r in con.execute(
+            "select sender_id from events group by sender_id having max(timestamp) < ?", (cutoff,))]
+        con.executemany("delete from events where sender_id = ?", [(s,) for s in old])
+    typer.echo(f"deleted {len(old)} conversation(s) older than {days} day(s) from {path}")

@@ -26,7 +26,8 @@ OUT_OF_SCOPE = "w tym nie pomogę"
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("bot")
-    with Assistant(Ports(rasa=15005, actions=15055), tracker_db=tmp / "conversations.db", log_dir=tmp / "logs") as a:
+    with Assistant(Ports(rasa=15005, actions=15055), tracker_db=tmp / "conversations.db", log_dir=tmp / "logs",
+                   extra_env={"DORADCA_RATE_PER_MINUTE": "20"}) as a:
         yield a
 
 
@@ -137,6 +138,7 @@ def test_conversation(bot: Assistant, name: str, corpus: bool, turns: list):
 @pytest.mark.parametrize("payload", [
     {"sender": "bad-1", "message": ""},
     {"sender": "bad-2", "message": "a" * 10_000},
+    {"sender": "bad-2b", "message": "\u202eRTL \u200b\u200d zero width \ufeff"},
     {"sender": "bad-3", "message": "😀🔥👍"},
     {"sender": "bad-4", "message": "<script>alert(1)</script><img src=x onerror=alert(1)>"},
     {"sender": "bad-5", "message": "co\x00robi\x07 piekarz\x1b[31m?"},
@@ -225,3 +227,56 @@ def test_run_command_serves_until_ctrl_c(tmp_path: Path):
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_personal_data_never_reaches_the_tracker_store_or_the_logs(bot: Assistant):
+    import sqlite3
+
+    secrets = ["44051401359", "600 100 200", "jan.kowalski@example.com", "ABA300000",
+               "PL61 1090 1014 0000 0712 1981 2874", "ul. Długa 5/3", "EA1234567"]
+    message = ("Mój PESEL 44051401359, tel. 600 100 200, e-mail jan.kowalski@example.com, dowód ABA300000, konto "
+               "PL61 1090 1014 0000 0712 1981 2874, mieszkam ul. Długa 5/3, paszport EA1234567. "
+               "Czym zajmuje się specjalista do spraw mediów interaktywnych?")
+    text, _ = say(bot, "pii", message)
+    assert "(KZiS 243108)" in text  # the conversation works
+    with sqlite3.connect(bot.tracker_db) as db:
+        stored = "\n".join(r[0] for r in db.execute("select data from events"))
+    logs = "\n".join(f.read_text(errors="replace") for f in bot.log_dir.glob("*.log"))
+    for secret in secrets + ["0712 1981", "jan.kowalski"]:
+        assert secret not in stored and secret not in logs, secret
+    assert "[PESEL]" in stored and "[TELEFON]" in stored and "[IBAN]" in stored and "[ADRES]" in stored
+
+
+def test_too_long_message_is_not_processed(bot: Assistant):
+    text, _ = say(bot, "long", "Czym zajmuje się spawacz? " * 60)
+    assert text.startswith("Ta wiadomość jest za długa (najwięcej 1000 znaków).")
+
+
+def test_rate_limit_per_sender(bot: Assistant):
+    replies = [say(bot, "fast", "dzień dobry")[0] for _ in range(21)]
+    assert all("Dzień dobry" in r for r in replies[:20])
+    assert replies[20] == "Za dużo wiadomości w krótkim czasie. Odczekaj chwilę i spróbuj ponownie."
+    assert "Dzień dobry" in say(bot, "another", "dzień dobry")[0]  # other senders are not affected
+
+
+def test_retention_deletes_only_old_conversations(bot: Assistant):
+    import sqlite3
+
+    say(bot, "old-one", "dzień dobry")
+    say(bot, "recent-one", "dzień dobry")
+    with sqlite3.connect(bot.tracker_db) as db:
+        db.execute("update events set timestamp = timestamp - 40 * 86400 where sender_id = 'old-one'")
+    p = subprocess.run([str(ROOT / ".venv" / "bin" / "doradca"), "conversations", "prune", "--days", "30",
+                        "--db", str(bot.tracker_db)], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0 and "deleted 1 conversation(s) older than 30 day(s)" in p.stdout, p.stderr
+    with sqlite3.connect(bot.tracker_db) as db:
+        senders = {r[0] for r in db.execute("select distinct sender_id from events")}
+    assert "old-one" not in senders and "recent-one" in senders
+
+
+def test_rasa_restart_continues_the_conversation_from_the_tracker_store(bot: Assistant):
+    say(bot, "restart", "Co musi wiedzieć specjalista do spraw mediów interaktywnych?")
+    bot.stop_one("rasa")
+    bot.start_rasa()
+    text, _ = say(bot, "restart", "a jakie umiejętności?")  # no occupation named: it comes from the stored slots
+    assert "Specjalista do spraw mediów interaktywnych (KZiS 243108) – co trzeba umieć" in text
