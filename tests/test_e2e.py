@@ -280,3 +280,42 @@ def test_rasa_restart_continues_the_conversation_from_the_tracker_store(bot: Ass
     bot.start_rasa()
     text, _ = say(bot, "restart", "a jakie umiejętności?")  # no occupation named: it comes from the stored slots
     assert "Specjalista do spraw mediów interaktywnych (KZiS 243108) – co trzeba umieć" in text
+
+
+INJECTIONS = [
+    "'; DROP TABLE events; --", "\" OR 1=1 --", "{{7*7}}", "${7*7}", "<%= 7*7 %>", "{% debug %}", "../../etc/passwd",
+    "/restart", "/ask_human{\"code\": \"x\"}", "/choose_occupation{\"code\": \"999999\"}", "/nlu_fallback",
+    "\u202eodwrócony tekst", "a\u200bb\u200cc\u200dd\ufeff", "مرحبا بالعالم", "שלום", "\x00\x01\x02", "😀" * 500,
+]
+
+
+def test_generated_bad_input_never_breaks_the_servers(bot: Assistant):
+    """200+ generated messages (random Unicode, huge, nested JSON, wrong types, RTL, zero-width, injections)."""
+    import itertools
+
+    from hypothesis import HealthCheck, given, settings, strategies as st
+
+    json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=50),
+                               lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+                               max_leaves=20)
+    messages = st.one_of(st.text(max_size=300), st.text(min_size=900, max_size=3000), st.sampled_from(INJECTIONS),
+                         json_values)
+    senders = itertools.count()
+    statuses: list[int] = []
+
+    @given(message=messages)
+    @settings(max_examples=220, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    def send(message: object) -> None:
+        r = requests.post(bot.rest_url, json={"sender": f"fuzz-{next(senders)}", "message": message}, timeout=60)
+        statuses.append(r.status_code)
+        assert r.status_code < 500, (message, r.text[:300])
+        if r.status_code == 200:
+            body = r.json()
+            assert isinstance(body, list)
+            for m in body:
+                assert isinstance(m, dict) and set(m) <= {"recipient_id", "text", "buttons", "image", "custom", "attachment"}
+                assert isinstance(m.get("text", ""), str)
+
+    send()
+    assert len(statuses) >= 200
+    assert "(KZiS 243108)" in say(bot, "after-fuzz", "Czym zajmuje się specjalista do spraw mediów interaktywnych?")[0]
