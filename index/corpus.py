@@ -143,9 +143,10 @@ def _add_dictionary(corpus: Corpus, entries: list[kzis.KzisEntry], source: Sourc
         occ = _occupation(corpus, e.code, e.name)
         occ.name = e.name
         occ.sources.add(source)
-        mk = lambda section, i, text, tid=None: Passage(  # noqa: E731
-            f"{e.code}/{section}/kzis/{i}", e.code, e.name, section, text, source, task_id=tid
-        )
+
+        def mk(section: str, i: int, text: str, tid: str | None = None, e: kzis.KzisEntry = e) -> Passage:
+            return Passage(f"{e.code}/{section}/kzis/{i}", e.code, e.name, section, text, source, task_id=tid)
+
         if e.synthesis:
             occ.passages.append(mk("overview", 1, e.synthesis))
         occ.passages.extend(mk("task", i, t, f"kzis{i}") for i, t in enumerate(e.tasks, 1))

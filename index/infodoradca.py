@@ -43,7 +43,7 @@ NUMBER_GOVERNORS = {
 }
 # Words after which a number keeps its meaning (units, counts).
 UNITS = {
-    "lat", "lata", "rok", "roku", "lata", "miesięcy", "miesiące", "tygodni", "dni", "dnia", "godzin",
+    "lat", "lata", "rok", "roku", "miesięcy", "miesiące", "tygodni", "dni", "dnia", "godzin",
     "godziny", "godz", "h", "min", "minut", "sekund", "s", "kg", "g", "t", "km", "m", "cm", "mm", "l",
     "zł", "euro", "%", "osób", "osoby", "razy", "stopni", "°c", "x", "v", "kv", "kw", "mb", "gb",
 }
