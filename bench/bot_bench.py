@@ -68,8 +68,10 @@ def latency(bot: Assistant, passes: int) -> list[float]:
     return times
 
 
-def load(bot: Assistant, senders: int, seconds: float) -> tuple[int, int, list[float]]:
-    stop = time.monotonic() + seconds
+def load(bot: Assistant, senders: int, seconds: float, stamps: list[float] | None = None) -> tuple[int, int, list[float]]:
+    """``senders`` threads, each sending its conversation in a loop until ``seconds`` have passed."""
+    start = time.monotonic()
+    stop = start + seconds
     lock = threading.Lock()
     ok, errors, times = 0, 0, []
 
@@ -90,6 +92,8 @@ def load(bot: Assistant, senders: int, seconds: float) -> tuple[int, int, list[f
                 if good:
                     ok += 1
                     times.append(dt)
+                    if stamps is not None:
+                        stamps.append(time.monotonic() - start)
                 else:
                     errors += 1
             i += 1
@@ -106,7 +110,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=20, help="duration of each concurrency level")
     ap.add_argument("--passes", type=int, default=10, help="latency passes over the search messages")
+    ap.add_argument("--soak", type=int, default=0, help="instead: this many senders for --soak-seconds")
+    ap.add_argument("--soak-seconds", type=float, default=180)
     args = ap.parse_args()
+    if args.soak:
+        soak(args.soak, args.soak_seconds)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
         # the per-sender rate limit is off: each benchmark sender sends as fast as it can
@@ -130,6 +139,26 @@ def main() -> None:
             print("\n## RSS (MB) after warm-up -> at the end")
             for n in rss0:
                 print(f"{n:8} {rss0[n]:7.0f} -> {rss1[n]:7.0f}")
+
+
+def soak(senders: int, seconds: float) -> None:
+    """A bounded soak: p95 and memory at the start and at the end of the run (growth should stay under 10 %)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        with Assistant(Ports(rasa=16005, actions=16055), tracker_db=Path(tmp) / "t.db", log_dir=Path(tmp) / "logs",
+                       extra_env={"DORADCA_RATE_PER_MINUTE": "0"}) as bot:
+            load(bot, 5, 5)
+            rss0 = {n: rss_mb(p.pid) for n, p in bot.procs.items()}
+            stamps: list[float] = []
+            ok, errors, times = load(bot, senders, seconds, stamps)
+            rss1 = {n: rss_mb(p.pid) for n, p in bot.procs.items()}
+            window = min(30.0, seconds / 3)
+            first = [t for t, s in zip(times, stamps) if s <= window]
+            last = [t for t, s in zip(times, stamps) if s >= seconds - window]
+            print(f"## Soak: {senders} senders for {seconds:.0f} s on loopback")
+            print(f"answers {ok} ({ok / seconds:.1f}/s), errors {errors}")
+            print(f"p95 first {window:.0f} s: {pct(first, 95):.0f} ms; last {window:.0f} s: {pct(last, 95):.0f} ms")
+            for n in rss0:
+                print(f"RSS {n}: {rss0[n]:.0f} -> {rss1[n]:.0f} MB ({(rss1[n] / rss0[n] - 1) * 100:+.1f} %)")
 
 
 if __name__ == "__main__":
