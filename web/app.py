@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
 from index.records import SECTION_LABELS_PL, SECTIONS
+from index.resolve import Candidate
 from index.search import MAX_K, MAX_QUESTION, QueryError, Searcher
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -125,13 +126,15 @@ def create_app(searcher: Searcher | None = None) -> FastAPI:
     def occupations(request: Request, q: Q, k: Annotated[int, Query(ge=1, le=20)] = 8) -> OccupationsOut:
         """Occupations matching a name or a prefix typed so far (autocomplete), best first."""
         searcher = s(request)
-        prefix = searcher.suggest(q, k)
-        res = searcher.resolve(q, k) if len(prefix) < k else None
-        seen = {c.code for c in prefix}
-        extra = [c for c in (res.candidates if res else []) if c.code not in seen]
-        cands = (prefix + extra)[:k]
-        return OccupationsOut(q=q, candidates=[CandidateOut(**c.to_json()) for c in cands],
-                              ambiguous=bool(res.ambiguous) if res and not prefix else len(prefix) > 1)
+        res = searcher.resolve(q, k)
+        first = [res.best] if res.confident and res.best else []  # a whole name ("sprzedawczyni") wins
+        ordered = first + searcher.suggest(q, k) + res.candidates
+        unique: dict[str, Candidate] = {}
+        for c in ordered:
+            unique.setdefault(c.code, c)  # the first (best placed) of each code
+        cands = list(unique.values())
+        return OccupationsOut(q=q, candidates=[CandidateOut(**c.to_json()) for c in cands[:k]],
+                              ambiguous=not first and len(cands) > 1)
 
     @app.get("/api/occupations/{code}", response_model=DescriptionOut)
     def occupation(request: Request,
