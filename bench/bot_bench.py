@@ -111,10 +111,15 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=20, help="duration of each concurrency level")
     ap.add_argument("--passes", type=int, default=10, help="latency passes over the search messages")
     ap.add_argument("--soak", type=int, default=0, help="instead: this many senders for --soak-seconds")
+    ap.add_argument("--compare-patch", action="store_true",
+                    help="instead: 20 senders with bot/rasa_patches.py off and on, alternating, 3 rounds")
     ap.add_argument("--soak-seconds", type=float, default=180)
     args = ap.parse_args()
     if args.soak:
         soak(args.soak, args.soak_seconds)
+        return
+    if args.compare_patch:
+        compare_patch(args.seconds)
         return
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
@@ -139,6 +144,23 @@ def main() -> None:
             print("\n## RSS (MB) after warm-up -> at the end")
             for n in rss0:
                 print(f"{n:8} {rss0[n]:7.0f} -> {rss1[n]:7.0f}")
+
+
+def compare_patch(seconds: float, rounds: int = 3) -> None:
+    """Answers/s at 20 senders without and with the schema-check patch, side by side (fresh servers each time)."""
+    rates: dict[str, list[float]] = {"off": [], "on": []}
+    for _ in range(rounds):
+        for mode in ("off", "on"):
+            with tempfile.TemporaryDirectory() as tmp:
+                env = {"DORADCA_RATE_PER_MINUTE": "0", "DORADCA_RASA_PATCHES": "0" if mode == "off" else "1"}
+                with Assistant(Ports(rasa=16005, actions=16055), tracker_db=Path(tmp) / "t.db",
+                               log_dir=Path(tmp) / "logs", extra_env=env) as bot:
+                    load(bot, 5, 3)
+                    ok, errors, _ = load(bot, 20, seconds)
+                    rates[mode].append(ok / seconds)
+                    print(f"patch {mode}: {ok / seconds:.1f} answers/s, {errors} errors")
+    off, on = statistics.median(rates["off"]), statistics.median(rates["on"])
+    print(f"median answers/s at 20 senders: patch off {off:.1f}, on {on:.1f}, ratio {on / off:.2f}")
 
 
 def soak(senders: int, seconds: float) -> None:
