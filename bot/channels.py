@@ -21,7 +21,7 @@ from collections import defaultdict, deque
 from typing import Any, Awaitable, Callable
 
 from rasa.core.channels import rest, socketio
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Blueprint
 
 from redact import redact
@@ -81,6 +81,27 @@ class RateLimiter:
 LIMITER = RateLimiter(RATE_PER_MINUTE)
 
 
+class CountingOutput(OutputChannel):
+    """Forwards what the bot says to the message's channel and counts it.
+
+    A wrapper rather than a patched method because Telegram's output channel is shared by all senders.
+    """
+
+    def __init__(self, inner: OutputChannel) -> None:
+        self.inner = inner
+        self.sent = 0
+
+    def name(self) -> str:  # type: ignore[override]  # channel-specific responses keep working
+        return self.inner.name()
+
+    async def send_response(self, recipient_id: str, message: dict) -> None:
+        self.sent += 1
+        await self.inner.send_response(recipient_id, message)
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self.inner, attr)
+
+
 def never_silent(on_new_message: Handler) -> Handler:
     """Wrap Rasa's message handler: redact, enforce limits, and apologise if the bot said nothing."""
 
@@ -94,21 +115,11 @@ def never_silent(on_new_message: Handler) -> Handler:
             await channel.send_response(message.sender_id, {"text": TOO_FAST[_lang(text)]})
             return None
         message.text = redact(text) if message.text is not None else None
-        original = channel.send_response
-        sent = 0
-
-        async def counting(recipient_id: str, msg: dict) -> None:
-            nonlocal sent
-            sent += 1
-            await original(recipient_id, msg)
-
-        channel.send_response = counting  # type: ignore[method-assign]
-        try:
-            result = await on_new_message(message)
-        finally:
-            channel.send_response = original  # type: ignore[method-assign]
-        if sent == 0:
-            await original(message.sender_id, {"text": apology(message.text)})
+        counting = CountingOutput(channel)
+        message.output_channel = counting
+        result = await on_new_message(message)
+        if counting.sent == 0:
+            await channel.send_response(message.sender_id, {"text": apology(message.text)})
         return result
 
     return handle

@@ -53,6 +53,8 @@ class Assistant:
     tracker_db: Path = field(default_factory=lambda: Path(os.environ.get("DORADCA_TRACKER_DB") or ROOT / "build" / "conversations.db"))
     log_dir: Path = ROOT / "build" / "logs"
     model: Path = RASA_MODEL
+    credentials: Path = ROOT / "bot" / "credentials.yml"
+    endpoints: Path = ROOT / "bot" / "endpoints.yml"
     extra_env: dict[str, str] = field(default_factory=dict)
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
 
@@ -92,8 +94,8 @@ class Assistant:
             raise StartError(f"no trained Rasa model at {self.model}: run `make setup` (it trains the bot)")
         self.tracker_db.parent.mkdir(parents=True, exist_ok=True)
         self._spawn("rasa", [
-            str(RASA), "run", "--model", str(self.model), "--endpoints", "bot/endpoints.yml",
-            "--credentials", "bot/credentials.yml", "--interface", "127.0.0.1", "--port", str(self.ports.rasa),
+            str(RASA), "run", "--model", str(self.model), "--endpoints", str(self.endpoints),
+            "--credentials", str(self.credentials), "--interface", "127.0.0.1", "--port", str(self.ports.rasa),
             "--cors", os.environ.get("DORADCA_CORS", f"http://127.0.0.1:{self.ports.web}"),
         ])
         self._wait("rasa", f"http://127.0.0.1:{self.ports.rasa}/", timeout)
