@@ -18,7 +18,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup index run chat test bench bench-bot clean
+.PHONY: setup services index run chat test bench bench-bot clean
 
 $(BIN)/.stamp: pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 needed, got " + sys.version'
@@ -44,6 +44,12 @@ web/node_modules/.stamp: web/package.json web/package-lock.json
 /usr/bin/chromium:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
+# PostgreSQL and Redis for the several-servers layout (the scaling test starts its own on loopback).
+PG_INITDB := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb) /usr/lib/postgresql/15/bin/initdb)
+services: /usr/bin/redis-server $(PG_INITDB)
+/usr/bin/redis-server $(PG_INITDB):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql redis-server
+
 $(MODEL)/modules.json: $(BIN)/.stamp
 	$(BIN)/doradca model build
 
@@ -61,7 +67,7 @@ run: setup
 chat:
 	$(BIN)/doradca bot chat
 
-test: setup /usr/bin/chromium
+test: setup services /usr/bin/chromium
 	$(BIN)/python -m pytest -q
 
 # Benchmarks and full-corpus runs use the shared corpus when it is beside the clone.
@@ -70,7 +76,7 @@ bench: setup
 	$(BIN)/python bench/search_bench.py
 
 bench-bot: export DORADCA_CORPUS ?= $(abspath ../shared/corpus)
-bench-bot: setup
+bench-bot: setup services
 	$(BIN)/python bench/bot_bench.py
 
 clean:

@@ -8,7 +8,7 @@ Loaded by the Rasa server from credentials.yml (``channels.RestInput``,
 ``channels.SocketIOInput``) with ``bot/`` on PYTHONPATH.
 
 Settings (environment): DORADCA_MAX_MESSAGE_CHARS (1000), DORADCA_RATE_PER_MINUTE (30 per
-sender; 0 turns the limit off).
+sender; 0 turns the limit off), DORADCA_CORS (origins allowed to open a socket.io connection).
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ Handler = Callable[[UserMessage], Awaitable[Any]]
 
 MAX_CHARS = int(os.environ.get("DORADCA_MAX_MESSAGE_CHARS", "1000"))
 RATE_PER_MINUTE = int(os.environ.get("DORADCA_RATE_PER_MINUTE", "30"))
+# Browsers' origins allowed to open a socket.io connection (Rasa's own setting lets any site connect).
+ORIGINS = os.environ.get("DORADCA_CORS", "http://127.0.0.1:8000 http://localhost:8000").replace(",", " ").split()
 TOO_LONG = {
     "pl": "Ta wiadomość jest za długa (najwięcej {n} znaków). Zadaj krótsze pytanie, np. „Czym zajmuje się spawacz?”.",
     "uk": "Повідомлення задовге (щонайбільше {n} символів). Поставте коротше питання.",
@@ -142,6 +144,10 @@ class SocketIOInput(socketio.SocketIOInput):
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         bp = super().blueprint(never_silent(on_new_message))
         sio = self.sio
+        # engine.io refuses other origins; the CORS headers themselves come from Rasa's --cors (same origins):
+        # engine.io would add a second Access-Control-Allow-Origin, and browsers refuse a repeated one.
+        sio.eio.cors_allowed_origins = "*" if "*" in ORIGINS else ORIGINS  # type: ignore[union-attr]
+        sio.eio._cors_headers = lambda environ: []  # type: ignore[union-attr]
 
         # Rasa 3.6 calls python-socketio 5's (now asynchronous) enter_room without awaiting it, so a browser
         # never joins its session's room and never receives the answers. The same handler, awaited:

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .config import settings
+from .config import ROOT, settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="doradca: occupation knowledge base and search")
 index_app = typer.Typer(no_args_is_help=True, help="Build and inspect the vector index.")
@@ -252,6 +252,12 @@ def bot_run(
     rasa_port: Annotated[int, typer.Option(envvar="DORADCA_RASA_PORT", help="Rasa server port.")] = 5005,
     actions_port: Annotated[int, typer.Option(envvar="DORADCA_ACTIONS_PORT", help="Action server port.")] = 5055,
     web_port: Annotated[int, typer.Option(envvar="DORADCA_WEB_PORT", help="Pages and look-up API port.")] = 8000,
+    endpoints: Annotated[Path, typer.Option(envvar="DORADCA_ENDPOINTS", exists=True, dir_okay=False,
+                                            help="Rasa endpoints file (bot/endpoints-scaled.yml: PostgreSQL + Redis).")]
+    = ROOT / "bot" / "endpoints.yml",
+    credentials: Annotated[Path, typer.Option(envvar="DORADCA_CREDENTIALS", exists=True, dir_okay=False,
+                                              help="Rasa channels file (Telegram, Messenger: see README).")]
+    = ROOT / "bot" / "credentials.yml",
 ) -> None:
     """Start the action server, the Rasa server and the web pages/API on 127.0.0.1; Ctrl-C stops them."""
     import signal
@@ -259,7 +265,8 @@ def bot_run(
 
     from services.processes import Assistant, Ports, StartError
 
-    bot = Assistant(Ports(rasa=rasa_port, actions=actions_port, web=web_port))
+    bot = Assistant(Ports(rasa=rasa_port, actions=actions_port, web=web_port), endpoints=endpoints.resolve(),
+                    credentials=credentials.resolve())
     typer.echo("Starting the action server, the Rasa server and the web pages (about a minute)...")
     try:
         bot.start(web=True)

@@ -62,9 +62,19 @@ class Assistant:
     def rest_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.rasa}/webhooks/rest/webhook"
 
+    @property
+    def origins(self) -> list[str]:
+        """Web origins allowed to call the Rasa server from a browser (REST and socket.io)."""
+        default = f"http://127.0.0.1:{self.ports.web} http://localhost:{self.ports.web}"
+        return self._setting("DORADCA_CORS", default).replace(",", " ").split()
+
+    def _setting(self, name: str, default: str = "") -> str:
+        return self.extra_env.get(name, os.environ.get(name, default))
+
     def _env(self) -> dict[str, str]:
         env = {**os.environ, **QUIET, **self.extra_env}
         env.update({
+            "DORADCA_CORS": " ".join(self.origins),  # read by bot/channels.py for socket.io
             "DORADCA_ACTIONS_PORT": str(self.ports.actions),
             "DORADCA_RASA_PORT": str(self.ports.rasa),
             "DORADCA_TRACKER_DB": str(self.tracker_db),
@@ -93,11 +103,12 @@ class Assistant:
         if not self.model.exists():
             raise StartError(f"no trained Rasa model at {self.model}: run `make setup` (it trains the bot)")
         self.tracker_db.parent.mkdir(parents=True, exist_ok=True)
-        self._spawn("rasa", [
-            str(RASA), "run", "--model", str(self.model), "--endpoints", str(self.endpoints),
-            "--credentials", str(self.credentials), "--interface", "127.0.0.1", "--port", str(self.ports.rasa),
-            "--cors", os.environ.get("DORADCA_CORS", f"http://127.0.0.1:{self.ports.web}"),
-        ])
+        cmd = [str(RASA), "run", "--model", str(self.model), "--endpoints", str(self.endpoints),
+               "--credentials", str(self.credentials), "--interface", "127.0.0.1", "--port", str(self.ports.rasa),
+               "--cors", *self.origins]
+        if token := self._setting("DORADCA_RASA_API_TOKEN"):  # Rasa's HTTP API only behind a token
+            cmd += ["--enable-api", "--auth-token", token]
+        self._spawn("rasa", cmd)
         self._wait("rasa", f"http://127.0.0.1:{self.ports.rasa}/", timeout)
 
     def start_web(self, timeout: float = 120) -> None:

@@ -319,3 +319,33 @@ def test_generated_bad_input_never_breaks_the_servers(bot: Assistant):
     send()
     assert len(statuses) >= 200
     assert "(KZiS 243108)" in say(bot, "after-fuzz", "Czym zajmuje się specjalista do spraw mediów interaktywnych?")[0]
+
+
+OFFICE = "http://127.0.0.1:8000"  # the fixture's DORADCA_CORS default: the web page's origin
+STRANGER = "https://evil.example"
+
+
+def test_rest_endpoint_allows_only_the_office_origin(bot: Assistant):
+    def preflight(origin: str) -> requests.Response:
+        return requests.options(bot.rest_url, timeout=10, headers={
+            "Origin": origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
+
+    assert preflight(OFFICE).headers.get("Access-Control-Allow-Origin") == OFFICE
+    assert "Access-Control-Allow-Origin" not in preflight(STRANGER).headers
+    r = requests.post(bot.rest_url, json={"sender": "cors", "message": "dzięki"}, headers={"Origin": STRANGER}, timeout=30)
+    assert "Access-Control-Allow-Origin" not in r.headers  # the browser will not hand the answer to that page
+
+
+def test_socketio_refuses_connections_from_other_origins(bot: Assistant):
+    url = f"http://127.0.0.1:{bot.ports.rasa}/socket.io/?EIO=4&transport=polling"
+    ok = requests.get(url, headers={"Origin": OFFICE}, timeout=10)
+    # exactly once: requests joins repeated headers with ", ", and browsers refuse a repeated one
+    assert ok.status_code == 200 and ok.headers.get("Access-Control-Allow-Origin") == OFFICE
+    bad = requests.get(url, headers={"Origin": STRANGER}, timeout=10)
+    assert bad.status_code == 400 and "not an accepted origin" in bad.text
+
+
+def test_rasa_http_api_is_not_served_without_a_token(bot: Assistant):
+    base = f"http://127.0.0.1:{bot.ports.rasa}"
+    assert requests.get(f"{base}/conversations/stored/tracker", timeout=10).status_code == 404
+    assert requests.post(f"{base}/model/parse", json={"text": "hej"}, timeout=10).status_code == 404

@@ -1,0 +1,133 @@
+"""Past one machine: 2 Rasa servers + 2 action servers sharing PostgreSQL (conversations) and Redis (locks).
+
+PostgreSQL and Redis are the Debian packages (`make services`), started here on loopback. One jobseeker's
+messages go alternately to both Rasa servers; follow-ups must keep their context and turns stay in order,
+also when two messages of one conversation reach both servers at the same moment.
+"""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from index.config import ROOT
+from services.backing import Postgres, Redis
+from services.processes import RASA, RASA_MODEL, Assistant, Ports
+
+from .conftest import needs_corpus
+
+pytestmark = pytest.mark.skipif(not RASA.exists() or not RASA_MODEL.exists(),
+                                reason="needs .venv-rasa and a trained model: run `make setup`")
+
+API_TOKEN = "scaling-test-token"
+SEO = "Sposoby mierzenia, planowania i optymalizacji działań marketingu on-line"
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory):
+    tmp = tmp_path_factory.mktemp("scaling")
+    with Postgres(port=15432) as pg, Redis(port=16379) as redis:
+        env = {**pg.env(), **redis.env(), "DORADCA_RASA_API_TOKEN": API_TOKEN, "DORADCA_RATE_PER_MINUTE": "0"}
+        servers = [Assistant(Ports(rasa=15705 + i, actions=15755 + i), log_dir=tmp / f"logs{i}",
+                             tracker_db=tmp / "unused.db", endpoints=ROOT / "bot" / "endpoints-scaled.yml",
+                             extra_env=env) for i in range(2)]
+        try:
+            for server in servers:
+                server.start()
+            yield servers, pg, redis
+        finally:
+            for server in servers:
+                server.stop()
+
+
+def text_of(replies: list[dict]) -> str:
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def tracker(server: Assistant, sender: str) -> list[dict]:
+    r = requests.get(f"http://127.0.0.1:{server.ports.rasa}/conversations/{sender}/tracker",
+                     params={"token": API_TOKEN}, timeout=30)
+    r.raise_for_status()
+    return r.json()["events"]
+
+
+def turns(events: list[dict]) -> list[tuple[str, int]]:
+    """(user text, number of bot messages before the next user message), in stored order."""
+    out: list[tuple[str, int]] = []
+    for e in events:
+        if e["event"] == "user":
+            out.append((e["text"], 0))
+        elif e["event"] == "bot" and out:
+            out[-1] = (out[-1][0], out[-1][1] + 1)
+    return out
+
+
+def test_a_conversation_alternating_between_servers_keeps_its_context(cluster):
+    (a, b), _, _ = cluster
+    steps = [
+        (a, "Co musi wiedzieć specjalista do spraw mediów interaktywnych?", ["(KZiS 243108) – co trzeba wiedzieć"]),
+        (b, "a czy trzeba znać SEO?", ["Z2 (wiedza)", SEO]),  # occupation and section remembered from server a
+        (a, "więcej", ["KZiS 243108"]),  # the "more" of server b's answer
+        (b, "a jakie umiejętności?", ["(KZiS 243108) – co trzeba umieć"]),
+        (a, "dzięki", ["Proszę bardzo"]),
+    ]
+    for server, message, expected in steps:
+        answer = text_of(server.send("alternating", message))
+        for piece in expected:
+            assert piece in answer, (message, answer[:500])
+    for server in (a, b):  # both servers see the same conversation, in the order it happened
+        assert [t for t, _ in turns(tracker(server, "alternating"))] == [m for _, m, _ in steps]
+        assert all(n >= 1 for _, n in turns(tracker(server, "alternating")))
+
+
+@needs_corpus
+def test_switching_occupation_on_one_server_is_seen_by_the_other(cluster):
+    (a, b), _, _ = cluster
+    assert "(KZiS 243108)" in text_of(a.send("switch", "Co musi wiedzieć specjalista do spraw mediów interaktywnych?"))
+    assert "Kucharz (KZiS 512001)" in text_of(b.send("switch", "a co robi kucharz?"))
+    follow_up = text_of(a.send("switch", "a czy musi znać zasady higieny?"))
+    assert "KZiS 512001" in follow_up and "243108" not in follow_up
+
+
+def test_simultaneous_messages_to_both_servers_are_answered_one_after_the_other(cluster):
+    (a, b), _, redis = cluster
+    before = _lock_commands(redis)
+    messages = [f"dzięki {i}" if i % 2 else "dzień dobry" for i in range(10)]
+    with ThreadPoolExecutor(2) as pool:
+        for i in range(0, len(messages), 2):  # pairs sent at the same moment, one to each server
+            pair = [pool.submit(server.send, "together", m) for server, m in zip((a, b), messages[i:i + 2])]
+            assert all(f.result() for f in pair)
+    stored = turns(tracker(b, "together"))
+    assert sorted(t for t, _ in stored) == sorted(messages)  # nothing lost, nothing doubled
+    assert all(n >= 1 for _, n in stored), stored  # each answer right after its own message
+    assert _lock_commands(redis) > before  # the lock was taken in Redis
+
+
+def test_rasa_http_api_needs_the_token(cluster):
+    (a, _), _, _ = cluster
+    url = f"http://127.0.0.1:{a.ports.rasa}/conversations/alternating/tracker"
+    assert requests.get(url, timeout=10).status_code == 401
+    assert requests.get(url, params={"token": "wrong"}, timeout=10).status_code == 401
+
+
+def test_conversations_are_in_postgresql(cluster):
+    (a, _), pg, _ = cluster
+    a.send("in-postgres", "dzień dobry")
+    import subprocess
+
+    from services.backing import pg_bin
+
+    out = subprocess.run([pg_bin("psql"), "-h", "127.0.0.1", "-p", str(pg.port), "-U", pg.user, "-d", pg.database,
+                          "-At", "-c", "select data from events where sender_id = 'in-postgres' and type_name = 'user'"],
+                         capture_output=True, text=True, env={"PGPASSWORD": pg.password}, timeout=30)
+    assert [json.loads(line)["text"] for line in out.stdout.splitlines()] == ["dzień dobry"], out.stderr
+
+
+def _lock_commands(redis: Redis) -> int:
+    """Commands Redis has run that touch keys (Rasa's lock store: get/set/delete of lock entries)."""
+    stats = redis.command("INFO", "commandstats")
+    return sum(int(line.split("calls=")[1].split(",")[0]) for line in stats.splitlines()
+               if line.startswith(("cmdstat_set:", "cmdstat_del:", "cmdstat_get:")))
