@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 
 from index.intent import section_intent
-from index.resolve import Resolution
 from index.records import SECTION_LABELS_PL
+from index.resolve import Resolution
 from index.search import Hit, Searcher, strip_words
 from index.text import name_words
 

@@ -3,8 +3,9 @@
 Starts its own Rasa and action servers on loopback (ports 16005/16055), then:
 - latency: one sender, each message once per pass, messages that run the search action (a first
   question naming the occupation, specific follow-ups, section follow-ups); p50/p95 per message;
-- throughput: 1, 5 and 20 concurrent senders, each sending its conversation in a loop for a bounded
-  time (default 20 s per level); answers/s, errors, p50/p95;
+- throughput: 1, 5 and 20 concurrent senders for a bounded time (default 20 s per level), each a
+  jobseeker after jobseeker: a conversation of 12 turns, then a new one (a new sender id); answers/s,
+  errors, p50/p95;
 - RSS of both servers (all processes of each) after warm-up and at the end.
 Trade-off shown: answers/s against latency as concurrency grows (one Rasa worker, one action worker).
 
@@ -18,11 +19,13 @@ import statistics
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import requests
 
+from index.config import ROOT
 from services.processes import Assistant, Ports
 
 SEARCH_TURNS = [
@@ -68,8 +71,17 @@ def latency(bot: Assistant, passes: int) -> list[float]:
     return times
 
 
-def load(bot: Assistant, senders: int, seconds: float, stamps: list[float] | None = None) -> tuple[int, int, list[float]]:
-    """``senders`` threads, each sending its conversation in a loop until ``seconds`` have passed."""
+TURNS_PER_CONVERSATION = 12
+
+
+def load(bot: Assistant | list[Assistant], senders: int, seconds: float, stamps: list[float] | None = None,
+         turns: int = TURNS_PER_CONVERSATION) -> tuple[int, int, list[float]]:
+    """``senders`` threads until ``seconds`` have passed, each holding conversations of ``turns`` turns.
+
+    With several servers, each message goes to the next server in turn (as a load balancer without
+    sticky sessions would send it).
+    """
+    urls = [b.rest_url for b in (bot if isinstance(bot, list) else [bot])]
     start = time.monotonic()
     stop = start + seconds
     lock = threading.Lock()
@@ -83,7 +95,7 @@ def load(bot: Assistant, senders: int, seconds: float, stamps: list[float] | Non
             text = SEARCH_TURNS[i % len(SEARCH_TURNS)]
             t = time.perf_counter()
             try:
-                r = session.post(bot.rest_url, json={"sender": f"load-{senders}-{n}", "message": text}, timeout=60)
+                r = session.post(urls[i % len(urls)], json={"sender": f"load-{senders}-{n}-{i // turns}", "message": text}, timeout=60)
                 good = r.status_code == 200 and bool(r.json())
             except requests.RequestException:
                 good = False
@@ -114,7 +126,17 @@ def main() -> None:
     ap.add_argument("--compare-patch", action="store_true",
                     help="instead: 20 senders with bot/rasa_patches.py off and on, alternating, 3 rounds")
     ap.add_argument("--soak-seconds", type=float, default=180)
+    ap.add_argument("--compare-scaled", action="store_true",
+                    help="instead: 20 senders on 1 Rasa + 1 action server (SQLite; PostgreSQL + Redis) and on 2 + 2")
+    ap.add_argument("--long", type=int, default=0,
+                    help="instead: one conversation of this many turns, Rasa patches off and on, side by side")
     args = ap.parse_args()
+    if args.long:
+        long_conversation(args.long)
+        return
+    if args.compare_scaled:
+        compare_scaled(args.seconds)
+        return
     if args.soak:
         soak(args.soak, args.soak_seconds)
         return
@@ -146,21 +168,82 @@ def main() -> None:
                 print(f"{n:8} {rss0[n]:7.0f} -> {rss1[n]:7.0f}")
 
 
-def compare_patch(seconds: float, rounds: int = 3) -> None:
-    """Answers/s at 20 senders without and with the schema-check patch, side by side (fresh servers each time)."""
-    rates: dict[str, list[float]] = {"off": [], "on": []}
+def patch_off_and_on(rounds: int) -> Iterator[tuple[str, Assistant]]:
+    """Fresh servers for each round and mode, bot/rasa_patches.py off then on: (mode, running assistant)."""
     for _ in range(rounds):
         for mode in ("off", "on"):
             with tempfile.TemporaryDirectory() as tmp:
                 env = {"DORADCA_RATE_PER_MINUTE": "0", "DORADCA_RASA_PATCHES": "0" if mode == "off" else "1"}
                 with Assistant(Ports(rasa=16005, actions=16055), tracker_db=Path(tmp) / "t.db",
                                log_dir=Path(tmp) / "logs", extra_env=env) as bot:
-                    load(bot, 5, 3)
-                    ok, errors, _ = load(bot, 20, seconds)
-                    rates[mode].append(ok / seconds)
-                    print(f"patch {mode}: {ok / seconds:.1f} answers/s, {errors} errors")
+                    yield mode, bot
+
+
+def compare_patch(seconds: float, rounds: int = 3) -> None:
+    """Answers/s at 20 senders without and with the schema-check patch, side by side (fresh servers each time)."""
+    rates: dict[str, list[float]] = {"off": [], "on": []}
+    for mode, bot in patch_off_and_on(rounds):
+        load(bot, 5, 3)
+        ok, errors, _ = load(bot, 20, seconds)
+        rates[mode].append(ok / seconds)
+        print(f"patch {mode}: {ok / seconds:.1f} answers/s, {errors} errors")
     off, on = statistics.median(rates["off"]), statistics.median(rates["on"])
     print(f"median answers/s at 20 senders: patch off {off:.1f}, on {on:.1f}, ratio {on / off:.2f}")
+
+
+def compare_scaled(seconds: float, rounds: int = 2) -> None:
+    """Answers/s at 20 senders: one server pair on SQLite, one on PostgreSQL + Redis, two on PostgreSQL + Redis."""
+    from services.backing import Postgres, Redis
+
+    layouts = {"1+1 SQLite": (1, False), "1+1 PostgreSQL+Redis": (1, True), "2+2 PostgreSQL+Redis": (2, True)}
+    rates: dict[str, list[float]] = {name: [] for name in layouts}
+    p95s: dict[str, list[float]] = {name: [] for name in layouts}
+    with Postgres(port=16432) as pg, Redis(port=16479) as redis:
+        for _ in range(rounds):
+            for name, (pairs, shared) in layouts.items():
+                with tempfile.TemporaryDirectory() as tmp:
+                    env = {"DORADCA_RATE_PER_MINUTE": "0", **(pg.env() | redis.env() if shared else {})}
+                    endpoints = ROOT / "bot" / ("endpoints-scaled.yml" if shared else "endpoints.yml")
+                    servers = [Assistant(Ports(rasa=16005 + i, actions=16055 + i), tracker_db=Path(tmp) / "t.db",
+                                         log_dir=Path(tmp) / f"logs{i}", endpoints=endpoints, extra_env=env)
+                               for i in range(pairs)]
+                    try:
+                        for server in servers:
+                            server.start()
+                        load(servers, 5, 3)
+                        ok, errors, times = load(servers, 20, seconds)
+                    finally:
+                        for server in servers:
+                            server.stop()
+                rates[name].append(ok / seconds)
+                p95s[name].append(pct(times, 95))
+                print(f"{name}: {ok / seconds:.1f} answers/s, p95 {pct(times, 95):.0f} ms, {errors} errors")
+    base = statistics.median(rates["1+1 SQLite"])
+    print(f"## 20 senders, {seconds:.0f} s, {rounds} rounds alternating (median)")
+    for name in layouts:
+        rate = statistics.median(rates[name])
+        print(f"{name:22} {rate:6.1f} answers/s  p95 {statistics.median(p95s[name]):5.0f} ms  ratio {rate / base:.2f}")
+
+
+def long_conversation(turns: int, rounds: int = 2) -> None:
+    """Latency as one conversation grows (Rasa replays it on every message), patches off and on, alternating."""
+    medians: dict[str, list[list[float]]] = {"off": [], "on": []}
+    bucket = 20
+    for mode, bot in patch_off_and_on(rounds):
+        for text in SEARCH_TURNS:
+            bot.send("warm", text)
+        times = []
+        for i in range(turns):
+            t = time.perf_counter()
+            bot.send("long", SEARCH_TURNS[i % len(SEARCH_TURNS)])
+            times.append((time.perf_counter() - t) * 1000)
+        medians[mode].append([statistics.median(times[a:a + bucket]) for a in range(0, turns, bucket)])
+    print(f"## One conversation of {turns} turns: median ms per {bucket} turns ({rounds} rounds, median of rounds)")
+    print(f"{'turns':>9} {'patch off':>9} {'patch on':>9} {'ratio':>6}")
+    for k in range(len(medians["on"][0])):
+        off = statistics.median(r[k] for r in medians["off"])
+        on = statistics.median(r[k] for r in medians["on"])
+        print(f"{k * bucket + 1:4d}-{min(turns, (k + 1) * bucket):<4d} {off:9.0f} {on:9.0f} {off / on:6.2f}")
 
 
 def soak(senders: int, seconds: float) -> None:
@@ -174,11 +257,14 @@ def soak(senders: int, seconds: float) -> None:
             ok, errors, times = load(bot, senders, seconds, stamps)
             rss1 = {n: rss_mb(p.pid) for n, p in bot.procs.items()}
             window = min(30.0, seconds / 3)
-            first = [t for t, s in zip(times, stamps) if s <= window]
-            last = [t for t, s in zip(times, stamps) if s >= seconds - window]
-            print(f"## Soak: {senders} senders for {seconds:.0f} s on loopback")
+            p95 = [pct([t for t, s in zip(times, stamps) if a <= s < a + window], 95)
+                   for a in np.arange(0, seconds - window / 2, window)]
+            print(f"## Soak: {senders} senders for {seconds:.0f} s on loopback, "
+                  f"conversations of {TURNS_PER_CONVERSATION} turns")
             print(f"answers {ok} ({ok / seconds:.1f}/s), errors {errors}")
-            print(f"p95 first {window:.0f} s: {pct(first, 95):.0f} ms; last {window:.0f} s: {pct(last, 95):.0f} ms")
+            print(f"p95 ms per {window:.0f} s window: " + ", ".join(f"{x:.0f}" for x in p95))
+            print(f"p95 first window -> last window: {p95[0]:.0f} -> {p95[-1]:.0f} ms "
+                  f"({(p95[-1] / p95[0] - 1) * 100:+.1f} %)")
             for n in rss0:
                 print(f"RSS {n}: {rss0[n]:.0f} -> {rss1[n]:.0f} MB ({(rss1[n] / rss0[n] - 1) * 100:+.1f} %)")
 

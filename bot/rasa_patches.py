@@ -1,9 +1,12 @@
-"""A speed-up for the Rasa server, loaded with the project's channels.
+"""Speed-ups for the Rasa server, loaded with the project's channels.
 
-Rasa validates every action server response with ``jsonschema.validate``, which re-checks
-the (constant) schema against its meta-schema on each call: about 12 % of the server's time
-under load (py-spy). Here ``jsonschema.validate`` keeps one checked validator per schema;
-the validation of the response itself is unchanged (same errors, raised the same way).
+1. Rasa validates every action server response with ``jsonschema.validate``, which re-checks
+   the (constant) schema against its meta-schema on each call: about 12 % of the server's time
+   under load (py-spy). Here ``jsonschema.validate`` keeps one checked validator per schema;
+   the validation of the response itself is unchanged (same errors, raised the same way).
+2. Loading a conversation from the tracker store looks up each stored event's class by walking
+   all subclasses of ``Event`` (13 % of the server's time in a 100-turn conversation, py-spy).
+   Here the lookup is a table built once (rebuilt if an unknown name appears); same result.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from typing import Any
 
 import jsonschema
 from jsonschema.exceptions import best_match
+from rasa.shared.core import events as rasa_events
+from rasa.shared.utils.common import all_subclasses
 
 _original_validate = jsonschema.validate
 
@@ -40,3 +45,20 @@ def validate(instance: Any, schema: dict, cls: Any = None, *args: Any, **kwargs:
 
 
 jsonschema.validate = validate
+
+
+_original_resolve = rasa_events.Event.resolve_by_type
+_event_classes: dict[str, type] = {}
+
+
+def resolve_by_type(type_name: str, default: type | None = None) -> type | None:
+    cls = _event_classes.get(type_name)
+    if cls is None:  # first call, or a class imported since: rebuild, first subclass wins as in Rasa
+        _event_classes.clear()
+        for sub in all_subclasses(rasa_events.Event):
+            _event_classes.setdefault(sub.type_name, sub)
+        cls = _event_classes.get(type_name)
+    return cls if cls is not None else _original_resolve(type_name, default)
+
+
+rasa_events.Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -124,9 +124,7 @@ def search(
     jsonl: Annotated[bool, typer.Option("--jsonl", help="Read JSON lines from stdin, write JSON lines.")] = False,
 ) -> None:
     """Search the descriptions: `doradca search "co musi wiedzieć grafik?"`."""
-    from .search import QueryError
-
-    from .search import check_question
+    from .search import QueryError, check_question
 
     if jsonl == (question is not None):
         fail("give a QUESTION or --jsonl (questions on stdin), not both or neither")
@@ -339,17 +337,44 @@ app.add_typer(conversations_app, name="conversations")
 def conversations_prune(
     days: Annotated[int, typer.Option(min=0, help="Delete conversations with no message in this many days.")],
     db: Annotated[Optional[Path], typer.Option(envvar="DORADCA_TRACKER_DB", help="SQLite tracker store file.")] = None,
+    postgres: Annotated[bool, typer.Option(
+        help="The PostgreSQL tracker store of bot/endpoints-scaled.yml (DORADCA_DB_HOST, _PORT, _NAME, _USER, "
+             "_PASSWORD) instead of SQLite.")] = False,
 ) -> None:
-    """Retention: delete conversations older than N days from the SQLite tracker store."""
-    import sqlite3
+    """Retention: delete conversations with no message in the last N days from the tracker store."""
     import time
 
-    path = db or Path(__file__).resolve().parent.parent / "build" / "conversations.db"
-    if not path.exists():
-        fail(f"no tracker store at {path}")
     cutoff = time.time() - days * 86400
-    with sqlite3.connect(path) as con:
-        old = [r[0] for r in con.execute(
-            "select sender_id from events group by sender_id having max(timestamp) < ?", (cutoff,))]
-        con.executemany("delete from events where sender_id = ?", [(s,) for s in old])
-    typer.echo(f"deleted {len(old)} conversation(s) older than {days} day(s) from {path}")
+    if postgres:
+        import os
+
+        import psycopg
+
+        env = os.environ
+        where = f"PostgreSQL {env.get('DORADCA_DB_HOST', '127.0.0.1')}/{env.get('DORADCA_DB_NAME', 'doradca')}"
+        try:
+            con = psycopg.connect(host=env.get("DORADCA_DB_HOST", "127.0.0.1"), port=env.get("DORADCA_DB_PORT", "5432"),
+                                  dbname=env.get("DORADCA_DB_NAME", "doradca"), user=env.get("DORADCA_DB_USER"),
+                                  password=env.get("DORADCA_DB_PASSWORD"), connect_timeout=10)
+        except psycopg.Error as e:
+            fail(f"cannot connect to {where}: {str(e).strip()}")
+        with con, con.cursor() as cur:
+            deleted = _prune(cur, "%s", cutoff)
+    else:
+        import sqlite3
+
+        path = db or Path(__file__).resolve().parent.parent / "build" / "conversations.db"
+        if not path.exists():
+            fail(f"no tracker store at {path}")
+        where = str(path)
+        with sqlite3.connect(path) as con:
+            deleted = _prune(con.cursor(), "?", cutoff)
+    typer.echo(f"deleted {deleted} conversation(s) older than {days} day(s) from {where}")
+
+
+def _prune(cur: Any, mark: str, cutoff: float) -> int:
+    """Delete the events of senders whose last event is older than ``cutoff`` (``mark``: the driver's placeholder)."""
+    cur.execute(f"select sender_id from events group by sender_id having max(timestamp) < {mark}", (cutoff,))
+    old = [r[0] for r in cur.fetchall()]
+    cur.executemany(f"delete from events where sender_id = {mark}", [(s,) for s in old])
+    return len(old)

@@ -23,11 +23,11 @@ import numpy as np
 
 from .config import Settings, settings
 from .embedder import Embedder
+from .glossary import expand as glossary_expand
 from .intent import section_intent
 from .records import SECTIONS, Passage
 from .resolve import Candidate, Resolution, Resolver
 from .store import IndexVersion, open_index
-from .glossary import expand as glossary_expand
 from .text import expand, fold, language, name_words, stem_tokens
 
 MAX_QUESTION = 2000

@@ -293,7 +293,8 @@ def test_generated_bad_input_never_breaks_the_servers(bot: Assistant):
     """200+ generated messages (random Unicode, huge, nested JSON, wrong types, RTL, zero-width, injections)."""
     import itertools
 
-    from hypothesis import HealthCheck, given, settings, strategies as st
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
 
     json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=50),
                                lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),

@@ -8,13 +8,15 @@ also when two messages of one conversation reach both servers at the same moment
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
 from index.config import ROOT
-from services.backing import Postgres, Redis
+from services.backing import Postgres, Redis, pg_bin
 from services.processes import RASA, RASA_MODEL, Assistant, Ports
 
 from .conftest import needs_corpus
@@ -106,6 +108,16 @@ def test_simultaneous_messages_to_both_servers_are_answered_one_after_the_other(
     assert _lock_commands(redis) > before  # the lock was taken in Redis
 
 
+def test_restarting_one_server_pair_loses_no_conversation(cluster):
+    """A rolling restart (new index or Rasa model): while one pair is down, the other carries on."""
+    (a, b), _, _ = cluster
+    assert "(KZiS 243108)" in text_of(b.send("rolling", "Co musi wiedzieć specjalista do spraw mediów interaktywnych?"))
+    b.stop()
+    assert "Z2 (wiedza)" in text_of(a.send("rolling", "a czy trzeba znać SEO?"))
+    b.start()
+    assert "(KZiS 243108) – co trzeba umieć" in text_of(b.send("rolling", "a jakie umiejętności?"))
+
+
 def test_rasa_http_api_needs_the_token(cluster):
     (a, _), _, _ = cluster
     url = f"http://127.0.0.1:{a.ports.rasa}/conversations/alternating/tracker"
@@ -113,17 +125,39 @@ def test_rasa_http_api_needs_the_token(cluster):
     assert requests.get(url, params={"token": "wrong"}, timeout=10).status_code == 401
 
 
+def psql(pg: Postgres, sql: str) -> list[str]:
+    out = subprocess.run([pg_bin("psql"), "-h", "127.0.0.1", "-p", str(pg.port), "-U", pg.user, "-d", pg.database,
+                          "-At", "-c", sql], capture_output=True, text=True, env={"PGPASSWORD": pg.password}, timeout=30)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.splitlines()
+
+
 def test_conversations_are_in_postgresql(cluster):
     (a, _), pg, _ = cluster
     a.send("in-postgres", "dzień dobry")
-    import subprocess
+    rows = psql(pg, "select data from events where sender_id = 'in-postgres' and type_name = 'user'")
+    assert [json.loads(line)["text"] for line in rows] == ["dzień dobry"]
 
-    from services.backing import pg_bin
 
-    out = subprocess.run([pg_bin("psql"), "-h", "127.0.0.1", "-p", str(pg.port), "-U", pg.user, "-d", pg.database,
-                          "-At", "-c", "select data from events where sender_id = 'in-postgres' and type_name = 'user'"],
-                         capture_output=True, text=True, env={"PGPASSWORD": pg.password}, timeout=30)
-    assert [json.loads(line)["text"] for line in out.stdout.splitlines()] == ["dzień dobry"], out.stderr
+def test_retention_on_postgresql_deletes_only_old_conversations(cluster):
+    (a, b), pg, _ = cluster
+    a.send("pg-old", "dzień dobry")
+    b.send("pg-recent", "dzień dobry")
+    psql(pg, "update events set timestamp = timestamp - 40 * 86400 where sender_id = 'pg-old'")
+    out = subprocess.run([str(ROOT / ".venv" / "bin" / "doradca"), "conversations", "prune", "--days", "30",
+                          "--postgres"], capture_output=True, text=True, env={**os.environ, **pg.env()}, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert "PostgreSQL 127.0.0.1/doradca" in out.stdout
+    senders = set(psql(pg, "select distinct sender_id from events"))
+    assert "pg-old" not in senders and "pg-recent" in senders
+
+
+def test_retention_on_postgresql_says_when_it_cannot_connect(cluster):
+    _, pg, _ = cluster
+    out = subprocess.run([str(ROOT / ".venv" / "bin" / "doradca"), "conversations", "prune", "--days", "30",
+                          "--postgres"], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, **pg.env(), "DORADCA_DB_PASSWORD": "wrong"})
+    assert out.returncode != 0 and "cannot connect to PostgreSQL 127.0.0.1/doradca" in out.stderr + out.stdout
 
 
 def _lock_commands(redis: Redis) -> int:
