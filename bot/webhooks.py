@@ -77,6 +77,9 @@ class RecentIds:
         self.ids: OrderedDict[Any, None] = OrderedDict()
 
     def seen(self, key: Any) -> bool:
+        """True if ``key`` came before; a missing id (None) is never taken for a repeat."""
+        if key is None:
+            return False
         if key in self.ids:
             return True
         self.ids[key] = None
@@ -140,7 +143,7 @@ class TelegramInput(InputChannel):
             if update is None:
                 return response.text("expected a JSON object", status=400)
             if self.updates.seen(update.get("update_id")):
-                return response.text("duplicate")
+                return response.text("duplicate")  # Telegram delivers it again when we were slow
             try:
                 await self._dispatch(update, handle, self.get_metadata(request))
             except Exception:  # answered 200 all the same: Telegram would re-deliver a failed update forever

@@ -174,6 +174,14 @@ def test_telegram_redelivered_update_is_answered_once(bot: Assistant, recorder: 
     assert stored_texts(bot, "7004") == ["dzięki"]
 
 
+def test_telegram_updates_without_an_id_are_not_taken_for_repeats(bot: Assistant, recorder: Recorder):
+    for _ in range(2):
+        update = tg_update(7008, "dzięki")
+        del update["update_id"]
+        assert tg_post(bot, update).status_code == 200
+    assert len([c for c in recorder.take() if c[0].endswith("/sendMessage")]) == 2
+
+
 def test_telegram_sticker_gets_a_text_only_note_and_bad_bodies_a_client_error(bot: Assistant, recorder: Recorder):
     assert tg_post(bot, tg_update(7005, None, sticker={"file_id": "x"})).status_code == 200
     assert "tylko na wiadomości tekstowe" in sent_texts(recorder.take())
