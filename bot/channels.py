@@ -8,11 +8,13 @@ Loaded by the Rasa server from credentials.yml (``channels.RestInput``,
 ``channels.SocketIOInput``) with ``bot/`` on PYTHONPATH.
 
 Settings (environment): DORADCA_MAX_MESSAGE_CHARS (1000), DORADCA_RATE_PER_MINUTE (30 per
-sender; 0 turns the limit off), DORADCA_CORS (origins allowed to open a socket.io connection).
+sender, shared by all Rasa servers through Redis when DORADCA_REDIS_HOST is set; 0 turns the limit
+off), DORADCA_CORS (origins allowed to open a socket.io connection).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import time
@@ -30,6 +32,7 @@ if os.environ.get("DORADCA_RASA_PATCHES", "1") != "0":  # off only to measure wh
     import rasa_patches  # noqa: F401 - speeds up Rasa's validation of action results
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
+logger = logging.getLogger(__name__)
 
 MAX_CHARS = int(os.environ.get("DORADCA_MAX_MESSAGE_CHARS", "1000"))
 RATE_PER_MINUTE = int(os.environ.get("DORADCA_RATE_PER_MINUTE", "30"))
@@ -64,7 +67,7 @@ class RateLimiter:
         self.per_minute = per_minute
         self.seen: dict[str, deque[float]] = defaultdict(deque)
 
-    def allow(self, sender: str) -> bool:
+    async def allow(self, sender: str) -> bool:
         if self.per_minute <= 0:
             return True
         now = time.monotonic()
@@ -80,7 +83,44 @@ class RateLimiter:
         return True
 
 
-LIMITER = RateLimiter(RATE_PER_MINUTE)
+class SharedRateLimiter:
+    """The same limit shared by all Rasa servers through Redis (the lock store's server).
+
+    A sorted set per sender holds the times of its last minute's messages. If Redis cannot be reached the
+    message is let through: the limit protects the service, it must not be what takes it down.
+    """
+
+    def __init__(self, per_minute: int, host: str, port: int) -> None:
+        import redis.asyncio
+
+        self.per_minute = per_minute
+        self.redis = redis.asyncio.Redis(host=host, port=port, db=2, socket_timeout=2, socket_connect_timeout=2)
+
+    async def allow(self, sender: str) -> bool:
+        if self.per_minute <= 0:
+            return True
+        key, now = f"doradca:rate:{sender}", time.time()
+        try:
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.zremrangebyscore(key, 0, now - 60)
+                pipe.zadd(key, {f"{now}:{uuid.uuid4().hex[:8]}": now})
+                pipe.zcard(key)
+                pipe.expire(key, 61)
+                count = (await pipe.execute())[2]
+        except Exception:  # noqa: BLE001 - any Redis failure: let the message through, say so in the log
+            logger.warning("rate limit not checked: Redis unreachable", exc_info=True)
+            return True
+        return count <= self.per_minute
+
+
+def _limiter() -> RateLimiter | SharedRateLimiter:
+    host = os.environ.get("DORADCA_REDIS_HOST")
+    if host:  # several Rasa servers (bot/endpoints-scaled.yml): one limit for all of them
+        return SharedRateLimiter(RATE_PER_MINUTE, host, int(os.environ.get("DORADCA_REDIS_PORT", "6379")))
+    return RateLimiter(RATE_PER_MINUTE)
+
+
+LIMITER = _limiter()
 
 
 class CountingOutput(OutputChannel):
@@ -113,7 +153,7 @@ def never_silent(on_new_message: Handler) -> Handler:
         if len(text) > MAX_CHARS:
             await channel.send_response(message.sender_id, {"text": TOO_LONG[_lang(text)].format(n=MAX_CHARS)})
             return None
-        if not LIMITER.allow(str(message.sender_id)):
+        if not await LIMITER.allow(str(message.sender_id)):
             await channel.send_response(message.sender_id, {"text": TOO_FAST[_lang(text)]})
             return None
         message.text = redact(text) if message.text is not None else None

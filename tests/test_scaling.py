@@ -25,6 +25,7 @@ pytestmark = pytest.mark.skipif(not RASA.exists() or not RASA_MODEL.exists(),
                                 reason="needs .venv-rasa and a trained model: run `make setup`")
 
 API_TOKEN = "scaling-test-token"
+RATE = 12  # messages per sender and minute, for all servers together (no test here sends more to one sender)
 SEO = "Sposoby mierzenia, planowania i optymalizacji działań marketingu on-line"
 
 
@@ -32,7 +33,8 @@ SEO = "Sposoby mierzenia, planowania i optymalizacji działań marketingu on-lin
 def cluster(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("scaling")
     with Postgres(port=15432) as pg, Redis(port=16379) as redis:
-        env = {**pg.env(), **redis.env(), "DORADCA_RASA_API_TOKEN": API_TOKEN, "DORADCA_RATE_PER_MINUTE": "0"}
+        env = {**pg.env(), **redis.env(), "DORADCA_RASA_API_TOKEN": API_TOKEN,
+               "DORADCA_RATE_PER_MINUTE": str(RATE)}
         servers = [Assistant(Ports(rasa=15705 + i, actions=15755 + i), log_dir=tmp / f"logs{i}",
                              tracker_db=tmp / "unused.db", endpoints=ROOT / "bot" / "endpoints-scaled.yml",
                              extra_env=env) for i in range(2)]
@@ -116,6 +118,16 @@ def test_restarting_one_server_pair_loses_no_conversation(cluster):
     assert "Z2 (wiedza)" in text_of(a.send("rolling", "a czy trzeba znać SEO?"))
     b.start()
     assert "(KZiS 243108) – co trzeba umieć" in text_of(b.send("rolling", "a jakie umiejętności?"))
+
+
+def test_the_rate_limit_is_shared_by_the_servers(cluster):
+    (a, b), _, _ = cluster
+    replies = [text_of(server.send("eager", "dzień dobry")) for server in [a, b] * (RATE // 2)]
+    assert all("Dzień dobry" in r for r in replies)
+    # each server has seen only half of them, yet the next message is over the limit on either
+    assert text_of(a.send("eager", "dzień dobry")).startswith("Za dużo wiadomości")
+    assert text_of(b.send("eager", "dzień dobry")).startswith("Za dużo wiadomości")
+    assert "Dzień dobry" in text_of(b.send("someone-else", "dzień dobry"))
 
 
 def test_rasa_http_api_needs_the_token(cluster):
