@@ -1,4 +1,8 @@
-"""What every doradca action shares: the turn's language, the one-time note on Polish passages, error replies."""
+"""What every doradca action shares: the turn's language, the one-time note on Polish passages, error replies.
+
+Actions read the slots and the latest message only: the Rasa server sends the current turn's events, not the
+whole conversation (bot/rasa_patches.py), so ``tracker.events`` holds no earlier turns.
+"""
 
 from __future__ import annotations
 
