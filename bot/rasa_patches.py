@@ -11,6 +11,12 @@
    the call grows with the conversation (at 100 turns ~30 % of the action server's time went to
    parsing it). The project's actions read only the slots and the latest message, which are sent
    as before; the event list is cut to the current turn (from the latest user message on).
+4. A correctness fix, not a speed-up: Rasa's Redis lock store changes a conversation's lock with a
+   read, then a write. Two Rasa servers taking a ticket at the same moment can both read the same
+   lock and both think they hold it, and a server cleaning up can delete a ticket another one has
+   just taken (seen in the scaling test: turns of one conversation processed at the same time,
+   a second session started). Here each change is one Redis transaction (WATCH/MULTI/EXEC, retried
+   on conflict).
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import best_match
 from rasa.core.actions.action import RemoteAction
+from rasa.core.lock import TicketLock
+from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.shared.core import events as rasa_events
 from rasa.shared.core.trackers import EventVerbosity
 from rasa.shared.utils.common import all_subclasses
@@ -98,3 +106,55 @@ class _TurnOnly:
 
 
 RemoteAction._action_call_format = _action_call_format  # type: ignore[method-assign]
+
+
+def _change_lock(store: RedisLockStore, conversation_id: str, change: Any) -> Any:
+    """Apply ``change(lock or None) -> (lock to save or None to delete, result)`` as one transaction."""
+    key = store.key_prefix + conversation_id
+
+    def transaction(pipe: Any) -> Any:
+        raw = pipe.get(key)
+        new, result = change(TicketLock.from_dict(json.loads(raw)) if raw else None)
+        pipe.multi()
+        if new is None:
+            pipe.delete(key)
+        else:
+            pipe.set(key, new.dumps())
+        return result
+
+    return store.red.transaction(transaction, key, value_from_callable=True)
+
+
+def issue_ticket(self: RedisLockStore, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
+    def take(lock: TicketLock | None) -> tuple[TicketLock, int]:
+        lock = lock or TicketLock(conversation_id)
+        return lock, lock.issue_ticket(lock_lifetime)
+
+    try:
+        return _change_lock(self, conversation_id, take)
+    except Exception as e:  # as Rasa's own: the caller expects a LockError
+        raise LockError(f"Error while acquiring lock. Error:\n{e}") from e
+
+
+def update_lock(self: RedisLockStore, conversation_id: str) -> None:
+    def expire(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
+        if lock is not None:
+            lock.remove_expired_tickets()
+        return lock, None
+
+    _change_lock(self, conversation_id, expire)
+
+
+def cleanup(self: RedisLockStore, conversation_id: str, ticket_number: int) -> None:
+    def finish(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
+        if lock is None:
+            return None, None
+        lock.remove_ticket_for(ticket_number)
+        return (lock if lock.is_someone_waiting() else None), None
+
+    _change_lock(self, conversation_id, finish)
+
+
+RedisLockStore.issue_ticket = issue_ticket  # type: ignore[method-assign]
+RedisLockStore.update_lock = update_lock  # type: ignore[method-assign]
+RedisLockStore.cleanup = cleanup  # type: ignore[method-assign]
