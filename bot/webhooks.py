@@ -129,11 +129,7 @@ class TelegramInput(InputChannel):
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         handle = never_silent(on_new_message)
-        bp = Blueprint("doradca_telegram", __name__)
-
-        @bp.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        bp = _blueprint_with_health("doradca_telegram")
 
         @bp.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
@@ -249,11 +245,7 @@ class FacebookInput(InputChannel):
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         handle = never_silent(on_new_message)
-        bp = Blueprint("doradca_facebook", __name__)
-
-        @bp.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        bp = _blueprint_with_health("doradca_facebook")
 
         @bp.route("/webhook", methods=["GET"])
         async def subscribe(request: Request) -> HTTPResponse:
@@ -301,6 +293,16 @@ class FacebookInput(InputChannel):
             await out.send_text_message(sender, TEXT_ONLY)  # images, audio, stickers
             return
         await handle(UserMessage(text, out, sender, input_channel=self.name(), metadata=metadata))
+
+
+def _blueprint_with_health(name: str) -> Blueprint:
+    bp = Blueprint(name, __name__)
+
+    @bp.route("/", methods=["GET"])
+    async def health(_: Request) -> HTTPResponse:  # what Rasa's channels answer at /webhooks/<name>/
+        return response.json({"status": "ok"})
+
+    return bp
 
 
 def _json_object(body: bytes) -> dict | None:

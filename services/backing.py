@@ -23,6 +23,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar, Self
 
 from services.processes import StartError
 
@@ -41,10 +42,14 @@ class _Server:
     port: int
     proc: subprocess.Popen | None = None
     dir: Path | None = None
+    STOP_SIGNAL: ClassVar[int] = signal.SIGTERM
 
-    def _stop(self, sig: int) -> None:
+    def start(self) -> Self:
+        raise NotImplementedError
+
+    def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
-            os.kill(self.proc.pid, sig)
+            os.kill(self.proc.pid, self.STOP_SIGNAL)
             try:
                 self.proc.wait(30)
             except subprocess.TimeoutExpired:
@@ -67,17 +72,28 @@ class _Server:
                 time.sleep(0.2)
         raise StartError(f"{name} not listening on 127.0.0.1:{self.port} after {timeout:.0f} s")
 
+    def __enter__(self) -> Self:
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
 
 @dataclass
 class Postgres(_Server):
     """A throw-away PostgreSQL cluster with one database and a password-protected user."""
 
+    STOP_SIGNAL: ClassVar[int] = signal.SIGINT  # PostgreSQL's "fast" shutdown
     user: str = "doradca"
     password: str = "doradca-test-password"
     database: str = "doradca"
     run_as: str | None = field(default_factory=lambda: "postgres" if os.geteuid() == 0 else None)
 
-    def start(self, timeout: float = 60) -> "Postgres":
+    def start(self, timeout: float = 60) -> Self:
         self.dir = Path(tempfile.mkdtemp(prefix="doradca-pg-"))
         (self.dir / "pw").write_text(self.password)
         if self.run_as:
@@ -115,25 +131,13 @@ class Postgres(_Server):
         return {"DORADCA_DB_HOST": "127.0.0.1", "DORADCA_DB_PORT": str(self.port), "DORADCA_DB_NAME": self.database,
                 "DORADCA_DB_USER": self.user, "DORADCA_DB_PASSWORD": self.password}
 
-    def stop(self) -> None:
-        self._stop(signal.SIGINT)  # PostgreSQL's "fast" shutdown
-
-    def __enter__(self) -> "Postgres":
-        try:
-            return self.start()
-        except BaseException:
-            self.stop()
-            raise
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 @dataclass
 class Redis(_Server):
     """A Redis server that keeps nothing on disk (locks only live while a message is handled)."""
 
-    def start(self, timeout: float = 30) -> "Redis":
+    def start(self, timeout: float = 30) -> Self:
         exe = shutil.which("redis-server")
         if exe is None:
             raise StartError(f"redis-server not found: {INSTALL}")
@@ -154,16 +158,3 @@ class Redis(_Server):
 
     def env(self) -> dict[str, str]:
         return {"DORADCA_REDIS_HOST": "127.0.0.1", "DORADCA_REDIS_PORT": str(self.port)}
-
-    def stop(self) -> None:
-        self._stop(signal.SIGTERM)
-
-    def __enter__(self) -> "Redis":
-        try:
-            return self.start()
-        except BaseException:
-            self.stop()
-            raise
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
