@@ -57,6 +57,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "uk": "Назва «{words}» підходить до кількох професій. Яку саме ви маєте на увазі?",
         "en": "“{words}” fits several occupations. Which one do you mean?",
     },
+    "unknown_occupation_none": {
+        "pl": "Nie znam takiego zawodu w opisach, z których korzystam. Napisz inną nazwę albo porozmawiaj z doradcą.",
+        "uk": "Я не знаю такої професії в описах, якими користуюся. Напишіть іншу назву або зверніться до консультанта.",
+        "en": "I don't know that occupation in the descriptions I use. Try another name or talk to a counsellor.",
+    },
     "unknown_occupation": {
         "pl": "Nie znam takiego zawodu w opisach, z których korzystam. Może chodzi o jeden z tych?",
         "uk": "Я не знаю такої професії в описах, якими користуюся. Можливо, йдеться про одну з цих?",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.intent import section_intent
+from index.intent import names_occupation, section_intent
 from index.records import SECTION_LABELS_PL
 from index.resolve import Resolution
 from index.search import Hit, Searcher, strip_words
@@ -30,6 +30,8 @@ FALLBACK: dict[str, tuple[str, ...]] = {
     "overview": ("task",),
 }
 SWITCH_COVERAGE = 1.0  # in a conversation about X, a message names another occupation only with all its words
+SUGGEST_MIN = 0.05  # calibrated probability below which a candidate is not worth a button
+ASK_MIN = 0.2  # below this the bot does not know the occupation (it offers the candidates it has)
 SHOW_ALL = re.compile(r"wszystk|\ball\b|\bвсе\b|\bусе\b", re.I)
 
 
@@ -45,26 +47,44 @@ class Decision:
 
 
 def decide(s: Searcher, q: str, res: Resolution, current: str | None) -> Decision:
-    """Pick the occupation of a question, given the one the conversation is about (if any)."""
+    """Pick the occupation of a question, given the one the conversation is about (if any).
+
+    A message that introduces an occupation of its own ("czym zajmuje się księgowa?", "I was a nurse")
+    never gets the current occupation's passages: it is answered about the occupation found, or the
+    bot asks which one is meant, or says it does not know it.
+    """
     best = res.best
     named = name_words(q)
     cands = tuple((c.code, c.name) for c in res.candidates[:3])
+    introduces = bool(named) and names_occupation(q)
     if res.method == "lexical" and best is not None:
-        if res.confident and (current is None or res.coverage >= SWITCH_COVERAGE):
-            return Decision("answer", best.code, s.ranking_question(q, res))
-        if current and not (res.asks_name_only and res.head_named):
+        if res.confident and (current is None or res.coverage >= SWITCH_COVERAGE or introduces):
+            return Decision("answer", best.code, _about(q, s.ranking_question(q, res), best.name, introduces))
+        if current and not introduces and not (res.asks_name_only and res.head_named):
             return Decision("answer", current, q, cands)  # a follow-up whose topic words happen to match a name
         return Decision("choose", None, strip_words(q, res.name_words), cands, " ".join(res.name_words))
-    if res.method == "dense" and best is not None:
-        if res.confident and named and (current is None or best.code != current):
-            return Decision("answer", best.code, q)
-        if current:
-            return Decision("answer", current, q, cands if named else ())
-        if named:
-            return Decision("unknown", None, q, cands)
+    if res.method == "fused" and best is not None and named:
+        # named by a job title, an example or another language, not by the words of a Polish name
+        if res.confident and (current is None or introduces):
+            return Decision("answer", best.code, _about(q, strip_words(q, tuple(named)), best.name, introduces))
+        if current and not introduces:
+            return Decision("answer", current, q, cands)
+        # never offer the occupation the conversation is about as what a new name means
+        likely = tuple((c.code, c.name) for c in res.candidates[:3] if c.score >= SUGGEST_MIN and c.code != current)
+        if len(likely) > 1 and best.score >= ASK_MIN and best.code != current:
+            return Decision("choose", None, strip_words(q, tuple(named)), likely, " ".join(named))
+        return Decision("unknown", None, q, likely)
     if current:
         return Decision("answer", current, q)
     return Decision("which")
+
+
+def _about(q: str, rest: str, name: str, introduces: bool) -> str:
+    """What to rank passages by once the occupation is known: the rest of the question; for a statement that only
+    introduces the occupation ("Я працювала касиркою в супермаркеті"), the occupation itself."""
+    if introduces and "?" not in q and section_intent(q) is None:
+        return name
+    return rest or name
 
 
 def answer(turn: Turn, s: Searcher, code: str, question: str, alternatives: tuple[tuple[str, str], ...] = ()) -> None:
@@ -134,7 +154,10 @@ class ActionAnswerOccupation(DoradcaAction):
             turn.say(say("choose", turn.lang, words=d.words), buttons=choose_buttons(list(d.candidates)))
         elif d.kind == "unknown":
             turn.set("last_question", "")
-            turn.say(say("unknown_occupation", turn.lang), buttons=choose_buttons(list(d.candidates)))
+            if d.candidates:
+                turn.say(say("unknown_occupation", turn.lang), buttons=choose_buttons(list(d.candidates)))
+            else:
+                turn.say(say("unknown_occupation_none", turn.lang), buttons=[counsellor_button(turn.lang)])
         else:
             turn.set("last_question", q)
             turn.say(say("which_occupation", turn.lang))

@@ -76,8 +76,8 @@ def _searcher():  # noqa: ANN202 - lazy import keeps `--help` fast
         fail(str(e))
 
 
-def _answer_jsonl(answer) -> None:  # noqa: ANN001 - a function of one request object
-    """One JSON object per stdin line in, one per line out; a bad line gets {"q", "error"} and the rest go on."""
+def _answer_jsonl(answer, key: str = "q") -> None:  # noqa: ANN001 - a function of one request object
+    """One JSON object per stdin line in, one per line out; a bad line gets {key, "error"} and the rest go on."""
     from .search import QueryError
 
     errors = 0
@@ -92,7 +92,7 @@ def _answer_jsonl(answer) -> None:  # noqa: ANN001 - a function of one request o
             out = answer(req)
         except (QueryError, ValueError) as e:
             errors += 1
-            out = {"q": req.get("q") if isinstance(req, dict) else None, "error": f"line {lineno}: {e}"}
+            out = {key: req.get(key) if isinstance(req, dict) else None, "error": f"line {lineno}: {e}"}
         typer.echo(json.dumps(out, ensure_ascii=False))
     raise typer.Exit(1 if errors else 0)
 
@@ -179,6 +179,59 @@ def resolve(
         typer.echo(f"{c['code']}  {c['score']:.2f}  {c['name']}")
     if out["ambiguous"]:
         typer.echo("(niejednoznaczne: doprecyzuj nazwę zawodu)")
+
+
+@app.command()
+def classify(
+    title: Annotated[Optional[str], typer.Argument(help="The job offer's title.")] = None,
+    description: Annotated[Optional[str], typer.Option(
+        "--description", help="The offer's description, or '-' to read it from stdin (up to 20,000 characters).")] = None,
+    k: Annotated[int, typer.Option("-k", help="Number of candidate codes.")] = 3,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    jsonl: Annotated[bool, typer.Option(
+        "--jsonl", help='Read {"title", "description", "k"} lines from stdin, write one result per line.')] = False,
+) -> None:
+    """Job offer -> KZiS occupation codes with evidence: `doradca classify "Kierowca C+E" --description -`.
+
+    Learns from job ads coded by experts: Beręsewicz, M.; Pater, R. (2024), OJA Lab, doi:10.18150/SX0E7G.
+    """
+    from .classify import check_offer
+    from .search import MAX_K, QueryError
+
+    if jsonl and (title is not None or description is not None):
+        fail("give a TITLE (and --description) or --jsonl, not both")
+    if not jsonl and title is None and description is None:
+        fail("give the offer's TITLE (and optionally --description TEXT or --description -), or --jsonl")
+    if description == "-":
+        description = sys.stdin.read()
+
+    def one(t: object, d: object, kk: object) -> dict:
+        if not isinstance(kk, int) or isinstance(kk, bool) or not 1 <= kk <= MAX_K:
+            raise QueryError(f"k must be a whole number from 1 to {MAX_K}")
+        t, d = check_offer(t, d)
+        return s.classifier.classify(t, d, kk).to_json()
+
+    if not jsonl:
+        try:
+            check_offer(title, description)
+        except ValueError as e:
+            fail(str(e))
+    s = _searcher()
+    if jsonl:
+        _answer_jsonl(lambda req: one(req.get("title"), req.get("description"), req.get("k", 3)), key="title")
+    try:
+        out = one(title, description, k)
+    except (QueryError, ValueError) as e:
+        fail(str(e))
+    if as_json:
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    for c in out["candidates"]:
+        typer.echo(f"{c['code']}  {c['score']:.2f}  {c['name']}")
+        for e in c["evidence"]:
+            typer.echo(f"          {e['kind']}: {e['text'][:110]}")
+    if out["ambiguous"]:
+        typer.echo("(niepewne: sprawdź kandydatów przed wyborem kodu)")
 
 
 @app.command()

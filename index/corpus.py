@@ -16,7 +16,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import kzis
+from . import jobads, kzis
 from .infodoradca import SOURCE_NAME, ParseError, looks_like_description, parse_text
 from .records import Description, Occupation, Passage, Source
 
@@ -28,6 +28,7 @@ class Corpus:
     group_summaries: dict[str, str] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)  # every file that was read
     problems: list[str] = field(default_factory=list)  # files skipped, with the reason
+    examples: list[jobads.Example] = field(default_factory=list)  # expert-coded job ads (names in real use)
 
     @property
     def passages(self) -> list[Passage]:
@@ -51,7 +52,9 @@ class Corpus:
 
 
 def _classify(folder: Path) -> dict[str, list[Path]]:
-    kinds: dict[str, list[Path]] = {k: [] for k in ("description", "dictionary", "gus", "esco", "hierarchy", "groups")}
+    kinds: dict[str, list[Path]] = {
+        k: [] for k in ("description", "dictionary", "gus", "esco", "hierarchy", "groups", "examples", "glossary")
+    }
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         name = path.name
         if name.startswith("kzis-dictionary") and name.endswith(".csv"):
@@ -64,6 +67,10 @@ def _classify(folder: Path) -> dict[str, list[Path]]:
             kinds["hierarchy"].append(path)
         elif name.startswith("kzis-desc-level") and name.endswith(".csv"):
             kinds["groups"].append(path)
+        elif name.startswith("hand-coded-ads") and name.endswith(".jsonl"):
+            kinds["examples"].append(path)
+        elif name.endswith("-names.csv"):
+            kinds["glossary"].append(path)
         elif path.suffix == ".txt":
             kinds["description"].append(path)
     return kinds
@@ -128,6 +135,14 @@ def load_corpus(folders: list[Path]) -> Corpus:
         if desc.code not in seen:  # the same description in two folders counts once
             seen.add(desc.code)
             _add_description(corpus, desc)
+    # names in real use attach to occupations known from the sources above
+    for path in found.get("glossary", []):
+        for g in guarded(path, jobads.load_glossary) or []:
+            if g.code in corpus.occupations:
+                corpus.occupations[g.code].names.add(g.text)
+    for path in found.get("examples", []):
+        if (ex := guarded(path, jobads.load_examples)) is not None:
+            corpus.examples.extend(e for e in ex[0] if e.code in corpus.occupations)
     return corpus
 
 

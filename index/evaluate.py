@@ -71,10 +71,25 @@ def failures(searcher: Searcher, items: list[dict]) -> list[str]:
     return out
 
 
+def accuracy(ranked: list[list[str]], gold: list[str]) -> dict[str, float]:
+    """acc@1 and acc@3 at 6 digits, acc@1 at 4 digits (the unit group), over ranked code lists."""
+    n = len(gold) or 1
+    return {
+        "n": len(gold),
+        "acc@1": sum(r[:1] == [g] for r, g in zip(ranked, gold)) / n,
+        "acc@3": sum(g in r[:3] for r, g in zip(ranked, gold)) / n,
+        "acc4@1": sum(bool(r) and r[0][:4] == g[:4] for r, g in zip(ranked, gold)) / n,
+    }
+
+
 def resolution_metrics(searcher: Searcher, items: list[dict]) -> dict[str, float]:
-    at1, at3 = [], []
-    for item in items:
-        codes = [c.code for c in searcher.resolve(item["q"], k=3).candidates]
-        at1.append(codes[:1] == [item["code"]])
-        at3.append(item["code"] in codes)
-    return {"n": len(items), "acc@1": statistics.fmean(at1), "acc@3": statistics.fmean(at3)}
+    ranked = [[c.code for c in searcher.resolve(item["q"], k=3).candidates] for item in items]
+    return accuracy(ranked, [item["code"] for item in items])
+
+
+def classification_metrics(searcher: Searcher, ads: list[dict], whole: bool) -> dict[str, float]:
+    """Job ads (jobads-dev.jsonl): title only, or title and description."""
+    clf = searcher.classifier
+    ranked = [[c.code for c in clf.classify(a["title"], a.get("description") if whole else None, k=3).candidates]
+              for a in ads]
+    return accuracy(ranked, [a["code"] for a in ads])

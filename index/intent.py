@@ -36,3 +36,19 @@ def section_intent(question: str) -> str | None:
         if pattern.search(q):
             return section
     return None
+
+
+# Phrases that introduce an occupation ("czym zajmuje się X", "pracowałam jako X", "I was a X", "Я працювала X"):
+# the words after them name an occupation, not a topic of the current one.
+OCCUPATION_FRAMES = re.compile(
+    r"\bczym (sie )?zajmuj|\bco robi\b|\bkim jest\b|\bjestem\b|\bbylem\b|\bbylam\b|\bpracowal\w*|\bpracuje\b"
+    r"|\bjako\b|\bzawod\w*|\bzostac\b|\bchce byc\b"
+    r"|\bwhat does an? |\bwhat do\b.*\bdo\b|\bi am an?\b|\bi'm an?\b|\bi was an?\b|\bi worked as\b|\bworking as\b"
+    r"|\bas an? \w+|\bbecome an?\b|\bjob of\b"
+    r"|\bщо робить|\bчим займа|\bя\s|\bпрацю\w*|\bпрацював|\bпрацювала|\bбути\b|\bхто так|\bпрофесі"
+)
+
+
+def names_occupation(question: str) -> bool:
+    """True when the message introduces an occupation of its own (see ``OCCUPATION_FRAMES``)."""
+    return bool(OCCUPATION_FRAMES.search(fold(question)))

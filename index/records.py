@@ -98,6 +98,15 @@ class Passage:
         return d
 
 
+@dataclass(frozen=True)
+class Name:
+    """One way of naming an occupation (official name, GUS/ESCO synonym, the team's uk/en glossary)."""
+
+    code: str
+    text: str
+    kind: str  # "official" | "synonym"
+
+
 @dataclass
 class Occupation:
     """Everything known about one KZiS occupation, merged from all sources by code."""

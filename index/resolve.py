@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import faiss
 import numpy as np
 
-from .store import Name
+from .records import Name
 from .text import canonical, content_words, keys, language, name_words
 
 WEAK = 0.75  # a match on a long common prefix only (typo, inflection unknown to the lemmatiser)

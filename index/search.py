@@ -26,6 +26,7 @@ from .embedder import Embedder
 from .glossary import expand as glossary_expand
 from .intent import section_intent
 from .records import SECTIONS, Passage
+from .classify import OccupationClassifier
 from .resolve import Candidate, Resolution, Resolver
 from .store import IndexVersion, open_index
 from .text import expand, fold, language, name_words, stem_tokens
@@ -130,6 +131,8 @@ class Searcher:
         for i, p in enumerate(self.passages):
             by_code.setdefault(p.occupation_code, []).append(i)
         self.rows_by_code = {c: np.array(r, dtype=np.int64) for c, r in by_code.items()}
+        self.classifier = OccupationClassifier(
+            version, self.encode, self.resolver, {c: [self.passages[i] for i in r] for c, r in by_code.items()})
         self.section_of = np.array([SECTIONS.index(p.section) for p in self.passages], dtype=np.int16)
         self._cache: dict[str, np.ndarray] = {}
         self._suggest_index: list[tuple[str, list[str], bool]] | None = None
@@ -154,18 +157,7 @@ class Searcher:
         return cls(open_index(s.index_dir, s.model), embedder, mode)
 
     def resolve(self, text: str, k: int = 5) -> Resolution:
-        return self._resolve(check_question(text), None, k)[0]
-
-    def _resolve(self, text: str, qvec: np.ndarray | None, k: int = 5) -> tuple[Resolution, np.ndarray | None]:
-        """Lexical resolution first (no encoding); the dense fallback encodes the text and returns its vector."""
-        lexical = self.resolver.resolve(text, None, k)
-        if lexical.method == "lexical":
-            return lexical, qvec
-        if qvec is None:
-            qvec = self.encode(text)
-        sims, ids = self.version.passage_index.search(qvec.reshape(1, -1), 100)
-        hits = [(self.passages[i].occupation_code, float(s)) for s, i in zip(sims[0], ids[0]) if i >= 0]
-        return self.resolver.resolve(text, qvec, k, passage_hits=hits), qvec
+        return self.classifier.resolve(check_question(text), k)
 
     def search(self, question: str, occupation: str | None = None, section: str | None = None,
                k: int = 10, resolve: bool = True) -> SearchResult:
@@ -185,7 +177,7 @@ class Searcher:
         if occupation:
             chosen = Candidate(occupation, self.occupations[occupation]["name"], 1.0)
         elif resolve:
-            resolution, qvec = self._resolve(q, None)
+            resolution = self.classifier.resolve(q)
             if resolution.confident:
                 chosen = resolution.best
                 # Within one occupation its name says nothing: rank by the rest of the question,

@@ -6,6 +6,8 @@ Layout of the index folder::
     v-.../manifest.json               model, dimension, counts, input checksum, file checksums, build time
     v-.../passages.jsonl, passages.faiss
     v-.../names.jsonl, names.faiss    occupation names and synonyms, for resolution
+    v-.../examples.jsonl, .faiss      expert-coded job ads (title vectors), for resolution
+    v-.../fusion.joblib               the resolver's fusion (scikit-learn), trained on examples and names at build
 
 A rebuild re-embeds only texts whose embedding text changed: vectors of unchanged
 texts are copied from the current version when it was built by the same model.
@@ -27,24 +29,18 @@ from tqdm import tqdm
 
 from .corpus import Corpus, load_corpus
 from .embedder import Embedder, model_key
-from .records import Occupation, Passage, Source
+from .fusion import FusionModel
+from .jobads import Example
+from .signals import name_text
+from .records import Name, Occupation, Passage, Source
 from .text import stem_tokens
 
-FORMAT = 1
+FORMAT = 2
 REBUILD = "doradca index build"
 
 
 class IndexUnavailable(RuntimeError):
     """No usable index: missing, damaged or built by another model. The message names the command that fixes it."""
-
-
-@dataclass(frozen=True)
-class Name:
-    """One way of naming an occupation (official name, GUS synonym, ESCO name)."""
-
-    code: str
-    text: str
-    kind: str  # "official" | "synonym"
 
 
 def _sha(text: str) -> str:
@@ -69,6 +65,20 @@ def occupation_names(corpus: Corpus) -> list[Name]:
 
 def name_embed_text(name: Name) -> str:
     return name.text
+
+
+def example_embed_text(example: Example) -> str:
+    """Titles are compared with titles and messages: embedded as queries, from their name-like words."""
+    return name_text(example.title)
+
+
+def occupation_texts(passages: list[Passage]) -> dict[str, str]:
+    """Each occupation's official wording (summary, tasks, skills), which a job ad's description echoes."""
+    out: dict[str, list[str]] = {}
+    for p in passages:
+        if p.section in ("overview", "task", "esco_skill", "skill", "knowledge"):
+            out.setdefault(p.occupation_code, []).append(p.text)
+    return {code: " ".join(texts) for code, texts in out.items()}
 
 
 @dataclass
@@ -99,8 +109,12 @@ def build(folders: list[Path], index_dir: Path, model: str, force: bool = False,
     passages = corpus.passages
     names = occupation_names(corpus)
     reuse = _reusable(current, key) if old else {}
+    examples = corpus.examples
     p_vecs, p_new = _vectors(embedder, [p.embed_text() for p in passages], reuse, "passages", progress)
     n_vecs, n_new = _vectors(embedder, [name_embed_text(n) for n in names], reuse, "names", progress)
+    e_vecs, e_new = _vectors(embedder, [example_embed_text(e) for e in examples], reuse, "examples", progress,
+                             query=True)
+    fusion = _train_fusion(corpus, names, n_vecs, e_vecs, embedder)
 
     index_dir.mkdir(parents=True, exist_ok=True)
     work = index_dir / f".tmp-{os.getpid()}-{time.time_ns()}"
@@ -110,8 +124,13 @@ def build(folders: list[Path], index_dir: Path, model: str, force: bool = False,
             {**p.to_json(), "h": _sha(p.embed_text()), "t": stem_tokens(p.embed_text())} for p in passages))
         _write_jsonl(work / "names.jsonl", ({"code": n.code, "text": n.text, "kind": n.kind, "h": _sha(name_embed_text(n))} for n in names))
         _write_jsonl(work / "occupations.jsonl", (_occupation_json(o, corpus) for o in corpus.occupations.values()))
+        _write_jsonl(work / "examples.jsonl", ({"id": e.id, "title": e.title, "description": e.description,
+                                                 "code": e.code, "h": _sha(QUERY + example_embed_text(e))}
+                                                for e in examples))
+        fusion.save(work / "fusion.joblib")
         _write_faiss(work / "passages.faiss", p_vecs)
         _write_faiss(work / "names.faiss", n_vecs)
+        _write_faiss(work / "examples.faiss", e_vecs)
         files = {f.name: _file_sha(f) for f in sorted(work.iterdir())}
         manifest = {
             "format": FORMAT,
@@ -121,6 +140,7 @@ def build(folders: list[Path], index_dir: Path, model: str, force: bool = False,
             "passage_count": len(passages),
             "name_count": len(names),
             "occupation_count": len(corpus.occupations),
+            "example_count": len(examples),
             "inputs_checksum": checksum,
             "inputs": sorted(str(f) for f in corpus.files),
             "problems": corpus.problems,
@@ -135,8 +155,9 @@ def build(folders: list[Path], index_dir: Path, model: str, force: bool = False,
         raise
     _swap(current, version)
     _prune(index_dir, keep=version)
-    embedded = p_new + n_new
-    return BuildReport(version, len(passages), len(names), embedded, len(passages) + len(names) - embedded,
+    embedded = p_new + n_new + e_new
+    total = len(passages) + len(names) + len(examples)
+    return BuildReport(version, len(passages), len(names), embedded, total - embedded,
                        time.perf_counter() - start, False, corpus.problems)
 
 
@@ -152,12 +173,30 @@ def _occupation_json(o: Occupation, corpus: Corpus) -> dict:
     }
 
 
+def _train_fusion(corpus: Corpus, names: list[Name], n_vecs: np.ndarray, e_vecs: np.ndarray,
+                  embedder: Embedder) -> FusionModel:
+    """Fit the resolver's fusion on the coded examples (each scored with itself left out)."""
+    from .fusion import train
+    from .resolve import Resolver
+    from .signals import Signals
+
+    official = {c: o.name for c, o in corpus.occupations.items()}
+    resolver = Resolver(names, _flat(n_vecs), official)
+    signals = Signals(names, resolver.name_index, corpus.examples, _flat(e_vecs), resolver,
+                      occupation_texts(corpus.passages))
+    return train(signals, e_vecs, embedder.queries)
+
+
+QUERY = "query: "  # hash prefix of texts embedded as queries, so they never reuse a passage vector
+
+
 def _vectors(embedder: Embedder, texts: list[str], reuse: dict[str, np.ndarray], what: str,
-             progress: bool) -> tuple[np.ndarray, int]:
+             progress: bool, query: bool = False) -> tuple[np.ndarray, int]:
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     missing = []
+    prefix = QUERY if query else ""
     for i, t in enumerate(texts):
-        v = reuse.get(_sha(t))
+        v = reuse.get(_sha(prefix + t))
         if v is None:
             missing.append(i)
         else:
@@ -167,22 +206,35 @@ def _vectors(embedder: Embedder, texts: list[str], reuse: dict[str, np.ndarray],
     bar = tqdm(total=len(missing), desc=f"embedding {what}", unit="text", disable=not progress or not missing)
     for s in range(0, len(missing), step):
         rows = missing[s : s + step]
-        out[rows] = embedder.passages([texts[i] for i in rows])
+        batch = [texts[i] for i in rows]
+        out[rows] = embedder.queries(batch) if query else embedder.passages(batch)
         bar.update(len(rows))
     bar.close()
     return out, len(missing)
 
 
 def _reusable(current: Path, key: str) -> dict[str, np.ndarray]:
-    """Vectors of the current version by text hash, if it was built by the same model and is intact."""
-    try:
-        old = open_version(current, key)
-    except IndexUnavailable:
+    """Vectors of the current version by text hash, if the same model built it and its files are intact.
+
+    Read file by file rather than through ``open_version``, so that vectors survive a change of the
+    index format (a new file kind) as long as the model is the same.
+    """
+    manifest = _read_manifest(current)
+    if not manifest or manifest.get("model_key") != key:
         return {}
     out: dict[str, np.ndarray] = {}
-    for rows, index in ((old.passage_hashes, old.passage_index), (old.name_hashes, old.name_index)):
-        vecs = index.reconstruct_n(0, index.ntotal)
-        out.update(zip(rows, vecs))
+    for kind in ("passages", "names", "examples"):
+        rows, vecs = current / f"{kind}.jsonl", current / f"{kind}.faiss"
+        sha = manifest.get("files", {})
+        if not rows.exists() or not vecs.exists() or any(_file_sha(f) != sha.get(f.name) for f in (rows, vecs)):
+            continue
+        try:
+            hashes = [json.loads(x)["h"] for x in rows.read_text(encoding="utf-8").splitlines()]
+            index = faiss.read_index(str(vecs))
+        except (OSError, ValueError, KeyError, RuntimeError):
+            continue
+        if index.ntotal == len(hashes):
+            out.update(zip(hashes, index.reconstruct_n(0, index.ntotal)))
     return out
 
 
@@ -194,10 +246,14 @@ def _write_jsonl(path: Path, rows) -> None:  # noqa: ANN001
         os.fsync(f.fileno())
 
 
-def _write_faiss(path: Path, vecs: np.ndarray) -> None:
+def _flat(vecs: np.ndarray) -> faiss.Index:
     index = faiss.IndexFlatIP(vecs.shape[1])
     index.add(vecs)
-    faiss.write_index(index, str(path))
+    return index
+
+
+def _write_faiss(path: Path, vecs: np.ndarray) -> None:
+    faiss.write_index(_flat(vecs), str(path))
 
 
 def _swap(link: Path, target: Path) -> None:
@@ -237,6 +293,10 @@ class IndexVersion:
     name_hashes: list[str]
     name_index: faiss.Index
     occupations: dict[str, dict]
+    examples: list[Example]
+    example_hashes: list[str]
+    example_index: faiss.Index
+    fusion: FusionModel
 
 
 def open_version(path: Path, key: str | None) -> IndexVersion:
@@ -261,9 +321,12 @@ def open_version(path: Path, key: str | None) -> IndexVersion:
         occ = {r["code"]: r for r in map(json.loads, (path / "occupations.jsonl").read_text(encoding="utf-8").splitlines())}
         p_index = faiss.read_index(str(path / "passages.faiss"))
         n_index = faiss.read_index(str(path / "names.faiss"))
-    except (OSError, ValueError, RuntimeError) as e:
+        e_rows = [json.loads(x) for x in (path / "examples.jsonl").read_text(encoding="utf-8").splitlines()]
+        e_index = faiss.read_index(str(path / "examples.faiss"))
+        fusion = FusionModel.load(path / "fusion.joblib")
+    except (OSError, ValueError, RuntimeError, EOFError, AttributeError, ModuleNotFoundError) as e:
         raise IndexUnavailable(f"index at {path} cannot be read ({e}): run `{REBUILD} --force`") from e
-    if p_index.ntotal != len(p_rows) or n_index.ntotal != len(n_rows):
+    if p_index.ntotal != len(p_rows) or n_index.ntotal != len(n_rows) or e_index.ntotal != len(e_rows):
         raise IndexUnavailable(f"index at {path} is inconsistent: run `{REBUILD} --force`")
     sources: dict[str, Source] = {}
     passages = [
@@ -273,8 +336,9 @@ def open_version(path: Path, key: str | None) -> IndexVersion:
     ]
     names = [Name(r["code"], r["text"], r["kind"]) for r in n_rows]
     tokens = [r["t"] if "t" in r else stem_tokens(p.embed_text()) for r, p in zip(p_rows, passages)]
+    examples = [Example(r["id"], r["title"], r["description"], r["code"]) for r in e_rows]
     return IndexVersion(path, manifest, passages, [r["h"] for r in p_rows], tokens, p_index, names,
-                        [r["h"] for r in n_rows], n_index, occ)
+                        [r["h"] for r in n_rows], n_index, occ, examples, [r["h"] for r in e_rows], e_index, fusion)
 
 
 def open_index(index_dir: Path, model: str) -> IndexVersion:

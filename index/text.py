@@ -1,6 +1,8 @@
 """Text normalisation for matching Polish occupation names and questions.
 
-Lemmas come from simplemma (dictionary based, pl/uk/en); on top of that every token
+Lemmas come from simplemma (dictionary based, Polish and English) and pymorphy3 with its
+Ukrainian dictionary (simplemma's Ukrainian data misses instrumental forms such as
+"касиркою", which people use after "працювала"); on top of that every token
 gets a set of *keys*: its folded surface form, its folded lemma and masculine
 variants of female forms ("spawaczka" -> "spawacz", "księgowa" -> "ksiegowy"),
 so that a user's word and a name's word match when their key sets meet.
@@ -12,6 +14,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import pymorphy3
 import simplemma
 
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+", re.U)
@@ -56,17 +59,25 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in WORD.findall(expand(text))]
 
 
+@lru_cache(maxsize=1)
+def _ukrainian() -> pymorphy3.MorphAnalyzer:
+    return pymorphy3.MorphAnalyzer(lang="uk")  # ~50 ms, once per process
+
+
 @lru_cache(maxsize=200_000)
 def lemma(word: str) -> str:
     if re.search("[а-яіїєґ]", word):
-        return simplemma.lemmatize(word, lang="uk")
+        return _ukrainian().parse(word)[0].normal_form
     return simplemma.lemmatize(word, lang="pl")
 
 
 @lru_cache(maxsize=200_000)
 def keys(word: str) -> frozenset[str]:
-    """Match keys of one lowercased word: folded surface, folded lemma, male forms of a female form."""
-    return frozenset((canonical(word), fold(word), fold(lemma(word)), *_male_forms(word)))
+    """Match keys of one lowercased word: folded surface, folded lemmas (Polish and English), male forms."""
+    out = {canonical(word), fold(word), fold(lemma(word)), *_male_forms(word)}
+    if word.isascii():
+        out.add(simplemma.lemmatize(word, lang="en"))  # "nurses" -> "nurse", "welders" -> "welder"
+    return frozenset(out)
 
 
 @lru_cache(maxsize=200_000)
@@ -99,10 +110,15 @@ potrzebny potrzeba powinien powinno umiejętność wiedza zadanie obowiązek kom
 postawa osobisty ważny opis informacja chcieć zostać móc mój ten ta to wymagać robota wykonywać jakiś dobry
 społeczny kluczowy a i lub albo oraz dla o z ze na w we do od po przy tak nie też także jeszcze więcej
 pokazać pokaż powiedzieć opowiedzieć prosić proszę dać interesować zawodowy wykonywać potrzebować
+jako jestem byłem byłam obecnie rok lata lat doświadczenie szukać szukam oferta chciałbym chciałabym tutaj teraz
 what does do is are the an must need know skill skills job task tasks work and or for in on of to with about tell
 me which who how can should this that it they need needs more please occupation
+i am was were be been worked working as at my have has had years year now want become get find look looking
+here there some any job work
 а і й та що які яка який як чи чим потрібні потрібно треба знати вміти робить професія професії про ще навички
-знання завдання обов'язки розкажи
+знання завдання обов'язки розкажи я ти ми він вона був була бути працювати працювала працював хотіти хочу мати
+мій моя в у на з із до від для роки рік років досвід шукати робота роботу можу могти який повинен мусити має
+займатися вимога яку де знайти п'ять
 """.split())
 
 

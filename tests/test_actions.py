@@ -226,9 +226,37 @@ def test_which_occupations_work_with_bloggers(corpus_searcher):
 
 
 @needs_corpus
-def test_unknown_occupation_gets_suggestions(corpus_searcher):
+def test_english_name_reaches_the_occupation(corpus_searcher):
     events, messages = run(ActionAnswerOccupation(), "What does a baker do?")
-    assert events[0] == SlotSet("language", "en")
+    assert events[:2] == [SlotSet("language", "en"), SlotSet("occupation_code", "751204")]
+    assert "Piekarz (KZiS 751204) – tasks:" in messages[0][0]
+
+
+def test_unknown_occupation_gets_an_honest_answer(corpus_searcher):
+    events, messages = run(ActionAnswerOccupation(), "Czym zajmuje się zwyrtacz kwantowy?")
+    assert not any(e.get("name") == "occupation_code" for e in events)
     text, buttons = messages[0]
-    assert text == "I don't know that occupation in the descriptions I use. Perhaps one of these?"
-    assert "Piekarz (751204)" in buttons
+    assert text.startswith("Nie znam takiego zawodu") or text.startswith("Nazwa „zwyrtacz kwantowy” pasuje")
+
+
+def test_a_message_naming_an_unknown_occupation_never_gets_the_current_ones_passages(data_searcher):
+    """Only data/ (243108) is loaded: "księgowa" cannot be found, so 243108's tasks must not answer it."""
+    slots = {"occupation_code": "243108", "last_question": "Co musi wiedzieć ?", "last_section": "knowledge"}
+    events, messages = run(ActionAnswerOccupation(), "Czym zajmuje się księgowa?", slots)
+    assert events == [SlotSet("last_question", "")]
+    assert messages == [("Nie znam takiego zawodu w opisach, z których korzystam. Napisz inną nazwę albo porozmawiaj "
+                         "z doradcą.", ["Kontakt z doradcą"])]
+
+
+@needs_corpus
+@pytest.mark.parametrize("text, code, slots", [
+    ("Jestem kierowcą kat. C+E, co powinienem umieć?", "833202", {}),
+    ("Я працювала касиркою в супермаркеті", "523002", {}),
+    ("I was a nurse", "222101", {}),
+    ("Czym zajmuje się księgowa?", "331301", {"occupation_code": "243108", "last_section": "task"}),
+    ("Pracowałem jako spawacz, co musi wiedzieć?", "721204", {"occupation_code": "243108"}),
+])
+def test_people_naming_their_occupation_get_its_description(corpus_searcher, text: str, code: str, slots: dict):
+    events, messages = run(ActionAnswerOccupation(), text, slots)
+    assert SlotSet("occupation_code", code) in events
+    assert f"KZiS {code}" in messages[-1][0]

@@ -137,6 +137,28 @@ def test_lookup_autocomplete_search_and_description(servers, browser):
     assert axe_violations(page) == []
 
 
+@pytest.mark.parametrize("width", [1280, 360])
+def test_lookup_codes_a_job_offer_and_copies_the_code(servers, browser, width: int):
+    page = new_page(browser, width, 900)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=f"http://127.0.0.1:{WEB}")
+    page.goto(f"http://127.0.0.1:{WEB}/lookup")
+    page.get_by_role("button", name="Zaproponuj kody").click()
+    page.locator("#offer-status", has_text="Wpisz stanowisko").wait_for()
+    page.fill("#offer-name", "Specjalista ds. mediów interaktywnych")
+    page.fill("#offer-text", "Planowanie kampanii w mediach społecznościowych, SEO i SEM, analiza statystyk.")
+    page.get_by_role("button", name="Zaproponuj kody").click()
+    first = page.locator("#offer-results > li").first
+    first.wait_for(timeout=30_000)
+    assert "243108" in first.inner_text()
+    assert first.locator(".evidence li").count() >= 1
+    page.get_by_role("button", name="Kopiuj kod 243108").click()
+    page.locator("#offer-status", has_text="Skopiowano kod 243108").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == "243108"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    shot(page, f"lookup-offer-{width}")
+    assert axe_violations(page) == []
+
+
 @pytest.mark.skipif(not HAVE_CORPUS, reason="needs the full corpus: set DORADCA_CORPUS=../shared/corpus (CI does)")
 def test_ambiguous_name_buttons_in_the_page(servers, browser):
     page = new_page(browser, 360, 780)

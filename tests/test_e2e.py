@@ -102,13 +102,25 @@ CONVERSATIONS = [
         ("Czym zajmuje się spawaczka?", ["Spawacz (KZiS 721204) – zadania zawodowe"], []),
         ("a co robi księgowa?", ["Księgowy (KZiS 331301)"], []),
     ]),
-    ("unknown occupation gets suggestions", True, [
-        ("What does a baker do?", ["I don't know that occupation"], []),
-        ("__button__Piekarz", ["Piekarz (KZiS 751204)"], []),
+    ("English names reach the occupation", True, [
+        ("What does a baker do?", ["Piekarz (KZiS 751204)"], []),
+        ("I was a nurse", ["Pielęgniarka (KZiS 222101)"], []),
+    ]),
+    ("job titles and the first person in Polish", True, [
+        ("Jestem kierowcą kat. C+E, co powinienem umieć?", ["Kierowca ciągnika siodłowego (KZiS 833202)"], []),
+        ("Pracowałam jako kasjerka w markecie", ["Kasjer handlowy (KZiS 523002)"], ["833202"]),
+    ]),
+    ("Ukrainian names in sentences", True, [
+        ("Я працювала касиркою в супермаркеті", ["Kasjer handlowy (KZiS 523002)"], []),
+        ("Кондитер — що треба вміти?", ["Cukiernik (KZiS 751201)"], ["Konduktor"]),
     ]),
     ("synonym and ESCO fallback", True, [
         ("kierowca tira", ["Kierowca ciągnika siodłowego (KZiS 833202)"], []),
         ("Co musi wiedzieć piekarz?", ["umiejętność ESCO", "ESCO (PL), © Unia Europejska"], []),
+    ]),
+    ("a named occupation never gets the current one's passages", False, [
+        ("Co robi specjalista do spraw mediów interaktywnych?", ["(KZiS 243108)"], []),
+        ("Czym zajmuje się księgowa?", [], ["KZiS 243108", "Z3 "]),
     ]),
     ("Ukrainian electrician", True, [
         ("Що робить електрик?", ["Elektryk (KZiS 741103)", "професійні завдання"], []),

@@ -22,7 +22,8 @@ def test_manifest_records_model_counts_and_checksums(data_index: Path, embedder)
     assert m["dimension"] == 384
     assert m["passage_count"] == 129 and m["occupation_count"] == 1
     assert len(m["inputs_checksum"]) == 64 and m["built_at"]
-    assert set(m["files"]) == {"passages.jsonl", "passages.faiss", "names.jsonl", "names.faiss", "occupations.jsonl"}
+    assert set(m["files"]) == {"passages.jsonl", "passages.faiss", "names.jsonl", "names.faiss", "occupations.jsonl",
+                               "examples.jsonl", "examples.faiss", "fusion.joblib"}
     version = open_index(data_index, embedder.name)
     assert version.passage_index.ntotal == 129
     assert version.passages[0].id == "243108/task/Z1"

@@ -97,7 +97,8 @@ def test_openapi_operations_never_fail_on_the_server(web):
     """Schemathesis generates requests from /openapi.json (valid and invalid values): no 5xx, ever."""
     schema = schemathesis.openapi.from_url(f"{BASE}/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert {op.path for op in operations} == {"/api/health", "/api/occupations", "/api/occupations/{code}", "/api/search"}
+    assert {op.path for op in operations} == {"/api/health", "/api/occupations", "/api/occupations/{code}", "/api/search",
+                                              "/api/classify"}
     for op in operations:
 
         @given(case=op.as_strategy())
@@ -107,6 +108,33 @@ def test_openapi_operations_never_fail_on_the_server(web):
             assert response.status_code < 500, (case.path, case.query, response.text[:300])
 
         no_server_error()
+
+
+@pytest.mark.parametrize("body", [{}, {"title": "  "}, {"title": "", "description": None}, {"title": 5},
+                                  {"title": "Spawacz", "k": 0}, {"title": "Spawacz", "description": "x" * 20_001},
+                                  {"title": "!!! ???"}])
+def test_classify_refuses_bad_offers_with_422(web, body: dict):
+    r = requests.post(BASE + "/api/classify", json=body, timeout=30)
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"]
+
+
+def test_classify_answers_with_the_cli_fields(web):
+    r = requests.post(BASE + "/api/classify", json={"title": "Specjalista ds. mediów interaktywnych", "k": 1}, timeout=30)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert set(body) == {"title", "candidates", "ambiguous"}
+    assert [c["code"] for c in body["candidates"]] == ["243108"]
+    assert {e["kind"] for e in body["candidates"][0]["evidence"]} <= {"example", "name", "passage"}
+
+
+@pytest.mark.skipif(not HAVE_CORPUS, reason="needs the full corpus: set DORADCA_CORPUS=../shared/corpus (CI does)")
+def test_classify_a_whole_ad_on_the_full_corpus(web):
+    offer = {"title": "Magazynier", "description": "Przyjmowanie i wydawanie towaru, kompletacja zamówień, "
+             "obsługa wózka widłowego, inwentaryzacja. " * 3, "k": 3}
+    body = requests.post(BASE + "/api/classify", json=offer, timeout=30).json()
+    assert body["candidates"][0]["code"] == "432103"
+    assert "passage" in {e["kind"] for e in body["candidates"][0]["evidence"]}
 
 
 def test_pages_are_served(web):

@@ -14,8 +14,9 @@ from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from index.classify import MAX_DESCRIPTION, check_offer
 from index.records import SECTION_LABELS_PL, SECTIONS
 from index.resolve import Candidate
 from index.search import MAX_K, MAX_QUESTION, QueryError, Searcher
@@ -91,6 +92,33 @@ class DescriptionOut(BaseModel):
     sources: list[str]
 
 
+class OfferIn(BaseModel):
+    """A job offer to code: its title and, if at hand, its description."""
+
+    title: str = Field("", max_length=2000, description="the offer's title, e.g. 'Kierowca C+E w ruchu krajowym'")
+    description: str | None = Field(None, max_length=MAX_DESCRIPTION, description="the offer's text (optional)")
+    k: int = Field(3, ge=1, le=20, description="number of candidate codes")
+
+
+class EvidenceOut(BaseModel):
+    kind: Literal["example", "passage", "name"]
+    text: str
+    code: str
+
+
+class SuggestionOut(BaseModel):
+    code: str
+    name: str
+    score: float = Field(description="calibrated probability that this is the code an expert would give")
+    evidence: list[EvidenceOut]
+
+
+class ClassificationOut(BaseModel):
+    title: str
+    candidates: list[SuggestionOut]
+    ambiguous: bool
+
+
 class HealthOut(BaseModel):
     status: str
     passages: int
@@ -163,6 +191,15 @@ def create_app(searcher: Searcher | None = None) -> FastAPI:
                section: Section | None = None,
                k: Annotated[int, Query(ge=1, le=MAX_K)] = 10) -> dict:
         return s(request).search(q, occupation=occupation, section=section, k=k).to_json()
+
+    @app.post("/api/classify", response_model=ClassificationOut)
+    def classify(request: Request, offer: OfferIn) -> dict:
+        """KZiS codes for a job offer, best first, each with the coded ads, names and passages behind it."""
+        try:
+            title, description = check_offer(offer.title, offer.description)
+        except ValueError as e:
+            raise HTTPException(422, str(e)) from e
+        return s(request).classifier.classify(title, description, offer.k).to_json()
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

@@ -82,6 +82,50 @@
     groupBySection(rows);
   }
 
+  const KIND = { example: "oferta zakodowana przez eksperta", name: "nazwa zawodu", passage: "opis zawodu" };
+
+  $("offer-form").addEventListener("submit", async function (ev) {
+    ev.preventDefault();
+    const title = $("offer-name").value.trim(), description = $("offer-text").value.trim();
+    const out = $("offer-results"), note = $("offer-status");
+    out.replaceChildren();
+    if (!title && !description) { note.textContent = "Wpisz stanowisko albo wklej treść oferty."; return; }
+    note.textContent = "Szukam kodów…";
+    try {
+      const r = await fetch(api + "/api/classify", {
+        method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ title: title, description: description || null, k: 3 }),
+      });
+      const data = await r.json().catch(() => ({}));
+      if (!r.ok) throw new Error(typeof data.detail === "string" ? data.detail : "HTTP " + r.status);
+      data.candidates.forEach(function (c) { out.appendChild(suggestion(c)); });
+      note.textContent = data.ambiguous
+        ? "Niepewne: porównaj propozycje, zanim wybierzesz kod."
+        : "Propozycje: " + data.candidates.length;
+    } catch (e) { note.textContent = e.message; }
+  });
+
+  function suggestion(c) {
+    const li = el("li", undefined, "suggestion");
+    const head = el("div", undefined, "passage");
+    head.appendChild(el("strong", c.code + " " + c.name + " · pewność " + Math.round(c.score * 100) + "%"));
+    const copy = el("button", "Kopiuj kod");
+    copy.type = "button";
+    copy.setAttribute("aria-label", "Kopiuj kod " + c.code);
+    copy.addEventListener("click", async function () {
+      try {
+        await navigator.clipboard.writeText(c.code);
+        $("offer-status").textContent = "Skopiowano kod " + c.code;
+      } catch (e) { $("offer-status").textContent = "Nie udało się skopiować: " + e.message; }
+    });
+    head.appendChild(copy);
+    li.appendChild(head);
+    const ul = el("ul", undefined, "evidence");
+    c.evidence.forEach(function (e) { ul.appendChild(el("li", (KIND[e.kind] || e.kind) + ": " + e.text)); });
+    li.appendChild(ul);
+    return li;
+  }
+
   function groupBySection(rows) {
     const groups = {};
     rows.forEach(function (r) { (groups[r.section] = groups[r.section] || []).push(r); });

@@ -1,0 +1,151 @@
+"""Benchmark of recognising the occupation: which occupation a message, a job title or a job ad is about.
+
+Trade-off it shows: each signal alone (lexical names, character n-grams, dense E5, nearest
+expert-coded ads, the ad's words) against the shipped fusion (logistic regression over all of
+them, trained at index build on the coded ads) and against the previous resolver (lexical names
+with a dense fallback), side by side in one run, on the same index. Latency is measured cold
+(the query-vector cache emptied, each text seen once).
+
+Run: `make bench` (runs it after the search benchmark) or `.venv/bin/python bench/resolve_bench.py`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from index.config import settings
+from index.embedder import Embedder
+from index.evaluate import accuracy, load_jsonl
+from index.fusion import train
+from index.search import Searcher
+from index.signals import AD_SIGNALS, TITLE_SIGNALS, name_text
+from index.store import open_index
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL = ROOT.parent / "shared" / "eval"
+OWN = ROOT / "bench" / "eval"
+REFERENCE = """For scale (../shared/corpus/jobads-oja/SOURCE.md; arXiv 2411.03779):
+  three experts on the same 100 ads agreed 0.66-0.72 at 6 digits, 0.73-0.77 at 4 digits;
+  a general LLM chat assistant given the classification: acc@1 0.32, acc@3 0.42 (4 digits: 0.45);
+  OJA Lab's classifiers trained on hundreds of thousands of office-coded ads: 6-digit recall@1 0.50-0.62,
+  recall@3 0.68-0.80; 4-digit recall@1 0.57-0.70.
+Data: Beręsewicz, M.; Pater, R. (2024), OJA Lab, doi:10.18150/SX0E7G."""
+
+
+def previous(s: Searcher, text: str) -> list[str]:
+    """The resolver before fusion: lexical names first, dense similarity to names and passages as fallback."""
+    lexical = s.resolver.resolve(text, None, 3)
+    if lexical.method == "lexical":
+        return [c.code for c in lexical.candidates]
+    qvec = s.encode(text)
+    sims, ids = s.version.passage_index.search(qvec.reshape(1, -1), 100)
+    hits = [(s.passages[i].occupation_code, float(x)) for x, i in zip(sims[0], ids[0]) if i >= 0]
+    return [c.code for c in s.resolver.resolve(text, qvec, 3, passage_hits=hits).candidates]
+
+
+def by_signal(s: Searcher, signal: str, text: str, description: str | None) -> list[str]:
+    clf = s.classifier
+    qvec = clf.encode(name_text(text)).reshape(1, -1)
+    scores = clf.signals.scores([text], qvec, [description or ""] if description else None)[0][signal]
+    return [c for c, _ in sorted(scores.items(), key=lambda cs: -cs[1])[:3]]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--eval", type=Path, default=Path(os.environ.get("DORADCA_EVAL", EVAL)))
+    ap.add_argument("--own", type=Path, default=OWN, help="the project's own Ukrainian and English sets")
+    args = ap.parse_args()
+
+    s = settings()
+    t0 = time.perf_counter()
+    embedder = Embedder(s.model)
+    version = open_index(s.index_dir, s.model)
+    searcher = Searcher(version, embedder)
+    m = version.manifest
+    print(f"index: {m['occupation_count']} occupations, {m['name_count']} names, {m.get('example_count', 0)} coded ads; "
+          f"load {time.perf_counter() - t0:.1f} s")
+    if not version.examples:
+        print("no coded ads in the index: set DORADCA_CORPUS to the shared corpus and run `doradca index build`")
+
+    ads = load_jsonl(args.eval / "jobads-dev.jsonl")
+    sets: dict[str, list[tuple[str, str | None, str]]] = {
+        "resolve-dev": [(x["q"], None, x["code"]) for x in load_jsonl(args.eval / "resolve-dev.jsonl")],
+        "job titles": [(a["title"], None, a["code"]) for a in ads],
+        "whole ads": [(a["title"], a["description"], a["code"]) for a in ads],
+        "uk (own)": [(x["q"], None, x["code"]) for x in load_jsonl(args.own / "names-uk-dev.jsonl")],
+        "en (own)": [(x["q"], None, x["code"]) for x in load_jsonl(args.own / "names-en-dev.jsonl")],
+    }
+    methods: dict[str, Callable[[str, str | None], list[str]]] = {
+        "previous resolver": lambda t, d: previous(searcher, t),
+        **{f"{sig} alone": (lambda sig: lambda t, d: by_signal(searcher, sig, t, d))(sig)
+           for sig in TITLE_SIGNALS + AD_SIGNALS},
+        "fusion: resolve (chat)": lambda t, d: [c.code for c in searcher.classifier.resolve(t, 3).candidates],
+        "fusion: classify (offer)": lambda t, d: [c.code for c in searcher.classifier.classify(t, d, 3).candidates],
+    }
+    print("\n## Accuracy: acc@1 / acc@3 / acc@1 at 4 digits")
+    header = "".join(f"{name:>22}" for name in sets)
+    print(f"{'method':24}{header}")
+    print(f"{'(n)':24}" + "".join(f"{len(v):>22}" for v in sets.values()))
+    for method, fn in methods.items():
+        cells = []
+        for name, items in sets.items():
+            ad_only = method.split()[0] in AD_SIGNALS
+            if (ad_only and name != "whole ads") or ("chat" in method and name == "whole ads"):
+                cells.append(f"{'-':>22}")
+                continue
+            r = accuracy([fn(t, d) for t, d, _ in items], [g for _, _, g in items])
+            cells.append(f"{r['acc@1']:.3f} / {r['acc@3']:.3f} / {r['acc4@1']:.3f}".rjust(22))
+        print(f"{method:24}" + "".join(cells))
+    print(REFERENCE)
+
+    print("\n## Calibration of the shipped score (job titles and whole ads): share right per score band")
+    pairs = []
+    for t, d, g in sets["job titles"] + sets["whole ads"]:
+        best = searcher.classifier.classify(t, d, 1).candidates[0]
+        pairs.append((best.score, best.code == g))
+    for lo, hi in ((0.0, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01)):
+        band = [ok for sc, ok in pairs if lo <= sc < hi]
+        if band:
+            print(f"score {lo:.1f}-{min(hi, 1.0):.1f}: {len(band):4d} answers, right {statistics.fmean(band):.2f}")
+    asked = sum(1 for t, d, g in sets["job titles"] if searcher.classifier.classify(t, None, 3).ambiguous)
+    print(f"job titles flagged ambiguous (the bot asks): {asked / len(sets['job titles']):.2f}")
+
+    print("\n## Latency, cold (query-vector cache emptied; each text once), 2 cores")
+    timings: dict[str, list[float]] = {"resolve (chat message)": [], "classify (title)": [], "classify (whole ad)": []}
+    searcher._cache.clear()
+    for t, _, _ in sets["resolve-dev"] + sets["uk (own)"] + sets["en (own)"] + sets["job titles"]:
+        t1 = time.perf_counter()
+        searcher.resolve(t)
+        timings["resolve (chat message)"].append((time.perf_counter() - t1) * 1000)
+    searcher._cache.clear()
+    for t, d, _ in sets["whole ads"]:
+        t1 = time.perf_counter()
+        searcher.classifier.classify(t, None, 3)
+        timings["classify (title)"].append((time.perf_counter() - t1) * 1000)
+        searcher._cache.clear()
+        t1 = time.perf_counter()
+        searcher.classifier.classify(t, d, 3)
+        timings["classify (whole ad)"].append((time.perf_counter() - t1) * 1000)
+    for name, ts in timings.items():
+        print(f"{name:24} p50 {statistics.median(ts):6.1f} ms   p95 {np.percentile(ts, 95):6.1f} ms   (n={len(ts)})")
+
+    print("\n## Build: training the fusion on the coded ads (the build's extra step)")
+    t1 = time.perf_counter()
+    vecs = version.example_index.reconstruct_n(0, version.example_index.ntotal) if version.examples else np.zeros((0, 1))
+    train(searcher.classifier.signals, vecs, embedder.queries)
+    print(f"leave-one-out scoring of {len(version.examples)} ads (titles, whole ads), {len(version.names)} name "
+          f"sentences encoded and scored, three fits: "
+          f"{time.perf_counter() - t1:.1f} s")
+    print(f"peak RSS of this process (model, index, signals): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

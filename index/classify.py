@@ -1,0 +1,184 @@
+"""Which occupation a message or a job offer is about: signals fused into calibrated candidates, with evidence.
+
+``OccupationClassifier.resolve`` serves the chat (a message naming an occupation, in any of the
+three languages); ``classify`` serves counsellors coding a job offer (title and, optionally, its
+description) and says why each candidate was proposed.
+
+Example::
+
+    clf = OccupationClassifier(version, searcher.encode)
+    r = clf.classify("Kierowca C+E w ruchu krajowym", None, k=3)
+    r.candidates[0].code, r.candidates[0].evidence[0].kind    # ('833202', 'example')
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .fusion import Kind
+from .records import Passage
+from .resolve import LEXICAL_MIN, Candidate, Resolution, Resolver
+from .signals import Scores, Signals, name_text
+from .store import IndexVersion, occupation_texts
+from .text import fold, keys, name_words
+
+MAX_DESCRIPTION = 20_000  # what an API or CLI caller may send
+READ_DESCRIPTION = 4_000  # what is read of it: the coded ads were cut there, and the head says what the job is
+CONFIDENT = 0.5  # calibrated probability below which the bot asks instead of answering
+CLOSE = 0.75  # the runner-up is close when its probability is at least this share of the best one's
+
+
+@dataclass(frozen=True)
+class Evidence:
+    kind: str  # "example" | "passage" | "name"
+    text: str
+    code: str
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "text": self.text, "code": self.code}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    code: str
+    name: str
+    score: float
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"code": self.code, "name": self.name, "score": round(self.score, 4),
+                "evidence": [e.to_json() for e in self.evidence]}
+
+
+@dataclass(frozen=True)
+class Classification:
+    title: str
+    candidates: list[Suggestion]
+    ambiguous: bool
+
+    def to_json(self) -> dict:
+        return {"title": self.title, "candidates": [c.to_json() for c in self.candidates], "ambiguous": self.ambiguous}
+
+
+def is_ambiguous(ranked: list[tuple[str, float]]) -> bool:
+    """Ask rather than decide: the best candidate is unlikely, or another one is nearly as likely."""
+    if not ranked:
+        return False
+    best = ranked[0][1]
+    return best < CONFIDENT or (len(ranked) > 1 and ranked[1][1] >= CLOSE * best)
+
+
+class OccupationClassifier:
+    """Built once per index version (fits the TF-IDF vocabularies: a few seconds); thread-safe for reading."""
+
+    def __init__(self, version: IndexVersion, encode: Callable[[str], np.ndarray], resolver: Resolver,
+                 passages_by_code: dict[str, list[Passage]]) -> None:
+        self.version, self.encode, self.resolver = version, encode, resolver
+        self.official = {c: o["name"] for c, o in version.occupations.items()}
+        self.passages_by_code = passages_by_code
+        self.signals = Signals(version.names, version.name_index, version.examples, version.example_index, resolver,
+                               occupation_texts(version.passages))
+        self.examples_by_code: dict[str, list[int]] = {}
+        for i, e in enumerate(version.examples):
+            self.examples_by_code.setdefault(e.code, []).append(i)
+        self.names_by_code: dict[str, list[int]] = {}
+        for i, n in enumerate(version.names):
+            self.names_by_code.setdefault(n.code, []).append(i)
+
+    def rank(self, text: str, description: str | None, kind: Kind, k: int) -> list[tuple[str, float]]:
+        return self._rank(text, description, kind, k)[0]
+
+    def _rank(self, text: str, description: str | None, kind: Kind, k: int) -> tuple[list[tuple[str, float]], Scores]:
+        qvec = self.encode(name_text(text)).reshape(1, -1)
+        scores = self.signals.scores([text], qvec, [description or ""] if kind == "ad" else None)[0]
+        return self.version.fusion.rank(scores, kind, self.signals.example_count, k), scores
+
+    def _official_first(self, ranked: list[tuple[str, float]], scores: Scores) -> tuple[list[tuple[str, float]], bool]:
+        """A chat message that states an official KZiS name word for word is about that occupation, even where
+        experts coded ads of that title otherwise; its score is at least how often that held on the coded ads.
+        Returns the ranking and whether the rule decided."""
+        code = self.signals.stated(scores)
+        if code is None or not ranked:
+            return ranked, False
+        mine = max(dict(ranked).get(code, 0.0), self.version.fusion.stated_rate)
+        return [(code, mine)] + [(c, p) for c, p in ranked if c != code], True
+
+    def resolve(self, text: str, k: int = 5) -> Resolution:
+        """Candidates for a chat message; keeps the lexical details the conversation needs (which words named it)."""
+        ranked, scores = self._rank(text, None, "title", max(k, 3))
+        ranked, stated = self._official_first(ranked, scores)
+        if not ranked:
+            return Resolution([], False, "none")
+        cands = [Candidate(c, self.official.get(c, c), min(1.0, s)) for c, s in ranked[:k]]
+        ambiguous = is_ambiguous(ranked) and not (stated and ranked[0][1] >= CONFIDENT)  # a stated name decides
+        lexical = self.resolver.lexical(text)
+        best = cands[0].code
+        if best in lexical and lexical[best][0] >= LEXICAL_MIN:
+            i = lexical[best][1]
+            matched = self.resolver.matched_words(text, i)
+            head = self.resolver.tokens[i][0][0] if self.resolver.tokens[i] else frozenset()
+            head_named = bool(head & set().union(*(keys(w) for w in matched))) if matched else False
+            return Resolution(cands, ambiguous, "lexical", matched, self.resolver.coverage(text, i),
+                              len(matched) == len(name_words(text)), head_named)
+        return Resolution(cands, ambiguous, "fused")
+
+    def classify(self, title: str, description: str | None = None, k: int = 3) -> Classification:
+        """Candidates for a job offer, each with the examples, names and passages that support it."""
+        description = (description or "")[:READ_DESCRIPTION].strip() or None
+        kind: Kind = "ad" if description else "title"
+        text = title if title.strip() else description or ""
+        ranked = self.rank(text, description, kind, max(k, 3))
+        out = [Suggestion(c, self.official.get(c, c), s, self.evidence(text, description, c)) for c, s in ranked[:k]]
+        return Classification(title, out, is_ambiguous(ranked))
+
+    def evidence(self, title: str, description: str | None, code: str) -> list[Evidence]:
+        """The closest coded ad title, name and (for a whole ad) official passage of one candidate."""
+        out: list[Evidence] = []
+        chars = self.signals.chars.transform([fold(name_text(title))])
+        rows = self.examples_by_code.get(code, [])
+        if rows:
+            sims = (chars @ self.signals.example_chars[:, rows]).toarray()[0]
+            out.append(Evidence("example", self.version.examples[rows[int(np.argmax(sims))]].title, code))
+        rows = self.names_by_code.get(code, [])
+        if rows:
+            sims = (chars @ self.signals.name_chars[:, rows]).toarray()[0]
+            out.append(Evidence("name", self.version.names[rows[int(np.argmax(sims))]].text, code))
+        passage = self._best_passage(description, code) if description else None
+        if passage is not None:
+            out.append(Evidence("passage", passage.text, code))
+        return out
+
+    def _best_passage(self, description: str, code: str) -> Passage | None:
+        words = self.signals.words
+        passages = [p for p in self.passages_by_code.get(code, []) if p.section in ("task", "overview", "esco_skill")]
+        if words is None or not passages:
+            return None
+        from .signals import _ad_text  # the same lemma text the vocabulary was fitted on
+
+        q = words.transform([_ad_text(description)])
+        m = words.transform([_ad_text(p.text) for p in passages])
+        sims = (m @ q.T).toarray()[:, 0]
+        return passages[int(np.argmax(sims))] if sims.max() > 0 else None
+
+
+def check_offer(title: object, description: object) -> tuple[str, str | None]:
+    """Validate a job offer; raises ValueError with a message a counsellor understands."""
+    if title is not None and not isinstance(title, str):
+        raise ValueError("title must be text")
+    if description is not None and not isinstance(description, str):
+        raise ValueError("description must be text or null")
+    title = (title or "").strip()
+    description = (description or "").strip() or None
+    if not title and not description:
+        raise ValueError("give a title or a description of the job offer")
+    if len(title) > 2000:
+        raise ValueError(f"the title is too long ({len(title)} characters; at most 2000)")
+    if description and len(description) > MAX_DESCRIPTION:
+        raise ValueError(f"the description is too long ({len(description)} characters; at most {MAX_DESCRIPTION})")
+    if not re.search(r"[^\W_]", title + (description or "")):
+        raise ValueError("the offer has no words (only punctuation or symbols)")
+    return title, description

@@ -1,0 +1,190 @@
+"""One calibrated ranking of occupations from several signals (see ``signals``).
+
+Every occupation that some signal ranks near the top becomes a candidate with a small feature
+vector (each signal's score, whether it is that signal's first choice, how far a name match is
+ahead of the next occupation's, how much the evidence agrees on its 4-digit unit group, how often
+experts used the code). Gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier,
+log-loss) trained on the expert-coded job ads, each scored with itself left out, give the
+probability that a candidate is the right code: that probability is the candidate's ``score``,
+so 0.8 means "right about 8 times in 10" on texts like the training ones. Two models: titles and
+chat messages, which also learn from every official name, synonym and glossary name put in a
+sentence ("Czym zajmuje się {name}?"), and whole ads (title and description).
+
+Example::
+
+    model = train(signals, example_vectors, embedder.queries)
+    ranked = model.rank(signals.scores(["spawacz mig"], qvecs)[0], "title", signals.example_count)
+    ranked[0]          # ('721204', 0.93)
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import joblib
+import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
+
+from .records import Name
+from .signals import AD_SIGNALS, SIGNALS, TITLE_SIGNALS, Scores, Signals, name_text
+from .text import CYRILLIC, fold
+
+Kind = Literal["title", "ad"]
+TOP_PER_SIGNAL = 8
+VOTING = ("example_char", "example_dense", "ad_words", "name_char", "name_dense", "desc_words")
+GAPPED = ("lexical", "name_char", "name_dense")  # how far a name match is ahead of the next occupation's
+
+
+def candidates(s: Scores, per_signal: int = TOP_PER_SIGNAL) -> list[str]:
+    out: dict[str, None] = {}
+    for signal in SIGNALS:
+        for code, _ in sorted(s[signal].items(), key=lambda cs: -cs[1])[:per_signal]:
+            out[code] = None
+    return list(out)
+
+
+def feature_names(kind: Kind, signals: tuple[str, ...] = SIGNALS) -> list[str]:
+    used = [x for x in signals if x in TITLE_SIGNALS or kind == "ad"]
+    return [*used, *(f"{x}_first" for x in used), *(f"{x}_group" for x in used if x in VOTING),
+            *(f"{x}_gap" for x in used if x in GAPPED), "prior"]
+
+
+def features(s: Scores, codes: list[str], kind: Kind, example_count: dict[str, int],
+             signals: tuple[str, ...] = SIGNALS) -> np.ndarray:
+    """One row per candidate code: the columns of ``feature_names``."""
+    used = [x for x in signals if x in TITLE_SIGNALS or kind == "ad"]
+    firsts = {x: max(s[x], key=s[x].get) if s[x] else None for x in used}
+    groups: dict[str, dict[str, float]] = {}
+    for x in used:
+        if x in VOTING:
+            g: dict[str, float] = defaultdict(float)
+            for code, v in s[x].items():
+                g[code[:4]] += v
+            top = max(g.values(), default=0.0) or 1.0
+            groups[x] = {k: v / top for k, v in g.items()}  # the group's share relative to the best group
+    top2 = {x: sorted(s[x].values(), reverse=True)[:2] + [0.0, 0.0] for x in used if x in GAPPED}
+    rows = []
+    for code in codes:
+        row = [s[x].get(code, 0.0) for x in used]
+        row += [1.0 if firsts[x] == code else 0.0 for x in used]
+        row += [groups[x].get(code[:4], 0.0) for x in used if x in VOTING]
+        for x in (x for x in used if x in GAPPED):  # ahead of the best other occupation (negative: behind)
+            mine = s[x].get(code, 0.0)
+            row.append(mine - (top2[x][1] if mine >= top2[x][0] else top2[x][0]))
+        row.append(math.log1p(example_count.get(code, 0)) / math.log1p(300))
+        rows.append(row)
+    return np.array(rows, dtype=np.float64).reshape(len(codes), -1)
+
+
+@dataclass
+class Fitted:
+    """One trained model: the signals it reads and sklearn's estimator (None: nothing to learn from)."""
+
+    signals: tuple[str, ...]
+    estimator: HistGradientBoostingClassifier | None
+    trained_on: int = 0
+
+
+@dataclass
+class FusionModel:
+    """Gradient-boosted trees per kind (title / ad), stored with joblib in the index version."""
+
+    models: dict[str, Fitted]
+    stated_rate: float = 0.0  # how often a title stating an official name in full is coded as that occupation
+
+    def rank(self, s: Scores, kind: Kind, example_count: dict[str, int], k: int = 10) -> list[tuple[str, float]]:
+        """Candidates by calibrated probability, best first."""
+        codes = candidates(s)
+        if not codes:
+            return []
+        m = self.models[kind]
+        if m.estimator is None:
+            # Nothing was there to learn from (no coded ads, one occupation): the lexical match is the score,
+            # a name's similarity stands in below it.
+            p = np.array([max(min(1.0, s["lexical"].get(c, 0.0)), 0.5 * s["name_dense"].get(c, 0.0)) for c in codes])
+        else:
+            p = m.estimator.predict_proba(features(s, codes, kind, example_count, m.signals))[:, 1]
+        order = np.argsort(-p, kind="stable")[:k]
+        return [(codes[i], float(p[i])) for i in order]
+
+    def save(self, path: Path) -> None:
+        joblib.dump({"models": self.models, "stated_rate": self.stated_rate}, path)
+
+    @classmethod
+    def load(cls, path: Path) -> "FusionModel":
+        saved = joblib.load(path)  # written by our own build; the manifest's checksum covers it
+        return cls(saved["models"], saved["stated_rate"])
+
+
+def fit(scored: list[Scores], gold: list[str], kind: Kind, example_count: dict[str, int],
+        signals: tuple[str, ...] = SIGNALS) -> Fitted:
+    """One model from scored training texts (each example scored with itself left out)."""
+    xs, ys = [], []
+    for s, g in zip(scored, gold):
+        codes = candidates(s)
+        if codes:
+            xs.append(features(s, codes, kind, example_count, signals))
+            ys.extend(c == g for c in codes)
+    y = np.array(ys, dtype=int)
+    if len(set(y.tolist())) < 2:
+        return Fitted(signals, None, len(scored))
+    # Trees capture what a linear model cannot: a name match counts for much when no coded ad is near,
+    # for little when many are. Early stopping on a held-out tenth keeps the probabilities honest.
+    model = HistGradientBoostingClassifier(max_iter=300, learning_rate=0.1, max_leaf_nodes=31,
+                                           early_stopping=True, validation_fraction=0.1, random_state=0)
+    model.fit(np.vstack(xs), y)
+    return Fitted(signals, model, len(scored))
+
+
+# Sentences that carry a name in chat-like training messages, by the script the name is written in.
+TEMPLATES = {
+    "pl": ("{}", "Czym zajmuje się {}?", "Co robi {}?", "{} – jakie umiejętności?", "Co musi wiedzieć {}?"),
+    "uk": ("{}", "Що робить {}?", "Я {}", "Які навички потрібні: {}?"),
+    "en": ("{}", "What does a {} do?", "I was a {}", "What skills does a {} need?"),
+}
+
+
+def name_queries(names: list[Name], seed: int = 0) -> list[tuple[str, str]]:
+    """(message, code) pairs from the names; a synonym that is another occupation's official name is left out."""
+    rng = random.Random(seed)
+    official = {fold(n.text): n.code for n in names if n.kind == "official"}
+    out = []
+    for n in names:
+        if n.kind != "official" and official.get(fold(n.text), n.code) != n.code:
+            continue  # GUS lists "rolnik" under several codes; the official "Rolnik" decides
+        lang = "uk" if CYRILLIC.search(n.text) else "pl" if not n.text.isascii() or n.kind == "official" else \
+            rng.choice(("pl", "en"))
+        out.append((rng.choice(TEMPLATES[lang]).format(n.text), n.code))
+    return out
+
+
+def leave_one_out_scores(signals: Signals, qvecs: np.ndarray, with_descriptions: bool) -> list[Scores]:
+    """Every coded example scored by the signals with itself left out (what a new ad would see)."""
+    ex = signals.examples
+    return signals.scores([e.title for e in ex], qvecs, [e.description for e in ex] if with_descriptions else None,
+                          exclude=list(range(len(ex))))
+
+
+def train(signals: Signals, qvecs: np.ndarray, encode: Callable[[list[str]], np.ndarray],
+          only: tuple[str, ...] = SIGNALS) -> FusionModel:
+    """The three models from the examples and names held by ``signals`` (``qvecs``: the examples' title vectors;
+    ``encode``: query vectors of texts, for the chat model's name sentences)."""
+    gold = [e.code for e in signals.examples]
+    titles = leave_one_out_scores(signals, qvecs, False) if gold else []
+    ads = leave_one_out_scores(signals, qvecs, True) if gold else []
+    named = name_queries(signals.names)
+    chat = signals.scores([q for q, _ in named], encode([name_text(q) for q, _ in named])) if named else []
+    title_signals = tuple(x for x in only if x in TITLE_SIGNALS)
+    count = signals.example_count
+    stated = [signals.stated(x) == g for x, g in zip(titles, gold) if signals.stated(x)]
+    return FusionModel({
+        # titles and chat messages: job-ad titles as experts coded them, and every name put in a sentence
+        "title": fit(titles + chat, gold + [c for _, c in named], "title", count, title_signals),
+        "ad": fit(ads, gold, "ad", count, tuple(x for x in only if x in TITLE_SIGNALS + AD_SIGNALS)),
+    }, sum(stated) / len(stated) if stated else 1.0)

@@ -1,0 +1,76 @@
+"""Loaders for names people really use: expert-coded job ads and the team's glossary of Ukrainian/English names.
+
+- ``hand-coded-ads*.jsonl`` (OJA Lab, doi:10.18150/SX0E7G): real Polish job ads, each with the 6-digit KZiS
+  code an occupational-classification expert gave it. They are examples of how occupations are named, never
+  passages shown as a description.
+- ``*-names.csv`` (``data/names/``, written and reviewed by the team): ``code,kzis_name,uk,en`` with ``|``
+  between the forms of a name (male, female, colloquial).
+
+Example::
+
+    examples, source = load_examples(Path("../shared/corpus/jobads-oja/hand-coded-ads.jsonl"))
+    examples[0].title, examples[0].code      # ('Elektro-Mechanik', '741201')
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .records import Source
+
+JOBADS_SOURCE = "Oferty pracy zakodowane przez ekspertów, OJA Lab (doi:10.18150/SX0E7G)"
+GLOSSARY_SOURCE = "Słownik nazw zawodów doradcy (uk, en)"
+CODE6 = re.compile(r"^\d{6}$")
+MAX_DESCRIPTION = 4000  # what the classifier reads of an ad; the converted files are already cut there
+
+
+@dataclass(frozen=True)
+class Example:
+    """One expert-coded job advertisement."""
+
+    id: str
+    title: str
+    description: str
+    code: str
+
+
+@dataclass(frozen=True)
+class GlossaryName:
+    code: str
+    kzis_name: str  # the official name the team meant (checked against KZiS by the tests)
+    lang: str
+    text: str
+
+
+def load_examples(path: Path) -> tuple[list[Example], Source]:
+    """Read a JSON-lines file of coded ads; a line without a title or a 6-digit code is an error naming the line."""
+    out: list[Example] = []
+    with path.open(encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            code, title = str(row.get("code", "")).strip(), (row.get("title") or "").strip()
+            if not CODE6.match(code) or not title:
+                raise ValueError(f"line {n}: a coded ad needs a title and a 6-digit code")
+            desc = (row.get("description") or "")[:MAX_DESCRIPTION]
+            out.append(Example(str(row.get("id", n)), title, desc, code))
+    return out, Source(JOBADS_SOURCE, None, path.name)
+
+
+def load_glossary(path: Path) -> list[GlossaryName]:
+    out: list[GlossaryName] = []
+    with path.open(encoding="utf-8", newline="") as f:
+        for n, row in enumerate(csv.DictReader(f), 2):
+            code = (row.get("code") or "").strip()
+            if not CODE6.match(code):
+                raise ValueError(f"line {n}: code must have 6 digits, got {code!r}")
+            for lang in ("uk", "en"):
+                for name in (row.get(lang) or "").split("|"):
+                    if name.strip():
+                        out.append(GlossaryName(code, (row.get("kzis_name") or "").strip(), lang, name.strip()))
+    return out

@@ -1,0 +1,183 @@
+"""Evidence of which occupation a text names, one score per occupation from each source.
+
+Each signal maps a text (a job title, the name-like words of a message, optionally a job ad's
+description) to ``{code: score}``; ``fusion`` turns them into one calibrated ranking.
+
+| signal | what it compares | how |
+|---|---|---|
+| ``lexical`` | the message's words against official names and synonyms | lemmas, female forms (``resolve.Resolver``) |
+| ``official`` | whether the text holds every word of the occupation's official KZiS name | 1 or absent |
+| ``name_char`` | the text against every name | character 2-4-grams, TF-IDF cosine (scikit-learn) |
+| ``name_dense`` | the text against every name | multilingual E5 cosine (faiss) |
+| ``example_char`` | the text against expert-coded job-ad titles | character n-grams, soft votes of the 10 nearest |
+| ``example_dense`` | the text against expert-coded job-ad titles | E5 cosine, soft votes of the 10 nearest (faiss) |
+| ``ad_words`` | an ad's description against the coded ads' descriptions | word TF-IDF on lemmas, soft votes of the 20 nearest |
+| ``desc_words`` | an ad's description against each occupation's official tasks, summary, skills | word TF-IDF cosine |
+
+Example::
+
+    sig = Signals(names, name_index, examples, example_index, resolver, occupation_texts)
+    s = sig.scores(["kierowca kat c e"], embedder.queries(["kierowca kat c e"]))[0]
+    max(s["example_char"], key=s["example_char"].get)     # '833202'
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+
+import faiss
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from .jobads import Example
+from .records import Name
+from .resolve import Resolver
+from .text import fold, name_words, stem_tokens
+
+TITLE_SIGNALS = ("lexical", "official", "name_char", "name_dense", "example_char", "example_dense")
+AD_SIGNALS = ("ad_words", "desc_words")
+SIGNALS = TITLE_SIGNALS + AD_SIGNALS
+NEAREST_EXAMPLES = 10
+NEAREST_ADS = 20
+NEAREST_NAMES = 30
+CHAR_TEMPERATURE = 0.1  # TF-IDF cosine units: the nearest titles share the vote unless clearly closer
+DENSE_TEMPERATURE = 0.02  # E5 cosines of related texts differ by hundredths
+CHUNK = 512  # rows per sparse product when scoring many texts (bounds memory)
+
+Scores = dict[str, dict[str, float]]  # signal -> occupation code -> score
+
+
+def name_text(text: str) -> str:
+    """The words of a message that may name an occupation ("Jestem kierowcą kat. C+E" -> "kierowcą kat c e")."""
+    return " ".join(name_words(text)) or text
+
+
+def _char_text(text: str) -> str:
+    return fold(name_text(text))
+
+
+def _ad_text(description: str) -> str:
+    return " ".join(stem_tokens(description))
+
+
+def _votes(sims: np.ndarray, labels: Sequence[str], temperature: float) -> dict[str, float]:
+    """Soft votes of the nearest items: each votes exp((sim - best) / T) for its occupation; shares sum to 1."""
+    if len(sims) == 0:
+        return {}
+    top = float(sims.max())
+    if top <= 0:
+        return {}
+    votes: dict[str, float] = defaultdict(float)
+    for s, label in zip(sims, labels):
+        votes[label] += math.exp((float(s) - top) / temperature)
+    total = sum(votes.values())
+    return {c: v / total for c, v in votes.items()}
+
+
+def _best_per_code(sims: np.ndarray, labels: Sequence[str]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for s, label in zip(sims, labels):
+        if s > out.get(label, 0.0):
+            out[label] = float(s)
+    return out
+
+
+class Signals:
+    """Holds the vectorisers and neighbour indexes; scores texts. Build once per index version."""
+
+    def __init__(self, names: list[Name], name_index: faiss.Index, examples: list[Example],
+                 example_index: faiss.Index | None, resolver: Resolver,
+                 occupation_texts: dict[str, str] | None = None) -> None:
+        if name_index.ntotal != len(names):
+            raise ValueError("name index and name list differ in length")
+        if example_index is not None and example_index.ntotal != len(examples):
+            raise ValueError("example index and example list differ in length")
+        self.names, self.name_index = names, name_index
+        self.examples, self.example_index = examples, example_index
+        self.resolver = resolver
+        self.name_codes = [n.code for n in names]
+        self.example_codes = [e.code for e in examples]
+        # One character vocabulary for names and titles, so both are compared in the same space.
+        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float32)
+        matrix = self.chars.fit_transform([fold(n.text) for n in names] + [_char_text(e.title) for e in examples])
+        self.name_chars = matrix[: len(names)].T.tocsr()
+        self.example_chars = matrix[len(names):].T.tocsr()
+        self.words = self.ad_words = self.desc_words = None
+        self.desc_codes: list[str] = []
+        ad_docs = [_ad_text(e.description) for e in examples if e.description]
+        if ad_docs:
+            self.words = TfidfVectorizer(sublinear_tf=True, min_df=2, max_df=0.5, ngram_range=(1, 2),
+                                         max_features=200_000, dtype=np.float32)
+            self.words.fit(ad_docs + [_ad_text(t) for t in (occupation_texts or {}).values()])
+            self.ad_words = self.words.transform([_ad_text(e.description) for e in examples]).T.tocsr()
+            if occupation_texts:
+                self.desc_codes = list(occupation_texts)
+                self.desc_words = self.words.transform([_ad_text(t) for t in occupation_texts.values()]).T.tocsr()
+        self.official_row = {n.code: i for i, n in enumerate(names) if n.kind == "official"}
+        self.example_count: dict[str, int] = defaultdict(int)
+        for e in examples:
+            self.example_count[e.code] += 1
+
+    def scores(self, texts: list[str], qvecs: np.ndarray, descriptions: list[str] | None = None,
+               exclude: list[int] | None = None) -> list[Scores]:
+        """Scores of each text; ``exclude[i]`` is an example to leave out (itself, when training on examples)."""
+        n = len(texts)
+        out: list[Scores] = [{s: {} for s in SIGNALS} for _ in range(n)]
+        for i, t in enumerate(texts):
+            lexical = self.resolver.lexical(t)
+            out[i]["lexical"] = {c: s for c, (s, _) in lexical.items()}
+            out[i]["official"] = {c: 1.0 for c in lexical if c in self.official_row
+                                  and self.resolver.coverage(t, self.official_row[c]) == 1.0}
+        chars = self.chars.transform([_char_text(t) for t in texts])
+        self._sparse_knn(chars, self.name_chars, self.name_codes, out, "name_char", NEAREST_NAMES, None, None)
+        self._sparse_knn(chars, self.example_chars, self.example_codes, out, "example_char", NEAREST_EXAMPLES,
+                         CHAR_TEMPERATURE, exclude)
+        sims, rows = self.name_index.search(np.ascontiguousarray(qvecs, dtype=np.float32), NEAREST_NAMES)
+        for i in range(n):
+            ok = rows[i] >= 0
+            out[i]["name_dense"] = _best_per_code(sims[i][ok], [self.name_codes[r] for r in rows[i][ok]])
+        if self.example_index is not None and self.examples:
+            k = NEAREST_EXAMPLES + 1
+            sims, rows = self.example_index.search(np.ascontiguousarray(qvecs, dtype=np.float32), k)
+            for i in range(n):
+                keep = [j for j, r in enumerate(rows[i]) if r >= 0 and (exclude is None or r != exclude[i])]
+                keep = keep[:NEAREST_EXAMPLES]
+                out[i]["example_dense"] = _votes(sims[i][keep], [self.example_codes[rows[i][j]] for j in keep],
+                                                 DENSE_TEMPERATURE)
+        if descriptions is not None and self.words is not None:
+            with_desc = [i for i, d in enumerate(descriptions) if d and d.strip()]
+            if with_desc:
+                docs = self.words.transform([_ad_text(descriptions[i]) for i in with_desc])
+                sub = [out[i] for i in with_desc]
+                ex = [exclude[i] for i in with_desc] if exclude is not None else None
+                self._sparse_knn(docs, self.ad_words, self.example_codes, sub, "ad_words", NEAREST_ADS,
+                                 CHAR_TEMPERATURE, ex)
+                if self.desc_words is not None:
+                    self._sparse_knn(docs, self.desc_words, self.desc_codes, sub, "desc_words", NEAREST_NAMES,
+                                     None, None)
+        return out
+
+    def stated(self, s: Scores) -> str | None:
+        """The occupation whose official name the text states word for word; the longest such name wins
+        ("psycholog sportowy" over "psycholog")."""
+        if not s["official"]:
+            return None
+        return max(s["official"], key=lambda c: len(self.resolver.tokens[self.official_row[c]]))
+
+    @staticmethod
+    def _sparse_knn(queries: sparse.csr_matrix, columns: sparse.csr_matrix, labels: list[str], out: list[Scores],
+                    signal: str, k: int, temperature: float | None, exclude: list[int] | None) -> None:
+        """Nearest columns by cosine (rows are L2-normalised by TF-IDF): soft votes, or best cosine per code."""
+        for start in range(0, queries.shape[0], CHUNK):
+            block = (queries[start : start + CHUNK] @ columns).toarray()
+            for j, row in enumerate(block):
+                i = start + j
+                if exclude is not None and exclude[i] is not None and exclude[i] >= 0:
+                    row[exclude[i]] = 0.0
+                top = np.argpartition(-row, min(k, len(row) - 1))[:k] if len(row) > k else np.arange(len(row))
+                top = top[row[top] > 0]
+                lab = [labels[r] for r in top]
+                out[i][signal] = _votes(row[top], lab, temperature) if temperature else _best_per_code(row[top], lab)
