@@ -74,6 +74,7 @@ test: setup services /usr/bin/chromium
 bench: export DORADCA_CORPUS ?= $(abspath ../shared/corpus)
 bench: setup
 	$(BIN)/python bench/search_bench.py
+	$(BIN)/python bench/resolve_bench.py
 
 bench-bot: export DORADCA_CORPUS ?= $(abspath ../shared/corpus)
 bench-bot: setup services

@@ -97,6 +97,25 @@ def _answer_jsonl(answer, key: str = "q") -> None:  # noqa: ANN001 - a function 
     raise typer.Exit(1 if errors else 0)
 
 
+def _answer_one(call, as_json: bool, unsure: str) -> None:  # noqa: ANN001 - a function returning the answer
+    """One answer with candidates (resolve, classify): JSON, or one line per candidate with its evidence."""
+    from .search import QueryError
+
+    try:
+        out = call()
+    except (QueryError, ValueError) as e:
+        fail(str(e))
+    if as_json:
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    for c in out["candidates"]:
+        typer.echo(f"{c['code']}  {c['score']:.2f}  {c['name']}")
+        for e in c.get("evidence", []):
+            typer.echo(f"          {e['kind']}: {e['text'][:110]}")
+    if out["ambiguous"]:
+        typer.echo(unsure)
+
+
 def _print_hits(result) -> None:  # noqa: ANN001
     occ = result.occupation
     if occ:
@@ -168,17 +187,7 @@ def resolve(
 
     if jsonl:
         _answer_jsonl(lambda req: one(req.get("q"), req.get("k", 5)))
-    try:
-        out = one(text, k)
-    except QueryError as e:
-        fail(str(e))
-    if as_json:
-        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
-        return
-    for c in out["candidates"]:
-        typer.echo(f"{c['code']}  {c['score']:.2f}  {c['name']}")
-    if out["ambiguous"]:
-        typer.echo("(niejednoznaczne: doprecyzuj nazwę zawodu)")
+    _answer_one(lambda: one(text, k), as_json, "(niejednoznaczne: doprecyzuj nazwę zawodu)")
 
 
 @app.command()
@@ -219,19 +228,7 @@ def classify(
     s = _searcher()
     if jsonl:
         _answer_jsonl(lambda req: one(req.get("title"), req.get("description"), req.get("k", 3)), key="title")
-    try:
-        out = one(title, description, k)
-    except (QueryError, ValueError) as e:
-        fail(str(e))
-    if as_json:
-        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
-        return
-    for c in out["candidates"]:
-        typer.echo(f"{c['code']}  {c['score']:.2f}  {c['name']}")
-        for e in c["evidence"]:
-            typer.echo(f"          {e['kind']}: {e['text'][:110]}")
-    if out["ambiguous"]:
-        typer.echo("(niepewne: sprawdź kandydatów przed wyborem kodu)")
+    _answer_one(lambda: one(title, description, k), as_json, "(niepewne: sprawdź kandydatów przed wyborem kodu)")
 
 
 @app.command()

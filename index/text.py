@@ -114,11 +114,12 @@ jako jestem byłem byłam obecnie rok lata lat doświadczenie szukać szukam ofe
 what does do is are the an must need know skill skills job task tasks work and or for in on of to with about tell
 me which who how can should this that it they need needs more please occupation
 i am was were be been worked working as at my have has had years year now want become get find look looking
-here there some any job work
+here there some any job work knowledge required require requires needed duties responsibilities competences
+competencies abilities qualities
 а і й та що які яка який як чи чим потрібні потрібно треба знати вміти робить професія професії про ще навички
 знання завдання обов'язки розкажи я ти ми він вона був була бути працювати працювала працював хотіти хочу мати
 мій моя в у на з із до від для роки рік років досвід шукати робота роботу можу могти який повинен мусити має
-займатися вимога яку де знайти п'ять
+займатися вимога яку де знайти п'ять необхідний необхідно потрібний
 """.split())
 
 
@@ -137,7 +138,7 @@ POLISH_LETTERS = re.compile(r"[ąćęłńóśźż]", re.I)
 ENGLISH = frozenset(
     "what which who whom how does do did is are was the an must need needs know knows skills job jobs tell me about "
     "hello hi thanks thank you more show can could help bye goodbye and of work works with want to talk person human "
-    "should have has there this that for in on be".split()
+    "should have has there this that for in on be i i'm am worked working as my been".split()
 )
 POLISH = frozenset(
     "czy co jak jaki jakie jaka jakich czym kto gdzie się sie jest są sa w we z ze na do nie to i oraz musi trzeba "
