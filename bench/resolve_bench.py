@@ -142,7 +142,7 @@ def main() -> None:
     vecs = version.example_index.reconstruct_n(0, version.example_index.ntotal) if version.examples else np.zeros((0, 1))
     train(searcher.classifier.signals, vecs, embedder.queries)
     print(f"leave-one-out scoring of {len(version.examples)} ads (titles, whole ads), {len(version.names)} name "
-          f"sentences encoded and scored, three fits: "
+          f"sentences encoded and scored, two fits: "
           f"{time.perf_counter() - t1:.1f} s")
     print(f"peak RSS of this process (model, index, signals): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
