@@ -69,7 +69,8 @@ def split_tasks(raw: str) -> tuple[list[str], list[str]]:
 
 
 def _norm_space(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("\xa0", " ")).strip()
+    """One space between words; soft hyphens (U+00AD, left over from the source's word processor) dropped."""
+    return re.sub(r"\s+", " ", text.replace("\xa0", " ").replace("\xad", "")).strip()
 
 
 def load_dictionary(path: Path) -> tuple[list[KzisEntry], Source]:

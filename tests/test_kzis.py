@@ -3,7 +3,9 @@
 from pathlib import Path
 
 from index.corpus import load_corpus
-from index.kzis import file_date, load_hierarchy, split_tasks
+from index.kzis import file_date, load_dictionary, load_hierarchy, split_tasks
+
+from .conftest import CORPUS, needs_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,3 +92,15 @@ def test_same_description_in_two_folders_counts_once(tmp_path):
     (copy / "243108.txt").write_text((ROOT / "data" / "243108.txt").read_text(encoding="utf-8"), encoding="utf-8")
     corpus = load_corpus([ROOT / "data", copy])
     assert len(corpus.occupations["243108"].passages) == 129
+
+
+@needs_corpus
+def test_real_dictionary_passages_have_no_soft_hyphens_or_stray_dashes():
+    """The KZiS dictionary file carries 48 soft hyphens (U+00AD); users saw "• ­ gromadzenie…"."""
+    path = next(p for folder in CORPUS for p in folder.rglob("kzis-dictionary-*.csv"))
+    assert "\xad" in path.read_text(encoding="utf-8")  # the defect is in the source ...
+    entries, _ = load_dictionary(path)
+    texts = [t for e in entries for t in (e.synthesis, *e.tasks, *e.training)]
+    assert len(texts) > 10_000
+    assert not [t for t in texts if "\xad" in t]  # ... and not in what users read
+    assert not [t for e in entries for t in e.tasks if t.startswith(("-", "–"))]
