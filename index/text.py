@@ -111,6 +111,8 @@ postawa osobisty ważny opis informacja chcieć zostać móc mój ten ta to wyma
 społeczny kluczowy a i lub albo oraz dla o z ze na w we do od po przy tak nie też także jeszcze więcej
 pokazać pokaż powiedzieć opowiedzieć prosić proszę dać interesować zawodowy wykonywać potrzebować
 jako jestem byłem byłam obecnie rok lata lat doświadczenie szukać szukam oferta chciałbym chciałabym tutaj teraz
+umiejętności wiedzy zadania obowiązki kompetencje kompetencji cechy wymagania musi powinna trzeba jakie jaka
+społeczne kluczowe osobiste wiedzieć umieć zajmuje
 what does do is are the an must need know skill skills job task tasks work and or for in on of to with about tell
 me which who how can should this that it they need needs more please occupation
 i am was were be been worked working as at my have has had years year now want become get find look looking

@@ -260,3 +260,11 @@ def test_people_naming_their_occupation_get_its_description(corpus_searcher, tex
     events, messages = run(ActionAnswerOccupation(), text, slots)
     assert SlotSet("occupation_code", code) in events
     assert f"KZiS {code}" in messages[-1][0]
+
+
+@pytest.mark.parametrize("text, section", [("a umiejetnosci?", "skill"), ("a kompetencje spoleczne?", "social_competence"),
+                                           ("a co musi wiedziec?", "knowledge")])
+def test_follow_ups_typed_without_polish_letters_list_the_section(data_searcher, text: str, section: str):
+    events, messages = run(ActionAnswerOccupation(), text, {"occupation_code": "243108"})
+    assert SlotSet("last_section", section) in events
+    assert "nie ma informacji" not in messages[0][0]

@@ -58,6 +58,11 @@ CONVERSATIONS = [
         ("a kompetencje społeczne?", ["kompetencje społeczne", "Przestrzegania ogólnie przyjętych zachowań etycznych"], []),
         ("a jakie kompetencje kluczowe?", ["kompetencje kluczowe", "Umiejętność obsługi komputera i wykorzystania internetu"], []),
     ]),
+    ("follow-ups typed without Polish letters", False, [
+        ("Co musi wiedzieć specjalista do spraw mediów interaktywnych?", ["(KZiS 243108)"], []),
+        ("wiecej", ["KZiS 243108"], ["Dzień dobry"]),
+        ("a umiejetnosci?", ["co trzeba umieć (umiejętności)"], ["nie ma informacji"]),
+    ]),
     ("show everything", False, [
         ("Jaką wiedzę musi mieć specjalista ds. mediów interaktywnych?", ["Aktualną strategię marketingową"], []),
         ("pokaż wszystko", ["Idee marketingu szeptanego"], []),
