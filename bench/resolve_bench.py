@@ -26,8 +26,8 @@ from index.embedder import Embedder
 from index.evaluate import accuracy, load_jsonl
 from index.fusion import train
 from index.search import Searcher
-from index.signals import AD_SIGNALS, TITLE_SIGNALS, name_text
-from index.store import open_index
+from index.signals import AD_SIGNALS, TITLE_SIGNALS, Vocabularies, name_text
+from index.store import occupation_texts, open_index
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"
@@ -71,7 +71,7 @@ def main() -> None:
     searcher = Searcher(version, embedder)
     m = version.manifest
     print(f"index: {m['occupation_count']} occupations, {m['name_count']} names, {m.get('example_count', 0)} coded ads; "
-          f"load {time.perf_counter() - t0:.1f} s")
+          f"model and index loaded, searcher ready in {time.perf_counter() - t0:.1f} s")
     if not version.examples:
         print("no coded ads in the index: set DORADCA_CORPUS to the shared corpus and run `doradca index build`")
 
@@ -137,13 +137,15 @@ def main() -> None:
     for name, ts in timings.items():
         print(f"{name:24} p50 {statistics.median(ts):6.1f} ms   p95 {np.percentile(ts, 95):6.1f} ms   (n={len(ts)})")
 
-    print("\n## Build: training the fusion on the coded ads (the build's extra step)")
+    print("\n## Build: the resolver's extra steps (fitting the vocabularies, training the fusion)")
+    t1 = time.perf_counter()
+    Vocabularies.fit(version.names, version.examples, occupation_texts(version.passages))
+    print(f"TF-IDF vocabularies of names, titles, ads and official texts: {time.perf_counter() - t1:.1f} s")
     t1 = time.perf_counter()
     vecs = version.example_index.reconstruct_n(0, version.example_index.ntotal) if version.examples else np.zeros((0, 1))
     train(searcher.classifier.signals, vecs, embedder.queries)
     print(f"leave-one-out scoring of {len(version.examples)} ads (titles, whole ads), {len(version.names)} name "
-          f"sentences encoded and scored, two fits: "
-          f"{time.perf_counter() - t1:.1f} s")
+          f"sentences encoded and scored, two fits: {time.perf_counter() - t1:.1f} s")
     print(f"peak RSS of this process (model, index, signals): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

@@ -6,7 +6,7 @@ description) and says why each candidate was proposed.
 
 Example::
 
-    clf = OccupationClassifier(version, searcher.encode)
+    clf = searcher.classifier      # built by ``Searcher`` from the index version, its encoder and resolver
     r = clf.classify("Kierowca C+E w ruchu krajowym", None, k=3)
     r.candidates[0].code, r.candidates[0].evidence[0].kind    # ('833202', 'example')
 """
@@ -20,14 +20,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .fusion import Kind
+from .jobads import MAX_DESCRIPTION as READ_DESCRIPTION  # the coded ads were cut there; the head says what the job is
 from .records import Passage
 from .resolve import LEXICAL_MIN, Candidate, Resolution, Resolver
-from .signals import Scores, Signals, name_text
-from .store import IndexVersion, occupation_texts
-from .text import fold, keys, name_words
+from .signals import Lexical, Scores, Signals, ad_text, name_text
+from .store import IndexVersion
+from .text import fold
 
-MAX_DESCRIPTION = 20_000  # what an API or CLI caller may send
-READ_DESCRIPTION = 4_000  # what is read of it: the coded ads were cut there, and the head says what the job is
+MAX_TITLE = 2_000
+MAX_DESCRIPTION = 20_000  # what an API or CLI caller may send; READ_DESCRIPTION of it is read
 CONFIDENT = 0.5  # calibrated probability below which the bot asks instead of answering
 CLOSE = 0.75  # the runner-up is close when its probability is at least this share of the best one's
 
@@ -78,10 +79,9 @@ class OccupationClassifier:
     def __init__(self, version: IndexVersion, encode: Callable[[str], np.ndarray], resolver: Resolver,
                  passages_by_code: dict[str, list[Passage]]) -> None:
         self.version, self.encode, self.resolver = version, encode, resolver
-        self.official = {c: o["name"] for c, o in version.occupations.items()}
         self.passages_by_code = passages_by_code
         self.signals = Signals(version.names, version.name_index, version.examples, version.example_index, resolver,
-                               occupation_texts(version.passages))
+                               version.vocabularies)
         self.examples_by_code: dict[str, list[int]] = {}
         for i, e in enumerate(version.examples):
             self.examples_by_code.setdefault(e.code, []).append(i)
@@ -89,12 +89,9 @@ class OccupationClassifier:
         for i, n in enumerate(version.names):
             self.names_by_code.setdefault(n.code, []).append(i)
 
-    def rank(self, text: str, description: str | None, kind: Kind, k: int) -> list[tuple[str, float]]:
-        return self._rank(text, description, kind, k)[0]
-
-    def _rank(self, text: str, description: str | None, kind: Kind, k: int) -> tuple[list[tuple[str, float]], Scores]:
+    def _rank(self, text: str, description: str | None, kind: Kind, k: int, lexical: Lexical) -> tuple[list, Scores]:
         qvec = self.encode(name_text(text)).reshape(1, -1)
-        scores = self.signals.scores([text], qvec, [description or ""] if kind == "ad" else None)[0]
+        scores = self.signals.scores([text], qvec, [description or ""] if kind == "ad" else None, lexical=[lexical])[0]
         return self.version.fusion.rank(scores, kind, self.signals.example_count, k), scores
 
     def _official_first(self, ranked: list[tuple[str, float]], scores: Scores) -> tuple[list[tuple[str, float]], bool]:
@@ -107,23 +104,21 @@ class OccupationClassifier:
         mine = max(dict(ranked).get(code, 0.0), self.version.fusion.stated_rate)
         return [(code, mine)] + [(c, p) for c, p in ranked if c != code], True
 
+    def _candidate(self, code: str, score: float) -> Candidate:
+        return Candidate(code, self.resolver.official.get(code, code), min(1.0, score))
+
     def resolve(self, text: str, k: int = 5) -> Resolution:
         """Candidates for a chat message; keeps the lexical details the conversation needs (which words named it)."""
-        ranked, scores = self._rank(text, None, "title", max(k, 3))
+        lexical = self.resolver.lexical(text)
+        ranked, scores = self._rank(text, None, "title", max(k, 3), lexical)
         ranked, stated = self._official_first(ranked, scores)
         if not ranked:
             return Resolution([], False, "none")
-        cands = [Candidate(c, self.official.get(c, c), min(1.0, s)) for c, s in ranked[:k]]
+        cands = [self._candidate(c, s) for c, s in ranked[:k]]
         ambiguous = is_ambiguous(ranked) and not (stated and ranked[0][1] >= CONFIDENT)  # a stated name decides
-        lexical = self.resolver.lexical(text)
         best = cands[0].code
         if best in lexical and lexical[best][0] >= LEXICAL_MIN:
-            i = lexical[best][1]
-            matched = self.resolver.matched_words(text, i)
-            head = self.resolver.tokens[i][0][0] if self.resolver.tokens[i] else frozenset()
-            head_named = bool(head & set().union(*(keys(w) for w in matched))) if matched else False
-            return Resolution(cands, ambiguous, "lexical", matched, self.resolver.coverage(text, i),
-                              len(matched) == len(name_words(text)), head_named)
+            return self.resolver.named_by(text, cands, ambiguous, lexical[best][1])
         return Resolution(cands, ambiguous, "fused")
 
     def classify(self, title: str, description: str | None = None, k: int = 3) -> Classification:
@@ -131,37 +126,39 @@ class OccupationClassifier:
         description = (description or "")[:READ_DESCRIPTION].strip() or None
         kind: Kind = "ad" if description else "title"
         text = title if title.strip() else description or ""
-        ranked = self.rank(text, description, kind, max(k, 3))
-        out = [Suggestion(c, self.official.get(c, c), s, self.evidence(text, description, c)) for c, s in ranked[:k]]
+        ranked, _ = self._rank(text, description, kind, max(k, 3), self.resolver.lexical(text))
+        chars = self.signals.vocab.chars.transform([fold(name_text(text))])
+        words = self._words(description)
+        out = [Suggestion(c.code, c.name, c.score, self.evidence(chars, words, c.code))
+               for c in (self._candidate(code, p) for code, p in ranked[:k])]
         return Classification(title, out, is_ambiguous(ranked))
 
-    def evidence(self, title: str, description: str | None, code: str) -> list[Evidence]:
+    def _words(self, description: str | None):  # noqa: ANN202 - a sparse row or None
+        vocab = self.signals.vocab
+        return vocab.words.transform([ad_text(description)]) if description and vocab.words is not None else None
+
+    def evidence(self, chars, words, code: str) -> list[Evidence]:  # noqa: ANN001 - sparse rows of the offer
         """The closest coded ad title, name and (for a whole ad) official passage of one candidate."""
-        out: list[Evidence] = []
-        chars = self.signals.chars.transform([fold(name_text(title))])
-        rows = self.examples_by_code.get(code, [])
-        if rows:
-            sims = (chars @ self.signals.example_chars[:, rows]).toarray()[0]
-            out.append(Evidence("example", self.version.examples[rows[int(np.argmax(sims))]].title, code))
-        rows = self.names_by_code.get(code, [])
-        if rows:
-            sims = (chars @ self.signals.name_chars[:, rows]).toarray()[0]
-            out.append(Evidence("name", self.version.names[rows[int(np.argmax(sims))]].text, code))
-        passage = self._best_passage(description, code) if description else None
+        vocab, out = self.signals.vocab, []
+        examples, names = self.version.examples, self.version.names
+        for kind, rows, matrix, text_of in (
+            ("example", self.examples_by_code.get(code, []), vocab.example_chars, lambda r: examples[r].title),
+            ("name", self.names_by_code.get(code, []), vocab.name_chars, lambda r: names[r].text),
+        ):
+            if rows:
+                sims = (chars @ matrix[:, rows]).toarray()[0]
+                out.append(Evidence(kind, text_of(rows[int(np.argmax(sims))]), code))
+        passage = self._best_passage(words, code) if words is not None else None
         if passage is not None:
             out.append(Evidence("passage", passage.text, code))
         return out
 
-    def _best_passage(self, description: str, code: str) -> Passage | None:
-        words = self.signals.words
+    def _best_passage(self, words, code: str) -> Passage | None:  # noqa: ANN001 - the offer's sparse word row
         passages = [p for p in self.passages_by_code.get(code, []) if p.section in ("task", "overview", "esco_skill")]
-        if words is None or not passages:
+        if not passages:
             return None
-        from .signals import _ad_text  # the same lemma text the vocabulary was fitted on
-
-        q = words.transform([_ad_text(description)])
-        m = words.transform([_ad_text(p.text) for p in passages])
-        sims = (m @ q.T).toarray()[:, 0]
+        m = self.signals.vocab.words.transform([ad_text(p.text) for p in passages])
+        sims = (m @ words.T).toarray()[:, 0]
         return passages[int(np.argmax(sims))] if sims.max() > 0 else None
 
 
@@ -175,8 +172,8 @@ def check_offer(title: object, description: object) -> tuple[str, str | None]:
     description = (description or "").strip() or None
     if not title and not description:
         raise ValueError("give a title or a description of the job offer")
-    if len(title) > 2000:
-        raise ValueError(f"the title is too long ({len(title)} characters; at most 2000)")
+    if len(title) > MAX_TITLE:
+        raise ValueError(f"the title is too long ({len(title)} characters; at most {MAX_TITLE})")
     if description and len(description) > MAX_DESCRIPTION:
         raise ValueError(f"the description is too long ({len(description)} characters; at most {MAX_DESCRIPTION})")
     if not re.search(r"[^\W_]", title + (description or "")):

@@ -142,7 +142,7 @@ def load_corpus(folders: list[Path]) -> Corpus:
                 corpus.occupations[g.code].names.add(g.text)
     for path in found.get("examples", []):
         if (ex := guarded(path, jobads.load_examples)) is not None:
-            corpus.examples.extend(e for e in ex[0] if e.code in corpus.occupations)
+            corpus.examples.extend(e for e in ex if e.code in corpus.occupations)
     return corpus
 
 

@@ -49,16 +49,9 @@ def candidates(s: Scores, per_signal: int = TOP_PER_SIGNAL) -> list[str]:
     return list(out)
 
 
-def feature_names(kind: Kind, signals: tuple[str, ...] = SIGNALS) -> list[str]:
-    used = [x for x in signals if x in TITLE_SIGNALS or kind == "ad"]
-    return [*used, *(f"{x}_first" for x in used), *(f"{x}_group" for x in used if x in VOTING),
-            *(f"{x}_gap" for x in used if x in GAPPED), "prior"]
-
-
-def features(s: Scores, codes: list[str], kind: Kind, example_count: dict[str, int],
-             signals: tuple[str, ...] = SIGNALS) -> np.ndarray:
-    """One row per candidate code: the columns of ``feature_names``."""
-    used = [x for x in signals if x in TITLE_SIGNALS or kind == "ad"]
+def features(s: Scores, codes: list[str], used: tuple[str, ...], example_count: dict[str, int]) -> np.ndarray:
+    """One row per candidate code: for each signal in ``used`` its score and whether it is that signal's first
+    choice; for voting signals the unit group's share; for name signals the margin; the experts' prior."""
     firsts = {x: max(s[x], key=s[x].get) if s[x] else None for x in used}
     groups: dict[str, dict[str, float]] = {}
     for x in used:
@@ -68,13 +61,14 @@ def features(s: Scores, codes: list[str], kind: Kind, example_count: dict[str, i
                 g[code[:4]] += v
             top = max(g.values(), default=0.0) or 1.0
             groups[x] = {k: v / top for k, v in g.items()}  # the group's share relative to the best group
-    top2 = {x: sorted(s[x].values(), reverse=True)[:2] + [0.0, 0.0] for x in used if x in GAPPED}
+    gapped = [x for x in used if x in GAPPED]
+    top2 = {x: sorted(s[x].values(), reverse=True)[:2] + [0.0, 0.0] for x in gapped}
     rows = []
     for code in codes:
         row = [s[x].get(code, 0.0) for x in used]
         row += [1.0 if firsts[x] == code else 0.0 for x in used]
-        row += [groups[x].get(code[:4], 0.0) for x in used if x in VOTING]
-        for x in (x for x in used if x in GAPPED):  # ahead of the best other occupation (negative: behind)
+        row += [g.get(code[:4], 0.0) for g in groups.values()]
+        for x in gapped:  # ahead of the best other occupation (negative: behind)
             mine = s[x].get(code, 0.0)
             row.append(mine - (top2[x][1] if mine >= top2[x][0] else top2[x][0]))
         row.append(math.log1p(example_count.get(code, 0)) / math.log1p(300))
@@ -88,7 +82,6 @@ class Fitted:
 
     signals: tuple[str, ...]
     estimator: HistGradientBoostingClassifier | None
-    trained_on: int = 0
 
 
 @dataclass
@@ -109,7 +102,7 @@ class FusionModel:
             # a name's similarity stands in below it.
             p = np.array([max(min(1.0, s["lexical"].get(c, 0.0)), 0.5 * s["name_dense"].get(c, 0.0)) for c in codes])
         else:
-            p = m.estimator.predict_proba(features(s, codes, kind, example_count, m.signals))[:, 1]
+            p = m.estimator.predict_proba(features(s, codes, m.signals, example_count))[:, 1]
         order = np.argsort(-p, kind="stable")[:k]
         return [(codes[i], float(p[i])) for i in order]
 
@@ -122,24 +115,23 @@ class FusionModel:
         return cls(saved["models"], saved["stated_rate"])
 
 
-def fit(scored: list[Scores], gold: list[str], kind: Kind, example_count: dict[str, int],
-        signals: tuple[str, ...] = SIGNALS) -> Fitted:
+def fit(scored: list[Scores], gold: list[str], signals: tuple[str, ...], example_count: dict[str, int]) -> Fitted:
     """One model from scored training texts (each example scored with itself left out)."""
     xs, ys = [], []
     for s, g in zip(scored, gold):
         codes = candidates(s)
         if codes:
-            xs.append(features(s, codes, kind, example_count, signals))
+            xs.append(features(s, codes, signals, example_count))
             ys.extend(c == g for c in codes)
     y = np.array(ys, dtype=int)
     if len(set(y.tolist())) < 2:
-        return Fitted(signals, None, len(scored))
+        return Fitted(signals, None)
     # Trees capture what a linear model cannot: a name match counts for much when no coded ad is near,
     # for little when many are. Early stopping on a held-out tenth keeps the probabilities honest.
     model = HistGradientBoostingClassifier(max_iter=300, learning_rate=0.1, max_leaf_nodes=31,
                                            early_stopping=True, validation_fraction=0.1, random_state=0)
     model.fit(np.vstack(xs), y)
-    return Fitted(signals, model, len(scored))
+    return Fitted(signals, model)
 
 
 # Sentences that carry a name in chat-like training messages, by the script the name is written in.
@@ -171,20 +163,18 @@ def leave_one_out_scores(signals: Signals, qvecs: np.ndarray, with_descriptions:
                           exclude=list(range(len(ex))))
 
 
-def train(signals: Signals, qvecs: np.ndarray, encode: Callable[[list[str]], np.ndarray],
-          only: tuple[str, ...] = SIGNALS) -> FusionModel:
-    """The three models from the examples and names held by ``signals`` (``qvecs``: the examples' title vectors;
-    ``encode``: query vectors of texts, for the chat model's name sentences)."""
+def train(signals: Signals, qvecs: np.ndarray, encode: Callable[[list[str]], np.ndarray]) -> FusionModel:
+    """Both models from the examples and names held by ``signals`` (``qvecs``: the examples' title vectors;
+    ``encode``: query vectors of texts, for the name sentences)."""
     gold = [e.code for e in signals.examples]
     titles = leave_one_out_scores(signals, qvecs, False) if gold else []
     ads = leave_one_out_scores(signals, qvecs, True) if gold else []
     named = name_queries(signals.names)
     chat = signals.scores([q for q, _ in named], encode([name_text(q) for q, _ in named])) if named else []
-    title_signals = tuple(x for x in only if x in TITLE_SIGNALS)
     count = signals.example_count
-    stated = [signals.stated(x) == g for x, g in zip(titles, gold) if signals.stated(x)]
+    stated = [code == g for x, g in zip(titles, gold) if (code := signals.stated(x))]
     return FusionModel({
         # titles and chat messages: job-ad titles as experts coded them, and every name put in a sentence
-        "title": fit(titles + chat, gold + [c for _, c in named], "title", count, title_signals),
-        "ad": fit(ads, gold, "ad", count, tuple(x for x in only if x in TITLE_SIGNALS + AD_SIGNALS)),
+        "title": fit(titles + chat, gold + [c for _, c in named], TITLE_SIGNALS, count),
+        "ad": fit(ads, gold, TITLE_SIGNALS + AD_SIGNALS, count),
     }, sum(stated) / len(stated) if stated else 1.0)

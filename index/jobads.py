@@ -8,7 +8,7 @@
 
 Example::
 
-    examples, source = load_examples(Path("../shared/corpus/jobads-oja/hand-coded-ads.jsonl"))
+    examples = load_examples(Path("../shared/corpus/jobads-oja/hand-coded-ads.jsonl"))
     examples[0].title, examples[0].code      # ('Elektro-Mechanik', '741201')
 """
 
@@ -20,10 +20,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .records import Source
-
-JOBADS_SOURCE = "Oferty pracy zakodowane przez ekspertów, OJA Lab (doi:10.18150/SX0E7G)"
-GLOSSARY_SOURCE = "Słownik nazw zawodów doradcy (uk, en)"
 CODE6 = re.compile(r"^\d{6}$")
 MAX_DESCRIPTION = 4000  # what the classifier reads of an ad; the converted files are already cut there
 
@@ -41,12 +37,11 @@ class Example:
 @dataclass(frozen=True)
 class GlossaryName:
     code: str
-    kzis_name: str  # the official name the team meant (checked against KZiS by the tests)
     lang: str
     text: str
 
 
-def load_examples(path: Path) -> tuple[list[Example], Source]:
+def load_examples(path: Path) -> list[Example]:
     """Read a JSON-lines file of coded ads; a line without a title or a 6-digit code is an error naming the line."""
     out: list[Example] = []
     with path.open(encoding="utf-8") as f:
@@ -59,7 +54,7 @@ def load_examples(path: Path) -> tuple[list[Example], Source]:
                 raise ValueError(f"line {n}: a coded ad needs a title and a 6-digit code")
             desc = (row.get("description") or "")[:MAX_DESCRIPTION]
             out.append(Example(str(row.get("id", n)), title, desc, code))
-    return out, Source(JOBADS_SOURCE, None, path.name)
+    return out
 
 
 def load_glossary(path: Path) -> list[GlossaryName]:
@@ -72,5 +67,5 @@ def load_glossary(path: Path) -> list[GlossaryName]:
             for lang in ("uk", "en"):
                 for name in (row.get(lang) or "").split("|"):
                     if name.strip():
-                        out.append(GlossaryName(code, (row.get("kzis_name") or "").strip(), lang, name.strip()))
+                        out.append(GlossaryName(code, lang, name.strip()))
     return out

@@ -44,7 +44,7 @@ class Candidate:
 class Resolution:
     candidates: list[Candidate]
     ambiguous: bool
-    method: str = "lexical"  # "lexical" (words of a Polish name), "dense" (similarity) or "none"
+    method: str = "lexical"  # "lexical" (words of a name), "fused" (other signals), "dense" (previous resolver), "none"
     name_words: tuple[str, ...] = ()  # words of the message that named the best candidate (lexical only)
     coverage: float = 0.0  # share of the best name's words the message contains exactly (lexical only)
     asks_name_only: bool = False  # every name-like word of the message belongs to the best name
@@ -168,8 +168,6 @@ class Resolver:
             ambiguous = len(ranked) > 1 and ranked[0][1] - ranked[1][1] < AMBIGUITY_MARGIN
             method = "lexical"
             best_name = lex[ranked[0][0]][1]
-            matched = self.matched_words(text, best_name)
-            coverage = self.coverage(text, best_name)
         elif qvec is not None:
             # no Polish name in the message: multilingual similarity to names and descriptions
             ranked = sorted(self.dense(qvec, passage_hits).items(), key=lambda cs: -cs[1])
@@ -181,9 +179,15 @@ class Resolver:
         cands = [Candidate(code, self.official.get(code, code), min(1.0, s)) for code, s in ranked[:k]]
         if method != "lexical":
             return Resolution(cands, ambiguous, method)
-        head = self.tokens[best_name][0][0] if self.tokens[best_name] else frozenset()
+        return self.named_by(text, cands, ambiguous, best_name)
+
+    def named_by(self, text: str, cands: list[Candidate], ambiguous: bool, name_index: int) -> Resolution:
+        """A lexical resolution: which of the message's words named the name at ``name_index``, and how fully."""
+        matched = self.matched_words(text, name_index)
+        head = self.tokens[name_index][0][0] if self.tokens[name_index] else frozenset()
         head_named = bool(head & set().union(*(keys(w) for w in matched))) if matched else False
-        return Resolution(cands, ambiguous, method, matched, coverage, len(matched) == len(name_words(text)), head_named)
+        return Resolution(cands, ambiguous, "lexical", matched, self.coverage(text, name_index),
+                          len(matched) == len(name_words(text)), head_named)
 
     def coverage(self, text: str, name_index: int) -> float:
         """Share of a name's words (counted, not weighted) that the message contains as such."""

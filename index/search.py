@@ -21,12 +21,12 @@ import bm25s
 import faiss
 import numpy as np
 
+from .classify import OccupationClassifier
 from .config import Settings, settings
 from .embedder import Embedder
 from .glossary import expand as glossary_expand
 from .intent import section_intent
 from .records import SECTIONS, Passage
-from .classify import OccupationClassifier
 from .resolve import Candidate, Resolution, Resolver
 from .store import IndexVersion, open_index
 from .text import expand, fold, language, name_words, stem_tokens

@@ -16,7 +16,8 @@ description) to ``{code: score}``; ``fusion`` turns them into one calibrated ran
 
 Example::
 
-    sig = Signals(names, name_index, examples, example_index, resolver, occupation_texts)
+    vocab = Vocabularies.fit(names, examples, occupation_texts)       # at index build; stored with the index
+    sig = Signals(names, name_index, examples, example_index, resolver, vocab)
     s = sig.scores(["kierowca kat c e"], embedder.queries(["kierowca kat c e"]))[0]
     max(s["example_char"], key=s["example_char"].get)     # '833202'
 """
@@ -26,8 +27,11 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import faiss
+import joblib
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -48,6 +52,7 @@ DENSE_TEMPERATURE = 0.02  # E5 cosines of related texts differ by hundredths
 CHUNK = 512  # rows per sparse product when scoring many texts (bounds memory)
 
 Scores = dict[str, dict[str, float]]  # signal -> occupation code -> score
+Lexical = dict[str, tuple[float, int]]  # the resolver's lexical matches: code -> (score, row of the best name)
 
 
 def name_text(text: str) -> str:
@@ -59,7 +64,8 @@ def _char_text(text: str) -> str:
     return fold(name_text(text))
 
 
-def _ad_text(description: str) -> str:
+def ad_text(description: str) -> str:
+    """An ad's or a passage's words as the word vocabulary reads them: folded lemmas."""
     return " ".join(stem_tokens(description))
 
 
@@ -85,55 +91,82 @@ def _best_per_code(sims: np.ndarray, labels: Sequence[str]) -> dict[str, float]:
     return out
 
 
+@dataclass
+class Vocabularies:
+    """The fitted TF-IDF vocabularies and the vectors of names, titles, ads and official texts.
+
+    Fitted once at index build (lemmatising ~6,000 ad descriptions takes seconds) and stored in the
+    index version, so that servers start without refitting.
+    """
+
+    chars: TfidfVectorizer  # one character vocabulary for names and titles: both compared in the same space
+    name_chars: sparse.csr_matrix  # features x names
+    example_chars: sparse.csr_matrix  # features x coded ads (titles)
+    words: TfidfVectorizer | None = None  # lemma words of ads and official texts; None without coded ads
+    ad_words: sparse.csr_matrix | None = None  # features x coded ads (descriptions)
+    desc_words: sparse.csr_matrix | None = None  # features x occupations (official texts)
+    desc_codes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def fit(cls, names: list[Name], examples: list[Example], occupation_texts: dict[str, str]) -> "Vocabularies":
+        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float32)
+        matrix = chars.fit_transform([fold(n.text) for n in names] + [_char_text(e.title) for e in examples])
+        vocab = cls(chars, matrix[: len(names)].T.tocsr(), matrix[len(names):].T.tocsr())
+        if not any(e.description for e in examples):
+            return vocab
+        ads = [ad_text(e.description) for e in examples]
+        official = [ad_text(t) for t in occupation_texts.values()]
+        vocab.words = TfidfVectorizer(sublinear_tf=True, min_df=2, max_df=0.5, ngram_range=(1, 2),
+                                      max_features=200_000, dtype=np.float32)
+        vocab.words.fit([a for a in ads if a] + official)  # an ad without a description says nothing of words
+        vocab.ad_words = vocab.words.transform(ads).T.tocsr()
+        vocab.desc_words = vocab.words.transform(official).T.tocsr()
+        vocab.desc_codes = list(occupation_texts)
+        return vocab
+
+    def save(self, path: Path) -> None:
+        joblib.dump(self, path)
+
+    @staticmethod
+    def load(path: Path) -> "Vocabularies":
+        return joblib.load(path)  # written by our own build; the manifest's checksum covers it
+
+
 class Signals:
-    """Holds the vectorisers and neighbour indexes; scores texts. Build once per index version."""
+    """Holds the vocabularies and neighbour indexes; scores texts. Build once per index version (fast)."""
 
     def __init__(self, names: list[Name], name_index: faiss.Index, examples: list[Example],
-                 example_index: faiss.Index | None, resolver: Resolver,
-                 occupation_texts: dict[str, str] | None = None) -> None:
-        if name_index.ntotal != len(names):
-            raise ValueError("name index and name list differ in length")
+                 example_index: faiss.Index | None, resolver: Resolver, vocab: Vocabularies) -> None:
+        if name_index.ntotal != len(names) or vocab.name_chars.shape[1] != len(names):
+            raise ValueError("name index, vocabulary and name list differ in length")
         if example_index is not None and example_index.ntotal != len(examples):
             raise ValueError("example index and example list differ in length")
         self.names, self.name_index = names, name_index
         self.examples, self.example_index = examples, example_index
         self.resolver = resolver
+        self.vocab = vocab
         self.name_codes = [n.code for n in names]
         self.example_codes = [e.code for e in examples]
-        # One character vocabulary for names and titles, so both are compared in the same space.
-        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float32)
-        matrix = self.chars.fit_transform([fold(n.text) for n in names] + [_char_text(e.title) for e in examples])
-        self.name_chars = matrix[: len(names)].T.tocsr()
-        self.example_chars = matrix[len(names):].T.tocsr()
-        self.words = self.ad_words = self.desc_words = None
-        self.desc_codes: list[str] = []
-        ad_docs = [_ad_text(e.description) for e in examples if e.description]
-        if ad_docs:
-            self.words = TfidfVectorizer(sublinear_tf=True, min_df=2, max_df=0.5, ngram_range=(1, 2),
-                                         max_features=200_000, dtype=np.float32)
-            self.words.fit(ad_docs + [_ad_text(t) for t in (occupation_texts or {}).values()])
-            self.ad_words = self.words.transform([_ad_text(e.description) for e in examples]).T.tocsr()
-            if occupation_texts:
-                self.desc_codes = list(occupation_texts)
-                self.desc_words = self.words.transform([_ad_text(t) for t in occupation_texts.values()]).T.tocsr()
         self.official_row = {n.code: i for i, n in enumerate(names) if n.kind == "official"}
         self.example_count: dict[str, int] = defaultdict(int)
         for e in examples:
             self.example_count[e.code] += 1
 
     def scores(self, texts: list[str], qvecs: np.ndarray, descriptions: list[str] | None = None,
-               exclude: list[int] | None = None) -> list[Scores]:
-        """Scores of each text; ``exclude[i]`` is an example to leave out (itself, when training on examples)."""
+               exclude: list[int] | None = None, lexical: list[Lexical] | None = None) -> list[Scores]:
+        """Scores of each text; ``exclude[i]`` is an example to leave out (itself, when training on examples);
+        ``lexical``: the resolver's matches of each text, when the caller has them already."""
         n = len(texts)
         out: list[Scores] = [{s: {} for s in SIGNALS} for _ in range(n)]
         for i, t in enumerate(texts):
-            lexical = self.resolver.lexical(t)
-            out[i]["lexical"] = {c: s for c, (s, _) in lexical.items()}
-            out[i]["official"] = {c: 1.0 for c in lexical if c in self.official_row
+            matches = lexical[i] if lexical is not None else self.resolver.lexical(t)
+            out[i]["lexical"] = {c: s for c, (s, _) in matches.items()}
+            out[i]["official"] = {c: 1.0 for c in matches if c in self.official_row
                                   and self.resolver.coverage(t, self.official_row[c]) == 1.0}
-        chars = self.chars.transform([_char_text(t) for t in texts])
-        self._sparse_knn(chars, self.name_chars, self.name_codes, out, "name_char", NEAREST_NAMES, None, None)
-        self._sparse_knn(chars, self.example_chars, self.example_codes, out, "example_char", NEAREST_EXAMPLES,
+        v = self.vocab
+        chars = v.chars.transform([_char_text(t) for t in texts])
+        self._sparse_knn(chars, v.name_chars, self.name_codes, out, "name_char", NEAREST_NAMES, None, None)
+        self._sparse_knn(chars, v.example_chars, self.example_codes, out, "example_char", NEAREST_EXAMPLES,
                          CHAR_TEMPERATURE, exclude)
         sims, rows = self.name_index.search(np.ascontiguousarray(qvecs, dtype=np.float32), NEAREST_NAMES)
         for i in range(n):
@@ -147,17 +180,15 @@ class Signals:
                 keep = keep[:NEAREST_EXAMPLES]
                 out[i]["example_dense"] = _votes(sims[i][keep], [self.example_codes[rows[i][j]] for j in keep],
                                                  DENSE_TEMPERATURE)
-        if descriptions is not None and self.words is not None:
+        if descriptions is not None and v.words is not None:
             with_desc = [i for i, d in enumerate(descriptions) if d and d.strip()]
             if with_desc:
-                docs = self.words.transform([_ad_text(descriptions[i]) for i in with_desc])
+                docs = v.words.transform([ad_text(descriptions[i]) for i in with_desc])
                 sub = [out[i] for i in with_desc]
                 ex = [exclude[i] for i in with_desc] if exclude is not None else None
-                self._sparse_knn(docs, self.ad_words, self.example_codes, sub, "ad_words", NEAREST_ADS,
+                self._sparse_knn(docs, v.ad_words, self.example_codes, sub, "ad_words", NEAREST_ADS,
                                  CHAR_TEMPERATURE, ex)
-                if self.desc_words is not None:
-                    self._sparse_knn(docs, self.desc_words, self.desc_codes, sub, "desc_words", NEAREST_NAMES,
-                                     None, None)
+                self._sparse_knn(docs, v.desc_words, v.desc_codes, sub, "desc_words", NEAREST_NAMES, None, None)
         return out
 
     def stated(self, s: Scores) -> str | None:

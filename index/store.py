@@ -7,6 +7,7 @@ Layout of the index folder::
     v-.../passages.jsonl, passages.faiss
     v-.../names.jsonl, names.faiss    occupation names and synonyms, for resolution
     v-.../examples.jsonl, .faiss      expert-coded job ads (title vectors), for resolution
+    v-.../vocabularies.joblib         TF-IDF vocabularies and vectors of names, titles and ads, fitted at build
     v-.../fusion.joblib               the resolver's fusion (scikit-learn), trained on examples and names at build
 
 A rebuild re-embeds only texts whose embedding text changed: vectors of unchanged
@@ -29,13 +30,14 @@ from tqdm import tqdm
 
 from .corpus import Corpus, load_corpus
 from .embedder import Embedder, model_key
-from .fusion import FusionModel
+from .fusion import FusionModel, train
 from .jobads import Example
-from .signals import name_text
 from .records import Name, Occupation, Passage, Source
+from .resolve import Resolver
+from .signals import Signals, Vocabularies, name_text
 from .text import stem_tokens
 
-FORMAT = 2
+FORMAT = 3
 REBUILD = "doradca index build"
 
 
@@ -114,7 +116,8 @@ def build(folders: list[Path], index_dir: Path, model: str, force: bool = False,
     n_vecs, n_new = _vectors(embedder, [name_embed_text(n) for n in names], reuse, "names", progress)
     e_vecs, e_new = _vectors(embedder, [example_embed_text(e) for e in examples], reuse, "examples", progress,
                              query=True)
-    fusion = _train_fusion(corpus, names, n_vecs, e_vecs, embedder)
+    vocab = Vocabularies.fit(names, examples, occupation_texts(passages))
+    fusion = _train_fusion(corpus, names, n_vecs, e_vecs, vocab, embedder)
 
     index_dir.mkdir(parents=True, exist_ok=True)
     work = index_dir / f".tmp-{os.getpid()}-{time.time_ns()}"
@@ -127,6 +130,7 @@ def build(folders: list[Path], index_dir: Path, model: str, force: bool = False,
         _write_jsonl(work / "examples.jsonl", ({"id": e.id, "title": e.title, "description": e.description,
                                                  "code": e.code, "h": _sha(QUERY + example_embed_text(e))}
                                                 for e in examples))
+        vocab.save(work / "vocabularies.joblib")
         fusion.save(work / "fusion.joblib")
         _write_faiss(work / "passages.faiss", p_vecs)
         _write_faiss(work / "names.faiss", n_vecs)
@@ -173,17 +177,12 @@ def _occupation_json(o: Occupation, corpus: Corpus) -> dict:
     }
 
 
-def _train_fusion(corpus: Corpus, names: list[Name], n_vecs: np.ndarray, e_vecs: np.ndarray,
+def _train_fusion(corpus: Corpus, names: list[Name], n_vecs: np.ndarray, e_vecs: np.ndarray, vocab: Vocabularies,
                   embedder: Embedder) -> FusionModel:
-    """Fit the resolver's fusion on the coded examples (each scored with itself left out)."""
-    from .fusion import train
-    from .resolve import Resolver
-    from .signals import Signals
-
+    """Fit the resolver's fusion on the coded examples (each scored with itself left out) and the names."""
     official = {c: o.name for c, o in corpus.occupations.items()}
     resolver = Resolver(names, _flat(n_vecs), official)
-    signals = Signals(names, resolver.name_index, corpus.examples, _flat(e_vecs), resolver,
-                      occupation_texts(corpus.passages))
+    signals = Signals(names, resolver.name_index, corpus.examples, _flat(e_vecs), resolver, vocab)
     return train(signals, e_vecs, embedder.queries)
 
 
@@ -296,6 +295,7 @@ class IndexVersion:
     examples: list[Example]
     example_hashes: list[str]
     example_index: faiss.Index
+    vocabularies: Vocabularies
     fusion: FusionModel
 
 
@@ -323,6 +323,7 @@ def open_version(path: Path, key: str | None) -> IndexVersion:
         n_index = faiss.read_index(str(path / "names.faiss"))
         e_rows = [json.loads(x) for x in (path / "examples.jsonl").read_text(encoding="utf-8").splitlines()]
         e_index = faiss.read_index(str(path / "examples.faiss"))
+        vocab = Vocabularies.load(path / "vocabularies.joblib")
         fusion = FusionModel.load(path / "fusion.joblib")
     except (OSError, ValueError, RuntimeError, EOFError, AttributeError, ModuleNotFoundError) as e:
         raise IndexUnavailable(f"index at {path} cannot be read ({e}): run `{REBUILD} --force`") from e
@@ -338,7 +339,7 @@ def open_version(path: Path, key: str | None) -> IndexVersion:
     tokens = [r["t"] if "t" in r else stem_tokens(p.embed_text()) for r, p in zip(p_rows, passages)]
     examples = [Example(r["id"], r["title"], r["description"], r["code"]) for r in e_rows]
     return IndexVersion(path, manifest, passages, [r["h"] for r in p_rows], tokens, p_index, names,
-                        [r["h"] for r in n_rows], n_index, occ, examples, [r["h"] for r in e_rows], e_index, fusion)
+                        [r["h"] for r in n_rows], n_index, occ, examples, [r["h"] for r in e_rows], e_index, vocab, fusion)
 
 
 def open_index(index_dir: Path, model: str) -> IndexVersion:

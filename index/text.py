@@ -112,11 +112,11 @@ społeczny kluczowy a i lub albo oraz dla o z ze na w we do od po przy tak nie t
 pokazać pokaż powiedzieć opowiedzieć prosić proszę dać interesować zawodowy wykonywać potrzebować
 jako jestem byłem byłam obecnie rok lata lat doświadczenie szukać szukam oferta chciałbym chciałabym tutaj teraz
 umiejętności wiedzy zadania obowiązki kompetencje kompetencji cechy wymagania musi powinna trzeba jakie jaka
-społeczne kluczowe osobiste wiedzieć umieć zajmuje
+społeczne kluczowe osobiste zajmuje
 what does do is are the an must need know skill skills job task tasks work and or for in on of to with about tell
 me which who how can should this that it they need needs more please occupation
-i am was were be been worked working as at my have has had years year now want become get find look looking
-here there some any job work knowledge required require requires needed duties responsibilities competences
+am was were be been worked working as at my have has had years year now want become get find look looking
+here there some any knowledge required require requires needed duties responsibilities competences
 competencies abilities qualities
 а і й та що які яка який як чи чим потрібні потрібно треба знати вміти робить професія професії про ще навички
 знання завдання обов'язки розкажи я ти ми він вона був була бути працювати працювала працював хотіти хочу мати

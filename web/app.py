@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
-from index.classify import MAX_DESCRIPTION, check_offer
+from index.classify import MAX_DESCRIPTION, MAX_TITLE, check_offer
 from index.records import SECTION_LABELS_PL, SECTIONS
 from index.resolve import Candidate
 from index.search import MAX_K, MAX_QUESTION, QueryError, Searcher
@@ -95,7 +95,7 @@ class DescriptionOut(BaseModel):
 class OfferIn(BaseModel):
     """A job offer to code: its title and, if at hand, its description."""
 
-    title: str = Field("", max_length=2000, description="the offer's title, e.g. 'Kierowca C+E w ruchu krajowym'")
+    title: str = Field("", max_length=MAX_TITLE, description="the offer's title, e.g. 'Kierowca C+E w ruchu krajowym'")
     description: str | None = Field(None, max_length=MAX_DESCRIPTION, description="the offer's text (optional)")
     k: int = Field(3, ge=1, le=20, description="number of candidate codes")
 
