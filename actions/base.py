@@ -43,6 +43,11 @@ class Turn:
             self.events.append(SlotSet("language_noted", True))
         self.dispatcher.utter_message(text=text, buttons=buttons or [])
 
+    def say_all(self, messages: list[str]) -> None:
+        """Passages split into several messages (``compose.pack``), sent in order."""
+        for text in messages:
+            self.say(text, passages=True)
+
     def question(self) -> str | None:
         """The message as a question, or None after telling the user it cannot be one."""
         try:

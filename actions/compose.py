@@ -1,62 +1,101 @@
-"""Turn search results into the bot's messages: passages grouped by task, one source line.
+"""Turn search results into the bot's messages: a header that says what is shown, passages, one source line.
 
-Only passage text from the descriptions is shown as content; the bot's own words are
-headers and hints from ``messages``.
+Only passage text from the descriptions is shown as content; the bot's own words (headers, labels, hints)
+are in the user's language. Long answers are split into messages a phone shows whole.
 
 Example::
 
-    text = passages_text(searcher, result.hits, "knowledge", "pl")
+    messages = passages_messages(searcher, hits, "pl")       # ['Specjalista ... – co trzeba wiedzieć:\\n...']
 """
 
 from __future__ import annotations
 
-from index.records import SECTION_LABELS_PL
+import textwrap
+
+from index.records import Passage
 from index.search import Hit, Searcher
 
-from .messages import SECTION_TITLES
+from .messages import SECTION_NAMES, SECTION_TITLES, label
 
-SOURCE_LABEL = {"pl": "Źródło", "uk": "Джерело", "en": "Source"}
+MAX_MESSAGE = 1500  # characters per message: about two screens of a 360 px phone
+TASK = {"pl": "Zadanie", "uk": "Завдання", "en": "Task"}
+SOURCE = {"pl": "Źródło: {name}, kod KZiS {code}, {what}: {sections}; {sources}",
+          "uk": "Джерело: {name}, код KZiS {code}, {what}: {sections}; {sources}",
+          "en": "Source: {name}, KZiS code {code}, {what}: {sections}; {sources}"}
+SECTION_WORD = {"pl": ("sekcja", "sekcje"), "uk": ("розділ", "розділи"), "en": ("section", "sections")}
 
 
-def passages_text(searcher: Searcher, hits: list[Hit], section: str | None, lang: str) -> str:
-    """Header, passages grouped by task (Z1..) or section, and one source line."""
+def passages_messages(searcher: Searcher, hits: list[Hit], lang: str, hint: str = "",
+                      title: str | None = None) -> list[str]:
+    """Header, passages (a task's knowledge or skills under the task they serve), one source line, ``hint``.
+    The header names ``title`` (a section listed, maybe after the overview) or the one section shown."""
     first = hits[0].passage
-    title = SECTION_TITLES.get(section, SECTION_TITLES[None])
-    lines = [f"{first.occupation_name} (KZiS {first.occupation_code}) – {title.get(lang, title['pl'])}:"]
-    groups: dict[str, list[Hit]] = {}
+    sections = list(dict.fromkeys(h.passage.section for h in hits))
+    title = title or (sections[0] if len(sections) == 1 else None)
+    blocks = [f"{first.occupation_name} (KZiS {first.occupation_code}) – {label(SECTION_TITLES[title], lang)}:"]
+    groups: dict[tuple[str, str], list[Hit]] = {}
     for h in hits:
         groups.setdefault(_group_key(h), []).append(h)
-    for key, group in groups.items():
-        lines.append("")
-        lines.append(_group_title(searcher, key, group[0]))
+    for (task, section), group in groups.items():
+        lines = []
+        if task:  # knowledge or skills of one task: the task they serve, then what the section asks
+            statement = searcher.task_text(first.occupation_code, task) or ""
+            suffix = f" ({label(SECTION_NAMES[section], lang)})" if len(sections) > 1 else ""
+            lines.append(f"{label(TASK, lang)}: {statement}{suffix}")
+        elif len(sections) > 1:
+            name = label(SECTION_NAMES[section], lang)
+            lines.append(name[:1].upper() + name[1:] + ":")
         lines.extend(f"• {h.passage.text}" for h in group)
-    lines.append("")
-    lines.append(source_line(hits, lang))
-    return "\n".join(lines)
+        blocks.append("\n".join(lines))
+    blocks.append(source_line(hits, lang) + (f"\n{hint}" if hint else ""))
+    return pack(blocks)
 
 
-def _group_key(h: Hit) -> str:
+def _group_key(h: Hit) -> tuple[str, str]:
     p = h.passage
-    if p.task_id and p.task_id.startswith("Z"):
-        return p.task_id
-    return f"section:{p.section}"
-
-
-def _group_title(searcher: Searcher, key: str, h: Hit) -> str:
-    p = h.passage
-    if key.startswith("Z"):
-        statement = searcher.task_text(p.occupation_code, key) or ""
-        label = f"{key} ({SECTION_LABELS_PL[p.section]})" if p.section != "task" else key
-        return f"{label} {statement}".strip()
-    return SECTION_LABELS_PL[p.section].capitalize() + ":"
+    own_task = p.task_id and p.task_id.startswith("Z") and p.section != "task"  # task statements are the bullets
+    return (p.task_id if own_task else "", p.section)
 
 
 def source_line(hits: list[Hit], lang: str) -> str:
-    """'Źródło: NAME, kod KZiS CODE, sekcja: ...; SOURCE' for the hits shown."""
+    """'Źródło: NAME, kod KZiS CODE, sekcja: ...; SOURCE' for the hits shown and the duplicates folded into them."""
     p = hits[0].passage
-    sections = ", ".join(dict.fromkeys(SECTION_LABELS_PL[h.passage.section] for h in hits))
-    sources = "; ".join(dict.fromkeys(h.passage.source.cite() for h in hits))
-    return f"{SOURCE_LABEL.get(lang, SOURCE_LABEL['pl'])}: {p.occupation_name}, kod KZiS {p.occupation_code}, sekcja: {sections}; {sources}"
+    shown: list[Passage] = [x for h in hits for x in (h.passage, *h.also)]
+    sections = list(dict.fromkeys(label(SECTION_NAMES[x.section], lang) for x in shown))
+    sources = "; ".join(dict.fromkeys(x.source.cite() for x in shown))
+    return label(SOURCE, lang).format(name=p.occupation_name, code=p.occupation_code, sources=sources,
+                                      what=SECTION_WORD.get(lang, SECTION_WORD["pl"])[len(sections) > 1],
+                                      sections=", ".join(sections))
+
+
+def pack(blocks: list[str], limit: int = MAX_MESSAGE) -> list[str]:
+    """Blocks joined by blank lines into as few messages as fit ``limit``; a longer block is split at its lines."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        for piece in _pieces(block, limit):
+            if current and len(current) + 2 + len(piece) > limit:
+                messages.append(current)
+                current = piece
+            else:
+                current = f"{current}\n\n{piece}" if current else piece
+    if current:
+        messages.append(current)
+    return messages
+
+
+def _pieces(block: str, limit: int) -> list[str]:
+    """A block that fits, or its lines packed into pieces that fit (a passage longer than ``limit`` is wrapped)."""
+    if len(block) <= limit:
+        return [block]
+    lines = [chunk for line in block.split("\n") for chunk in (textwrap.wrap(line, limit) or [""])]
+    out = [lines[0]]
+    for line in lines[1:]:
+        if len(out[-1]) + 1 + len(line) > limit:
+            out.append(line)
+        else:
+            out[-1] += "\n" + line
+    return out
 
 
 def occupations_text(hits: list[Hit], limit: int, lang: str, title: str) -> tuple[str, list[Hit]]:
@@ -69,9 +108,9 @@ def occupations_text(hits: list[Hit], limit: int, lang: str, title: str) -> tupl
     lines = [title]
     for h in best.values():
         p = h.passage
-        lines.append(f"• {p.occupation_name} ({p.occupation_code}) – {SECTION_LABELS_PL[p.section]}: {p.text}")
+        lines.append(f"• {p.occupation_name} ({p.occupation_code}) – {label(SECTION_NAMES[p.section], lang)}: {p.text}")
     sources = "; ".join(dict.fromkeys(h.passage.source.cite() for h in best.values()))
-    lines.append(f"{SOURCE_LABEL.get(lang, SOURCE_LABEL['pl'])}: {sources}")
+    lines.append(f"{label(SOURCE, lang).split(':')[0]}: {sources}")
     return "\n".join(lines), list(best.values())
 
 

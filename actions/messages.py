@@ -115,28 +115,74 @@ MESSAGES: dict[str, dict[str, str]] = {
         "uk": "Вибачте, тимчасова технічна проблема. Спробуйте ще раз трохи пізніше.",
         "en": "Sorry, I have a temporary technical problem. Please try again in a moment.",
     },
+    "no_section": {
+        "pl": "Opis zawodu {name} nie ma osobnej części „{wanted}”; pokazuję: {shown}.",
+        "uk": "Опис професії {name} не має окремої частини «{wanted}»; показую: {shown}.",
+        "en": "The description of {name} has no separate part “{wanted}”; showing: {shown}.",
+    },
+    "no_training": {
+        "pl": "Opis zawodu {name} ({code}) nie mówi, jakie wykształcenie ani jakie kursy są potrzebne. Szkołę lub kurs "
+              "pomoże dobrać doradca zawodowy urzędu.",
+        "uk": "Опис професії {name} ({code}) не вказує, яка освіта чи які курси потрібні. Школу або курс допоможе "
+              "підібрати консультант бюро праці.",
+        "en": "The description of {name} ({code}) does not say which education or courses are needed. The office's "
+              "counsellor can help you choose a school or a course.",
+    },
+    "out_offers": {
+        "pl": "Opisy zawodów, z których korzystam, nie zawierają ofert pracy{about}. Aktualne oferty: {url} – w ich "
+              "szukaniu pomoże też doradca urzędu.",
+        "uk": "Описи професій, якими я користуюся, не містять вакансій{about}. Актуальні вакансії: {url} – з пошуком "
+              "допоможе також консультант бюро.",
+        "en": "The occupation descriptions I use contain no job offers{about}. Current offers: {url} – the office's "
+              "counsellor can also help you search.",
+    },
+    "out_salary": {
+        "pl": "Opisy zawodów, z których korzystam, nie podają zarobków{about}, więc nie odpowiem na to pytanie. "
+              "O wynagrodzeniach w regionie powie doradca urzędu.",
+        "uk": "Описи професій, якими я користуюся, не вказують заробітків{about}, тому я не відповім на це питання. "
+              "Про зарплати в регіоні розповість консультант бюро.",
+        "en": "The occupation descriptions I use give no salaries{about}, so I cannot answer that. The office's "
+              "counsellor can tell you about pay in the region.",
+    },
 }
 
-SECTION_TITLES: dict[str, dict[str, str]] = {
-    "knowledge": {"pl": "co trzeba wiedzieć (wiedza)", "uk": "необхідні знання", "en": "what one must know"},
-    "skill": {"pl": "co trzeba umieć (umiejętności)", "uk": "необхідні навички", "en": "what one must be able to do"},
+# What a reply shows, for its header ("Sprzedawca (KZiS 522301) – zadania zawodowe:").
+SECTION_TITLES: dict[str | None, dict[str, str]] = {
+    "knowledge": {"pl": "co trzeba wiedzieć", "uk": "необхідні знання", "en": "what one must know"},
+    "skill": {"pl": "co trzeba umieć", "uk": "необхідні вміння", "en": "what one must be able to do"},
     "task": {"pl": "zadania zawodowe", "uk": "професійні завдання", "en": "tasks"},
     "social_competence": {"pl": "kompetencje społeczne", "uk": "соціальні компетенції", "en": "social competences"},
     "key_competence": {"pl": "kompetencje kluczowe", "uk": "ключові компетенції", "en": "key competences"},
     "overview": {"pl": "opis zawodu", "uk": "опис професії", "en": "overview"},
-    "esco_skill": {"pl": "umiejętności ESCO", "uk": "навички ESCO", "en": "ESCO skills"},
+    "esco_skill": {"pl": "umiejętności według ESCO", "uk": "навички за ESCO", "en": "skills according to ESCO"},
     "training": {"pl": "wymagania i kształcenie", "uk": "вимоги та навчання", "en": "requirements and training"},
+    "labour_market": {"pl": "rynek pracy", "uk": "ринок праці", "en": "labour market"},
+    "disability": {"pl": "praca osób z niepełnosprawnością", "uk": "робота людей з інвалідністю",
+                   "en": "work of people with disabilities"},
     None: {"pl": "fragmenty opisu pasujące do pytania", "uk": "фрагменти опису до питання",
            "en": "passages matching the question"},
 }
+# One passage's section, in labels and the source line.
+SECTION_NAMES: dict[str, dict[str, str]] = {
+    "overview": {"pl": "opis zawodu", "uk": "опис професії", "en": "overview"},
+    "task": {"pl": "zadania zawodowe", "uk": "професійні завдання", "en": "tasks"},
+    "knowledge": {"pl": "wiedza", "uk": "знання", "en": "knowledge"},
+    "skill": {"pl": "umiejętności", "uk": "вміння", "en": "skills"},
+    "social_competence": {"pl": "kompetencje społeczne", "uk": "соціальні компетенції", "en": "social competences"},
+    "key_competence": {"pl": "kompetencje kluczowe", "uk": "ключові компетенції", "en": "key competences"},
+    "esco_skill": {"pl": "umiejętności ESCO", "uk": "навички ESCO", "en": "ESCO skills"},
+    "labour_market": {"pl": "rynek pracy", "uk": "ринок праці", "en": "labour market"},
+    "training": {"pl": "kształcenie", "uk": "навчання", "en": "training"},
+    "disability": {"pl": "niepełnosprawność", "uk": "інвалідність", "en": "disability"},
+}
+
+
+def label(texts: dict[str, str], lang: str) -> str:
+    """A text in the user's language, Polish when there is none."""
+    return texts.get(lang, texts["pl"])
 
 
 def say(key: str, lang: str, **values: str) -> str:
-    texts = MESSAGES[key]
-    return texts.get(lang, texts["pl"]).format(**values)
+    return label(MESSAGES[key], lang).format(**values)
 
-MESSAGES["no_section"] = {
-    "pl": "Opis zawodu {name} nie ma osobnej części „{wanted}”; pokazuję: {shown}.",
-    "uk": "Опис професії {name} не має окремої частини «{wanted}»; показую: {shown}.",
-    "en": "The description of {name} has no separate part “{wanted}”; showing: {shown}.",
-}
+ABOUT = {"pl": " (także dla zawodu {name})", "uk": " (зокрема для професії {name})", "en": " (including for {name})"}

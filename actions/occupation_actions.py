@@ -5,30 +5,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.intent import names_occupation, section_intent
-from index.records import SECTION_LABELS_PL
+from index.answer import leading, plan
+from index.distinct import distinct
+from index.intent import names_occupation, out_of_descriptions, section_intent
 from index.resolve import Resolution
-from index.search import Hit, Searcher, strip_words
+from index.search import MAX_K, Searcher, strip_words
 from index.text import name_words
 
 from .base import DoradcaAction, Turn
 from .chitchat_actions import counsellor_button
-from .compose import choose_buttons, occupations_text, passages_text
-from .messages import say
+from .compose import choose_buttons, occupations_text, passages_messages
+from .messages import ABOUT, SECTION_NAMES, label, say
 from .runtime import searcher
-from .settings import ActionSettings
+from .settings import ActionSettings, load_office
 
-RELATIVE_CUT = 0.05  # a specific answer shows the passages scoring close to the best one
-# Where a description lacks the section asked for (KZiS-only occupations have no knowledge/skill lists)
-FALLBACK: dict[str, tuple[str, ...]] = {
-    "knowledge": ("esco_skill", "task"),
-    "skill": ("esco_skill", "task"),
-    "social_competence": ("task",),
-    "key_competence": ("task",),
-    "esco_skill": ("task",),
-    "training": ("task",),
-    "overview": ("task",),
-}
 SWITCH_COVERAGE = 1.0  # in a conversation about X, a message names another occupation only with all its words
 SUGGEST_MIN = 0.05  # calibrated probability below which a candidate is not worth a button
 ASK_MIN = 0.2  # below this the bot does not know the occupation (it offers the candidates it has)
@@ -88,50 +78,35 @@ def _about(q: str, rest: str, name: str, introduces: bool) -> str:
 
 
 def answer(turn: Turn, s: Searcher, code: str, question: str, alternatives: tuple[tuple[str, str], ...] = ()) -> None:
-    """Answer ``question`` about ``code`` and remember where we are, for follow-ups and "więcej".
-
-    A specific question ("czy trzeba znać SEO?") gets its best passages, or an honest "not in the
-    description" (with ``alternatives`` offered as other occupations, if the words may name one).
-    A question for a kind of information ("co musi wiedzieć?") or just a name lists that section
-    in the description's own order.
-    """
-    page = ActionSettings().page_size
+    """Answer ``question`` about ``code`` (``index.answer.plan``) and remember where we are, for follow-ups and
+    "więcej". When a specific question is not in the description, ``alternatives`` are offered as other
+    occupations its words may name."""
     name = s.occupations[code]["name"]
+    p = plan(s, code, question, ActionSettings().page_size)
     turn.set("occupation_code", code)
     turn.set("last_question", question)
-    intent = section_intent(question)
-    if name_words(question):  # something specific: rank passages (the only case that needs the model)
-        result = s.search(question, occupation=code, k=page)
-        turn.set("last_section", None)
-        if not result.answered:
-            # the words may name another occupation: offer those, and the counsellor
-            others = [(c, n) for c, n in alternatives if c != code]
-            turn.set("shown", 0.0)
-            turn.say(say("no_answer", turn.lang, name=name, code=code),
-                     buttons=choose_buttons(others) + [counsellor_button(turn.lang)])
-            return
-        best = result.hits[0].score
-        hits = [h for h in result.hits if h.score >= best - RELATIVE_CUT]
-        turn.set("shown", float(len(hits)))
-        turn.say(passages_text(s, hits, result.section, turn.lang), passages=True)
-        return
-    wanted = intent or "task"
-    section = next((x for x in (wanted, *FALLBACK.get(wanted, ())) if s.section_passages(code, x)), None)
-    turn.set("last_section", section)
-    if section is None:
-        turn.set("shown", 0.0)
-        turn.say(say("no_answer", turn.lang, name=name, code=code), buttons=[counsellor_button(turn.lang)])
-        return
-    head = s.section_passages(code, "overview")[:1] if intent is None else []
-    listing = s.section_passages(code, section)[: page - len(head)]
-    turn.set("shown", float(len(listing)))
-    text = passages_text(s, [Hit(i + 1, 1.0, p) for i, p in enumerate(head + listing)], section, turn.lang)
-    if section != wanted:
-        text = say("no_section", turn.lang, name=name, wanted=SECTION_LABELS_PL[wanted],
-                   shown=SECTION_LABELS_PL[section]) + "\n" + text
-    if len(s.section_passages(code, section)) > len(listing):
-        text += "\n" + say("more_hint", turn.lang)
-    turn.say(text, passages=True)
+    turn.set("last_section", p.section)
+    turn.set("shown", float(p.shown))
+    if p.kind == "route":
+        route(turn, p.topic or "", name)
+    elif p.kind == "none":
+        others = [(c, n) for c, n in alternatives if c != code] if p.wanted != "training" else []
+        turn.say(say("no_training" if p.wanted == "training" else "no_answer", turn.lang, name=name, code=code),
+                 buttons=choose_buttons(others) + [counsellor_button(turn.lang)])
+    else:
+        hint = say("more_hint", turn.lang) if p.more else ""
+        messages = passages_messages(s, p.hits, turn.lang, hint, title=p.section)
+        if p.section and p.section != (p.wanted or "task"):
+            messages[0] = say("no_section", turn.lang, name=name, wanted=label(SECTION_NAMES[p.wanted or "task"], turn.lang),
+                              shown=label(SECTION_NAMES[p.section], turn.lang)) + "\n" + messages[0]
+        turn.say_all(messages)
+
+
+def route(turn: Turn, topic: str, name: str | None) -> None:
+    """A question no description answers: where the office answers it (offers page, counsellor)."""
+    office = load_office(ActionSettings().office_file)
+    about = label(ABOUT, turn.lang).format(name=name) if name else ""
+    turn.say(say(f"out_{topic}", turn.lang, about=about, url=office.offers_url), buttons=[counsellor_button(turn.lang)])
 
 
 class ActionAnswerOccupation(DoradcaAction):
@@ -152,6 +127,9 @@ class ActionAnswerOccupation(DoradcaAction):
         elif d.kind == "choose":
             turn.set("last_question", d.question)
             turn.say(say("choose", turn.lang, words=d.words), buttons=choose_buttons(list(d.candidates)))
+        elif out_of_descriptions(q):
+            turn.set("last_question", "")
+            route(turn, out_of_descriptions(q) or "", None)
         elif d.kind == "unknown":
             turn.set("last_question", "")
             if d.candidates:
@@ -196,19 +174,15 @@ class ActionShowMore(DoradcaAction):
         shown = int(turn.tracker.get_slot("shown") or 0)
         n = cfg.show_all if SHOW_ALL.search(turn.text) else cfg.page_size
         if section:  # a listing in the description's order
-            rest = s.section_passages(code, section)[shown:]
-            hits = [Hit(shown + i + 1, 1.0, p) for i, p in enumerate(rest[:n])]
-            more = len(rest) > n
-        else:
-            found = s.search(question, occupation=code, k=min(100, shown + n + 1)).hits[shown:]
-            hits, more = found[:n], len(found) > n
+            rest = s.listing(code, section)[shown:]
+        else:  # the next passages of a specific question, after those shown
+            rest = distinct(s.search(question, occupation=code, k=min(MAX_K, 2 * (shown + n) + 5)).hits)[shown:]
+        hits = rest[:n]
         if not hits:
             turn.say(say("no_more", turn.lang))
             return
-        text = passages_text(s, hits, section or section_intent(question), turn.lang)
-        if more:
-            text += "\n" + say("more_hint", turn.lang)
-        turn.say(text, passages=True)
+        hint = say("more_hint", turn.lang) if len(rest) > n else ""
+        turn.say_all(passages_messages(s, hits, turn.lang, hint, title=section))
         turn.set("shown", float(shown + len(hits)))
 
 
@@ -225,9 +199,7 @@ class ActionFindOccupations(DoradcaAction):
         if not result.hits or not result.answered:
             turn.say(say("found_none", turn.lang), buttons=[counsellor_button(turn.lang)])
             return
-        best = result.hits[0].score
-        close = [h for h in result.hits if h.score >= best - RELATIVE_CUT]
-        text, shown = occupations_text(close, 5, turn.lang, say("found_in", turn.lang))
+        text, shown = occupations_text(leading(result.hits), 5, turn.lang, say("found_in", turn.lang))
         buttons = choose_buttons([(h.passage.occupation_code, h.passage.occupation_name) for h in shown])
         turn.set("last_question", "")
         turn.say(text, buttons=buttons, passages=True)

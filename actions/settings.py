@@ -27,6 +27,7 @@ class Office(BaseModel):
     email: str
     hours: str
     address: str = ""
+    offers_url: str = "https://oferty.praca.gov.pl"  # where the office's job offers are; the national portal by default
 
 
 def load_office(path: Path) -> Office:

@@ -18,6 +18,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"kompetencj\w* spoleczn|postaw\w*\b|cech\w* (osobist|charakter)|soft skill|personal (qualit|trait)|attitude"
         r"|особист\w* як|соціальн\w* компетен")),
     ("esco_skill", re.compile(r"\besco\b")),
+    ("training", re.compile(
+        r"wyksztalc|\bszkol[aeyi]\b|\bszkole\b|szkolen|\bkurs|nauczyc|\buczyc sie|\bstudi|kwalifikac|uprawnien"
+        r"|certyfikat|\begzamin|\beducation|\btraining|\bcourses?\b|\bstudy|\bqualification|\bcertificat|\blearn"
+        r"|\bосвіт|\bнавчан|\bнавчит|\bкурс|\bвчитис|кваліфікац|\bшкол|\bсертифікат")),
     ("knowledge", re.compile(
         r"\bwiedz|\bznac\b|\bzna\b|\bznajomosc|\bknow\b|\bknowledge|need to know|\bзнат|\bзнан|\bзна\w* треба")),
     ("skill", re.compile(
@@ -27,6 +31,26 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|what does .+ do\b|\bробить|обов.язк|завданн|чим займа")),
     ("overview", re.compile(r"opis zawodu|\bkim jest\b|co to za zawod|what is an? |хто так")),
 ]
+
+
+# Questions the descriptions cannot answer, by what they ask for: routed (the office's offers page, a counsellor)
+# instead of answered with whatever passage happens to be closest. Patterns are folded like the questions
+# ("знайти" -> "знаити").
+OUT_OF_DESCRIPTIONS: list[tuple[str, re.Pattern[str]]] = [
+    ("offers", re.compile(fold(
+        r"ofert\w*( pracy)?\b|\bwakat|ogloszeni\w* o prac|\bszuka\w* (prac|pracownik)|\bgdzie (\w+ )?(znajde|szukac|"
+        r"dostane|znalezc) prac|\bzatrudni\w* (mnie|od zaraz)|\brekrutacj|\bjob (offers?|ads?|openings?)|\bvacanc"
+        r"|\bhiring\b|\bwhere (can i|to) find (a )?(job|work)|ваканс|пропозиці\w* робот|де (знайти|шукати) робот"))),
+    ("salary", re.compile(fold(
+        r"zarab|zarobk|pensj|wynagrodz|\bpensj|\bplac[aąi]\b|\bile (sie )?(placa|dostaje|dostane)|\bstawk|\bbrutto\b"
+        r"|\bnetto\b|\bsalar|\bwages?\b|\bpay\b|\bpaid\b|\bearn|зарплат|зароб|оплат\w* прац|скільки плат"))),
+]
+
+
+def out_of_descriptions(question: str) -> str | None:
+    """What a question asks that no occupation description says ("offers", "salary"), or None."""
+    q = fold(question)
+    return next((kind for kind, pattern in OUT_OF_DESCRIPTIONS if pattern.search(q)), None)
 
 
 def section_intent(question: str) -> str | None:

@@ -23,6 +23,7 @@ import numpy as np
 
 from .classify import OccupationClassifier
 from .config import Settings, settings
+from .distinct import distinct
 from .embedder import Embedder
 from .glossary import expand as glossary_expand
 from .intent import section_intent
@@ -49,6 +50,7 @@ class Hit:
     rank: int
     score: float
     passage: Passage
+    also: tuple[Passage, ...] = ()  # near-duplicates from other sources, shown once with this one (``distinct``)
 
     def to_json(self) -> dict:
         p = self.passage
@@ -215,6 +217,10 @@ class Searcher:
     def section_passages(self, code: str, section: str) -> list[Passage]:
         """An occupation's passages of one section, in the order of its description."""
         return [self.passages[r] for r in self.rows_by_code.get(code, ()) if self.passages[r].section == section]
+
+    def listing(self, code: str, section: str) -> list[Hit]:
+        """An occupation's passages of one section in description order, each near-duplicate shown once."""
+        return distinct([Hit(i + 1, 1.0, p) for i, p in enumerate(self.section_passages(code, section))])
 
     def task_text(self, code: str, task_id: str) -> str | None:
         """The statement of task ``task_id`` (Z1..) of an occupation's INFOdoradca+ description."""

@@ -26,7 +26,7 @@ from .conftest import needs_corpus
 SLOTS = {"occupation_code": None, "last_question": None, "last_section": None, "shown": 0.0, "language": "pl",
          "language_noted": False}
 SOURCE = "Źródło: Specjalista do spraw mediów interaktywnych, kod KZiS 243108, sekcja: {}; INFOdoradca+, MRPiPS / psz.praca.gov.pl"
-Z1 = "Z1 (wiedza) Wspieranie procesu tworzenia i wdrażanie strategii kampanii marketingowych w mediach interaktywnych."
+Z1 = "Zadanie: Wspieranie procesu tworzenia i wdrażanie strategii kampanii marketingowych w mediach interaktywnych."
 
 
 def run(action, text: str, slots: dict | None = None, intent: str = "ask_occupation", entities: list | None = None):
@@ -60,7 +60,7 @@ def test_knowledge_question_lists_the_section_in_description_order(data_searcher
         SlotSet("shown", 5.0),
     ]
     assert messages == [("\n".join([
-        "Specjalista do spraw mediów interaktywnych (KZiS 243108) – co trzeba wiedzieć (wiedza):",
+        "Specjalista do spraw mediów interaktywnych (KZiS 243108) – co trzeba wiedzieć:",
         "",
         Z1,
         "• Aktualną strategię marketingową zleceniodawcy oraz rolę mediów interaktywnych w tej strategii",
@@ -82,7 +82,7 @@ def test_more_continues_the_listing(data_searcher):
     assert events == [SlotSet("shown", 15.0)]
     text = messages[0][0]
     assert "• Przepisy prawa związane z możliwością komunikacji przedsiębiorstwa z otoczeniem poprzez media interaktywne." in text
-    assert "\nZ2 (wiedza) Przygotowywanie i prowadzenie kampanii marketingowej" in text
+    assert "\nZadanie: Przygotowywanie i prowadzenie kampanii marketingowej" in text
     assert "• Schemat funkcjonowania mediów interaktywnych" in text
     assert text.count("• ") == 5
 
@@ -99,9 +99,9 @@ def test_follow_up_keeps_the_occupation_and_answers_from_z3(data_searcher):
     events, messages = run(ActionAnswerOccupation(), "a czy trzeba znać prawo autorskie?", {"occupation_code": "243108"})
     assert events == [SlotSet("last_question", "a czy trzeba znać prawo autorskie?"), SlotSet("shown", 1.0)]
     assert messages == [("\n".join([
-        "Specjalista do spraw mediów interaktywnych (KZiS 243108) – co trzeba wiedzieć (wiedza):",
+        "Specjalista do spraw mediów interaktywnych (KZiS 243108) – co trzeba wiedzieć:",
         "",
-        "Z3 (wiedza) Współpracowanie z komórkami organizacyjnymi zajmującymi się obsługą klienta oraz z plastykami, "
+        "Zadanie: Współpracowanie z komórkami organizacyjnymi zajmującymi się obsługą klienta oraz z plastykami, "
         "fotografami, grafikami, blogerami, mediami.",
         "• Przepisy prawa związane z prawami autorskimi w kontekście tworzenia przekazu marketingowego w mediach "
         "interaktywnych.",
@@ -133,8 +133,8 @@ def test_ukrainian_question_gets_ukrainian_sentences_and_a_note_once(data_search
     assert SlotSet("language_noted", True) in events
     text = messages[0][0]
     assert text.startswith("(Описи професій доступні лише польською мовою.)\nSpecjalista do spraw mediów interaktywnych "
-                           "(KZiS 243108) – необхідні навички:")
-    assert "Джерело: Specjalista do spraw mediów interaktywnych, kod KZiS 243108, sekcja: umiejętność" in text
+                           "(KZiS 243108) – необхідні вміння:")
+    assert "Джерело: Specjalista do spraw mediów interaktywnych, код KZiS 243108, розділ: вміння" in text
     _, again = run(ActionAnswerOccupation(), "а знання?", {"occupation_code": "243108", "language": "uk",
                                                           "language_noted": True})
     assert not again[0][0].startswith("(Описи")
@@ -144,7 +144,7 @@ def test_choose_answers_the_pending_question(data_searcher):
     events, messages = run(ActionChooseOccupation(), '/choose_occupation{"code":"243108"}', {"last_question": "jakie zadania ?"},
                            intent="choose_occupation", entities=[{"entity": "code", "value": "243108"}])
     assert events[0] == SlotSet("occupation_code", "243108")
-    assert messages[0][0].startswith("Specjalista do spraw mediów interaktywnych (KZiS 243108) – zadania zawodowe:\n\nZ1 ")
+    assert messages[0][0].startswith("Specjalista do spraw mediów interaktywnych (KZiS 243108) – zadania zawodowe:\n\n• Wspieranie procesu")
 
 
 def test_choose_unknown_code_asks_again(data_searcher):
@@ -196,7 +196,7 @@ def test_ambiguous_name_offers_three_buttons(corpus_searcher):
 def test_switching_occupation_in_a_conversation(corpus_searcher):
     events, messages = run(ActionAnswerOccupation(), "a co robi kucharz?", {"occupation_code": "243108"})
     assert events[0] == SlotSet("occupation_code", "512001")
-    assert messages[0][0].startswith("Kucharz (KZiS 512001) – zadania zawodowe:\n\nZadanie zawodowe:\n• ")
+    assert messages[0][0].startswith("Kucharz (KZiS 512001) – zadania zawodowe:\n\n• ")
 
 
 @needs_corpus
@@ -204,7 +204,7 @@ def test_female_and_male_forms_give_the_same_answer(corpus_searcher):
     a = run(ActionAnswerOccupation(), "Co musi umieć spawaczka?")
     b = run(ActionAnswerOccupation(), "Co musi umieć spawacz?")
     assert a[1] == b[1]
-    assert a[1][0][0].startswith("Opis zawodu Spawacz nie ma osobnej części „umiejętność”; pokazuję: zadanie zawodowe.\n"
+    assert a[1][0][0].startswith("Opis zawodu Spawacz nie ma osobnej części „umiejętności”; pokazuję: zadania zawodowe.\n"
                                  "Spawacz (KZiS 721204) – zadania zawodowe:")
 
 
@@ -212,16 +212,16 @@ def test_female_and_male_forms_give_the_same_answer(corpus_searcher):
 def test_knowledge_of_an_esco_occupation_falls_back_to_esco_skills(corpus_searcher):
     events, messages = run(ActionAnswerOccupation(), "Co musi wiedzieć piekarz?")
     assert SlotSet("last_section", "esco_skill") in events
-    assert messages[0][0].startswith("Opis zawodu Piekarz nie ma osobnej części „wiedza”; pokazuję: umiejętność ESCO.\n"
-                                     "Piekarz (KZiS 751204) – umiejętności ESCO:")
-    assert "Źródło: Piekarz, kod KZiS 751204, sekcja: umiejętność ESCO; ESCO (PL), © Unia Europejska" in messages[0][0]
+    assert messages[0][0].startswith("Opis zawodu Piekarz nie ma osobnej części „wiedza”; pokazuję: umiejętności ESCO.\n"
+                                     "Piekarz (KZiS 751204) – umiejętności według ESCO:")
+    assert "Źródło: Piekarz, kod KZiS 751204, sekcja: umiejętności ESCO; ESCO (PL), © Unia Europejska" in messages[0][0]
 
 
 @needs_corpus
 def test_which_occupations_work_with_bloggers(corpus_searcher):
     events, messages = run(ActionFindOccupations(), "w jakim zawodzie pracuje się z blogerami?", intent="find_occupations")
     text, buttons = messages[0]
-    assert "• Specjalista do spraw mediów interaktywnych (243108) – umiejętność: Komunikować się i współpracować z blogerami" in text
+    assert "• Specjalista do spraw mediów interaktywnych (243108) – umiejętności: Komunikować się i współpracować z blogerami" in text
     assert "Specjalista do spraw mediów interaktywnych (243108)" in buttons
 
 

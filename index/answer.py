@@ -1,0 +1,83 @@
+"""What to answer about one occupation: a section listing, the passages of a specific question, or a decline.
+
+The step between search and the bot's messages: it decides from the question and the description
+alone (no wording), so the bot and the benchmark of answerable questions share one decision.
+
+| question | plan |
+|---|---|
+| job offers, salaries ("ile zarabia spawacz?") | ``route``: no description says it; the office does |
+| a kind of information ("co musi wiedzieć?", "jakie wykształcenie?") or just a name | ``listing`` of that section in the description's order, or of the section that stands in for a missing one; ``none`` when nothing stands in (training) |
+| something specific ("czy trzeba znać SEO?") | ``passages`` close to it, or ``none`` when the best is weak |
+
+Example::
+
+    p = plan(searcher, "243108", "czy trzeba znać SEO?", page=5)
+    p.kind, p.section, p.hits[0].passage.section        # ('passages', 'knowledge', 'knowledge')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import takewhile
+from typing import Literal
+
+from .distinct import distinct
+from .intent import out_of_descriptions, section_intent
+from .search import Hit, Searcher
+from .text import fold, name_words
+
+RELATIVE_CUT = 0.05  # a specific answer shows the passages scoring close to the best one
+# Where a description lacks the section asked for (KZiS-only occupations have no knowledge/skill lists)
+FALLBACK: dict[str, tuple[str, ...]] = {
+    "knowledge": ("esco_skill", "task"),
+    "skill": ("esco_skill", "task"),
+    "social_competence": ("task",),
+    "key_competence": ("task",),
+    "esco_skill": ("task",),
+    "training": (),  # no task says where to learn the job: say so and offer the counsellor
+    "overview": ("task",),
+}
+
+
+@dataclass(frozen=True)
+class Plan:
+    kind: Literal["route", "listing", "passages", "none"]
+    wanted: str | None = None  # the section asked for (None: something specific)
+    section: str | None = None  # the section listed (``listing``)
+    topic: str | None = None  # ``route``: "offers" | "salary"
+    hits: list[Hit] = field(default_factory=list)  # what to show first
+    more: bool = False  # more of the listing is left for "więcej"
+    shown: int = 0  # how far into the listing or the ranking "więcej" continues (the overview is extra)
+
+    @property
+    def declined(self) -> bool:
+        return self.kind in ("route", "none")
+
+
+def plan(s: Searcher, code: str, question: str, page: int) -> Plan:
+    """The answer to ``question`` about ``code`` (see the module's table)."""
+    topic = out_of_descriptions(question)
+    if topic:
+        return Plan("route", topic=topic)
+    intent = section_intent(question)
+    just_the_name = fold(question) == fold(s.occupations[code]["name"])
+    if name_words(question) and intent != "training" and not just_the_name:
+        result = s.search(question, occupation=code, k=page * 2)
+        if not result.answered:
+            return Plan("none", intent)
+        hits = distinct(leading(result.hits))[:page]
+        return Plan("passages", intent, hits=hits, shown=len(hits))
+    wanted = intent or "task"
+    section = next((x for x in (wanted, *FALLBACK.get(wanted, ())) if s.section_passages(code, x)), None)
+    if section is None:
+        return Plan("none", wanted)
+    head = s.listing(code, "overview")[:1] if intent is None else []  # just a name: what the job is, then tasks
+    listing = s.listing(code, section)
+    shown = listing[: page - len(head)]
+    return Plan("listing", wanted, section, hits=head + shown, more=len(listing) > len(shown), shown=len(shown))
+
+
+def leading(hits: list[Hit]) -> list[Hit]:
+    """The first hits while they score close to the best one (a prefix, so "więcej" continues after it)."""
+    best = hits[0].score if hits else 0.0
+    return list(takewhile(lambda h: h.score >= best - RELATIVE_CUT, hits))
