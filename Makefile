@@ -75,6 +75,7 @@ bench: export DORADCA_CORPUS ?= $(abspath ../shared/corpus)
 bench: setup
 	$(BIN)/python bench/search_bench.py
 	$(BIN)/python bench/resolve_bench.py
+	$(BIN)/python bench/answer_bench.py
 
 bench-bot: export DORADCA_CORPUS ?= $(abspath ../shared/corpus)
 bench-bot: setup services

@@ -28,7 +28,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"\bumiec\b|\bumie\b|umiejetnosc|\bpotraf|\bskill|able to|\bcan\b.*\bdo\b|навич|\bвмі|\bумін|\bвміння")),
     ("task", re.compile(
         r"\bzadani|czym (sie )?zajmuj|\bco robi|\bobowiazk|na czym polega (praca|zawod)|\bduties|\btasks?\b"
-        r"|what does .+ do\b|\bробить|обов.язк|завданн|чим займа")),
+        r"|what does .+ do\b|\binvolve|\bробить|обов.язк|завданн|чим займа")),
     ("overview", re.compile(r"opis zawodu|\bkim jest\b|co to za zawod|what is an? |хто так")),
 ]
 

@@ -43,25 +43,25 @@ CONVERSATIONS = [
     ("knowledge, SEO follow-up, more", False, [
         ("Dzień dobry", ["Dzień dobry!"], []),
         ("Co musi wiedzieć specjalista do spraw mediów interaktywnych?",
-         ["(KZiS 243108) – co trzeba wiedzieć (wiedza)", "Z1 (wiedza)", "Źródło: Specjalista do spraw mediów interaktywnych, kod KZiS 243108"], []),
-        ("a czy trzeba znać SEO?", ["Z2 (wiedza)", SEO], []),
+         ["(KZiS 243108) – co trzeba wiedzieć:", "Zadanie: Wspieranie procesu", "Źródło: Specjalista do spraw mediów interaktywnych, kod KZiS 243108"], []),
+        ("a czy trzeba znać SEO?", ["Zadanie: Przygotowywanie i prowadzenie kampanii", SEO], ["Z2"]),
         ("więcej", ["KZiS 243108"], [SEO]),
         ("dzięki", ["Proszę bardzo"], []),
     ]),
     ("skills then copyright law without repeating the occupation", False, [
-        ("Jakie umiejętności ma specjalistka od mediów interaktywnych?", ["co trzeba umieć (umiejętności)", "Z1 (umiejętność)"], []),
-        ("a czy trzeba znać prawo autorskie?", ["Przepisy prawa związane z prawami autorskimi", "Z3 (wiedza)"], []),
-        ("a czy ta praca wymaga robienia zdjęć?", ["Zasady wykonywania zdjęć aparatem cyfrowym", "Z2"], []),
+        ("Jakie umiejętności ma specjalistka od mediów interaktywnych?", ["co trzeba umieć:", "Zadanie: Wspieranie procesu"], ["Z1"]),
+        ("a czy trzeba znać prawo autorskie?", ["Przepisy prawa związane z prawami autorskimi", "Zadanie: Współpracowanie z komórkami"], []),
+        ("a czy ta praca wymaga robienia zdjęć?", ["Zasady wykonywania zdjęć aparatem cyfrowym", "Zadanie: Przygotowywanie i prowadzenie"], []),
     ]),
     ("tasks, social and key competences", False, [
-        ("czym zajmuje sie specjalista ds mediow interaktywnych", ["zadania zawodowe", "Z1 Wspieranie procesu tworzenia"], []),
+        ("czym zajmuje sie specjalista ds mediow interaktywnych", ["zadania zawodowe", "• Wspieranie procesu tworzenia"], ["Z1"]),
         ("a kompetencje społeczne?", ["kompetencje społeczne", "Przestrzegania ogólnie przyjętych zachowań etycznych"], []),
         ("a jakie kompetencje kluczowe?", ["kompetencje kluczowe", "Umiejętność obsługi komputera i wykorzystania internetu"], []),
     ]),
     ("follow-ups typed without Polish letters", False, [
         ("Co musi wiedzieć specjalista do spraw mediów interaktywnych?", ["(KZiS 243108)"], []),
         ("wiecej", ["KZiS 243108"], ["Dzień dobry"]),
-        ("a umiejetnosci?", ["co trzeba umieć (umiejętności)"], ["nie ma informacji"]),
+        ("a umiejetnosci?", ["co trzeba umieć:"], ["nie ma informacji"]),
     ]),
     ("show everything", False, [
         ("Jaką wiedzę musi mieć specjalista ds. mediów interaktywnych?", ["Aktualną strategię marketingową"], []),
@@ -74,8 +74,8 @@ CONVERSATIONS = [
     ]),
     ("Ukrainian question", False, [
         ("Які навички потрібні спеціалісту з інтерактивних медіа?", ["(Описи професій доступні лише польською мовою.)",
-                                                                     "необхідні навички", "Джерело:"], []),
-        ("а які завдання?", ["професійні завдання", "Z1 "], ["(Описи професій"]),
+                                                                     "необхідні вміння", "Джерело:", "розділ: вміння"], ["sekcja"]),
+        ("а які завдання?", ["професійні завдання", "• Wspieranie procesu"], ["(Описи професій", "Z1"]),
     ]),
     ("no occupation yet, then one", False, [
         ("a jakie umiejętności?", ["O jaki zawód chodzi?"], []),
@@ -121,11 +121,28 @@ CONVERSATIONS = [
     ]),
     ("synonym and ESCO fallback", True, [
         ("kierowca tira", ["Kierowca ciągnika siodłowego (KZiS 833202)"], []),
-        ("Co musi wiedzieć piekarz?", ["umiejętność ESCO", "ESCO (PL), © Unia Europejska"], []),
+        ("Co musi wiedzieć piekarz?", ["pokazuję: umiejętności ESCO", "ESCO (PL), © Unia Europejska"], []),
     ]),
     ("a named occupation never gets the current one's passages", False, [
         ("Co robi specjalista do spraw mediów interaktywnych?", ["(KZiS 243108)"], []),
-        ("Czym zajmuje się księgowa?", [], ["KZiS 243108", "Z3 "]),
+        ("Czym zajmuje się księgowa?", [], ["KZiS 243108", "Współpracowanie z komórkami"]),
+    ]),
+    ("job offers and salaries are routed to the office, education is answered or declined", True, [
+        ("Co robi spawacz?", ["Spawacz (KZiS 721204)"], []),
+        ("są jakieś oferty pracy dla spawacza w Rzeszowie?", ["nie zawierają ofert pracy", "https://oferty.praca.gov.pl"],
+         ["Pracę wykonuje ręcznie"]),
+        ("a ile zarabia?", ["nie podają zarobków"], ["KZiS 721204 –"]),
+        ("kursy?", ["nie mówi, jakie wykształcenie"], ["Lektor"]),
+        ("jakie wykształcenie musi mieć kierowca ciągnika siodłowego?",
+         ["Kierowca ciągnika siodłowego (KZiS 833202) – wymagania i kształcenie", "sekcja: kształcenie"], []),
+    ]),
+    ("follow-ups in English and Ukrainian after a name", True, [
+        ("What does a baker do?", ["Piekarz (KZiS 751204) – tasks"], []),
+        ("And what knowledge is required?", ["no separate part “knowledge”; showing: ESCO skills", "section: ESCO skills"],
+         ["Which occupation", "sekcja"]),
+        ("Що робить пекар?", ["Piekarz (KZiS 751204) – професійні завдання"], []),
+        ("а які потрібні навички?", ["навички ESCO", "розділ:"], ["Про яку професію"]),
+        ("How much does a baker earn?", ["give no salaries"], []),
     ]),
     ("Ukrainian electrician", True, [
         ("Що робить електрик?", ["Elektryk (KZiS 741103)", "професійні завдання"], []),

@@ -13,7 +13,7 @@ import pytest
 from index.search import QueryError, Searcher
 from index.store import open_index
 
-HIT_KEYS = {"rank", "score", "passage_id", "occupation_code", "occupation_name", "section", "task_id",
+HIT_KEYS = {"rank", "score", "similarity", "match", "passage_id", "occupation_code", "occupation_name", "section", "task_id",
             "competence_id", "text", "source"}
 
 
@@ -58,6 +58,7 @@ def test_section_filter_and_hit_fields(searcher: Searcher):
     assert set(out["hits"][0]) == HIT_KEYS
     assert out["hits"][0]["source"] == "INFOdoradca+, MRPiPS / psz.praca.gov.pl"
     assert [h["rank"] for h in out["hits"]] == [1, 2, 3]
+    assert out["hits"][0]["match"] == "strong" and out["hits"][0]["similarity"] > 0.8
 
 
 @pytest.mark.parametrize(

@@ -42,9 +42,15 @@ def test_search_has_the_cli_fields(web):
     body = r.json()
     assert set(body) == {"q", "occupation", "hits"} and body["occupation"]["code"] == "243108"
     hit = body["hits"][0]
-    assert set(hit) == {"rank", "score", "passage_id", "occupation_code", "occupation_name", "section", "task_id",
-                        "competence_id", "text", "source"}
-    assert hit["task_id"] == "Z2" and "SEO" in hit["text"]
+    assert set(hit) == {"rank", "score", "similarity", "match", "passage_id", "occupation_code", "occupation_name",
+                        "section", "task_id", "competence_id", "text", "source"}
+    assert hit["task_id"] == "Z2" and "SEO" in hit["text"] and hit["match"] == "strong"
+
+
+def test_search_says_when_nothing_matches(web):
+    """A client can tell the nearest passage from an answer: flying a plane is not in 243108's description."""
+    hits = get("/api/search", q="czy trzeba umieć latać samolotem?", occupation="243108", k=3).json()["hits"]
+    assert hits and all(h["match"] == "weak" for h in hits)
 
 
 def test_whole_description_by_section(web):

@@ -44,6 +44,9 @@ class OccupationsOut(BaseModel):
 class HitOut(BaseModel):
     rank: int
     score: float
+    similarity: float = Field(description="cosine of the question and the passage")
+    match: Literal["strong", "weak"] = Field(description="strong: close enough to answer the question; weak: "
+                                             "the nearest passage, but not an answer")
     passage_id: str
     occupation_code: str
     occupation_name: str
