@@ -13,6 +13,7 @@ from __future__ import annotations
 import textwrap
 
 from index.records import Passage
+from index.related import Comparison, Related
 from index.search import Hit, Searcher
 
 from .messages import SECTION_NAMES, SECTION_TITLES, label
@@ -117,3 +118,57 @@ def occupations_text(hits: list[Hit], limit: int, lang: str, title: str) -> tupl
 def choose_buttons(candidates: list[tuple[str, str]]) -> list[dict[str, str]]:
     """Buttons whose payload picks an occupation by code."""
     return [{"title": f"{name} ({code})", "payload": f'/choose_occupation{{"code":"{code}"}}'} for code, name in candidates]
+
+
+def comparison_messages(c: Comparison, lang: str) -> list[str]:
+    """Two occupations side by side: unit group, first tasks and skills, training, shared ESCO skills, sources."""
+    w = COMPARE_WORDS.get(lang, COMPARE_WORDS["pl"])
+    a, b = c.a, c.b
+    group = (f"{w['same_group']}: {a.group} {a.group_name or ''}".strip() if c.same_group else
+             f"{w['other_groups']}: {a.group} {a.group_name or ''}; {b.group} {b.group_name or ''}")
+    blocks = [f"{w['title']}: {a.name} (KZiS {a.code}) – {b.name} (KZiS {b.code})\n{group}"]
+    for side in (a, b):
+        lines = [f"{side.name}:"]
+        for kind, items in (("tasks", side.tasks), ("skills", side.skills)):
+            if items:
+                section = label(SECTION_NAMES[items[0].section], lang)
+                lines.append(f"{section[:1].upper() + section[1:]}:")
+                lines.extend(f"• {p.text}" for p in items)
+        lines.append(f"{w['training']}: " + (side.training[0].text if side.training else w["no_training"]))
+        blocks.append("\n".join(lines))
+    if c.shared_skills:
+        blocks.append(f"{w['shared']}: " + "; ".join(c.shared_skills[:8]))
+    shown = [p for side in (a, b) for p in side.tasks + side.skills + side.training]
+    sources = "; ".join(dict.fromkeys(p.source.cite() for p in shown))
+    blocks.append(f"{label(SOURCE, lang).split(':')[0]}: {sources}")
+    return pack(blocks)
+
+
+def related_text(name: str, code: str, related: list[Related], lang: str) -> str:
+    """Related occupations: the same unit group first, then those with the closest tasks and skills."""
+    w = COMPARE_WORDS.get(lang, COMPARE_WORDS["pl"])
+    lines = [f"{w['related']} – {name} (KZiS {code}):"]
+    for r in related:
+        why = w["same_group_short"] if r.same_group else w["similar"]
+        lines.append(f"• {r.name} ({r.code}) – {why}")
+    lines.append(w["related_source"])
+    return "\n".join(lines)
+
+
+COMPARE_WORDS: dict[str, dict[str, str]] = {
+    "pl": {"title": "Porównanie", "same_group": "Ta sama grupa elementarna", "other_groups": "Różne grupy elementarne",
+           "training": "Wymagania i kształcenie", "no_training": "opis ich nie podaje",
+           "shared": "Wspólne umiejętności (ESCO)", "related": "Zawody pokrewne",
+           "same_group_short": "ta sama grupa elementarna KZiS", "similar": "podobne zadania i umiejętności",
+           "related_source": "Źródło: Klasyfikacja zawodów i specjalności (grupy), podobieństwo opisów zawodów"},
+    "uk": {"title": "Порівняння", "same_group": "Та сама елементарна група", "other_groups": "Різні елементарні групи",
+           "training": "Вимоги та навчання", "no_training": "опис їх не вказує",
+           "shared": "Спільні навички (ESCO)", "related": "Споріднені професії",
+           "same_group_short": "та сама елементарна група KZiS", "similar": "схожі завдання та навички",
+           "related_source": "Джерело: Klasyfikacja zawodów i specjalności (групи), схожість описів професій"},
+    "en": {"title": "Comparison", "same_group": "Same unit group", "other_groups": "Different unit groups",
+           "training": "Requirements and training", "no_training": "not given in the description",
+           "shared": "Shared skills (ESCO)", "related": "Related occupations",
+           "same_group_short": "same KZiS unit group", "similar": "similar tasks and skills",
+           "related_source": "Source: Klasyfikacja zawodów i specjalności (groups), similarity of the descriptions"},
+}

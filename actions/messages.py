@@ -120,6 +120,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "uk": "Опис професії {name} не має окремої частини «{wanted}»; показую: {shown}.",
         "en": "The description of {name} has no separate part “{wanted}”; showing: {shown}.",
     },
+    "compare_which": {
+        "pl": "Podaj dwa zawody do porównania, np. „porównaj piekarza i kucharza” albo „porównaj 243108 i 351403”.",
+        "uk": "Назвіть дві професії для порівняння, наприклад: «порівняй пекаря і кухаря».",
+        "en": "Name two occupations to compare, e.g. “compare a baker and a cook”.",
+    },
     "no_training": {
         "pl": "Opis zawodu {name} ({code}) nie mówi, jakie wykształcenie ani jakie kursy są potrzebne. Szkołę lub kurs "
               "pomoże dobrać doradca zawodowy urzędu.",

@@ -14,6 +14,7 @@ from index.text import name_words
 
 from .base import DoradcaAction, Turn
 from .chitchat_actions import counsellor_button
+from .lookup_actions import codes_in
 from .compose import choose_buttons, occupations_text, passages_messages
 from .messages import ABOUT, SECTION_NAMES, label, say
 from .runtime import searcher
@@ -118,6 +119,10 @@ class ActionAnswerOccupation(DoradcaAction):
         if q is None:
             return
         s = searcher()
+        code = next(iter(codes_in(q, s)), None)
+        if code:  # a counsellor's look-up by code, anywhere in the sentence ("pokaż 243108", "kod 721204 – wiedza")
+            answer(turn, s, code, re.sub(rf"\b{code}\b", " ", q).strip() or s.occupations[code]["name"])
+            return
         current = turn.tracker.get_slot("occupation_code")
         # a follow-up with no name-like word ("a jakie umiejętności?") needs no resolution
         res = s.resolve(q) if name_words(q) or not current else Resolution([], False, "none")
@@ -154,8 +159,9 @@ class ActionChooseOccupation(DoradcaAction):
         if code is None or code not in s.occupations:
             turn.say(say("which_occupation", turn.lang))
             return
-        question = turn.tracker.get_slot("last_question") or s.occupations[code]["name"]
-        answer(turn, s, code, question)
+        # a button answers the pending question; a code typed by hand is a look-up of that occupation
+        pending = turn.tracker.get_slot("last_question") if turn.text.startswith("/") else None
+        answer(turn, s, code, pending or s.occupations[code]["name"])
 
 
 class ActionShowMore(DoradcaAction):

@@ -8,6 +8,7 @@ import threading
 
 from index.config import settings
 from index.embedder import model_key
+from index.related import Relations
 from index.search import Searcher
 from index.store import IndexUnavailable
 
@@ -38,3 +39,17 @@ def searcher() -> Searcher:
                 except IndexUnavailable as e:  # damaged since start-up
                     raise RuntimeError(str(e)) from e
     return _searcher
+
+
+_relations: Relations | None = None
+
+
+def relations() -> Relations:
+    """Related occupations and comparisons over the shared searcher (its occupation vectors built on first use)."""
+    global _relations
+    s = searcher()
+    if _relations is None or _relations.s is not s:
+        with _lock:
+            if _relations is None or _relations.s is not s:
+                _relations = Relations(s)
+    return _relations

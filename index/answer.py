@@ -6,7 +6,7 @@ alone (no wording), so the bot and the benchmark of answerable questions share o
 | question | plan |
 |---|---|
 | job offers, salaries ("ile zarabia spawacz?") | ``route``: no description says it; the office does |
-| a kind of information ("co musi wiedzieć?", "jakie wykształcenie?") or just a name | ``listing`` of that section in the description's order, or of the section that stands in for a missing one; ``none`` when nothing stands in (training) |
+| a kind of information ("co musi wiedzieć?", "czym się zajmuje?", "jakie wykształcenie?") or just a name | ``listing`` of that section in the description's order, or of the section that stands in for a missing one; ``none`` when nothing stands in (training) |
 | something specific ("czy trzeba znać SEO?") | ``passages`` close to it, or ``none`` when the best is weak |
 
 Example::
@@ -26,6 +26,7 @@ from .intent import out_of_descriptions, section_intent
 from .search import Hit, Searcher
 from .text import fold, name_words
 
+LISTED = ("task", "overview", "training")  # kinds of information always answered by listing the section
 RELATIVE_CUT = 0.05  # a specific answer shows the passages scoring close to the best one
 # Where a description lacks the section asked for (KZiS-only occupations have no knowledge/skill lists)
 FALLBACK: dict[str, tuple[str, ...]] = {
@@ -61,7 +62,8 @@ def plan(s: Searcher, code: str, question: str, page: int) -> Plan:
         return Plan("route", topic=topic)
     intent = section_intent(question)
     just_the_name = fold(question) == fold(s.occupations[code]["name"])
-    if name_words(question) and intent != "training" and not just_the_name:
+    # "czym zajmuje się …?" asks for the tasks whatever else the message holds; "czy trzeba znać X?" asks about X
+    if name_words(question) and intent not in LISTED and not just_the_name:
         result = s.search(question, occupation=code, k=page * 2)
         if not result.answered:
             return Plan("none", intent)

@@ -9,7 +9,8 @@ import pytest
 from rasa_sdk.events import SlotSet
 
 from actions.compose import MAX_MESSAGE, pack
-from actions.occupation_actions import ActionAnswerOccupation, ActionShowMore
+from actions.lookup_actions import ActionCompareOccupations, ActionRelatedOccupations
+from actions.occupation_actions import ActionAnswerOccupation, ActionChooseOccupation, ActionShowMore
 from index.answer import plan
 from index.intent import out_of_descriptions, section_intent
 from index.search import CLOSE_WITHOUT_WORDS, Searcher
@@ -149,3 +150,46 @@ def test_search_results_say_whether_they_match(full_searcher: Searcher):
     # "Wrzucanie ulotek do skrzynek pocztowych" is as close by cosine as some answers, but shares no word
     assert weak.to_json()["match"] == "weak" and not weak.shares_words and weak.similarity < CLOSE_WITHOUT_WORDS
     assert strong.to_json()["match"] == "strong"
+
+
+@needs_corpus
+def test_compare_two_occupations_by_code_or_name(corpus_searcher):
+    events, messages = run(ActionCompareOccupations(), "porównaj piekarza i kucharza", intent="compare_occupations")
+    text = "\n\n".join(m for m, _ in messages)
+    assert text.startswith("Porównanie: Piekarz (KZiS 751204) – Kucharz (KZiS 512001)\nRóżne grupy elementarne: 7512 ")
+    assert "Wspólne umiejętności (ESCO): " in text and "kontrolować wydatki" in text
+    assert text.endswith("Źródło: Opisy zawodów KZiS, MRiPS / psz.praca.gov.pl (2024-07-10); ESCO (PL), © Unia Europejska")
+    assert SlotSet("occupation_code", "512001") in events
+    _, messages = run(ActionCompareOccupations(), "porównaj zawody 243108 i 351403", intent="compare_occupations")
+    assert messages[0][0].startswith("Porównanie: Specjalista do spraw mediów interaktywnych (KZiS 243108) – Pracownik "
+                                     "pozycjonowania stron internetowych (KZiS 351403)")
+    _, messages = run(ActionCompareOccupations(), "porównaj z kucharzem", {"occupation_code": "751204"},
+                      intent="compare_occupations")
+    assert messages[0][0].startswith("Porównanie: Piekarz (KZiS 751204) – Kucharz (KZiS 512001)")
+    _, messages = run(ActionCompareOccupations(), "porównaj", intent="compare_occupations")
+    assert messages[0][0].startswith("Podaj dwa zawody do porównania")
+
+
+@needs_corpus
+def test_related_occupations_of_the_current_or_a_named_one(corpus_searcher):
+    _, messages = run(ActionRelatedOccupations(), "zawody pokrewne", {"occupation_code": "721204"},
+                      intent="related_occupations")
+    text, buttons = messages[0]
+    assert text.startswith("Zawody pokrewne – Spawacz (KZiS 721204):\n• Operator robotów spawalniczych (721202) – "
+                           "ta sama grupa elementarna KZiS")
+    assert "Technik spawalnictwa (311516) – podobne zadania i umiejętności" in text
+    assert "Operator robotów spawalniczych (721202)" in buttons
+    events, messages = run(ActionRelatedOccupations(), "jakie są podobne zawody do piekarza?", intent="related_occupations")
+    assert events == [SlotSet("occupation_code", "751204")] and "Cukiernik (751201)" in messages[0][0]
+
+
+@needs_corpus
+def test_a_code_anywhere_in_a_sentence_is_a_look_up(corpus_searcher):
+    events, messages = run(ActionAnswerOccupation(), "kod 721204 – co musi umieć?", {"occupation_code": "243108"})
+    assert events[0] == SlotSet("occupation_code", "721204")
+    assert "Spawacz (KZiS 721204) – zadania zawodowe:" in messages[0][0]
+    # a code typed by hand shows that occupation, not the previous question's answer
+    events, messages = run(ActionChooseOccupation(), "512001", {"occupation_code": "243108",
+                                                                "last_question": "a czy trzeba znać SEO?"},
+                           intent="choose_occupation", entities=[{"entity": "code", "value": "512001"}])
+    assert messages[0][0].startswith("Kucharz (KZiS 512001) – zadania zawodowe:\n\nOpis zawodu:\n• Sporządza")

@@ -75,8 +75,8 @@ def test_chat_answers_follows_up_clicks_and_survives_reload(servers, browser, wi
     page = new_page(browser, width, 780)
     page.goto(f"http://127.0.0.1:{WEB}/chat")
     page.wait_for_function("() => document.querySelector('#status').hidden")  # connected
-    ask(page, QUESTION, "co trzeba wiedzieć (wiedza)")
-    page.locator("#log .msg.bot", has_text="Z1 (wiedza)").last.wait_for(timeout=30_000)
+    ask(page, QUESTION, "co trzeba wiedzieć:")
+    page.locator("#log .msg.bot", has_text="Zadanie: Wspieranie procesu").last.wait_for(timeout=30_000)
     ask(page, "a czy trzeba znać SEO?", "działań SEO i SEM")
     ask(page, "jaka jest pogoda w krakowie", "w tym nie pomogę")
     page.get_by_role("button", name="Kontakt z doradcą").last.click()
@@ -115,7 +115,7 @@ def test_keyboard_only_and_language_switch(servers, browser):
     assert page.evaluate("document.activeElement.id") == "input"
     page.keyboard.type("Які навички потрібні спеціалісту з інтерактивних медіа?")
     page.keyboard.press("Enter")
-    page.locator("#log .msg.bot", has_text="необхідні навички").last.wait_for(timeout=30_000)
+    page.locator("#log .msg.bot", has_text="необхідні вміння").last.wait_for(timeout=30_000)
     assert page.get_attribute("#log", "aria-live") == "polite"
 
 

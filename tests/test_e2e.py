@@ -144,6 +144,14 @@ CONVERSATIONS = [
         ("а які потрібні навички?", ["навички ESCO", "розділ:"], ["Про яку професію"]),
         ("How much does a baker earn?", ["give no salaries"], []),
     ]),
+    ("compare, related and a code look-up", True, [
+        ("porównaj piekarza i kucharza", ["Porównanie: Piekarz (KZiS 751204) – Kucharz (KZiS 512001)",
+                                          "Wspólne umiejętności (ESCO)"], []),
+        ("zawody pokrewne", ["Zawody pokrewne – Kucharz (KZiS 512001)"], []),
+        ("pokaż 243108", ["Specjalista do spraw mediów interaktywnych (KZiS 243108)"], ["Kucharz"]),
+        ("porównaj zawody 243108 i 351403", ["Porównanie: Specjalista do spraw mediów interaktywnych (KZiS 243108) – "
+                                             "Pracownik pozycjonowania stron internetowych (KZiS 351403)"], []),
+    ]),
     ("Ukrainian electrician", True, [
         ("Що робить електрик?", ["Elektryk (KZiS 741103)", "професійні завдання"], []),
         ("дякую", ["Будь ласка"], []),

@@ -150,3 +150,17 @@ def test_pages_are_served(web):
     assert requests.get(BASE + "/vendor/socket.io-client/dist/socket.io.min.js", timeout=10).status_code == 200
 
 
+
+
+@pytest.mark.skipif(not HAVE_CORPUS, reason="needs the full corpus: set DORADCA_CORPUS=../shared/corpus (CI does)")
+def test_related_occupations_and_a_comparison(web):
+    related = get("/api/occupations/751204/related", k=6).json()
+    assert [r["code"] for r in related][:3] == ["751201", "751203", "751202"]  # the same unit group first
+    assert all(r["same_group"] for r in related[:3]) and not any(r["same_group"] for r in related[3:])
+    assert get("/api/occupations/751204", ).json()["related"][0]["code"] == "751201"
+    c = get("/api/compare", a="751204", b="512001").json()
+    assert c["a"]["name"] == "Piekarz" and c["b"]["name"] == "Kucharz" and not c["same_group"]
+    assert "kontrolować wydatki" in c["shared_skills"] and c["a"]["tasks"] and c["b"]["skills"]
+    assert get("/api/compare", a="751204", b="751204").status_code == 422
+    assert get("/api/compare", a="751204", b="999999").status_code == 404
+    assert get("/api/occupations/999999/related").status_code == 404

@@ -157,7 +157,7 @@ def test_telegram_answers_a_signed_message_in_the_chat(bot: Assistant, recorder:
     assert all(path.startswith(f"/tg/bot{TG_TOKEN}/") for path, _ in calls)
     assert {body["chat_id"] for _, body in calls} == {str(chat)}
     text = sent_texts(calls)
-    assert "(KZiS 243108) – co trzeba wiedzieć (wiedza)" in text and "Źródło:" in text
+    assert "(KZiS 243108) – co trzeba wiedzieć:" in text and "Źródło:" in text
     assert stored_texts(bot, str(chat)) == [QUESTION]
 
 
@@ -272,7 +272,7 @@ def test_messenger_answers_every_event_of_a_signed_batch(bot: Assistant, recorde
     assert r.status_code == 200
     calls = recorder.take()
     assert all(b["messaging_type"] == "RESPONSE" and len(b["message"]["text"]) <= 2000 for _, b in calls)
-    assert "(KZiS 243108) – co trzeba wiedzieć (wiedza)" in fb_texts(calls, "fb-1")
+    assert "(KZiS 243108) – co trzeba wiedzieć:" in fb_texts(calls, "fb-1")
     assert "Proszę bardzo" in fb_texts(calls, "fb-2")
     assert stored_texts(bot, "fb-1") == [QUESTION] and stored_texts(bot, "fb-2") == ["dzięki"]
     # the same call delivered again is not answered again

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from index.classify import MAX_DESCRIPTION, MAX_TITLE, check_offer
 from index.records import SECTION_LABELS_PL, SECTIONS
+from index.related import Relations
 from index.resolve import Candidate
 from index.search import MAX_K, MAX_QUESTION, QueryError, Searcher
 
@@ -95,6 +96,37 @@ class DescriptionOut(BaseModel):
     sources: list[str]
 
 
+class RelatedOut(BaseModel):
+    code: str
+    name: str
+    same_group: bool = Field(description="the same KZiS unit group (first four digits)")
+    similarity: float = Field(description="cosine of the two occupations' mean task and skill vectors")
+
+
+class ComparedPassage(BaseModel):
+    text: str
+    section: str
+    source: str
+
+
+class SideOut(BaseModel):
+    code: str
+    name: str
+    group: str | None
+    group_name: str | None
+    tasks: list[ComparedPassage]
+    skills: list[ComparedPassage]
+    training: list[ComparedPassage]
+
+
+class ComparisonOut(BaseModel):
+    a: SideOut
+    b: SideOut
+    same_group: bool
+    similarity: float
+    shared_skills: list[str] = Field(description="ESCO skills both descriptions list")
+
+
 class OfferIn(BaseModel):
     """A job offer to code: its title and, if at hand, its description."""
 
@@ -136,6 +168,7 @@ def create_app(searcher: Searcher | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.searcher = searcher or Searcher.open()
+        app.state.relations = Relations(app.state.searcher)
         yield
 
     app = FastAPI(title="doradca look-up API", version="1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
@@ -182,11 +215,28 @@ def create_app(searcher: Searcher | None = None) -> FastAPI:
                 sections.append(SectionOut(section=section, label=SECTION_LABELS_PL[section], passages=[
                     PassageOut(passage_id=p.id, task_id=p.task_id, competence_id=p.competence_id, text=p.text,
                                source=p.source.cite()) for p in ps]))
-        related = [CandidateOut(code=c, name=searcher.occupations[c]["name"], score=1.0)
-                   for c in sorted(searcher.occupations) if c[:4] == code[:4] and c != code]
+        related = [CandidateOut(code=r.code, name=r.name, score=round(r.similarity, 4))
+                   for r in request.app.state.relations.related(code)]
         return DescriptionOut(code=code, name=occ["name"], group=occ.get("group"), group_name=occ.get("group_name"),
                               synonyms=occ["synonyms"], competences=[CompetenceOut(**c) for c in occ["competences"]],
                               sections=sections, related=related, sources=occ["sources"])
+
+    @app.get("/api/occupations/{code}/related", response_model=list[RelatedOut])
+    def related(request: Request, code: Annotated[str, PathParam(pattern=r"^\d{6}$")],
+                k: Annotated[int, Query(ge=1, le=30)] = 8) -> list[dict]:
+        """Occupations of the same KZiS unit group first, then those whose tasks and skills are closest."""
+        if code not in s(request).occupations:
+            raise HTTPException(404, f"unknown occupation code {code}")
+        return [r.to_json() for r in request.app.state.relations.related(code, k)]
+
+    @app.get("/api/compare", response_model=ComparisonOut)
+    def compare(request: Request, a: Annotated[str, Query(pattern=r"^\d{6}$")],
+                b: Annotated[str, Query(pattern=r"^\d{6}$")]) -> dict:
+        """Two occupations side by side: unit groups, first tasks and skills, training, shared ESCO skills."""
+        try:
+            return request.app.state.relations.compare(a, b).to_json()
+        except ValueError as e:
+            raise HTTPException(404 if "unknown" in str(e) else 422, str(e)) from e
 
     @app.get("/api/search", response_model=SearchOut)
     def search(request: Request, q: Q,
