@@ -169,13 +169,17 @@ class ActionShowMore(DoradcaAction):
         return "action_show_more"
 
     def act(self, turn: Turn) -> None:
+        s = searcher()
+        typed = next(iter(codes_in(turn.text, s)), None)
+        if typed:  # "pokaż 243108" reads like "pokaż więcej" to the NLU: it is a look-up of that code
+            answer(turn, s, typed, s.occupations[typed]["name"])
+            return
         code = turn.tracker.get_slot("occupation_code")
         question = turn.tracker.get_slot("last_question")
         if not code or not question:
             turn.say(say("nothing_to_continue", turn.lang))
             return
         cfg = ActionSettings()
-        s = searcher()
         section = turn.tracker.get_slot("last_section")
         shown = int(turn.tracker.get_slot("shown") or 0)
         n = cfg.show_all if SHOW_ALL.search(turn.text) else cfg.page_size

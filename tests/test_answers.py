@@ -193,3 +193,8 @@ def test_a_code_anywhere_in_a_sentence_is_a_look_up(corpus_searcher):
                                                                 "last_question": "a czy trzeba znać SEO?"},
                            intent="choose_occupation", entities=[{"entity": "code", "value": "512001"}])
     assert messages[0][0].startswith("Kucharz (KZiS 512001) – zadania zawodowe:\n\nOpis zawodu:\n• Sporządza")
+    # "pokaż 243108" reaches the NLU as "show more": still a look-up
+    events, messages = run(ActionShowMore(), "pokaż 243108", {"occupation_code": "721204", "last_question": "Co robi ?",
+                                                             "last_section": "task", "shown": 5.0}, intent="ask_more")
+    assert events[0] == SlotSet("occupation_code", "243108")
+    assert messages[0][0].startswith("Specjalista do spraw mediów interaktywnych (KZiS 243108) – zadania zawodowe:")

@@ -104,7 +104,7 @@ def test_openapi_operations_never_fail_on_the_server(web):
     schema = schemathesis.openapi.from_url(f"{BASE}/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]
     assert {op.path for op in operations} == {"/api/health", "/api/occupations", "/api/occupations/{code}", "/api/search",
-                                              "/api/classify"}
+                                              "/api/classify", "/api/occupations/{code}/related", "/api/compare"}
     for op in operations:
 
         @given(case=op.as_strategy())
