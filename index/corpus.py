@@ -168,14 +168,18 @@ def _add_dictionary(corpus: Corpus, entries: list[kzis.KzisEntry], source: Sourc
         occ.passages.extend(mk("training", i, t) for i, t in enumerate(e.training, 1))
 
 
-def _add_esco(corpus: Corpus, names: dict[str, list[str]], skills: dict[str, list[str]], source: Source) -> None:
+def _add_esco(corpus: Corpus, names: dict[str, list[str]], skills: dict[str, list[str]], base: Source) -> None:
+    sources: dict[str, Source] = {}
     for code, ns in names.items():
-        if code in corpus.occupations:
-            corpus.occupations[code].names.update(ns)
+        if code in corpus.occupations and ns:
+            occ = corpus.occupations[code]
+            sources[code] = kzis.esco_source(base, ns[0], kzis.esco_fits([occ.name, *occ.names], ns[0]))
+            occ.names.update(ns)
     for code, labels in skills.items():
         occ = corpus.occupations.get(code)
         if occ is None:
             continue
+        source = sources.get(code, base)
         occ.sources.add(source)
         occ.passages.extend(
             Passage(f"{code}/esco_skill/{i}", code, occ.name, "esco_skill", s, source) for i, s in enumerate(labels, 1)

@@ -214,7 +214,7 @@ def test_knowledge_of_an_esco_occupation_falls_back_to_esco_skills(corpus_search
     assert SlotSet("last_section", "esco_skill") in events
     assert messages[0][0].startswith("Opis zawodu Piekarz nie ma osobnej części „wiedza”; pokazuję: umiejętności ESCO.\n"
                                      "Piekarz (KZiS 751204) – umiejętności według ESCO:")
-    assert "Źródło: Piekarz, kod KZiS 751204, sekcja: umiejętności ESCO; ESCO (PL), © Unia Europejska" in messages[0][0]
+    assert "Źródło: Piekarz, kod KZiS 751204, sekcja: umiejętności ESCO; ESCO (PL): umiejętności zawodu ESCO „piekarz”, © Unia Europejska" in messages[0][0]
 
 
 @needs_corpus

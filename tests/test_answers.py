@@ -158,7 +158,9 @@ def test_compare_two_occupations_by_code_or_name(corpus_searcher):
     text = "\n\n".join(m for m, _ in messages)
     assert text.startswith("Porównanie: Piekarz (KZiS 751204) – Kucharz (KZiS 512001)\nRóżne grupy elementarne: 7512 ")
     assert "Wspólne umiejętności (ESCO): " in text and "kontrolować wydatki" in text
-    assert text.endswith("Źródło: Opisy zawodów KZiS, MRiPS / psz.praca.gov.pl (2024-07-10); ESCO (PL), © Unia Europejska")
+    assert text.endswith("Źródło: Opisy zawodów KZiS, MRiPS / psz.praca.gov.pl (2024-07-10); ESCO (PL): umiejętności "
+                         "zawodu ESCO „piekarz”, © Unia Europejska; ESCO (PL): umiejętności zawodu ESCO „kucharz”, "
+                         "© Unia Europejska")
     assert SlotSet("occupation_code", "512001") in events
     _, messages = run(ActionCompareOccupations(), "porównaj zawody 243108 i 351403", intent="compare_occupations")
     assert messages[0][0].startswith("Porównanie: Specjalista do spraw mediów interaktywnych (KZiS 243108) – Pracownik "
@@ -198,3 +200,15 @@ def test_a_code_anywhere_in_a_sentence_is_a_look_up(corpus_searcher):
                                                              "last_section": "task", "shown": 5.0}, intent="ask_more")
     assert events[0] == SlotSet("occupation_code", "243108")
     assert messages[0][0].startswith("Specjalista do spraw mediów interaktywnych (KZiS 243108) – zadania zawodowe:")
+
+
+@needs_corpus
+def test_esco_skills_name_the_esco_occupation_and_flag_approximate_mappings(corpus_searcher):
+    """Kierowca ciągnika siodłowego is mapped to ESCO 'kierowca betoniarki': the source says so; a mapping that shares
+    no word with the KZiS names is flagged (110 of 557 in the real file)."""
+    tir = corpus_searcher.section_passages("833202", "esco_skill")[0].source.cite()
+    assert tir == "ESCO (PL): umiejętności zawodu ESCO „kierowca betoniarki”, © Unia Europejska"
+    soldier = corpus_searcher.section_passages("031001", "esco_skill")[0].source.cite()
+    assert "„specjalista przechwytywania transmisji komunikacyjnych” – przyporządkowanie przybliżone" in soldier
+    flagged = {p.occupation_code for p in corpus_searcher.passages if "przybliżone" in p.source.cite()}
+    assert len(flagged) == 110

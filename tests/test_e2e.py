@@ -121,7 +121,7 @@ CONVERSATIONS = [
     ]),
     ("synonym and ESCO fallback", True, [
         ("kierowca tira", ["Kierowca ciągnika siodłowego (KZiS 833202)"], []),
-        ("Co musi wiedzieć piekarz?", ["pokazuję: umiejętności ESCO", "ESCO (PL), © Unia Europejska"], []),
+        ("Co musi wiedzieć piekarz?", ["pokazuję: umiejętności ESCO", "ESCO (PL): umiejętności zawodu ESCO „piekarz”, © Unia Europejska"], []),
     ]),
     ("a named occupation never gets the current one's passages", False, [
         ("Co robi specjalista do spraw mediów interaktywnych?", ["(KZiS 243108)"], []),
