@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
 
 from index.config import ROOT, Settings
 from index.embedder import Embedder, MissingModel
+
+# The suite runs the same whatever the user exported: DORADCA_* settings are cleared for this process and every
+# server it starts, except DORADCA_CORPUS (which corpus the full-corpus tests read; `make test` and CI set it).
+for _name in [n for n in os.environ if n.startswith("DORADCA_") and n != "DORADCA_CORPUS"]:
+    del os.environ[_name]
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now, so that two checkouts (or a running `make run`) do not collide."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
 
 CORPUS = [Path(p) for p in os.environ.get("DORADCA_CORPUS", "").split(":") if p.strip()]
 HAVE_CORPUS = bool(CORPUS) and all(p.is_dir() for p in CORPUS)

@@ -159,7 +159,7 @@ def test_compare_two_occupations_by_code_or_name(corpus_searcher):
     assert text.startswith("Porównanie: Piekarz (KZiS 751204) – Kucharz (KZiS 512001)\nRóżne grupy elementarne: 7512 ")
     assert "Wspólne umiejętności (ESCO): " in text and "kontrolować wydatki" in text
     assert text.endswith("Źródło: Opisy zawodów KZiS, MRiPS / psz.praca.gov.pl (2024-07-10); ESCO (PL): umiejętności "
-                         "zawodu ESCO „piekarz”, © Unia Europejska; ESCO (PL): umiejętności zawodu ESCO „kucharz”, "
+                         "zawodu ESCO „piekarz”, © Unia Europejska; ESCO (PL): umiejętności zawodu ESCO „kucharz/kucharka”, "
                          "© Unia Europejska")
     assert SlotSet("occupation_code", "512001") in events
     _, messages = run(ActionCompareOccupations(), "porównaj zawody 243108 i 351403", intent="compare_occupations")

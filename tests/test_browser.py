@@ -10,7 +10,7 @@ import pytest
 from index.config import ROOT
 from services.processes import RASA, RASA_MODEL, Assistant, Ports
 
-from .conftest import HAVE_CORPUS
+from .conftest import HAVE_CORPUS, free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
@@ -19,14 +19,14 @@ pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium; .ci/run does)"),
     pytest.mark.skipif(not RASA.exists() or not RASA_MODEL.exists(), reason="needs .venv-rasa and a trained model"),
 ]
-WEB = 15408
+WEB = free_port()
 QUESTION = "Co musi wiedzieć specjalista do spraw mediów interaktywnych?"
 
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("browser")
-    with_web = Assistant(Ports(rasa=15405, actions=15455, web=WEB), tracker_db=tmp / "t.db", log_dir=tmp / "logs")
+    with_web = Assistant(Ports(rasa=free_port(), actions=free_port(), web=WEB), tracker_db=tmp / "t.db", log_dir=tmp / "logs")
     with_web.start(web=True)
     yield with_web
     with_web.stop()

@@ -14,7 +14,7 @@ import requests
 from index.config import ROOT
 from services.processes import RASA, RASA_MODEL, Assistant, Ports, StartError
 
-from .conftest import HAVE_CORPUS
+from .conftest import HAVE_CORPUS, free_port
 
 pytestmark = pytest.mark.skipif(not RASA.exists() or not RASA_MODEL.exists(),
                                 reason="needs .venv-rasa and a trained model: run `make setup`")
@@ -26,7 +26,7 @@ OUT_OF_SCOPE = "w tym nie pomogę"
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("bot")
-    with Assistant(Ports(rasa=15005, actions=15055), tracker_db=tmp / "conversations.db", log_dir=tmp / "logs",
+    with Assistant(Ports(rasa=free_port(), actions=free_port()), tracker_db=tmp / "conversations.db", log_dir=tmp / "logs",
                    extra_env={"DORADCA_RATE_PER_MINUTE": "20"}) as a:
         yield a
 
@@ -233,7 +233,7 @@ def test_conversations_are_kept_in_the_sqlite_tracker_store(bot: Assistant):
 
 
 def test_action_server_without_index_refuses_to_start(tmp_path: Path):
-    bot = Assistant(Ports(rasa=15105, actions=15155), tracker_db=tmp_path / "t.db", log_dir=tmp_path / "logs",
+    bot = Assistant(Ports(rasa=free_port(), actions=free_port()), tracker_db=tmp_path / "t.db", log_dir=tmp_path / "logs",
                     extra_env={"DORADCA_INDEX_DIR": str(tmp_path / "no-index")})
     with pytest.raises(StartError, match="actions server exited with code 1") as e:
         bot.start_actions(timeout=60)
@@ -242,7 +242,8 @@ def test_action_server_without_index_refuses_to_start(tmp_path: Path):
 
 
 def test_run_command_serves_until_ctrl_c(tmp_path: Path):
-    env = {**os.environ, "DORADCA_RASA_PORT": "15205", "DORADCA_ACTIONS_PORT": "15255", "DORADCA_WEB_PORT": "15208",
+    rasa, actions, web = free_port(), free_port(), free_port()
+    env = {**os.environ, "DORADCA_RASA_PORT": str(rasa), "DORADCA_ACTIONS_PORT": str(actions), "DORADCA_WEB_PORT": str(web),
            "DORADCA_TRACKER_DB": str(tmp_path / "t.db")}
     proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "doradca"), "bot", "run"], env=env, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
@@ -253,17 +254,17 @@ def test_run_command_serves_until_ctrl_c(tmp_path: Path):
             if "Press Ctrl-C to stop." in line or proc.poll() is not None:
                 break
         assert "doradca is running." in "".join(lines), "".join(lines)
-        assert "POST http://127.0.0.1:15205/webhooks/rest/webhook" in "".join(lines)
-        assert "chat page: http://127.0.0.1:15208/chat" in "".join(lines)
-        assert requests.get("http://127.0.0.1:15208/api/health", timeout=10).json()["status"] == "ok"
-        r = requests.post("http://127.0.0.1:15205/webhooks/rest/webhook",
+        assert f"POST http://127.0.0.1:{rasa}/webhooks/rest/webhook" in "".join(lines)
+        assert f"chat page: http://127.0.0.1:{web}/chat" in "".join(lines)
+        assert requests.get(f"http://127.0.0.1:{web}/api/health", timeout=10).json()["status"] == "ok"
+        r = requests.post(f"http://127.0.0.1:{rasa}/webhooks/rest/webhook",
                           json={"sender": "run", "message": "Czym zajmuje się specjalista do spraw mediów interaktywnych?"},
                           timeout=60)
         assert "(KZiS 243108)" in "\n".join(m.get("text", "") for m in r.json())
         proc.send_signal(signal.SIGINT)
         assert proc.wait(60) == 0
         assert "Stopped." in proc.stdout.read()  # type: ignore[union-attr]
-        for port in (15205, 15255, 15208):
+        for port in (rasa, actions, web):
             with pytest.raises(requests.ConnectionError):
                 requests.get(f"http://127.0.0.1:{port}/", timeout=5)
     finally:
@@ -364,7 +365,7 @@ def test_generated_bad_input_never_breaks_the_servers(bot: Assistant):
     assert "(KZiS 243108)" in say(bot, "after-fuzz", "Czym zajmuje się specjalista do spraw mediów interaktywnych?")[0]
 
 
-OFFICE = "http://127.0.0.1:8000"  # the fixture's DORADCA_CORS default: the web page's origin
+OFFICE = "http://127.0.0.1:8000"  # the fixture's DORADCA_CORS default (DORADCA_WEB_PORT cleared by conftest)
 STRANGER = "https://evil.example"
 
 

@@ -19,7 +19,7 @@ from index.config import ROOT
 from services.backing import Postgres, Redis, pg_bin
 from services.processes import RASA, RASA_MODEL, Assistant, Ports
 
-from .conftest import needs_corpus
+from .conftest import free_port, needs_corpus
 
 pytestmark = pytest.mark.skipif(not RASA.exists() or not RASA_MODEL.exists(),
                                 reason="needs .venv-rasa and a trained model: run `make setup`")
@@ -32,10 +32,10 @@ SEO = "Sposoby mierzenia, planowania i optymalizacji działań marketingu on-lin
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("scaling")
-    with Postgres(port=15432) as pg, Redis(port=16379) as redis:
+    with Postgres(port=free_port()) as pg, Redis(port=free_port()) as redis:
         env = {**pg.env(), **redis.env(), "DORADCA_RASA_API_TOKEN": API_TOKEN,
                "DORADCA_RATE_PER_MINUTE": str(RATE)}
-        servers = [Assistant(Ports(rasa=15705 + i, actions=15755 + i), log_dir=tmp / f"logs{i}",
+        servers = [Assistant(Ports(rasa=free_port(), actions=free_port()), log_dir=tmp / f"logs{i}",
                              tracker_db=tmp / "unused.db", endpoints=ROOT / "bot" / "endpoints-scaled.yml",
                              extra_env=env) for i in range(2)]
         try:

@@ -10,16 +10,16 @@ from hypothesis import settings as hsettings
 
 from services.processes import Assistant, Ports
 
-from .conftest import HAVE_CORPUS
+from .conftest import HAVE_CORPUS, free_port
 
-PORT = 15308
+PORT = free_port()
 BASE = f"http://127.0.0.1:{PORT}"
 
 
 @pytest.fixture(scope="module")
 def web(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("web")
-    bot = Assistant(Ports(rasa=15306, actions=15307, web=PORT), log_dir=tmp / "logs")
+    bot = Assistant(Ports(rasa=free_port(), actions=free_port(), web=PORT), log_dir=tmp / "logs")
     bot.start_web()
     yield bot
     bot.stop()

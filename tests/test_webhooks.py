@@ -22,12 +22,12 @@ import requests
 from index.config import ROOT
 from services.processes import RASA, RASA_MODEL, Assistant, Ports
 
-from .conftest import needs_corpus
+from .conftest import free_port, needs_corpus
 
 pytestmark = pytest.mark.skipif(not RASA.exists() or not RASA_MODEL.exists(),
                                 reason="needs .venv-rasa and a trained model: run `make setup`")
 
-RECORDER_PORT = 15690
+RECORDER_PORT = free_port()
 TG_TOKEN = "123456:doradca-test-token"
 TG_SECRET = "tg-secret-for-tests-0123456789"
 FB_VERIFY = "fb-verify-token"
@@ -101,7 +101,7 @@ def bot(tmp_path_factory: pytest.TempPathFactory, recorder: Recorder):
         "webhooks.FacebookInput:\n"
         f'  verify: "{FB_VERIFY}"\n  secret: "{FB_SECRET}"\n  page-access-token: "page-token"\n'
         f'  graph_url: "http://127.0.0.1:{RECORDER_PORT}/fb/v19.0"\n')
-    with Assistant(Ports(rasa=15605, actions=15655), tracker_db=tmp / "conversations.db", log_dir=tmp / "logs",
+    with Assistant(Ports(rasa=free_port(), actions=free_port()), tracker_db=tmp / "conversations.db", log_dir=tmp / "logs",
                    credentials=credentials) as a:
         yield a
 
