@@ -14,6 +14,7 @@ Example::
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from typing import Literal
 
@@ -152,19 +153,22 @@ class Searcher:
             version, self.encode, self.resolver, {c: [self.passages[i] for i in r] for c, r in by_code.items()})
         self.section_of = np.array([SECTIONS.index(p.section) for p in self.passages], dtype=np.int16)
         self._cache: dict[str, np.ndarray] = {}
+        self._cache_lock = threading.Lock()
         self._suggest_index: list[tuple[str, list[str], bool]] | None = None
         self.bm25 = bm25s.BM25()
         self.bm25.index(version.passage_tokens, show_progress=False)
 
     def encode(self, text: str) -> np.ndarray:
         """The query vector of a text; the last few hundred are cached (follow-ups repeat the same question)."""
-        vec = self._cache.get(text)
+        with self._cache_lock:  # the web app calls this from FastAPI's thread pool
+            vec = self._cache.get(text)
         if vec is None:
             vec = self.embedder.queries([text])[0]
             vec.setflags(write=False)
-            if len(self._cache) >= 512:
-                self._cache.pop(next(iter(self._cache)))
-            self._cache[text] = vec
+            with self._cache_lock:
+                if len(self._cache) >= 512:
+                    self._cache.pop(next(iter(self._cache)))
+                self._cache[text] = vec
         return vec
 
     @classmethod

@@ -59,7 +59,7 @@ def ask(page, text: str, expect: str, timeout: float = 30_000) -> None:
 
 
 def axe_violations(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # through DevTools: the page's CSP rightly refuses inline scripts
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [{"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"])} for v in result["violations"]
             if v["impact"] in ("serious", "critical")]
@@ -91,6 +91,26 @@ def test_chat_answers_follows_up_clicks_and_survives_reload(servers, browser, wi
     assert axe_violations(page) == []
 
 
+def test_new_conversation_leaves_nothing_for_the_next_person(servers, browser):
+    """The conversation lives in this tab only (sessionStorage); "Nowa rozmowa" empties the page and starts a new
+    session id, as an office kiosk needs."""
+    page = new_page(browser, 360, 780)
+    page.goto(f"http://127.0.0.1:{WEB}/chat")
+    page.wait_for_function("() => document.querySelector('#status').hidden")
+    ask(page, QUESTION, "co trzeba wiedzieć:")
+    before = page.evaluate("JSON.parse(sessionStorage.getItem('doradca-chat')).session")
+    assert page.evaluate("localStorage.getItem('doradca-chat')") is None
+    page.get_by_role("button", name="Nowa rozmowa").click()
+    page.wait_for_function("() => document.querySelector('#status').hidden")
+    page.locator("#log .msg.bot").first.wait_for(timeout=10_000)
+    assert page.locator("#log .msg").count() == 1 and page.locator("#log .msg.user").count() == 0
+    after = page.evaluate("JSON.parse(sessionStorage.getItem('doradca-chat')).session")
+    assert after != before
+    ask(page, "a jakie umiejętności?", "O jaki zawód chodzi?")  # the new session knows no occupation
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert axe_violations(page) == []
+
+
 def test_user_text_is_shown_as_text(servers, browser):
     page = new_page(browser)
     page.goto(f"http://127.0.0.1:{WEB}/chat")
@@ -111,6 +131,8 @@ def test_keyboard_only_and_language_switch(servers, browser):
     assert page.evaluate("document.activeElement.id") == "lang"
     page.select_option("#lang", "uk")
     assert page.inner_text("#send") == "Надіслати" and page.get_attribute("html", "lang") == "uk"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "restart" and page.inner_text("#restart") == "Нова розмова"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "input"
     page.keyboard.type("Які навички потрібні спеціалісту з інтерактивних медіа?")

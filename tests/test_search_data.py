@@ -143,3 +143,14 @@ def test_cli_without_index_names_the_command(tmp_path: Path):
     p = _cli(["search", "kto?"], tmp_path / "empty")
     assert p.returncode == 2
     assert "run `doradca index build`" in p.stderr
+
+
+def test_the_query_cache_is_safe_from_many_threads(searcher: Searcher):
+    """The web app encodes from FastAPI's thread pool: 8 threads x 80 new texts overflow the 512-entry cache."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def work(t: int) -> int:
+        return sum(searcher.encode(f"pytanie {t} numer {i}").shape[0] == searcher.embedder.dim for i in range(80))
+
+    with ThreadPoolExecutor(8) as pool:
+        assert sum(pool.map(work, range(8))) == 640

@@ -164,3 +164,14 @@ def test_related_occupations_and_a_comparison(web):
     assert get("/api/compare", a="751204", b="751204").status_code == 422
     assert get("/api/compare", a="751204", b="999999").status_code == 404
     assert get("/api/occupations/999999/related").status_code == 404
+
+
+def test_security_headers_and_only_the_vendor_file_the_pages_need(web):
+    r = requests.get(f"{BASE}/chat", timeout=30)
+    assert r.headers["X-Content-Type-Options"] == "nosniff" and r.headers["Referrer-Policy"] == "no-referrer"
+    csp = r.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "connect-src 'self' http://127.0.0.1:" in csp and " ws://127.0.0.1:" in csp
+    assert get("/api/health").headers["X-Content-Type-Options"] == "nosniff"
+    assert requests.get(f"{BASE}/vendor/socket.io-client/dist/socket.io.min.js", timeout=30).status_code == 200
+    for path in ("/vendor/socket.io-client/package.json", "/vendor/axe-core/axe.min.js", "/vendor/"):
+        assert requests.get(f"{BASE}{path}", timeout=30).status_code == 404, path

@@ -261,8 +261,7 @@ def create_app(searcher: Searcher | None = None) -> FastAPI:
     @app.get("/runtime-config.js", include_in_schema=False)
     def runtime_config() -> Response:
         """Where this installation's Rasa server is; static/config.js (the office's settings) comes after it."""
-        bot = os.environ.get("DORADCA_BOT_URL") or f"http://127.0.0.1:{os.environ.get('DORADCA_RASA_PORT', '5005')}"
-        body = f"window.DORADCA_CONFIG = Object.assign({{botServer: {json.dumps(bot)}}}, window.DORADCA_CONFIG || {{}});"
+        body = f"window.DORADCA_CONFIG = Object.assign({{botServer: {json.dumps(bot_url())}}}, window.DORADCA_CONFIG || {{}});"
         return Response(body, media_type="text/javascript")
 
     @app.get("/chat", include_in_schema=False)
@@ -273,10 +272,39 @@ def create_app(searcher: Searcher | None = None) -> FastAPI:
     def lookup_page() -> FileResponse:
         return FileResponse(STATIC / "lookup.html")
 
+    @app.get("/vendor/socket.io-client/dist/socket.io.min.js", include_in_schema=False)
+    def socketio_client() -> FileResponse:
+        """The one file the pages need from web/node_modules (the rest of it is not served)."""
+        path = VENDOR / "socket.io-client" / "dist" / "socket.io.min.js"
+        if not path.exists():
+            raise HTTPException(404, "socket.io client missing: run `make setup`")
+        return FileResponse(path, media_type="text/javascript")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202 - Starlette's middleware hook
+        response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        response.headers["Content-Security-Policy"] = csp
+        return response
+
+    csp = content_security_policy(bot_url())
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    if VENDOR.exists():
-        app.mount("/vendor", StaticFiles(directory=VENDOR), name="vendor")
     return app
+
+
+def bot_url() -> str:
+    """The Rasa server as the chat page reaches it."""
+    return os.environ.get("DORADCA_BOT_URL") or f"http://127.0.0.1:{os.environ.get('DORADCA_RASA_PORT', '5005')}"
+
+
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+
+
+def content_security_policy(bot: str) -> str:
+    """Scripts, styles and images from this server only; connections to it and to the Rasa server (socket.io)."""
+    ws = bot.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
+    return (f"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            f"connect-src 'self' {bot} {ws}; object-src 'none'; base-uri 'none'; form-action 'self'")
 
 
 app = create_app()

@@ -1,16 +1,17 @@
-// doradca chat widget: talks to the Rasa server over socket.io; keeps the conversation in the browser.
+// doradca chat widget: talks to the Rasa server over socket.io; keeps the conversation in this browser tab only
+// (sessionStorage: gone when the tab closes), with a "new conversation" button and an optional kiosk idle reset.
 (function () {
   "use strict";
   const cfg = window.DORADCA_CONFIG;
   const UI = {
     pl: { title: "Doradca zawodowy", lang: "Język", input: "Twoja wiadomość", placeholder: "Zapytaj o zawód…",
-          send: "Wyślij", typing: "Doradca pisze…", offline: "Brak połączenia z doradcą. Ponawiam próbę…",
+          send: "Wyślij", restart: "Nowa rozmowa", typing: "Doradca pisze…", offline: "Brak połączenia z doradcą. Ponawiam próbę…",
           error: "Nie udało się wysłać. Spróbuj ponownie, gdy połączenie wróci." },
     uk: { title: "Консультант з професій", lang: "Мова", input: "Ваше повідомлення", placeholder: "Запитайте про професію…",
-          send: "Надіслати", typing: "Консультант пише…", offline: "Немає з'єднання. Повторюю спробу…",
+          send: "Надіслати", restart: "Нова розмова", typing: "Консультант пише…", offline: "Немає з'єднання. Повторюю спробу…",
           error: "Не вдалося надіслати. Спробуйте, коли з'єднання відновиться." },
     en: { title: "Career assistant", lang: "Language", input: "Your message", placeholder: "Ask about an occupation…",
-          send: "Send", typing: "The assistant is typing…", offline: "No connection to the assistant. Retrying…",
+          send: "Send", restart: "New conversation", typing: "The assistant is typing…", offline: "No connection to the assistant. Retrying…",
           error: "Could not send. Try again when the connection is back." }
   };
   const KEY = "doradca-chat";
@@ -22,9 +23,10 @@
   document.documentElement.style.setProperty("--accent", cfg.accent);
 
   function load() {
-    try { return JSON.parse(localStorage.getItem(KEY)) || {}; } catch (e) { return {}; }
+    try { return JSON.parse(sessionStorage.getItem(KEY)) || {}; } catch (e) { return {}; }
   }
-  function save() { localStorage.setItem(KEY, JSON.stringify(state)); }
+  function save() { sessionStorage.setItem(KEY, JSON.stringify(state)); }
+  localStorage.removeItem(KEY);  // conversations kept by earlier versions of this page on a shared computer
   state.messages = state.messages || [];
   if (!UI[state.lang]) state.lang = "pl";  // Polish until the user picks another language
   if (!state.session) state.session = (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
@@ -38,6 +40,7 @@
     $("input-label").textContent = t.input;
     input.placeholder = t.placeholder;
     $("send").textContent = t.send;
+    $("restart").textContent = t.restart;
     typing.textContent = t.typing;
     $("lang").value = state.lang;
   }
@@ -109,6 +112,23 @@
     send(text);
     input.focus();
   });
+  // A new conversation: a new session id, an empty page (the next person at a kiosk sees nothing of this one).
+  function restart() {
+    sessionStorage.setItem(KEY, JSON.stringify({ lang: state.lang }));
+    location.reload();
+  }
+  $("restart").addEventListener("click", restart);
+  // Kiosk mode: after kioskIdleMinutes without a message or a key press the conversation starts over.
+  if (cfg.kioskIdleMinutes > 0) {
+    let idle = null;
+    const arm = function () {
+      clearTimeout(idle);
+      idle = setTimeout(function () { if (state.messages.length > 1) restart(); }, cfg.kioskIdleMinutes * 60000);
+    };
+    ["keydown", "pointerdown", "submit"].forEach(function (e) { document.addEventListener(e, arm, true); });
+    socket.on("bot_uttered", arm);
+    arm();
+  }
   $("lang").addEventListener("change", function (e) {
     state.lang = e.target.value; save(); applyLanguage();
   });
