@@ -15,6 +15,7 @@ from index.config import ROOT
 from services.processes import RASA, RASA_MODEL, Assistant, Ports, StartError
 
 from .conftest import HAVE_CORPUS, free_port
+from .test_redact import VARIANTS
 
 pytestmark = pytest.mark.skipif(not RASA.exists() or not RASA_MODEL.exists(),
                                 reason="needs .venv-rasa and a trained model: run `make setup`")
@@ -282,6 +283,10 @@ def test_personal_data_never_reaches_the_tracker_store_or_the_logs(bot: Assistan
                "Czym zajmuje się specjalista do spraw mediów interaktywnych?")
     text, _ = say(bot, "pii", message)
     assert "(KZiS 243108)" in text  # the conversation works
+    sample = VARIANTS[::6]  # formats of every kind from the redaction battery, through the real REST channel
+    for i, (variant, secret) in enumerate(sample):
+        bot.send(f"pii-{i}", variant)
+        secrets.append(secret)
     with sqlite3.connect(bot.tracker_db) as db:
         stored = "\n".join(r[0] for r in db.execute("select data from events"))
     logs = "\n".join(f.read_text(errors="replace") for f in bot.log_dir.glob("*.log"))

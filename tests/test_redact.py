@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 import pytest
@@ -44,3 +45,95 @@ def test_checksums():
     assert pesel_ok("44051401359") and not pesel_ok("44051401358") and not pesel_ok("4405140135")
     assert id_card_ok("ABA", "300000") and not id_card_ok("ABA", "300001")
     assert iban_ok("PL61 1090 1014 0000 0712 1981 2874") and not iban_ok("PL61 1090 1014 0000 0712 1981 2875")
+
+
+# --- A battery of formats people really type (issue: 35 of 72 variants leaked) -------------------------------
+
+def _pesel(prefix: str) -> str:
+    weights = (1, 3, 7, 9, 1, 3, 7, 9, 1, 3)
+    return prefix + str((10 - sum(int(d) * w for d, w in zip(prefix, weights)) % 10) % 10)
+
+
+PESELS = [_pesel(p) for p in ("4405140135", "9001010123", "0207080362", "8512240456", "7603150789", "0321300111")]
+PHONES = ["600 100 200", "600-100-200", "600.100.200", "600–100–200", "600 10 02 00", "600100200", "tel600100200",
+          "+48 600 100 200", "+48600100200", "0048 600 100 200", "(22) 123 45 67", "022 123 45 67", "+48 17 123 45 67",
+          "+380 67 123 4567", "+380671234567", "067 123 45 67", "0671234567", "+44 20 7946 0958"]
+EMAILS = ["jan.kowalski@example.com", "jan(at)wp.pl", "jan [at] wp [dot] pl", "jan at wp dot pl",
+          "anna_nowak+praca@poczta.onet.pl", "olena.petrenko@ukr.net"]
+IBANS = ["PL61 1090 1014 0000 0712 1981 2874", "PL61109010140000071219812874", "61 1090 1014 0000 0712 1981 2874",
+         "61109010140000071219812874", "DE89 3704 0044 0532 0130 00", "DE89370400440532013000",
+         "UA21 3223 1300 0002 6007 2335 6600 1", "GB82 WEST 1234 5698 7654 32"]
+ACCOUNTS_WRONG = ["PL61 1090 1014 0000 0712 1981 9476", "61 1090 1014 0000 0712 1981 9476"]  # check digits fail
+IDS = ["ABA300000", "ABA 300000", "ABA-300000"]
+PASSPORTS = ["EA1234567", "EA 1234567", "EA 123 4567", "КВ 123456", "КВ123456"]
+ADDRESSES = ["ul. Długa 5/3", "ul.Mickiewicza 5", "ulica Mickiewicza 12a", "al. Jana Pawła II 12 m. 4",
+             "os. Słoneczne 4/12", "pl. Wolności 1", "вул. Шевченка 5"]
+CARDS = ["4111 1111 1111 1111", "4111-1111-1111-1111", "5500 0000 0000 0004"]
+
+
+def _variants() -> list[tuple[str, str]]:
+    """(message, the value that must not survive) in the sentences people write them in."""
+    out = []
+    for p in PESELS:
+        for shown in (p, f"{p[:6]} {p[6:]}", f"{p[:4]}-{p[4:8]}-{p[8:]}", f"{p[:3]} {p[3:6]} {p[6:9]} {p[9:]}"):
+            out += [(f"Mój PESEL {shown}, co robi kucharz?", shown), (f"pesel: {shown}", shown)]
+        wrong = p[:10] + str((int(p[10]) + 1) % 10)
+        out.append((f"mój PESEL to {wrong}", wrong))  # a mistyped PESEL is still a PESEL
+    for ph in PHONES:
+        out += [(f"zadzwońcie {ph} proszę", ph), (f"mój numer: {ph}", ph), (f"tel. {ph}", ph)]
+    out += [(f"napisz na {e}", e) for e in EMAILS] + [(f"мій email {e}", e) for e in EMAILS]
+    for i in IBANS:
+        out += [(f"konto {i}", i), (f"numer rachunku: {i}", i), (f"проший на {i}", i)]
+    out += [(f"moje konto {a}", a) for a in ACCOUNTS_WRONG]
+    out += [(f"dowód {x}", x) for x in IDS] + [(f"mam dowód osobisty {x}, co dalej?", x) for x in IDS]
+    out += [(f"paszport {x}", x) for x in PASSPORTS] + [(f"паспорт {x}", x) for x in PASSPORTS]
+    out += [(f"mieszkam przy {a} w Rzeszowie", a) for a in ADDRESSES]
+    out += [("mieszkam na Mickiewicza 5/12", "Mickiewicza 5/12"), ("adres: Długa 5, m. 12", "m. 12"),
+            ("35-001 Rzeszów, szukam pracy", "35-001 Rzeszów"), ("проживаю за адресою вул. Шевченка 5", "Шевченка 5")]
+    out += [(f"karta {c}", c) for c in CARDS]
+    out += [("NIP 123-456-32-18", "123-456-32-18"), ("mój NIP 1234563218", "1234563218")]
+    out += [("nazywam się Jan Kowalski i szukam pracy", "Kowalski"), ("Mam na imię Anna Nowak", "Anna Nowak"),
+            ("my name is John Smith", "John Smith"), ("мене звати Олена Петренко", "Петренко")]
+    out += [("urodziłam się 12.05.1985", "12.05.1985"), ("data urodzenia: 1985-05-12", "1985-05-12"),
+            ("ur. 3 maja 1990", "3 maja 1990"), ("дата народження: 12.05.1985", "12.05.1985")]
+    return out
+
+
+VARIANTS = _variants()
+
+
+def test_the_battery_is_large():
+    assert len(VARIANTS) >= 150
+
+
+@pytest.mark.parametrize("text, secret", VARIANTS, ids=[f"{i}" for i in range(len(VARIANTS))])
+def test_no_variant_of_personal_data_survives(text: str, secret: str):
+    out = redact(text)
+    assert secret not in out
+    digits = re.sub(r"\D", "", secret)
+    assert not digits or digits not in re.sub(r"\D", "", out)  # nor any spacing of its digits
+
+
+def _ordinary() -> list[str]:
+    """200 career questions with codes, years, dates, salaries and hours: redaction must leave them alone."""
+    codes = ["243108", "512001", "721204", "751204", "833202", "522301", "351403", "911207", "711202", "723103"]
+    templates = [
+        "Czym zajmuje się zawód o kodzie {c}?", "kod {c} – jakie umiejętności?", "porównaj zawody {c} i 243108",
+        "Oferta z {d}: {s} zł brutto, {h} godzin tygodniowo", "W {y} roku pracowałem {n} lat jako spawacz",
+        "kurs trwa {h} godzin i kosztuje {s} zł", "wynagrodzenie {s}-{s2} zł netto", "REGON firmy {r}",
+        "praca od {d} do {d2}, umowa na {n} miesięcy", "kategoria C+E, {n} lat doświadczenia, ustawa z {y} r.",
+    ]
+    out = []
+    for i in range(200):
+        t = templates[i % len(templates)]
+        out.append(t.format(c=codes[i % len(codes)], d=f"{1 + i % 28:02d}.{1 + i % 12:02d}.20{20 + i % 6}",
+                            d2=f"{1 + (i * 3) % 28:02d}.{1 + (i * 5) % 12:02d}.20{21 + i % 5}", s=f"{3000 + 37 * i}",
+                            s2=f"{4500 + 41 * i}", h=str(20 + i % 160), y=str(1990 + i % 35), n=str(1 + i % 30),
+                            r="123456785"))
+    return out
+
+
+def test_ordinary_career_questions_are_almost_never_changed():
+    questions = _ordinary()
+    changed = [q for q in questions if redact(q) != q]
+    assert len(questions) == 200 and len(changed) <= 2, changed[:5]
