@@ -16,6 +16,7 @@ texts are copied from the current version when it was built by the same model.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -95,9 +96,21 @@ class BuildReport:
     problems: list[str]
 
 
+KEEP_VERSIONS = 2  # the new version and the one before it, which a process may still be loading
+
+
 def build(folders: list[Path], index_dir: Path, model: str, force: bool = False, progress: bool = True,
           embedder: Embedder | None = None) -> BuildReport:
-    """Build the index over the corpus folders unless the current one is up to date."""
+    """Build the index over the corpus folders unless the current one is up to date. Builds of one index folder take
+    turns (a file lock), so two never delete each other's versions."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / ".build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _build(folders, index_dir, model, force, progress, embedder)
+
+
+def _build(folders: list[Path], index_dir: Path, model: str, force: bool, progress: bool,
+           embedder: Embedder | None) -> BuildReport:
     start = time.perf_counter()
     corpus = load_corpus(folders)
     checksum = corpus.checksum()
@@ -152,8 +165,10 @@ def build(folders: list[Path], index_dir: Path, model: str, force: bool = False,
             "files": files,
         }
         (work / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
+        _fsync_tree(work)  # on disk before anyone can see it
         version = index_dir / f"v-{time.strftime('%Y%m%dT%H%M%S')}-{time.time_ns() % 10**9:09d}"
         work.rename(version)
+        _fsync_dir(index_dir)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -261,12 +276,30 @@ def _swap(link: Path, target: Path) -> None:
         tmp.unlink()
     tmp.symlink_to(target.name)
     os.replace(tmp, link)  # atomic: readers see the old or the new version, never a mix
+    _fsync_dir(link.parent)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_tree(folder: Path) -> None:
+    for f in folder.iterdir():
+        with f.open("rb") as fh:
+            os.fsync(fh.fileno())
+    _fsync_dir(folder)
 
 
 def _prune(index_dir: Path, keep: Path) -> None:
-    for old in index_dir.glob("v-*"):
-        if old != keep:
-            shutil.rmtree(old, ignore_errors=True)
+    """Delete all but the newest versions: ``keep`` and the one before it stay, since a server that resolved
+    ``current`` just before the swap may still be reading the previous one."""
+    versions = sorted((v for v in index_dir.glob("v-*") if v != keep), key=lambda v: v.name)
+    for old in versions[: max(0, len(versions) - (KEEP_VERSIONS - 1))]:
+        shutil.rmtree(old, ignore_errors=True)
     for tmp in index_dir.glob(".tmp-*"):
         # leftovers of interrupted builds; a running build's folder is younger than a day
         if time.time() - tmp.stat().st_mtime > 86400:
@@ -343,5 +376,6 @@ def open_version(path: Path, key: str | None) -> IndexVersion:
 
 
 def open_index(index_dir: Path, model: str) -> IndexVersion:
-    """Open the current index, checking it was built by the configured model."""
-    return open_version(index_dir / "current", model_key(model))
+    """Open the current index, checking it was built by the configured model. ``current`` is resolved once, so every
+    file comes from the same version even when a build swaps it meanwhile."""
+    return open_version((index_dir / "current").resolve(), model_key(model))

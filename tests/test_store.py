@@ -49,7 +49,7 @@ def test_rebuild_after_one_change_embeds_only_what_changed(tmp_path: Path, data_
     changed = next(i for i, p in enumerate(version.passages) if p.text == "Zarządzać budżetem kampanii")
     fresh = embedder.passages([version.passages[changed].embed_text()])[0]
     assert float(version.passage_index.reconstruct(changed) @ fresh) > 0.999
-    assert len(list(index_dir.glob("v-*"))) == 1  # the old version was pruned
+    assert len(list(index_dir.glob("v-*"))) == 2  # the new one and the one before it (a server may be loading it)
 
 
 def test_index_of_another_model_is_refused(data_index: Path):
@@ -111,3 +111,22 @@ def test_crash_while_writing_removes_the_half_written_version(tmp_path: Path, da
     assert (index_dir / "current").resolve() == before
     assert not list(index_dir.glob(".tmp-*"))
     assert np.isclose(open_index(index_dir, embedder.name).passage_index.ntotal, 129)
+
+
+def test_a_reader_keeps_its_version_while_builds_replace_it(tmp_path: Path, data_index: Path, embedder):
+    """A server that resolved `current` just before a swap can still read every file of that version; two builds
+    at once take turns (file lock) and never delete each other's versions; older versions go."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    index_dir = copy_tree(data_index, tmp_path / "index")
+    loading = (index_dir / "current").resolve()  # what a starting server resolved
+    build([ROOT / "data"], index_dir, embedder.name, force=True, progress=False, embedder=embedder)
+    assert (index_dir / "current").resolve() != loading
+    assert open_version(loading, embedder.key).passage_index.ntotal == 129  # still whole for that server
+    with ThreadPoolExecutor(2) as pool:
+        reports = list(pool.map(lambda _: build([ROOT / "data"], index_dir, embedder.name, force=True, progress=False,
+                                                embedder=embedder), range(2)))
+    versions = sorted(index_dir.glob("v-*"))
+    assert sorted(r.path for r in reports) == versions  # both builds' versions survive each other
+    assert (index_dir / "current").resolve() == versions[-1] and not loading.exists()
+    assert open_index(index_dir, embedder.name).passage_index.ntotal == 129
