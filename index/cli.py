@@ -385,13 +385,14 @@ app.add_typer(conversations_app, name="conversations")
 
 @conversations_app.command("prune")
 def conversations_prune(
-    days: Annotated[int, typer.Option(min=0, help="Delete conversations with no message in this many days.")],
+    days: Annotated[int, typer.Option(min=0, help="Delete every event (message, reply) older than this many days.")],
     db: Annotated[Optional[Path], typer.Option(envvar="DORADCA_TRACKER_DB", help="SQLite tracker store file.")] = None,
     postgres: Annotated[bool, typer.Option(
         help="The PostgreSQL tracker store of bot/endpoints-scaled.yml (DORADCA_DB_HOST, _PORT, _NAME, _USER, "
              "_PASSWORD) instead of SQLite.")] = False,
 ) -> None:
-    """Retention: delete conversations with no message in the last N days from the tracker store."""
+    """Retention: delete everything older than N days from the tracker store (a long conversation loses its old
+    turns), in one transaction; then SQLite's file is compacted (VACUUM)."""
     import time
 
     cutoff = time.time() - days * 86400
@@ -409,7 +410,7 @@ def conversations_prune(
         except psycopg.Error as e:
             fail(f"cannot connect to {where}: {str(e).strip()}")
         with con, con.cursor() as cur:
-            deleted = _prune(cur, "%s", cutoff)
+            events, gone = _prune(cur, "%s", cutoff)
     else:
         import sqlite3
 
@@ -417,14 +418,21 @@ def conversations_prune(
         if not path.exists():
             fail(f"no tracker store at {path}")
         where = str(path)
-        with sqlite3.connect(path) as con:
-            deleted = _prune(con.cursor(), "?", cutoff)
-    typer.echo(f"deleted {deleted} conversation(s) older than {days} day(s) from {where}")
+        con = sqlite3.connect(path)
+        try:
+            with con:  # one transaction
+                events, gone = _prune(con.cursor(), "?", cutoff)
+            con.execute("vacuum")  # the deleted text leaves the file too
+        finally:
+            con.close()
+    typer.echo(f"deleted {events} event(s) older than {days} day(s), {gone} conversation(s) entirely, from {where}")
 
 
-def _prune(cur: Any, mark: str, cutoff: float) -> int:
-    """Delete the events of senders whose last event is older than ``cutoff`` (``mark``: the driver's placeholder)."""
-    cur.execute(f"select sender_id from events group by sender_id having max(timestamp) < {mark}", (cutoff,))
-    old = [r[0] for r in cur.fetchall()]
-    cur.executemany(f"delete from events where sender_id = {mark}", [(s,) for s in old])
-    return len(old)
+def _prune(cur: Any, mark: str, cutoff: float) -> tuple[int, int]:
+    """Delete events older than ``cutoff`` (``mark``: the driver's placeholder); returns the events deleted and the
+    conversations left with none."""
+    cur.execute(f"select count(distinct sender_id) from events where sender_id not in "
+                f"(select sender_id from events where timestamp >= {mark})", (cutoff,))
+    gone = int(cur.fetchone()[0])
+    cur.execute(f"delete from events where timestamp < {mark}", (cutoff,))
+    return int(cur.rowcount), gone

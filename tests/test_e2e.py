@@ -312,14 +312,19 @@ def test_retention_deletes_only_old_conversations(bot: Assistant):
 
     say(bot, "old-one", "dzień dobry")
     say(bot, "recent-one", "dzień dobry")
+    say(bot, "long-one", "Mój stary wpis: co robi kucharz?")
     with sqlite3.connect(bot.tracker_db) as db:
-        db.execute("update events set timestamp = timestamp - 40 * 86400 where sender_id = 'old-one'")
+        db.execute("update events set timestamp = timestamp - 40 * 86400 where sender_id in ('old-one', 'long-one')")
+    say(bot, "long-one", "a co robi piekarz?")  # a conversation that goes on keeps only its recent turns
     p = subprocess.run([str(ROOT / ".venv" / "bin" / "doradca"), "conversations", "prune", "--days", "30",
                         "--db", str(bot.tracker_db)], capture_output=True, text=True, timeout=120)
-    assert p.returncode == 0 and "deleted 1 conversation(s) older than 30 day(s)" in p.stdout, p.stderr
+    assert p.returncode == 0, p.stderr
+    assert "older than 30 day(s), 1 conversation(s) entirely" in p.stdout
     with sqlite3.connect(bot.tracker_db) as db:
         senders = {r[0] for r in db.execute("select distinct sender_id from events")}
+        long_rows = [r[0] for r in db.execute("select data from events where sender_id = 'long-one'")]
     assert "old-one" not in senders and "recent-one" in senders
+    assert long_rows and not any("stary wpis" in r for r in long_rows) and any("piekarz" in r for r in long_rows)
 
 
 def test_rasa_restart_continues_the_conversation_from_the_tracker_store(bot: Assistant):

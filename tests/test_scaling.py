@@ -163,7 +163,7 @@ def test_retention_on_postgresql_deletes_only_old_conversations(cluster):
     out = subprocess.run([str(ROOT / ".venv" / "bin" / "doradca"), "conversations", "prune", "--days", "30",
                           "--postgres"], capture_output=True, text=True, env={**os.environ, **pg.env()}, timeout=60)
     assert out.returncode == 0, out.stderr
-    assert "PostgreSQL 127.0.0.1/doradca" in out.stdout
+    assert "PostgreSQL 127.0.0.1/doradca" in out.stdout and "1 conversation(s) entirely" in out.stdout
     senders = set(psql(pg, "select distinct sender_id from events"))
     assert "pg-old" not in senders and "pg-recent" in senders
 
