@@ -14,6 +14,7 @@ off), DORADCA_CORS (origins allowed to open a socket.io connection).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -144,22 +145,54 @@ class CountingOutput(OutputChannel):
         return getattr(self.inner, attr)
 
 
+LENGTH_KEY = "doradca_chars"  # metadata: the message's length before the channel cut and redacted it
+
+
+def private_sender(sender: Any) -> Any:
+    """A sender id that carries personal data (a phone number, an e-mail) becomes a stable pseudonym: the same
+    person keeps one conversation, and the number is stored nowhere."""
+    if isinstance(sender, str) and redact(sender) != sender:
+        return "anon-" + hashlib.sha256(sender.encode("utf-8")).hexdigest()[:24]
+    return sender
+
+
+def redact_values(value: Any, depth: int = 0) -> Any:
+    """Every string in a metadata structure redacted (nested dicts and lists, a few levels deep)."""
+    if isinstance(value, str):
+        return redact(value)
+    if depth > 5:
+        return None
+    if isinstance(value, dict):
+        return {str(redact(str(k))): redact_values(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact_values(v, depth + 1) for v in value]
+    return value
+
+
 def never_silent(on_new_message: Handler) -> Handler:
-    """Wrap Rasa's message handler: redact, enforce limits, and apologise if the bot said nothing."""
+    """Wrap Rasa's message handler: redact, enforce limits, and apologise if the bot said nothing or anything
+    failed (the tracker store, the lock store, the action server)."""
 
     async def handle(message: UserMessage) -> Any:
         channel = message.output_channel
         text = message.text if isinstance(message.text, str) else ""
-        if len(text) > MAX_CHARS:
+        meta = message.metadata if isinstance(message.metadata, dict) else {}
+        if max(len(text), int(meta.pop(LENGTH_KEY, 0) or 0)) > MAX_CHARS:
             await channel.send_response(message.sender_id, {"text": TOO_LONG[_lang(text)].format(n=MAX_CHARS)})
             return None
         if not await LIMITER.allow(str(message.sender_id)):
             await channel.send_response(message.sender_id, {"text": TOO_FAST[_lang(text)]})
             return None
         message.text = redact(text) if message.text is not None else None
+        message.sender_id = private_sender(message.sender_id)
+        message.metadata = redact_values(message.metadata)
         counting = CountingOutput(channel)
         message.output_channel = counting
-        result = await on_new_message(message)
+        result = None
+        try:
+            result = await on_new_message(message)
+        except Exception:  # noqa: BLE001 - the user gets the apology; the log gets the error, not the message
+            logger.error("message handling failed (%s)", message.sender_id, exc_info=True)
         if counting.sent == 0:
             await channel.send_response(message.sender_id, {"text": apology(message.text)})
         return result
@@ -168,9 +201,34 @@ def never_silent(on_new_message: Handler) -> Handler:
 
 
 class RestInput(rest.RestInput):
+    """Rasa's REST channel, reading the request through redaction: Rasa logs the message text itself when the client
+    gives up waiting or the handler fails, so the text must be clean before Rasa ever holds it."""
+
     @classmethod
     def name(cls) -> str:
         return "rest"
+
+    async def _extract_sender(self, req: Any) -> Any:
+        body = req.json if isinstance(req.json, dict) else {}
+        return private_sender(body.get("sender"))
+
+    def _extract_message(self, req: Any) -> Any:
+        body = req.json if isinstance(req.json, dict) else {}
+        text = body.get("message")
+        if not isinstance(text, str):
+            return text
+        req.ctx.doradca_chars = len(text)
+        return redact(text[: MAX_CHARS + 1])  # a longer message is refused anyway (its length is kept below)
+
+    def _extract_input_channel(self, req: Any) -> str:
+        return self.name()  # not what the client claims
+
+    def get_metadata(self, request: Any) -> dict:
+        body = request.json if isinstance(request.json, dict) else {}
+        meta = body.get("metadata")
+        meta = redact_values(meta) if isinstance(meta, dict) else {}
+        meta[LENGTH_KEY] = getattr(request.ctx, "doradca_chars", 0)
+        return meta
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         return super().blueprint(never_silent(on_new_message))

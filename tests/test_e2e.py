@@ -287,9 +287,31 @@ def test_personal_data_never_reaches_the_tracker_store_or_the_logs(bot: Assistan
     for i, (variant, secret) in enumerate(sample):
         bot.send(f"pii-{i}", variant)
         secrets.append(secret)
+    # a phone number as the sender id and personal data in the metadata: a pseudonym, redacted metadata
+    r = requests.post(bot.rest_url, json={"sender": "+48 600 200 300", "message": "Co robi piekarz?",
+                                          "input_channel": "jan.nowak@example.com",
+                                          "metadata": {"phone": "601 202 303", "notes": ["PESEL 02070803628"]}},
+                      timeout=60)
+    assert "Piekarz (KZiS 751204)" in r.json()[0]["text"]
+    secrets += ["600 200 300", "600200300", "601 202 303", "02070803628", "jan.nowak@example.com"]
+    # clients that give up while the message waits for the conversation's lock (Rasa logs the text on timeout)
+    from concurrent.futures import ThreadPoolExecutor
+
+    def impatient(_: int) -> None:
+        try:
+            requests.post(bot.rest_url, json={"sender": "impatient", "message": "Mój PESEL 90010101230, co robi kucharz?"},
+                          timeout=0.05)
+        except requests.RequestException:
+            pass
+
+    with ThreadPoolExecutor(5) as pool:
+        list(pool.map(impatient, range(5)))
+    say(bot, "impatient", "a co robi piekarz?")  # the conversation is free again and answers
+    secrets.append("90010101230")
     with sqlite3.connect(bot.tracker_db) as db:
         stored = "\n".join(r[0] for r in db.execute("select data from events"))
     logs = "\n".join(f.read_text(errors="replace") for f in bot.log_dir.glob("*.log"))
+    assert "rest.message.received.timeout" in logs  # the path where Rasa logs the text was taken
     for secret in secrets + ["0712 1981", "jan.kowalski"]:
         assert secret not in stored and secret not in logs, secret
     assert "[PESEL]" in stored and "[TELEFON]" in stored and "[IBAN]" in stored and "[ADRES]" in stored
