@@ -138,6 +138,8 @@ class TelegramInput(InputChannel):
             update = _json_object(request.body)
             if update is None:
                 return response.text("expected a JSON object", status=400)
+            if not isinstance(update.get("update_id"), (int, type(None))) or isinstance(update.get("update_id"), bool):
+                return response.text("update_id must be a number", status=400)
             if self.updates.seen(update.get("update_id")):
                 return response.text("duplicate")  # Telegram delivers it again when we were slow
             try:
@@ -285,6 +287,8 @@ class FacebookInput(InputChannel):
                 return  # the page's own messages come back as echoes
             text = (message.get("quick_reply") or {}).get("payload") or message.get("text")
         elif isinstance(postback, dict):
+            if self.events.seen(postback.get("mid")):
+                return  # a button press re-delivered
             text = postback.get("payload")
         else:
             return  # deliveries, reads, reactions

@@ -187,6 +187,8 @@ def test_telegram_sticker_gets_a_text_only_note_and_bad_bodies_a_client_error(bo
     assert "tylko na wiadomości tekstowe" in sent_texts(recorder.take())
     assert tg_post(bot, b"{not json").status_code == 400
     assert tg_post(bot, b"[1, 2]").status_code == 400
+    for bad in ([1], "7", {"a": 1}, True):  # a client error, never a server error
+        assert tg_post(bot, {"update_id": bad, "message": {"text": "x"}}).status_code == 400, bad
     assert tg_post(bot, {"update_id": next(_update_ids), "poll": {}}).status_code == 200  # nothing to answer
     assert recorder.take() == []
 
@@ -310,3 +312,12 @@ def test_channels_refuse_to_start_without_their_secrets():
         "Facebook Messenger: set secret in credentials.yml (see README, 'Messenger channels')",
     ], out.stderr[-2000:]
 
+
+
+def test_messenger_redelivered_postback_is_answered_once(bot: Assistant, recorder: Recorder):
+    event = {"sender": {"id": "fb-pb"}, "recipient": {"id": "page"}, "timestamp": 0,
+             "postback": {"mid": "mid.postback.1", "title": "Kontakt z doradcą", "payload": "/ask_human"}}
+    body = json.dumps({"object": "page", "entry": [{"id": "page", "time": 0, "messaging": [event]}]}).encode()
+    for _ in range(2):
+        assert fb_post(bot, body, {"X-Hub-Signature-256": fb_sign(body)}).status_code == 200
+    assert fb_texts(recorder.take(), "fb-pb").count("Kontakt z doradcą zawodowym") == 1
