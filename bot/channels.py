@@ -9,7 +9,7 @@ Loaded by the Rasa server from credentials.yml (``channels.RestInput``,
 
 Settings (environment): DORADCA_MAX_MESSAGE_CHARS (1000), DORADCA_RATE_PER_MINUTE (30 per
 sender, shared by all Rasa servers through Redis when DORADCA_REDIS_HOST is set; 0 turns the limit
-off), DORADCA_CORS (origins allowed to open a socket.io connection).
+off), DORADCA_CORS (origins allowed to open a socket.io connection), DORADCA_ACTION_TIMEOUT (10 s).
 """
 
 from __future__ import annotations
@@ -28,6 +28,14 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Blueprint
 
 from redact import redact
+
+import rasa.core.actions.action as rasa_action  # noqa: E402
+
+# Rasa waits 5 minutes for the action server; a hung one (a stopped worker, a full machine) would leave every
+# conversation silent that long. After this many seconds the user gets the apology and the conversation's lock is
+# released.
+ACTION_TIMEOUT = float(os.environ.get("DORADCA_ACTION_TIMEOUT", "10"))
+rasa_action.DEFAULT_REQUEST_TIMEOUT = ACTION_TIMEOUT  # type: ignore[attr-defined]
 
 if os.environ.get("DORADCA_RASA_PATCHES", "1") != "0":  # off only to measure what the patch buys
     import rasa_patches  # noqa: F401 - speeds up Rasa's validation of action results

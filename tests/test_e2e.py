@@ -28,7 +28,7 @@ OUT_OF_SCOPE = "w tym nie pomogę"
 def bot(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("bot")
     with Assistant(Ports(rasa=free_port(), actions=free_port()), tracker_db=tmp / "conversations.db", log_dir=tmp / "logs",
-                   extra_env={"DORADCA_RATE_PER_MINUTE": "20"}) as a:
+                   extra_env={"DORADCA_RATE_PER_MINUTE": "20", "DORADCA_ACTION_TIMEOUT": "5"}) as a:
         yield a
 
 
@@ -219,6 +219,21 @@ def test_action_server_down_gives_an_apology_then_answers_again(bot: Assistant):
     finally:
         bot.start_actions()
     text, _ = say(bot, "fault", "Co robi specjalista do spraw mediów interaktywnych?")
+    assert "(KZiS 243108)" in text
+
+
+def test_a_hung_action_server_gets_an_apology_then_answers_again(bot: Assistant):
+    """The action server stopped (SIGSTOP: still listening, never answering, like a worker the kernel froze or
+    killed): Rasa gives up after DORADCA_ACTION_TIMEOUT instead of 5 minutes, the user gets the apology (the
+    client's 30 s timeout would fail the test otherwise), and the conversation goes on once the server is back."""
+    group = bot.procs["actions"].pid
+    os.killpg(group, signal.SIGSTOP)
+    try:
+        text, _ = say(bot, "hung", "Co robi specjalista do spraw mediów interaktywnych?")
+        assert "Przepraszam, mam chwilowy problem techniczny" in text
+    finally:
+        os.killpg(group, signal.SIGCONT)
+    text, _ = say(bot, "hung", "Co robi specjalista do spraw mediów interaktywnych?")
     assert "(KZiS 243108)" in text
 
 
