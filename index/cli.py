@@ -43,7 +43,7 @@ def index_build(
 ) -> None:
     """Build the index over data/ plus --corpus folders plus DORADCA_CORPUS (skipped when up to date)."""
     from .embedder import MissingModel
-    from .store import build
+    from .store import build, summary
 
     s = settings()
     for folder in corpus or []:
@@ -63,6 +63,7 @@ def index_build(
             f"index built: {report.passages} passages, {report.names} names; embedded {report.embedded}, "
             f"reused {report.reused}, {report.seconds:.1f} s ({rate:.0f} texts/s) -> {report.path}"
         )
+    typer.echo(summary(json.loads((report.path / "manifest.json").read_text())))
 
 
 def _searcher():  # noqa: ANN202 - lazy import keeps `--help` fast
@@ -320,8 +321,12 @@ def bot_run(
         bot.start(web=True)
     except StartError as e:
         fail(str(e))
+    from .store import summary
+
+    manifest = json.loads((settings().index_dir / "current" / "manifest.json").read_text())
     typer.echo(
         f"\ndoradca is running.\n"
+        f"  index:     {summary(manifest)}\n"
         f"  REST:      POST {bot.rest_url}  with {{\"sender\": \"me\", \"message\": \"Co robi piekarz?\"}}\n"
         f"  socket.io: http://127.0.0.1:{rasa_port}/socket.io\n"
         f"  chat page: http://127.0.0.1:{web_port}/chat   (snippet for the office's site: /static/embed.js)\n"

@@ -375,6 +375,23 @@ def open_version(path: Path, key: str | None) -> IndexVersion:
                         [r["h"] for r in n_rows], n_index, occ, examples, [r["h"] for r in e_rows], e_index, vocab, fusion)
 
 
+KZIS_OCCUPATIONS = 2912  # occupations in the KZiS classification: fewer loaded means the corpus is missing
+FETCH_HINT = "set DORADCA_CORPUS to the corpus folder (e.g. ../shared/corpus) and run `doradca index build`"
+
+
+def summary(manifest: dict) -> str:
+    """One line on what an index holds and where it came from, for start-up banners and build reports."""
+    inputs = manifest.get("inputs", [])
+    folders = sorted({str(Path(f).parent) for f in inputs})
+    line = (f"{manifest.get('occupation_count', 0):,} occupations, {manifest.get('passage_count', 0):,} passages, "
+            f"{manifest.get('name_count', 0):,} names, {manifest.get('example_count', 0):,} coded job ads "
+            f"from {len(inputs)} file(s) in {', '.join(folders) or 'nothing'}")
+    if manifest.get("occupation_count", 0) < KZIS_OCCUPATIONS:
+        line += (f"\nonly the built-in descriptions are loaded, not the {KZIS_OCCUPATIONS:,} KZiS occupations: "
+                 f"{FETCH_HINT}")
+    return line
+
+
 def open_index(index_dir: Path, model: str) -> IndexVersion:
     """Open the current index, checking it was built by the configured model. ``current`` is resolved once, so every
     file comes from the same version even when a build swaps it meanwhile."""

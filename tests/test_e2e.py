@@ -272,6 +272,7 @@ def test_run_command_serves_until_ctrl_c(tmp_path: Path):
         assert "doradca is running." in "".join(lines), "".join(lines)
         assert f"POST http://127.0.0.1:{rasa}/webhooks/rest/webhook" in "".join(lines)
         assert f"chat page: http://127.0.0.1:{web}/chat" in "".join(lines)
+        assert "  index:     " in "".join(lines) and " occupations, " in "".join(lines)
         assert requests.get(f"http://127.0.0.1:{web}/api/health", timeout=10).json()["status"] == "ok"
         r = requests.post(f"http://127.0.0.1:{rasa}/webhooks/rest/webhook",
                           json={"sender": "run", "message": "Czym zajmuje się specjalista do spraw mediów interaktywnych?"},

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from index.config import ROOT
-from index.store import IndexUnavailable, build, open_index, open_version
+from index.store import IndexUnavailable, build, open_index, open_version, summary
 
 from .conftest import copy_tree
 
@@ -130,3 +130,12 @@ def test_a_reader_keeps_its_version_while_builds_replace_it(tmp_path: Path, data
     assert sorted(r.path for r in reports) == versions  # both builds' versions survive each other
     assert (index_dir / "current").resolve() == versions[-1] and not loading.exists()
     assert open_index(index_dir, embedder.name).passage_index.ntotal == 129
+
+
+def test_the_summary_says_when_only_the_built_in_description_is_loaded(data_index: Path):
+    manifest = open_version((data_index / "current").resolve(), None).manifest
+    text = summary(manifest)
+    assert text.startswith("1 occupations, 129 passages, ")
+    assert "only the built-in descriptions are loaded, not the 2,912 KZiS occupations" in text
+    assert "DORADCA_CORPUS" in text and "doradca index build" in text
+    assert "only the built-in" not in summary({**manifest, "occupation_count": 2913})

@@ -34,6 +34,9 @@ def test_health(web):
     assert r.status_code == 200
     body = r.json()
     assert body["status"] == "ok" and body["passages"] >= 129 and body["model"].startswith("multilingual-e5-small@")
+    assert body["index"].startswith(f"{body['occupations']:,} occupations, {body['passages']:,} passages")
+    # the full corpus has every KZiS occupation; data/ alone says what is missing and how to get it
+    assert ("only the built-in descriptions" in body["index"]) == (body["occupations"] < 2912)
 
 
 def test_search_has_the_cli_fields(web):

@@ -21,6 +21,7 @@ from index.records import SECTION_LABELS_PL, SECTIONS
 from index.related import Relations
 from index.resolve import Candidate
 from index.search import MAX_K, MAX_QUESTION, QueryError, Searcher
+from index.store import summary
 
 STATIC = Path(__file__).resolve().parent / "static"
 VENDOR = Path(__file__).resolve().parent / "node_modules"
@@ -158,8 +159,11 @@ class HealthOut(BaseModel):
     status: str
     passages: int
     occupations: int
+    names: int
+    coded_ads: int
     model: str
     built_at: str
+    index: str = Field(description="what is loaded and from where; says so when the KZiS corpus is missing")
 
 
 def create_app(searcher: Searcher | None = None) -> FastAPI:
@@ -185,7 +189,8 @@ def create_app(searcher: Searcher | None = None) -> FastAPI:
     def health(request: Request) -> HealthOut:
         m = s(request).version.manifest
         return HealthOut(status="ok", passages=m["passage_count"], occupations=m["occupation_count"],
-                         model=m["model_key"], built_at=m["built_at"])
+                         names=m["name_count"], coded_ads=m.get("example_count", 0), model=m["model_key"],
+                         built_at=m["built_at"], index=summary(m))
 
     @app.get("/api/occupations", response_model=OccupationsOut)
     def occupations(request: Request, q: Q, k: Annotated[int, Query(ge=1, le=20)] = 8) -> OccupationsOut:
