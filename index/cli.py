@@ -269,7 +269,52 @@ def show(code: Annotated[str, typer.Argument(help="6-digit KZiS code.")]) -> Non
                     typer.echo(f"  - {tid}{p.text}")
     related = sorted(c for c in version.occupations if c[:4] == code[:4] and c != code)
     if related:
-        typer.echo("\nPokrewne zawody (ta sama grupa): " + ", ".join(f"{version.occupations[c]['name']} ({c})" for c in related))
+        typer.echo("\nTa sama grupa elementarna: " + ", ".join(f"{version.occupations[c]['name']} ({c})" for c in related))
+    typer.echo("(zawody o podobnych zadaniach i umiejętnościach: `doradca related KOD`)")
+
+
+@app.command()
+def related(code: Annotated[str, typer.Argument(help="6-digit KZiS code.")],
+            k: Annotated[int, typer.Option("-k", min=1, max=30, help="How many.")] = 8,
+            as_json: Annotated[bool, typer.Option("--json", help="JSON: [{code, name, same_group, similarity}].")]
+            = False) -> None:
+    """Related occupations: the same unit group first, then those whose tasks and skills are closest."""
+    from .related import Relations
+
+    try:
+        found = Relations(_searcher()).related(code.strip(), k)
+    except ValueError as e:
+        fail(str(e))
+    if as_json:
+        typer.echo(json.dumps([r.to_json() for r in found], ensure_ascii=False, indent=2))
+        return
+    for r in found:
+        typer.echo(f"{r.code}  {r.similarity:.2f}  {'ta sama grupa ' if r.same_group else 'podobne        '}  {r.name}")
+
+
+@app.command()
+def compare(a: Annotated[str, typer.Argument(help="6-digit KZiS code.")],
+            b: Annotated[str, typer.Argument(help="6-digit KZiS code.")],
+            as_json: Annotated[bool, typer.Option("--json", help="JSON: {a, b, same_group, similarity, shared_skills}.")]
+            = False) -> None:
+    """Two occupations side by side: unit groups, first tasks and skills, training, shared ESCO skills."""
+    from .related import Relations
+
+    try:
+        c = Relations(_searcher()).compare(a.strip(), b.strip())
+    except ValueError as e:
+        fail(str(e))
+    out = c.to_json()
+    if as_json:
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    for side in (out["a"], out["b"]):
+        typer.echo(f"\n{side['name']} ({side['code']}), grupa {side['group']} {side['group_name'] or ''}")
+        for kind in ("tasks", "skills", "training"):
+            for p in side[kind]:
+                typer.echo(f"  [{kind}] {p['text']}")
+    if out["shared_skills"]:
+        typer.echo("\nWspólne umiejętności (ESCO): " + "; ".join(out["shared_skills"]))
 
 
 @app.command()

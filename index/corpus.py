@@ -46,10 +46,6 @@ class Corpus:
                 h.update(f"{p.id}\t{p.section}\t{p.task_id}\t{p.competence_id}\t{p.source.cite()}\t{p.text}".encode())
         return h.hexdigest()
 
-    def related(self, code: str) -> list[str]:
-        """Other occupations of the same unit group (first 4 digits)."""
-        return sorted(c for c in self.occupations if c[:4] == code[:4] and c != code)
-
 
 def _classify(folder: Path) -> dict[str, list[Path]]:
     kinds: dict[str, list[Path]] = {

@@ -212,3 +212,21 @@ def test_esco_skills_name_the_esco_occupation_and_flag_approximate_mappings(corp
     assert "„specjalista przechwytywania transmisji komunikacyjnych” – przyporządkowanie przybliżone" in soldier
     flagged = {p.occupation_code for p in corpus_searcher.passages if "przybliżone" in p.source.cite()}
     assert len(flagged) == 110
+
+
+@needs_corpus
+def test_related_and_compare_on_the_command_line():
+    import subprocess
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(ROOT / ".venv" / "bin" / "doradca"), *args], capture_output=True, text=True,
+                              timeout=300, cwd=ROOT)
+
+    p = cli("related", "751204", "-k", "4", "--json")
+    assert p.returncode == 0, p.stderr
+    rel = json.loads(p.stdout)
+    assert rel[0]["code"] == "751201" and rel[0]["same_group"] and len(rel) == 4
+    p = cli("compare", "751204", "512001", "--json")
+    assert p.returncode == 0 and "kontrolować wydatki" in json.loads(p.stdout)["shared_skills"]
+    p = cli("compare", "751204", "751204")
+    assert p.returncode == 2 and "give two different occupations to compare" in p.stderr
