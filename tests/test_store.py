@@ -139,3 +139,18 @@ def test_the_summary_says_when_only_the_built_in_description_is_loaded(data_inde
     assert "only the built-in descriptions are loaded, not the 2,912 KZiS occupations" in text
     assert "DORADCA_CORPUS" in text and "doradca index build" in text
     assert "only the built-in" not in summary({**manifest, "occupation_count": 2913})
+
+
+def test_the_knowledge_core_imports_nothing_from_the_layers_that_serve_it():
+    """index/ (sources → records → passages → index → search → answers) never reaches up into the application shell,
+    the bot, the actions or the web app: they depend on it, not the other way round."""
+    import ast
+
+    upward = {"services", "bot", "actions", "web"}
+    found = []
+    for path in sorted((ROOT / "index").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else []
+            found += [f"{path.name}: {n}" for n in names if n.split(".")[0] in upward]
+    assert found == []

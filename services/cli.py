@@ -1,0 +1,166 @@
+"""The `doradca` command: the knowledge base's commands (``index.cli``) plus the application shell, which runs the
+assistant (`doradca bot run|chat`) and keeps its conversations (`doradca conversations prune`).
+
+The shell lives here, not in ``index``, so that the knowledge core imports nothing from the layers that serve it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from index.cli import app, fail
+from index.config import ROOT, settings
+
+bot_app = typer.Typer(no_args_is_help=True, help="The Rasa assistant.")
+app.add_typer(bot_app, name="bot")
+
+
+@bot_app.command("run")
+def bot_run(
+    rasa_port: Annotated[int, typer.Option(envvar="DORADCA_RASA_PORT", help="Rasa server port.")] = 5005,
+    actions_port: Annotated[int, typer.Option(envvar="DORADCA_ACTIONS_PORT", help="Action server port.")] = 5055,
+    web_port: Annotated[int, typer.Option(envvar="DORADCA_WEB_PORT", help="Pages and look-up API port.")] = 8000,
+    endpoints: Annotated[Path, typer.Option(envvar="DORADCA_ENDPOINTS", exists=True, dir_okay=False,
+                                            help="Rasa endpoints file (bot/endpoints-scaled.yml: PostgreSQL + Redis).")]
+    = ROOT / "bot" / "endpoints.yml",
+    credentials: Annotated[Path, typer.Option(envvar="DORADCA_CREDENTIALS", exists=True, dir_okay=False,
+                                              help="Rasa channels file (Telegram, Messenger: see README).")]
+    = ROOT / "bot" / "credentials.yml",
+) -> None:
+    """Start the action server, the Rasa server and the web pages/API on 127.0.0.1; Ctrl-C stops them."""
+    import signal
+    import time
+
+    from .processes import Assistant, Ports, StartError
+
+    bot = Assistant(Ports(rasa=rasa_port, actions=actions_port, web=web_port), endpoints=endpoints.resolve(),
+                    credentials=credentials.resolve())
+    typer.echo("Starting the action server, the Rasa server and the web pages (about a minute)...")
+    try:
+        bot.start(web=True)
+    except StartError as e:
+        fail(str(e))
+    from index.store import summary
+
+    manifest = json.loads((settings().index_dir / "current" / "manifest.json").read_text())
+    typer.echo(
+        f"\ndoradca is running.\n"
+        f"  index:     {summary(manifest)}\n"
+        f"  REST:      POST {bot.rest_url}  with {{\"sender\": \"me\", \"message\": \"Co robi piekarz?\"}}\n"
+        f"  socket.io: http://127.0.0.1:{rasa_port}/socket.io\n"
+        f"  chat page: http://127.0.0.1:{web_port}/chat   (snippet for the office's site: /static/embed.js)\n"
+        f"  look-up:   http://127.0.0.1:{web_port}/lookup  API: http://127.0.0.1:{web_port}/api/  "
+        f"(OpenAPI: /openapi.json)\n"
+        f"  terminal:  .venv-rasa/bin/rasa shell --connector rest --url http://127.0.0.1:{rasa_port}  (or `make chat`)\n"
+        f"  logs:      {bot.log_dir}\n"
+        f"Press Ctrl-C to stop."
+    )
+    stop = {"now": False}
+
+    def on_signal(signum: int, frame: object) -> None:
+        stop["now"] = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        while not stop["now"]:
+            for name, proc in list(bot.procs.items()):
+                if proc.poll() is not None:
+                    typer.echo(f"{name} server stopped (exit code {proc.returncode}); see {bot.log_dir}", err=True)
+                    stop["now"] = True
+            time.sleep(0.5)
+    finally:
+        typer.echo("Stopping...")
+        bot.stop()
+        typer.echo("Stopped.")
+
+
+@bot_app.command("chat")
+def bot_chat(
+    rasa_port: Annotated[int, typer.Option(envvar="DORADCA_RASA_PORT", help="Rasa server port.")] = 5005,
+    sender: Annotated[str, typer.Option(help="Conversation id.")] = "terminal",
+) -> None:
+    """Chat with the running bot in the terminal over its REST channel."""
+    import requests
+
+    url = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
+    typer.echo("Napisz wiadomość (pusta linia lub Ctrl-D kończy).")
+    while True:
+        try:
+            text = input("Ty> ")
+        except (EOFError, KeyboardInterrupt):
+            break
+        if not text.strip():
+            break
+        try:
+            replies = requests.post(url, json={"sender": sender, "message": text}, timeout=60).json()
+        except requests.RequestException as e:
+            fail(f"the bot does not answer at {url} ({e}); start it with `make run`")
+        for r in replies:
+            if r.get("text"):
+                typer.echo(f"Bot> {r['text']}")
+            for i, b in enumerate(r.get("buttons") or [], 1):
+                typer.echo(f"     [{i}] {b['title']}  (napisz: {b['payload']})")
+
+
+conversations_app = typer.Typer(no_args_is_help=True, help="Conversations kept by the Rasa server.")
+app.add_typer(conversations_app, name="conversations")
+
+
+@conversations_app.command("prune")
+def conversations_prune(
+    days: Annotated[int, typer.Option(min=0, help="Delete every event (message, reply) older than this many days.")],
+    db: Annotated[Optional[Path], typer.Option(envvar="DORADCA_TRACKER_DB", help="SQLite tracker store file.")] = None,
+    postgres: Annotated[bool, typer.Option(
+        help="The PostgreSQL tracker store of bot/endpoints-scaled.yml (DORADCA_DB_HOST, _PORT, _NAME, _USER, "
+             "_PASSWORD) instead of SQLite.")] = False,
+) -> None:
+    """Retention: delete everything older than N days from the tracker store (a long conversation loses its old
+    turns), in one transaction; then SQLite's file is compacted (VACUUM)."""
+    import time
+
+    cutoff = time.time() - days * 86400
+    if postgres:
+        import os
+
+        import psycopg
+
+        env = os.environ
+        where = f"PostgreSQL {env.get('DORADCA_DB_HOST', '127.0.0.1')}/{env.get('DORADCA_DB_NAME', 'doradca')}"
+        try:
+            con = psycopg.connect(host=env.get("DORADCA_DB_HOST", "127.0.0.1"), port=env.get("DORADCA_DB_PORT", "5432"),
+                                  dbname=env.get("DORADCA_DB_NAME", "doradca"), user=env.get("DORADCA_DB_USER"),
+                                  password=env.get("DORADCA_DB_PASSWORD"), connect_timeout=10)
+        except psycopg.Error as e:
+            fail(f"cannot connect to {where}: {str(e).strip()}")
+        with con, con.cursor() as cur:
+            events, gone = _prune(cur, "%s", cutoff)
+    else:
+        import sqlite3
+
+        path = db or ROOT / "build" / "conversations.db"
+        if not path.exists():
+            fail(f"no tracker store at {path}")
+        where = str(path)
+        con = sqlite3.connect(path)
+        try:
+            with con:  # one transaction
+                events, gone = _prune(con.cursor(), "?", cutoff)
+            con.execute("vacuum")  # the deleted text leaves the file too
+        finally:
+            con.close()
+    typer.echo(f"deleted {events} event(s) older than {days} day(s), {gone} conversation(s) entirely, from {where}")
+
+
+def _prune(cur: Any, mark: str, cutoff: float) -> tuple[int, int]:
+    """Delete events older than ``cutoff`` (``mark``: the driver's placeholder); returns the events deleted and the
+    conversations left with none."""
+    cur.execute(f"select count(distinct sender_id) from events where sender_id not in "
+                f"(select sender_id from events where timestamp >= {mark})", (cutoff,))
+    gone = int(cur.fetchone()[0])
+    cur.execute(f"delete from events where timestamp < {mark}", (cutoff,))
+    return int(cur.rowcount), gone
