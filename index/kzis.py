@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,7 +115,30 @@ def load_esco(path: Path) -> tuple[dict[str, list[str]], dict[str, list[str]], S
             for s in (_norm_space(x) for x in desc.split(";")):
                 if s and s not in skills[code]:
                     skills[code].append(s)
+    verbs = skill_verbs([s for labels in skills.values() for s in labels])
+    for code, labels in skills.items():
+        skills[code] = list(dict.fromkeys(part for s in labels for part in split_merged(s, verbs)))
     return names, skills, Source(ESCO_SOURCE, None, path.name)
+
+
+INFINITIVE = re.compile(r"(ać|ić|yć|eć|ąć|ść|źć)$")
+
+
+def skill_verbs(labels: list[str]) -> set[str]:
+    """Verbs that begin ESCO skills ("zarządzać", "sortować"): infinitives that start at least three labels."""
+    first = Counter(label.split()[0] for label in labels if label.split())
+    return {w for w, n in first.items() if n >= 3 and INFINITIVE.search(w)}
+
+
+def split_merged(label: str, verbs: set[str]) -> list[str]:
+    """ESCO skills the source lost the separator between ("sortować odpady samodzielnie wykonywać prace ręczne"),
+    split before each skill-starting verb that follows at least two words."""
+    parts: list[list[str]] = [[]]
+    for word in label.split():
+        if word in verbs and len(parts[-1]) >= 2:
+            parts.append([])
+        parts[-1].append(word)
+    return [" ".join(p) for p in parts]
 
 
 def esco_source(base: Source, esco_name: str, fits: bool) -> Source:

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from index.corpus import load_corpus
-from index.kzis import file_date, load_dictionary, load_hierarchy, split_tasks
+from index.kzis import file_date, load_dictionary, load_esco, load_hierarchy, split_tasks
 
 from .conftest import CORPUS, needs_corpus
 
@@ -104,3 +104,17 @@ def test_real_dictionary_passages_have_no_soft_hyphens_or_stray_dashes():
     assert len(texts) > 10_000
     assert not [t for t in texts if "\xad" in t]  # ... and not in what users read
     assert not [t for e in entries for t in e.tasks if t.startswith(("-", "–"))]
+
+
+@needs_corpus
+def test_real_esco_skills_merged_without_a_separator_are_split():
+    """The ESCO file has skills the source glued together ("sortować odpady samodzielnie wykonywać prace ręczne");
+    they are split before the verb that starts the second skill, and nothing else is."""
+    path = next(p for folder in CORPUS for p in folder.rglob("esco-kzis-*.csv"))
+    assert "sortować odpady samodzielnie wykonywać prace ręczne" in path.read_text(encoding="utf-8")
+    _, skills, _ = load_esco(path)
+    labels = {s for ls in skills.values() for s in ls}
+    assert "sortować odpady samodzielnie wykonywać prace ręczne" not in labels
+    assert {"sortować odpady samodzielnie", "wykonywać prace ręczne"} <= labels
+    assert "tworzyć sieć specjalistów w danej dziedzinie" in labels  # "sieć" is a noun, not a second skill
+    assert "stosować się do przepisów w zakresie HACCP" in labels
