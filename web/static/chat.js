@@ -82,11 +82,19 @@
 
   const socket = io(cfg.botServer, { transports: ["websocket"], reconnection: true, reconnectionDelay: 1000,
                                      reconnectionDelayMax: 5000, timeout: 5000 });
+  // A message typed before the server has confirmed the session would be answered into no room: it waits.
+  let confirmed = false;
+  const pending = [];
   socket.on("connect", function () {
     status.hidden = true;
+    confirmed = false;
     socket.emit("session_request", { session_id: state.session });
   });
-  socket.on("session_confirm", function (id) { if (id && typeof id === "string") { state.session = id; save(); } });
+  socket.on("session_confirm", function (id) {
+    if (id && typeof id === "string") { state.session = id; save(); }
+    confirmed = true;
+    pending.splice(0).forEach(function (m) { socket.emit("user_uttered", m); });
+  });
   socket.on("connect_error", offline);
   socket.on("disconnect", offline);
   function offline() { status.textContent = UI[state.lang].offline; status.hidden = false; typing.hidden = true; }
@@ -102,7 +110,8 @@
     add({ from: "user", text: shown || text });
     if (!socket.connected) { add({ from: "bot", text: UI[state.lang].error }); return; }
     typing.hidden = false;
-    socket.emit("user_uttered", { message: text, session_id: state.session, metadata: { language: state.lang } });
+    const msg = { message: text, session_id: state.session, metadata: { language: state.lang } };
+    if (confirmed) socket.emit("user_uttered", msg); else pending.push(msg);
   }
 
   $("form").addEventListener("submit", function (e) {
