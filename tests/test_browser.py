@@ -74,7 +74,7 @@ def shot(page, name: str) -> None:
 def test_chat_answers_follows_up_clicks_and_survives_reload(servers, browser, width: int):
     page = new_page(browser, width, 780)
     page.goto(f"http://127.0.0.1:{WEB}/chat")
-    page.wait_for_function("() => document.querySelector('#status').hidden")  # connected
+    page.wait_for_function("() => document.documentElement.dataset.session === 'ready'")  # session confirmed
     ask(page, QUESTION, "co trzeba wiedzieć:")
     page.locator("#log .msg.bot", has_text="Zadanie: Wspieranie procesu").last.wait_for(timeout=30_000)
     ask(page, "a czy trzeba znać SEO?", "działań SEO i SEM")
@@ -96,12 +96,12 @@ def test_new_conversation_leaves_nothing_for_the_next_person(servers, browser):
     session id, as an office kiosk needs."""
     page = new_page(browser, 360, 780)
     page.goto(f"http://127.0.0.1:{WEB}/chat")
-    page.wait_for_function("() => document.querySelector('#status').hidden")
+    page.wait_for_function("() => document.documentElement.dataset.session === 'ready'")
     ask(page, QUESTION, "co trzeba wiedzieć:")
     before = page.evaluate("JSON.parse(sessionStorage.getItem('doradca-chat')).session")
     assert page.evaluate("localStorage.getItem('doradca-chat')") is None
     page.get_by_role("button", name="Nowa rozmowa").click()
-    page.wait_for_function("() => document.querySelector('#status').hidden")
+    page.wait_for_function("() => document.documentElement.dataset.session === 'ready'")
     page.locator("#log .msg.bot").first.wait_for(timeout=10_000)
     assert page.locator("#log .msg").count() == 1 and page.locator("#log .msg.user").count() == 0
     after = page.evaluate("JSON.parse(sessionStorage.getItem('doradca-chat')).session")
@@ -114,7 +114,7 @@ def test_new_conversation_leaves_nothing_for_the_next_person(servers, browser):
 def test_user_text_is_shown_as_text(servers, browser):
     page = new_page(browser)
     page.goto(f"http://127.0.0.1:{WEB}/chat")
-    page.wait_for_function("() => document.querySelector('#status').hidden")
+    page.wait_for_function("() => document.documentElement.dataset.session === 'ready'")
     evil = "<img src=x onerror=alert(1)><script>alert(2)</script>"
     page.fill("#input", evil)
     page.keyboard.press("Enter")
@@ -135,6 +135,7 @@ def test_keyboard_only_and_language_switch(servers, browser):
     assert page.evaluate("document.activeElement.id") == "restart" and page.inner_text("#restart") == "Нова розмова"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "input"
+    page.wait_for_function("() => document.documentElement.dataset.session === 'ready'")
     page.keyboard.type("Які навички потрібні спеціалісту з інтерактивних медіа?")
     page.keyboard.press("Enter")
     page.locator("#log .msg.bot", has_text="необхідні вміння").last.wait_for(timeout=30_000)
@@ -185,7 +186,7 @@ def test_lookup_codes_a_job_offer_and_copies_the_code(servers, browser, width: i
 def test_ambiguous_name_buttons_in_the_page(servers, browser):
     page = new_page(browser, 360, 780)
     page.goto(f"http://127.0.0.1:{WEB}/chat")
-    page.wait_for_function("() => document.querySelector('#status').hidden")
+    page.wait_for_function("() => document.documentElement.dataset.session === 'ready'")
     ask(page, "specjalista", "pasuje do kilku zawodów")
     page.locator("#log .buttons button").first.click()
     page.locator("#log .msg.bot", has_text="(KZiS ").last.wait_for(timeout=30_000)
@@ -194,7 +195,7 @@ def test_ambiguous_name_buttons_in_the_page(servers, browser):
 def test_unreachable_server_is_reported(servers, browser):
     page = new_page(browser)
     page.goto(f"http://127.0.0.1:{WEB}/chat")
-    page.wait_for_function("() => document.querySelector('#status').hidden")
+    page.wait_for_function("() => document.documentElement.dataset.session === 'ready'")
     servers.stop_one("rasa")
     page.locator("#status", has_text="Brak połączenia z doradcą").wait_for(timeout=30_000)
     shot(page, "chat-offline")

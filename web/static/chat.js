@@ -93,6 +93,7 @@
   socket.on("session_confirm", function (id) {
     if (id && typeof id === "string") { state.session = id; save(); }
     confirmed = true;
+    document.documentElement.dataset.session = "ready";  // for the page's tests and embedding pages
     pending.splice(0).forEach(function (m) { socket.emit("user_uttered", m); });
   });
   socket.on("connect_error", offline);
