@@ -20,9 +20,10 @@ from .messages import SECTION_NAMES, SECTION_TITLES, label
 
 MAX_MESSAGE = 1500  # characters per message: about two screens of a 360 px phone
 TASK = {"pl": "Zadanie", "uk": "Завдання", "en": "Task"}
-SOURCE = {"pl": "Źródło: {name}, kod KZiS {code}, {what}: {sections}; {sources}",
-          "uk": "Джерело: {name}, код KZiS {code}, {what}: {sections}; {sources}",
-          "en": "Source: {name}, KZiS code {code}, {what}: {sections}; {sources}"}
+SOURCE_WORD = {"pl": "Źródło", "uk": "Джерело", "en": "Source"}
+SOURCE = {"pl": "{source}: {name}, kod KZiS {code}, {what}: {sections}; {sources}",
+          "uk": "{source}: {name}, код KZiS {code}, {what}: {sections}; {sources}",
+          "en": "{source}: {name}, KZiS code {code}, {what}: {sections}; {sources}"}
 SECTION_WORD = {"pl": ("sekcja", "sekcje"), "uk": ("розділ", "розділи"), "en": ("section", "sections")}
 
 
@@ -44,12 +45,16 @@ def passages_messages(searcher: Searcher, hits: list[Hit], lang: str, hint: str 
             suffix = f" ({label(SECTION_NAMES[section], lang)})" if len(sections) > 1 else ""
             lines.append(f"{label(TASK, lang)}: {statement}{suffix}")
         elif len(sections) > 1:
-            name = label(SECTION_NAMES[section], lang)
-            lines.append(name[:1].upper() + name[1:] + ":")
+            lines.append(_heading(label(SECTION_NAMES[section], lang)))
         lines.extend(f"• {h.passage.text}" for h in group)
         blocks.append("\n".join(lines))
     blocks.append(source_line(hits, lang) + (f"\n{hint}" if hint else ""))
     return pack(blocks)
+
+
+def _heading(text: str) -> str:
+    """'umiejętności ESCO' -> 'Umiejętności ESCO:' (str.capitalize would lower the rest)."""
+    return text[:1].upper() + text[1:] + ":"
 
 
 def _group_key(h: Hit) -> tuple[str, str]:
@@ -64,7 +69,7 @@ def source_line(hits: list[Hit], lang: str) -> str:
     shown: list[Passage] = [x for h in hits for x in (h.passage, *h.also)]
     sections = list(dict.fromkeys(label(SECTION_NAMES[x.section], lang) for x in shown))
     sources = "; ".join(dict.fromkeys(x.source.cite() for x in shown))
-    return label(SOURCE, lang).format(name=p.occupation_name, code=p.occupation_code, sources=sources,
+    return label(SOURCE, lang).format(source=label(SOURCE_WORD, lang), name=p.occupation_name, code=p.occupation_code, sources=sources,
                                       what=SECTION_WORD.get(lang, SECTION_WORD["pl"])[len(sections) > 1],
                                       sections=", ".join(sections))
 
@@ -111,7 +116,7 @@ def occupations_text(hits: list[Hit], limit: int, lang: str, title: str) -> tupl
         p = h.passage
         lines.append(f"• {p.occupation_name} ({p.occupation_code}) – {label(SECTION_NAMES[p.section], lang)}: {p.text}")
     sources = "; ".join(dict.fromkeys(h.passage.source.cite() for h in best.values()))
-    lines.append(f"{label(SOURCE, lang).split(':')[0]}: {sources}")
+    lines.append(f"{label(SOURCE_WORD, lang)}: {sources}")
     return "\n".join(lines), list(best.values())
 
 
@@ -132,7 +137,7 @@ def comparison_messages(c: Comparison, lang: str) -> list[str]:
         for kind, items in (("tasks", side.tasks), ("skills", side.skills)):
             if items:
                 section = label(SECTION_NAMES[items[0].section], lang)
-                lines.append(f"{section[:1].upper() + section[1:]}:")
+                lines.append(_heading(section))
                 lines.extend(f"• {p.text}" for p in items)
         lines.append(f"{w['training']}: " + (side.training[0].text if side.training else w["no_training"]))
         blocks.append("\n".join(lines))
@@ -140,7 +145,7 @@ def comparison_messages(c: Comparison, lang: str) -> list[str]:
         blocks.append(f"{w['shared']}: " + "; ".join(c.shared_skills[:8]))
     shown = [p for side in (a, b) for p in side.tasks + side.skills + side.training]
     sources = "; ".join(dict.fromkeys(p.source.cite() for p in shown))
-    blocks.append(f"{label(SOURCE, lang).split(':')[0]}: {sources}")
+    blocks.append(f"{label(SOURCE_WORD, lang)}: {sources}")
     return pack(blocks)
 
 
@@ -151,7 +156,7 @@ def related_text(name: str, code: str, related: list[Related], lang: str) -> str
     for r in related:
         why = w["same_group_short"] if r.same_group else w["similar"]
         lines.append(f"• {r.name} ({r.code}) – {why}")
-    lines.append(w["related_source"])
+    lines.append(f"{label(SOURCE_WORD, lang)}: {w['related_source']}")
     return "\n".join(lines)
 
 
@@ -160,15 +165,15 @@ COMPARE_WORDS: dict[str, dict[str, str]] = {
            "training": "Wymagania i kształcenie", "no_training": "opis ich nie podaje",
            "shared": "Wspólne umiejętności (ESCO)", "related": "Zawody pokrewne",
            "same_group_short": "ta sama grupa elementarna KZiS", "similar": "podobne zadania i umiejętności",
-           "related_source": "Źródło: Klasyfikacja zawodów i specjalności (grupy), podobieństwo opisów zawodów"},
+           "related_source": "Klasyfikacja zawodów i specjalności (grupy), podobieństwo opisów zawodów"},
     "uk": {"title": "Порівняння", "same_group": "Та сама елементарна група", "other_groups": "Різні елементарні групи",
            "training": "Вимоги та навчання", "no_training": "опис їх не вказує",
            "shared": "Спільні навички (ESCO)", "related": "Споріднені професії",
            "same_group_short": "та сама елементарна група KZiS", "similar": "схожі завдання та навички",
-           "related_source": "Джерело: Klasyfikacja zawodów i specjalności (групи), схожість описів професій"},
+           "related_source": "Klasyfikacja zawodów i specjalności (групи), схожість описів професій"},
     "en": {"title": "Comparison", "same_group": "Same unit group", "other_groups": "Different unit groups",
            "training": "Requirements and training", "no_training": "not given in the description",
            "shared": "Shared skills (ESCO)", "related": "Related occupations",
            "same_group_short": "same KZiS unit group", "similar": "similar tasks and skills",
-           "related_source": "Source: Klasyfikacja zawodów i specjalności (groups), similarity of the descriptions"},
+           "related_source": "Klasyfikacja zawodów i specjalności (groups), similarity of the descriptions"},
 }

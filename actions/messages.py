@@ -151,6 +151,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
+# Inserted into out_offers / out_salary when the question named an occupation.
+ABOUT = {"pl": " (także dla zawodu {name})", "uk": " (зокрема для професії {name})", "en": " (including for {name})"}
+
 # What a reply shows, for its header ("Sprzedawca (KZiS 522301) – zadania zawodowe:").
 SECTION_TITLES: dict[str | None, dict[str, str]] = {
     "knowledge": {"pl": "co trzeba wiedzieć", "uk": "необхідні знання", "en": "what one must know"},
@@ -189,5 +192,3 @@ def label(texts: dict[str, str], lang: str) -> str:
 
 def say(key: str, lang: str, **values: str) -> str:
     return label(MESSAGES[key], lang).format(**values)
-
-ABOUT = {"pl": " (także dla zawodu {name})", "uk": " (зокрема для професії {name})", "en": " (including for {name})"}

@@ -14,8 +14,8 @@ from index.text import name_words
 
 from .base import DoradcaAction, Turn
 from .chitchat_actions import counsellor_button
-from .lookup_actions import codes_in
 from .compose import choose_buttons, occupations_text, passages_messages
+from .lookup_actions import codes_in
 from .messages import ABOUT, SECTION_NAMES, label, say
 from .runtime import searcher
 from .settings import ActionSettings, load_office
@@ -97,10 +97,20 @@ def answer(turn: Turn, s: Searcher, code: str, question: str, alternatives: tupl
     else:
         hint = say("more_hint", turn.lang) if p.more else ""
         messages = passages_messages(s, p.hits, turn.lang, hint, title=p.section)
-        if p.section and p.section != (p.wanted or "task"):
-            messages[0] = say("no_section", turn.lang, name=name, wanted=label(SECTION_NAMES[p.wanted or "task"], turn.lang),
+        if p.kind == "listing" and p.section != p.wanted:  # a section stands in for the one asked for
+            messages[0] = say("no_section", turn.lang, name=name, wanted=label(SECTION_NAMES[p.wanted], turn.lang),
                               shown=label(SECTION_NAMES[p.section], turn.lang)) + "\n" + messages[0]
         turn.say_all(messages)
+
+
+def look_up_code(turn: Turn, s: Searcher) -> bool:
+    """A KZiS code anywhere in the message ("pokaż 243108", "kod 721204 – wiedza") is a counsellor's look-up of that
+    occupation, whichever intent the NLU gave it; answers it and returns True, or returns False."""
+    code = next(iter(codes_in(turn.text, s)), None)
+    if code is None:
+        return False
+    answer(turn, s, code, re.sub(rf"\b{code}\b", " ", turn.text).strip() or s.occupations[code]["name"])
+    return True
 
 
 def route(turn: Turn, topic: str, name: str | None) -> None:
@@ -119,9 +129,7 @@ class ActionAnswerOccupation(DoradcaAction):
         if q is None:
             return
         s = searcher()
-        code = next(iter(codes_in(q, s)), None)
-        if code:  # a counsellor's look-up by code, anywhere in the sentence ("pokaż 243108", "kod 721204 – wiedza")
-            answer(turn, s, code, re.sub(rf"\b{code}\b", " ", q).strip() or s.occupations[code]["name"])
+        if look_up_code(turn, s):
             return
         current = turn.tracker.get_slot("occupation_code")
         # a follow-up with no name-like word ("a jakie umiejętności?") needs no resolution
@@ -132,9 +140,9 @@ class ActionAnswerOccupation(DoradcaAction):
         elif d.kind == "choose":
             turn.set("last_question", d.question)
             turn.say(say("choose", turn.lang, words=d.words), buttons=choose_buttons(list(d.candidates)))
-        elif out_of_descriptions(q):
+        elif topic := out_of_descriptions(q):
             turn.set("last_question", "")
-            route(turn, out_of_descriptions(q) or "", None)
+            route(turn, topic, None)
         elif d.kind == "unknown":
             turn.set("last_question", "")
             if d.candidates:
@@ -152,16 +160,14 @@ class ActionChooseOccupation(DoradcaAction):
 
     def act(self, turn: Turn) -> None:
         s = searcher()
+        if not turn.text.startswith("/") and look_up_code(turn, s):  # a code typed by hand: a look-up
+            return
         code = next(turn.tracker.get_latest_entity_values("code"), None)
-        if code is None:
-            m = re.search(r"\b\d{6}\b", turn.text)
-            code = m.group(0) if m else None
         if code is None or code not in s.occupations:
             turn.say(say("which_occupation", turn.lang))
             return
-        # a button answers the pending question; a code typed by hand is a look-up of that occupation
-        pending = turn.tracker.get_slot("last_question") if turn.text.startswith("/") else None
-        answer(turn, s, code, pending or s.occupations[code]["name"])
+        # a button answers the question that was pending when the bot asked which occupation
+        answer(turn, s, code, turn.tracker.get_slot("last_question") or s.occupations[code]["name"])
 
 
 class ActionShowMore(DoradcaAction):
@@ -170,9 +176,7 @@ class ActionShowMore(DoradcaAction):
 
     def act(self, turn: Turn) -> None:
         s = searcher()
-        typed = next(iter(codes_in(turn.text, s)), None)
-        if typed:  # "pokaż 243108" reads like "pokaż więcej" to the NLU: it is a look-up of that code
-            answer(turn, s, typed, s.occupations[typed]["name"])
+        if look_up_code(turn, s):  # "pokaż 243108" reads like "pokaż więcej" to the NLU
             return
         code = turn.tracker.get_slot("occupation_code")
         question = turn.tracker.get_slot("last_question")

@@ -66,8 +66,7 @@ def score(s: Searcher, items: list[dict], page: int) -> tuple[float, float, list
     ok = [right(p, x) for p, x in zip(plans, items)]
     ans = [o for o, x in zip(ok, items) if x["answerable"]]
     una = [o for o, x in zip(ok, items) if not x["answerable"]]
-    wrong = [{**x, "got": p.kind, "section_shown": p.section or (p.hits[0].passage.section if p.hits else None)}
-             for p, x, o in zip(plans, items, ok) if not o]
+    wrong = [{**x, "got": p.kind} for p, x, o in zip(plans, items, ok) if not o]
     return statistics.fmean(ans), statistics.fmean(una), wrong
 
 
@@ -75,7 +74,6 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--set", type=Path, default=SET)
     ap.add_argument("--page", type=int, default=5)
-    ap.add_argument("--show-wrong", action="store_true", help="list the questions answered wrongly")
     args = ap.parse_args()
     items = [json.loads(line) for line in args.set.read_text(encoding="utf-8").splitlines() if line.strip()]
     s = Searcher.open()
@@ -98,9 +96,15 @@ def main() -> None:
         with mock.patch.object(search, "NO_ANSWER_BELOW", t):
             a, u, _ = score(s, items, args.page)
         print(f"threshold {t:.2f}: answerable right {a:.2f}, unanswerable declined {u:.2f}")
-    if args.show_wrong:
-        for w in after[2]:
-            print(json.dumps(w, ensure_ascii=False))
+    esco = {p.occupation_code: p.source.cite() for p in s.passages if p.section == "esco_skill"}
+    approximate = sum("przybliżone" in cite for cite in esco.values())
+    print(f"\nESCO skills of {len(esco)} occupations; {approximate} mappings share no word with the KZiS names "
+          "(cited as approximate)")
+    print("\n## What the shipped planner got wrong (with the closest passage's cosine)")
+    for w in after[2]:
+        best = max(s.search(w["q"], occupation=w["code"], k=5).hits, key=lambda h: h.similarity, default=None)
+        near = f"{best.similarity:.3f} {best.passage.text[:60]!r}" if best else "no passage"
+        print(f"{w['code']} {w['q']!r}: answerable={w['answerable']}, got {w['got']}; closest {near}")
 
 
 if __name__ == "__main__":

@@ -154,14 +154,15 @@ class CountingOutput(OutputChannel):
 
 
 LENGTH_KEY = "doradca_chars"  # metadata: the message's length before the channel cut and redacted it
+PSEUDONYM = "anon-"
 
 
 def private_sender(sender: Any) -> Any:
     """A sender id that carries personal data (a phone number, an e-mail) becomes a stable pseudonym: the same
     person keeps one conversation, and the number is stored nowhere."""
-    if isinstance(sender, str) and redact(sender) != sender:
-        return "anon-" + hashlib.sha256(sender.encode("utf-8")).hexdigest()[:24]
-    return sender
+    if isinstance(sender, str) and not sender.startswith(PSEUDONYM) and redact(sender) != sender:
+        return PSEUDONYM + hashlib.sha256(sender.encode("utf-8")).hexdigest()[:24]
+    return sender  # also a pseudonym already made (the REST channel makes it before this wrapper sees it)
 
 
 def redact_values(value: Any, depth: int = 0) -> Any:

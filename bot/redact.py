@@ -156,7 +156,7 @@ def _number(m: re.Match[str]) -> str:
     if international:
         digits = digits[2:] if raw.startswith("00") else digits
         n = len(digits)
-    if n == 11 and not international and (pesel_ok(digits) or _said(text, start, "PESEL")):
+    if n == 11 and not international and (pesel_ok(digits) or _said(text, start, "PESEL", 40)):
         return "[PESEL]"
     if n == 10 and not international and (_said(text, start, "NIP") or (nip_ok(digits) and "-" in raw)):
         return "[NIP]"
@@ -164,8 +164,6 @@ def _number(m: re.Match[str]) -> str:
         return "[KARTA]"
     if _phone(digits, n, international, raw) or (8 <= n <= 13 and _said(text, start, "TELEFON")):
         return "[TELEFON]"
-    if n == 11 and _said(text, start, "PESEL", 40):
-        return "[PESEL]"
     return raw
 
 

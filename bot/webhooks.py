@@ -138,7 +138,8 @@ class TelegramInput(InputChannel):
             update = _json_object(request.body)
             if update is None:
                 return response.text("expected a JSON object", status=400)
-            if not isinstance(update.get("update_id"), (int, type(None))) or isinstance(update.get("update_id"), bool):
+            uid = update.get("update_id")
+            if uid is not None and (not isinstance(uid, int) or isinstance(uid, bool)):
                 return response.text("update_id must be a number", status=400)
             if self.updates.seen(update.get("update_id")):
                 return response.text("duplicate")  # Telegram delivers it again when we were slow

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Annotated, Optional
 
 import typer
@@ -317,6 +318,18 @@ def compare(a: Annotated[str, typer.Argument(help="6-digit KZiS code.")],
         typer.echo("\nWspólne umiejętności (ESCO): " + "; ".join(out["shared_skills"]))
 
 
+def prompts(prompt: str) -> Iterator[str]:
+    """Lines typed in the terminal until an empty line, Ctrl-D or Ctrl-C."""
+    while True:
+        try:
+            line = input(prompt)
+        except (EOFError, KeyboardInterrupt):
+            return
+        if not line.strip():
+            return
+        yield line
+
+
 @app.command()
 def repl() -> None:
     """Ask questions interactively (the main job of `make run` until the bot exists)."""
@@ -324,13 +337,7 @@ def repl() -> None:
 
     s = _searcher()
     typer.echo("doradca: zadaj pytanie o zawód (pusta linia lub Ctrl-D kończy).")
-    while True:
-        try:
-            q = input("> ")
-        except (EOFError, KeyboardInterrupt):
-            break
-        if not q.strip():
-            break
+    for q in prompts("> "):
         try:
             _print_hits(s.search(q, k=5))
         except QueryError as e:

@@ -74,10 +74,10 @@ class Relations:
 
     def __init__(self, searcher: Searcher) -> None:
         self.s = searcher
-        self._codes: list[str] = []
+        self._row: dict[str, int] = {}  # code -> row of the occupation vectors
         self._vectors: np.ndarray | None = None
 
-    def _matrix(self) -> tuple[list[str], np.ndarray]:
+    def _matrix(self) -> tuple[dict[str, int], np.ndarray]:
         if self._vectors is None:
             index = self.s.version.passage_index
             codes, rows = [], []
@@ -87,23 +87,20 @@ class Relations:
                     v = index.reconstruct_batch(np.array(content, dtype=np.int64)).mean(axis=0)
                     codes.append(code)
                     rows.append(v / (np.linalg.norm(v) or 1.0))
-            self._codes, self._vectors = codes, np.array(rows, dtype=np.float32).reshape(len(codes), -1)
-        return self._codes, self._vectors
+            self._row = {c: i for i, c in enumerate(codes)}
+            self._vectors = np.array(rows, dtype=np.float32).reshape(len(codes), -1)
+        return self._row, self._vectors
 
     def similarity(self, a: str, b: str) -> float:
-        codes, m = self._matrix()
-        pos = {c: i for i, c in enumerate(codes)}
-        if a not in pos or b not in pos:
-            return 0.0
-        return float(m[pos[a]] @ m[pos[b]])
+        row, m = self._matrix()
+        return float(m[row[a]] @ m[row[b]]) if a in row and b in row else 0.0
 
     def related(self, code: str, k: int = 8) -> list[Related]:
         """Occupations of the same unit group (closest first), then the closest others, ``k`` in all."""
         self._known(code)
-        codes, m = self._matrix()
-        pos = {c: i for i, c in enumerate(codes)}
-        sims = m @ m[pos[code]] if code in pos else np.zeros(len(codes), dtype=np.float32)
-        scored = [(c, float(x)) for c, x in zip(codes, sims) if c != code]
+        row, m = self._matrix()
+        sims = m @ m[row[code]] if code in row else np.zeros(len(row), dtype=np.float32)
+        scored = [(c, float(sims[i])) for c, i in row.items() if c != code]
         group = sorted((cs for cs in scored if cs[0][:4] == code[:4]), key=lambda cs: -cs[1])
         others = sorted((cs for cs in scored if cs[0][:4] != code[:4]), key=lambda cs: -cs[1])
         chosen = group[: max(k // 2, k - len(others))] + others

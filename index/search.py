@@ -155,6 +155,7 @@ class Searcher:
         self._cache: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
         self._suggest_index: list[tuple[str, list[str], bool]] | None = None
+        self._listings: dict[tuple[str, str], list[Hit]] = {}
         self.bm25 = bm25s.BM25()
         self.bm25.index(version.passage_tokens, show_progress=False)
 
@@ -238,8 +239,14 @@ class Searcher:
         return [self.passages[r] for r in self.rows_by_code.get(code, ()) if self.passages[r].section == section]
 
     def listing(self, code: str, section: str) -> list[Hit]:
-        """An occupation's passages of one section in description order, each near-duplicate shown once."""
-        return distinct([Hit(i + 1, 1.0, p) for i, p in enumerate(self.section_passages(code, section))])
+        """An occupation's passages of one section in description order, each near-duplicate shown once (computed
+        once per section: every answer and every "więcej" reads one). Callers must not change the list."""
+        key = (code, section)
+        found = self._listings.get(key)
+        if found is None:
+            found = distinct([Hit(i + 1, 1.0, p) for i, p in enumerate(self.section_passages(code, section))])
+            self._listings[key] = found  # a race computes the same list twice, harmlessly
+        return found
 
     def task_text(self, code: str, task_id: str) -> str | None:
         """The statement of task ``task_id`` (Z1..) of an occupation's INFOdoradca+ description."""

@@ -255,9 +255,7 @@ def _reusable(current: Path, key: str) -> dict[str, np.ndarray]:
 def _write_jsonl(path: Path, rows) -> None:  # noqa: ANN001
     with path.open("w", encoding="utf-8") as f:
         for row in rows:
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")
-        f.flush()
-        os.fsync(f.fileno())
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")  # fsynced with the whole version (_fsync_tree)
 
 
 def _flat(vecs: np.ndarray) -> faiss.Index:

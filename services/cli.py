@@ -12,7 +12,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from index.cli import app, fail
+from index.cli import app, fail, prompts
 from index.config import ROOT, settings
 
 bot_app = typer.Typer(no_args_is_help=True, help="The Rasa assistant.")
@@ -89,13 +89,7 @@ def bot_chat(
 
     url = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
     typer.echo("Napisz wiadomość (pusta linia lub Ctrl-D kończy).")
-    while True:
-        try:
-            text = input("Ty> ")
-        except (EOFError, KeyboardInterrupt):
-            break
-        if not text.strip():
-            break
+    for text in prompts("Ty> "):
         try:
             replies = requests.post(url, json={"sender": sender, "message": text}, timeout=60).json()
         except requests.RequestException as e:

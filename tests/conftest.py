@@ -72,3 +72,24 @@ def full_searcher(settings: Settings, embedder: Embedder):
 def copy_tree(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst, symlinks=True)
     return dst
+
+
+@pytest.fixture()
+def data_searcher(data_index: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch):
+    """The actions' searcher over data/ alone."""
+    import actions.runtime as runtime
+    from index.search import Searcher
+    from index.store import open_index
+
+    s = Searcher(open_index(data_index, embedder.name), embedder)
+    monkeypatch.setattr(runtime, "_searcher", s)
+    return s
+
+
+@pytest.fixture()
+def corpus_searcher(full_searcher, monkeypatch: pytest.MonkeyPatch):
+    """The actions' searcher over the full corpus."""
+    import actions.runtime as runtime
+
+    monkeypatch.setattr(runtime, "_searcher", full_searcher)
+    return full_searcher

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-import actions.runtime as runtime
 from actions.chitchat_actions import ActionContactCounsellor, ActionGreet, ActionOutOfScope
 from actions.occupation_actions import (
     ActionAnswerOccupation,
@@ -18,8 +16,6 @@ from actions.occupation_actions import (
     ActionFindOccupations,
     ActionShowMore,
 )
-from index.search import Searcher
-from index.store import open_index
 
 from .conftest import needs_corpus
 
@@ -36,19 +32,6 @@ def run(action, text: str, slots: dict | None = None, intent: str = "ask_occupat
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, tracker, {}))
     return events, [(m["text"], [b["title"] for b in m["buttons"]]) for m in dispatcher.messages]
-
-
-@pytest.fixture()
-def data_searcher(data_index: Path, embedder, monkeypatch) -> Searcher:
-    s = Searcher(open_index(data_index, embedder.name), embedder)
-    monkeypatch.setattr(runtime, "_searcher", s)
-    return s
-
-
-@pytest.fixture()
-def corpus_searcher(full_searcher, monkeypatch) -> Searcher:
-    monkeypatch.setattr(runtime, "_searcher", full_searcher)
-    return full_searcher
 
 
 def test_knowledge_question_lists_the_section_in_description_order(data_searcher):

@@ -16,7 +16,7 @@ from index.intent import out_of_descriptions, section_intent
 from index.search import CLOSE_WITHOUT_WORDS, Searcher
 
 from .conftest import ROOT, needs_corpus
-from .test_actions import corpus_searcher, data_searcher, run  # noqa: F401 - fixtures
+from .test_actions import run
 
 LABELLED = ROOT / "bench" / "eval" / "answerable-dev.jsonl"
 

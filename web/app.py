@@ -181,6 +181,10 @@ def create_app(searcher: Searcher | None = None) -> FastAPI:
     def s(request: Request) -> Searcher:
         return request.app.state.searcher
 
+    def known(request: Request, code: str) -> None:
+        if code not in s(request).occupations:
+            raise HTTPException(404, f"unknown occupation code {code}")
+
     @app.exception_handler(QueryError)
     async def bad_query(request: Request, exc: QueryError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=422)
@@ -209,10 +213,9 @@ def create_app(searcher: Searcher | None = None) -> FastAPI:
     @app.get("/api/occupations/{code}", response_model=DescriptionOut)
     def occupation(request: Request,
                    code: Annotated[str, PathParam(pattern=r"^\d{6}$", description="6-digit KZiS code")]) -> DescriptionOut:
+        known(request, code)
         searcher = s(request)
-        occ = searcher.occupations.get(code)
-        if occ is None:
-            raise HTTPException(404, f"unknown occupation code {code}")
+        occ = searcher.occupations[code]
         sections = []
         for section in SECTIONS:
             ps = searcher.section_passages(code, section)
@@ -230,18 +233,19 @@ def create_app(searcher: Searcher | None = None) -> FastAPI:
     def related(request: Request, code: Annotated[str, PathParam(pattern=r"^\d{6}$")],
                 k: Annotated[int, Query(ge=1, le=30)] = 8) -> list[dict]:
         """Occupations of the same KZiS unit group first, then those whose tasks and skills are closest."""
-        if code not in s(request).occupations:
-            raise HTTPException(404, f"unknown occupation code {code}")
+        known(request, code)
         return [r.to_json() for r in request.app.state.relations.related(code, k)]
 
     @app.get("/api/compare", response_model=ComparisonOut)
     def compare(request: Request, a: Annotated[str, Query(pattern=r"^\d{6}$")],
                 b: Annotated[str, Query(pattern=r"^\d{6}$")]) -> dict:
         """Two occupations side by side: unit groups, first tasks and skills, training, shared ESCO skills."""
+        known(request, a)
+        known(request, b)
         try:
             return request.app.state.relations.compare(a, b).to_json()
-        except ValueError as e:
-            raise HTTPException(404 if "unknown" in str(e) else 422, str(e)) from e
+        except ValueError as e:  # the same occupation twice
+            raise HTTPException(422, str(e)) from e
 
     @app.get("/api/search", response_model=SearchOut)
     def search(request: Request, q: Q,
@@ -285,6 +289,8 @@ def create_app(searcher: Searcher | None = None) -> FastAPI:
             raise HTTPException(404, "socket.io client missing: run `make setup`")
         return FileResponse(path, media_type="text/javascript")
 
+    csp = content_security_policy(bot_url())
+
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202 - Starlette's middleware hook
         response = await call_next(request)
@@ -292,7 +298,6 @@ def create_app(searcher: Searcher | None = None) -> FastAPI:
         response.headers["Content-Security-Policy"] = csp
         return response
 
-    csp = content_security_policy(bot_url())
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
 

@@ -83,17 +83,17 @@
   const socket = io(cfg.botServer, { transports: ["websocket"], reconnection: true, reconnectionDelay: 1000,
                                      reconnectionDelayMax: 5000, timeout: 5000 });
   // A message typed before the server has confirmed the session would be answered into no room: it waits.
-  let confirmed = false;
+  // The page's <html data-session="ready"> says the session is confirmed (the browser tests wait for it too).
   const pending = [];
+  function ready() { return document.documentElement.dataset.session === "ready"; }
   socket.on("connect", function () {
     status.hidden = true;
-    confirmed = false;
+    delete document.documentElement.dataset.session;
     socket.emit("session_request", { session_id: state.session });
   });
   socket.on("session_confirm", function (id) {
     if (id && typeof id === "string") { state.session = id; save(); }
-    confirmed = true;
-    document.documentElement.dataset.session = "ready";  // for the page's tests and embedding pages
+    document.documentElement.dataset.session = "ready";
     pending.splice(0).forEach(function (m) { socket.emit("user_uttered", m); });
   });
   socket.on("connect_error", offline);
@@ -112,7 +112,7 @@
     if (!socket.connected) { add({ from: "bot", text: UI[state.lang].error }); return; }
     typing.hidden = false;
     const msg = { message: text, session_id: state.session, metadata: { language: state.lang } };
-    if (confirmed) socket.emit("user_uttered", msg); else pending.push(msg);
+    if (ready()) socket.emit("user_uttered", msg); else pending.push(msg);
   }
 
   $("form").addEventListener("submit", function (e) {
