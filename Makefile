@@ -18,7 +18,17 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup services index run chat test bench bench-bot clean
+# Which corpus: DORADCA_CORPUS when set (empty: the built-in data/ only); else ../shared/corpus when it is beside
+# the clone; else the corpus/ that `doradca corpus fetch` downloads (setup fetches it; offline, setup goes on with
+# the built-in description and says so).
+SHARED_CORPUS := $(wildcard $(abspath ../shared/corpus))
+ifeq ($(origin DORADCA_CORPUS),undefined)
+ifneq ($(SHARED_CORPUS),)
+export DORADCA_CORPUS := $(SHARED_CORPUS)
+endif
+endif
+
+.PHONY: setup services corpus index run chat test bench bench-bot clean
 
 $(BIN)/.stamp: pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 needed, got " + sys.version'
@@ -56,7 +66,14 @@ $(MODEL)/modules.json: $(BIN)/.stamp
 $(RASA_MODEL): $(RASA_BIN)/.stamp $(BOT_DATA)
 	cd bot && ../$(RASA_BIN)/rasa train --fixed-model-name doradca --out ../build/rasa
 
-setup: $(BIN)/.stamp $(MODEL)/modules.json index $(RASA_MODEL) web/node_modules/.stamp
+setup: $(BIN)/.stamp corpus $(MODEL)/modules.json index $(RASA_MODEL) web/node_modules/.stamp
+
+corpus: $(BIN)/.stamp
+ifeq ($(origin DORADCA_CORPUS),undefined)
+	$(BIN)/doradca corpus fetch || echo "doradca: the corpus could not be fetched (see above); going on with what is in corpus/ and the built-in data/. Run 'make corpus' again when online."
+else
+	@echo "corpus: $(if $(DORADCA_CORPUS),$(DORADCA_CORPUS),built-in data/ only) (DORADCA_CORPUS)"
+endif
 
 index: $(BIN)/.stamp $(MODEL)/modules.json
 	$(BIN)/doradca index build
@@ -70,14 +87,11 @@ chat:
 test: setup services /usr/bin/chromium
 	$(BIN)/python -m pytest -q
 
-# Benchmarks and full-corpus runs use the shared corpus when it is beside the clone.
-bench: export DORADCA_CORPUS ?= $(abspath ../shared/corpus)
 bench: setup
 	$(BIN)/python bench/search_bench.py
 	$(BIN)/python bench/resolve_bench.py
 	$(BIN)/python bench/answer_bench.py
 
-bench-bot: export DORADCA_CORPUS ?= $(abspath ../shared/corpus)
 bench-bot: setup services
 	$(BIN)/python bench/bot_bench.py
 

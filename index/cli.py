@@ -10,13 +10,16 @@ from typing import Annotated, Optional
 
 import typer
 
-from .config import settings
+from .config import FETCHED_CORPUS, settings
+from .fetch import CITATION, DEFAULT_URL
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="doradca: occupation knowledge base and search")
 index_app = typer.Typer(no_args_is_help=True, help="Build and inspect the vector index.")
 model_app = typer.Typer(no_args_is_help=True, help="The embedding model.")
 app.add_typer(index_app, name="index")
 app.add_typer(model_app, name="model")
+corpus_app = typer.Typer(no_args_is_help=True, help="The public sources the index is built from.")
+app.add_typer(corpus_app, name="corpus")
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -37,12 +40,40 @@ def model_build(force: Annotated[bool, typer.Option(help="Rebuild even if presen
     typer.echo(f"model written to {target}")
 
 
+@corpus_app.command("fetch", help=(
+    "Download the KZiS occupation descriptions, synonyms, ESCO-PL, hierarchy, group descriptions, crosswalk and the "
+    "expert-coded job ads; check each file's size and sha256; convert the .rds and .xlsx files. Files already "
+    f"present and intact are kept. Exit code 1 when a file failed (the others are kept).\n\nSource: {CITATION}"))
+def corpus_fetch(
+    url: Annotated[Optional[str], typer.Option(help="Base URL of a mirror of the pinned repository commit "
+                                                   "(default: DORADCA_CORPUS_URL, else raw.githubusercontent.com).")] = None,
+    dest: Annotated[Path, typer.Option(help="Corpus folder to write.")] = FETCHED_CORPUS,
+) -> None:
+    from .fetch import fetch
+
+    base = url or settings().corpus_url or DEFAULT_URL
+    typer.echo(f"fetching the corpus from {base} into {dest}")
+    report = fetch(dest, base)
+    for name in report.downloaded:
+        typer.echo(f"  downloaded  {name}")
+    for name in report.converted:
+        typer.echo(f"  converted   {name}")
+    for name, reason in report.failed.items():
+        typer.echo(f"  FAILED      {name}: {reason}", err=True)
+    typer.echo(f"{len(report.up_to_date)} up to date, {len(report.downloaded)} downloaded, "
+               f"{len(report.converted)} converted, {len(report.failed)} failed.\nSource: {CITATION}")
+    if report.failed:
+        raise typer.Exit(1)
+
+
 @index_app.command("build")
 def index_build(
     corpus: Annotated[Optional[list[Path]], typer.Option("--corpus", help="Extra corpus folder (repeatable).")] = None,
     force: Annotated[bool, typer.Option(help="Rebuild even if up to date.")] = False,
 ) -> None:
-    """Build the index over data/ plus --corpus folders plus DORADCA_CORPUS (skipped when up to date)."""
+    """Build the index over data/ plus --corpus folders plus the corpus in use (skipped when up to date).
+
+    The corpus in use: DORADCA_CORPUS when set, else the fetched corpus/ (`doradca corpus fetch`) when present."""
     from .embedder import MissingModel
     from .store import build, summary
 

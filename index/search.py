@@ -220,13 +220,15 @@ class Searcher:
             return []
         if self._suggest_index is None:
             self._suggest_index = [(n.code, fold(n.text).split(), n.kind == "official") for n in self.version.names]
-        scored: dict[str, float] = {}
+        typed_len = len(" ".join(typed))
+        scored: dict[str, tuple[float, float]] = {}  # code -> (rank, share of the name typed)
         for code, name_words_, official in self._suggest_index:
             if all(any(w.startswith(t) for w in name_words_) for t in typed):
-                score = (1.0 if name_words_[0].startswith(typed[0]) else 0.8) + (0.1 if official else 0.0) - 0.01 * len(name_words_)
-                scored[code] = max(scored.get(code, 0.0), score)
-        best = sorted(scored.items(), key=lambda cs: (-cs[1], self.occupations[cs[0]]["name"]))[:k]
-        return [Candidate(c, self.occupations[c]["name"], round(min(1.0, sc), 4)) for c, sc in best]
+                rank = (1.0 if name_words_[0].startswith(typed[0]) else 0.8) + (0.1 if official else 0.0) - 0.01 * len(name_words_)
+                scored[code] = max(scored.get(code, (0.0, 0.0)), (rank, typed_len / len(" ".join(name_words_))))
+        best = sorted(scored.items(), key=lambda cs: (-cs[1][0], self.occupations[cs[0]]["name"]))[:k]
+        # the score says how much of a name was typed: a prefix is not a whole name, so it never scores 1.0
+        return [Candidate(c, self.occupations[c]["name"], round(min(1.0, share), 4)) for c, (_, share) in best]
 
     def ranking_question(self, question: str, resolution: Resolution | None) -> str:
         """The question without the words that named the resolved occupation (see ``search``)."""

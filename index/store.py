@@ -374,7 +374,8 @@ def open_version(path: Path, key: str | None) -> IndexVersion:
 
 
 KZIS_OCCUPATIONS = 2912  # occupations in the KZiS classification: fewer loaded means the corpus is missing
-FETCH_HINT = "set DORADCA_CORPUS to the corpus folder (e.g. ../shared/corpus) and run `doradca index build`"
+FETCH_HINT = ("run `doradca corpus fetch` and `doradca index build` (or set DORADCA_CORPUS to a corpus folder, "
+              "e.g. ../shared/corpus)")
 
 
 def summary(manifest: dict) -> str:

@@ -25,11 +25,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-CORPUS = [Path(p) for p in os.environ.get("DORADCA_CORPUS", "").split(":") if p.strip()]
+CORPUS = Settings().corpus_paths()  # the corpus in use: DORADCA_CORPUS, else a fetched corpus/
 HAVE_CORPUS = bool(CORPUS) and all(p.is_dir() for p in CORPUS)
-needs_corpus = pytest.mark.skipif(
-    not HAVE_CORPUS, reason="needs the full corpus: set DORADCA_CORPUS=../shared/corpus (CI does)"
-)
+NO_CORPUS = "needs the full corpus: set DORADCA_CORPUS=../shared/corpus (CI and make do) or run `doradca corpus fetch`"
+needs_corpus = pytest.mark.skipif(not HAVE_CORPUS, reason=NO_CORPUS)
 
 
 @pytest.fixture(scope="session")
@@ -59,7 +58,7 @@ def data_index(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> 
 def full_searcher(settings: Settings, embedder: Embedder):
     """The project's index over data/ and DORADCA_CORPUS (built by `make test` before pytest)."""
     if not HAVE_CORPUS:
-        pytest.skip("needs the full corpus: set DORADCA_CORPUS=../shared/corpus (CI does)")
+        pytest.skip(NO_CORPUS)
     from index.search import Searcher
     from index.store import open_index
 

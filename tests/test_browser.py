@@ -10,7 +10,7 @@ import pytest
 from index.config import ROOT
 from services.processes import RASA, RASA_MODEL, Assistant, Ports
 
-from .conftest import HAVE_CORPUS, free_port
+from .conftest import free_port, needs_corpus
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
@@ -182,7 +182,7 @@ def test_lookup_codes_a_job_offer_and_copies_the_code(servers, browser, width: i
     assert axe_violations(page) == []
 
 
-@pytest.mark.skipif(not HAVE_CORPUS, reason="needs the full corpus: set DORADCA_CORPUS=../shared/corpus (CI does)")
+@needs_corpus
 def test_ambiguous_name_buttons_in_the_page(servers, browser):
     page = new_page(browser, 360, 780)
     page.goto(f"http://127.0.0.1:{WEB}/chat")

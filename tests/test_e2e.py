@@ -14,7 +14,7 @@ import requests
 from index.config import ROOT
 from services.processes import RASA, RASA_MODEL, Assistant, Ports, StartError
 
-from .conftest import HAVE_CORPUS, free_port
+from .conftest import HAVE_CORPUS, NO_CORPUS, free_port
 from .test_redact import VARIANTS
 
 pytestmark = pytest.mark.skipif(not RASA.exists() or not RASA_MODEL.exists(),
@@ -163,7 +163,7 @@ CONVERSATIONS = [
 @pytest.mark.parametrize("name, corpus, turns", CONVERSATIONS, ids=[c[0] for c in CONVERSATIONS])
 def test_conversation(bot: Assistant, name: str, corpus: bool, turns: list):
     if corpus and not HAVE_CORPUS:
-        pytest.skip("needs the full corpus: set DORADCA_CORPUS=../shared/corpus (CI does)")
+        pytest.skip(NO_CORPUS)
     sender = "e2e-" + name.replace(" ", "-")
     buttons: list[dict] = []
     for message, must, must_not in turns:

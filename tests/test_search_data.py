@@ -154,3 +154,12 @@ def test_the_query_cache_is_safe_from_many_threads(searcher: Searcher):
 
     with ThreadPoolExecutor(8) as pool:
         assert sum(pool.map(work, range(8))) == 640
+
+
+def test_autocomplete_scores_say_how_much_of_the_name_was_typed(searcher: Searcher):
+    # with only data/ loaded, a prefix or another occupation's name must not look like a sure match
+    partial = searcher.suggest("spec")
+    assert [c.code for c in partial] == ["243108"] and partial[0].score < 0.2
+    whole = searcher.suggest("specjalista do spraw mediów interaktywnych")
+    assert whole[0].score == 1.0
+    assert searcher.suggest("piekarz") == []

@@ -10,7 +10,7 @@ from hypothesis import settings as hsettings
 
 from services.processes import Assistant, Ports
 
-from .conftest import HAVE_CORPUS, free_port
+from .conftest import free_port, needs_corpus
 
 PORT = free_port()
 BASE = f"http://127.0.0.1:{PORT}"
@@ -72,9 +72,11 @@ def test_autocomplete_while_typing(web):
     r = get("/api/occupations", q="specjalista do spraw med")
     assert r.status_code == 200
     assert r.json()["candidates"][0]["code"] == "243108"
+    # a prefix names no occupation yet: no candidate may look certain
+    assert all(c["score"] < 1.0 for c in get("/api/occupations", q="spec").json()["candidates"])
 
 
-@pytest.mark.skipif(not HAVE_CORPUS, reason="needs the full corpus: set DORADCA_CORPUS=../shared/corpus (CI does)")
+@needs_corpus
 def test_autocomplete_on_the_full_corpus(web):
     names = [c["name"] for c in get("/api/occupations", q="kuch").json()["candidates"]]
     assert names[0] == "Kucharz"
@@ -137,7 +139,7 @@ def test_classify_answers_with_the_cli_fields(web):
     assert {e["kind"] for e in body["candidates"][0]["evidence"]} <= {"example", "name", "passage"}
 
 
-@pytest.mark.skipif(not HAVE_CORPUS, reason="needs the full corpus: set DORADCA_CORPUS=../shared/corpus (CI does)")
+@needs_corpus
 def test_classify_a_whole_ad_on_the_full_corpus(web):
     offer = {"title": "Magazynier", "description": "Przyjmowanie i wydawanie towaru, kompletacja zamówień, "
              "obsługa wózka widłowego, inwentaryzacja. " * 3, "k": 3}
@@ -155,7 +157,7 @@ def test_pages_are_served(web):
 
 
 
-@pytest.mark.skipif(not HAVE_CORPUS, reason="needs the full corpus: set DORADCA_CORPUS=../shared/corpus (CI does)")
+@needs_corpus
 def test_related_occupations_and_a_comparison(web):
     related = get("/api/occupations/751204/related", k=6).json()
     assert [r["code"] for r in related][:3] == ["751201", "751203", "751202"]  # the same unit group first
