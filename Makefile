@@ -8,6 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 RASA_BIN := .venv-rasa/bin
 MODEL := models/multilingual-e5-small
+MODEL_FILE := $(MODEL)/onnx/model_qint8.onnx
 RASA_MODEL := build/rasa/doradca.tar.gz
 BOT_DATA := $(shell find bot -name '*.yml' -not -path 'bot/tests/*' -not -name office.yml -not -name credentials.yml -not -name endpoints.yml)
 export HF_HUB_OFFLINE := 1
@@ -60,13 +61,14 @@ services: /usr/bin/redis-server $(PG_INITDB)
 /usr/bin/redis-server $(PG_INITDB):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql redis-server
 
-$(MODEL)/modules.json: $(BIN)/.stamp
-	$(BIN)/doradca model build
+# the ONNX export is redone when its code changes (another quantisation makes other vectors: the index follows)
+$(MODEL_FILE): $(BIN)/.stamp index/onnx_export.py
+	$(BIN)/doradca model build --onnx
 
 $(RASA_MODEL): $(RASA_BIN)/.stamp $(BOT_DATA)
 	cd bot && ../$(RASA_BIN)/rasa train --fixed-model-name doradca --out ../build/rasa
 
-setup: $(BIN)/.stamp corpus $(MODEL)/modules.json index $(RASA_MODEL) web/node_modules/.stamp
+setup: $(BIN)/.stamp corpus $(MODEL_FILE) index $(RASA_MODEL) web/node_modules/.stamp
 
 corpus: $(BIN)/.stamp
 ifeq ($(origin DORADCA_CORPUS),undefined)
@@ -75,7 +77,7 @@ else
 	@echo "corpus: $(if $(DORADCA_CORPUS),$(DORADCA_CORPUS),built-in data/ only) (DORADCA_CORPUS)"
 endif
 
-index: $(BIN)/.stamp $(MODEL)/modules.json
+index: $(BIN)/.stamp $(MODEL_FILE)
 	$(BIN)/doradca index build
 
 run: setup

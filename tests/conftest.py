@@ -39,7 +39,7 @@ def settings() -> Settings:
 @pytest.fixture(scope="session")
 def embedder(settings: Settings) -> Embedder:
     try:
-        return Embedder(settings.model)
+        return Embedder(settings.model, backend=settings.embedding_backend)
     except MissingModel as e:
         pytest.fail(f"{e} (make test does this first)")
 

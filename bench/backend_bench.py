@@ -1,0 +1,140 @@
+"""Benchmark of the embedding backends side by side: int8 ONNX (shipped) against fp32 (torch, and ONNX fp32).
+
+Trade-off it shows: int8 weights make encoding several times faster and the serving process smaller (no torch),
+at a small cost in vector agreement. Each backend gets its own index over the same corpus (the project's index for
+the configured backend, `build/index-<backend>` for the others, built when missing); every dev-set metric, the
+agreement of the first passage, cold latencies (each question seen once, cache empty) and the memory of a fresh
+serving process are printed in one run.
+
+Run: `make bench` (after the search and resolver benchmarks) or `.venv/bin/python bench/backend_bench.py`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from index.config import ROOT, settings
+from index.embedder import BACKENDS, Embedder
+from index.evaluate import classification_metrics, load_jsonl, resolution_metrics, retrieval_metrics
+from index.search import Searcher
+from index.store import build, open_index
+
+EVAL = ROOT.parent / "shared" / "eval"
+OWN = ROOT / "bench" / "eval"
+
+# a fresh process that serves as the action server does: model, index, one search; prints its peak memory
+SERVE = """
+import json, resource, sys
+from index.search import Searcher
+s = Searcher.open()
+s.search("co robi piekarz?"); s.resolve("kierowca kat. C+E")
+print(json.dumps({"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "torch": "torch" in sys.modules}))
+"""
+
+
+def index_for(backend: str) -> tuple[Path, float | None]:
+    """The backend's index folder and, when this run built it, the build's seconds."""
+    s = settings()
+    folder = s.index_dir if backend == s.embedding_backend else ROOT / "build" / f"index-{backend}"
+    try:
+        open_index(folder, s.model, backend)
+        return folder, None
+    except Exception:  # noqa: BLE001 - missing, stale or from another model: build it
+        print(f"building the {backend} index in {folder} ...", flush=True)
+        report = build(s.corpus_folders(), folder, s.model, backend=backend, progress=False)
+        return folder, report.seconds
+
+
+def top_passage(searcher: Searcher, question: str) -> str:
+    hits = searcher.search(question, k=1).hits
+    return hits[0].passage.id if hits else ""
+
+
+def cold(fn, items: list[str]) -> list[float]:  # noqa: ANN001 - a function of one text
+    times = []
+    for text in items:
+        t = time.perf_counter()
+        fn(text)
+        times.append((time.perf_counter() - t) * 1000)
+    return times
+
+
+def serving_memory(folder: Path, backend: str) -> dict:
+    env = {**os.environ, "DORADCA_INDEX_DIR": str(folder), "DORADCA_EMBEDDING_BACKEND": backend}
+    out = subprocess.run([sys.executable, "-c", SERVE], env=env, capture_output=True, text=True, timeout=600)
+    return json.loads(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else {"error": out.stderr[-300:]}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--eval", type=Path, default=Path(os.environ.get("DORADCA_EVAL", EVAL)))
+    ap.add_argument("--backends", default="onnx-int8,torch", help=f"comma-separated, of {', '.join(BACKENDS)}")
+    args = ap.parse_args()
+    backends = args.backends.split(",")
+    s = settings()
+    retrieval = load_jsonl(args.eval / "retrieval-dev.jsonl")
+    resolve_set = load_jsonl(args.eval / "resolve-dev.jsonl")
+    ads = load_jsonl(args.eval / "jobads-dev.jsonl")
+    own = {lang: load_jsonl(OWN / f"names-{lang}-dev.jsonl") for lang in ("uk", "en")}
+    # questions never seen by the process: the dev sets' questions and job titles, each once
+    varied = list(dict.fromkeys([x["q"] for x in retrieval + resolve_set + own["uk"] + own["en"]]
+                                + [a["title"] for a in ads]))
+
+    rows: dict[str, dict[str, str]] = {}
+    first: dict[str, list[str]] = {}
+    for backend in backends:
+        folder, built = index_for(backend)
+        embedder = Embedder(s.model, backend=backend)
+        version = open_index(folder, s.model, backend)
+        searcher = Searcher(version, embedder)
+        r = retrieval_metrics(searcher, retrieval)
+        res = resolution_metrics(searcher, resolve_set)
+        titles, whole = classification_metrics(searcher, ads, False), classification_metrics(searcher, ads, True)
+        langs = {lang: resolution_metrics(searcher, items) for lang, items in own.items()}
+        first[backend] = [top_passage(searcher, q) for q in varied[:150]]
+        enc = cold(lambda q: embedder.queries([q]), [f"{q} ?" for q in varied])  # a text the cache never held
+        searcher._cache.clear()
+        srch = cold(lambda q: searcher.search(q), varied)
+        sample = [p.embed_text() for p in version.passages[:: max(1, len(version.passages) // 2000)]][:2000]
+        t = time.perf_counter()
+        embedder.passages(sample)
+        rate = len(sample) / (time.perf_counter() - t)
+        mem = serving_memory(folder, backend)
+        rows[backend] = {
+            "retrieval hit@1 / hit@5 / MRR": f"{r['hit@1']:.3f} / {r['hit@5']:.3f} / {r['mrr@10']:.3f}",
+            "resolve-dev acc@1": f"{res['acc@1']:.3f}",
+            "job titles acc@1 / acc@3": f"{titles['acc@1']:.3f} / {titles['acc@3']:.3f}",
+            "whole ads acc@1 / acc@3": f"{whole['acc@1']:.3f} / {whole['acc@3']:.3f}",
+            "uk / en acc@1": f"{langs['uk']['acc@1']:.3f} / {langs['en']['acc@1']:.3f}",
+            f"question encoding p50 / p95 (n={len(varied)}, cold)":
+                f"{statistics.median(enc):.1f} / {np.percentile(enc, 95):.1f} ms",
+            "search p50 / p95 (cold)": f"{statistics.median(srch):.1f} / {np.percentile(srch, 95):.1f} ms",
+            "embedding throughput (2,000 passages)": f"{rate:.0f} passages/s",
+            "full index build (this run / manifest)":
+                f"{built:.0f} s" if built else f"{version.manifest.get('build_seconds', '?')} s (manifest)",
+            "serving process peak RSS": (f"{mem['peak_mb']:.0f} MB{' (torch loaded)' if mem.get('torch') else ''}"
+                                         if "peak_mb" in mem else mem.get("error", "?")),
+        }
+        print(f"measured {backend}", flush=True)
+    print(f"\n## Backends side by side ({s.model}; 2 cores; dev sets in {args.eval})")
+    print(f"{'':52}" + "".join(f"{b:>24}" for b in backends))
+    for metric in rows[backends[0]]:
+        print(f"{metric:52}" + "".join(f"{rows[b][metric]:>24}" for b in backends))
+    if len(backends) > 1:
+        a, b = backends[0], backends[1]
+        same = np.mean([x == y for x, y in zip(first[a], first[b])])
+        print(f"same first passage, {a} vs {b}, on {len(first[a])} questions: {same:.3f}")
+
+
+if __name__ == "__main__":
+    main()
