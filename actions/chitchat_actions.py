@@ -68,7 +68,8 @@ class ActionContactCounsellor(DoradcaAction):
 
 
 class ActionWarmup(DoradcaAction):
-    """Not in the domain: called once by the launcher so the model and index load before the first user."""
+    """Not in the domain: called by the launcher so the model and index load before the first user, and by its
+    health check, which so exercises the worker, the model and the loaded index (one search)."""
 
     def name(self) -> str:
         return "action_warmup"
@@ -76,4 +77,4 @@ class ActionWarmup(DoradcaAction):
     def act(self, turn: Turn) -> None:
         from .runtime import searcher
 
-        searcher()
+        searcher().search("kucharz", k=1)

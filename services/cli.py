@@ -31,7 +31,8 @@ def bot_run(
                                               help="Rasa channels file (Telegram, Messenger: see README).")]
     = ROOT / "bot" / "credentials.yml",
 ) -> None:
-    """Start the action server, the Rasa server and the web pages/API on 127.0.0.1; Ctrl-C stops them."""
+    """Start the action server, the Rasa server and the web pages/API on 127.0.0.1 and keep them running (a server
+    that exits or stops answering is restarted, with backoff); Ctrl-C stops them."""
     import signal
     import time
 
@@ -59,20 +60,19 @@ def bot_run(
         f"  logs:      {bot.log_dir}\n"
         f"Press Ctrl-C to stop."
     )
-    stop = {"now": False}
+    import threading
 
-    def on_signal(signum: int, frame: object) -> None:
-        stop["now"] = True
+    from .supervisor import GaveUp, Supervisor
 
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda signum, frame: stop.set())
+    signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+    supervisor = Supervisor(bot, log=lambda line: typer.echo(f"{time.strftime('%H:%M:%S')} {line}", err=True))
     try:
-        while not stop["now"]:
-            for name, proc in list(bot.procs.items()):
-                if proc.poll() is not None:
-                    typer.echo(f"{name} server stopped (exit code {proc.returncode}); see {bot.log_dir}", err=True)
-                    stop["now"] = True
-            time.sleep(0.5)
+        supervisor.run(stop)  # restarts a server that exits or stops answering; gives up on repeated crashes
+    except GaveUp as e:
+        typer.echo(f"doradca: {e}", err=True)
+        raise typer.Exit(1)
     finally:
         typer.echo("Stopping...")
         bot.stop()

@@ -117,6 +117,25 @@ class Assistant:
                             str(self.ports.web), "--log-level", "warning"])
         self._wait("web", f"http://127.0.0.1:{self.ports.web}/api/health", timeout)
 
+    def healthy(self, name: str, timeout: float = 5) -> bool:
+        """Does the server answer on its real path? (actions: an action call that searches the loaded index)"""
+        try:
+            if name == "actions":
+                r = requests.post(f"http://127.0.0.1:{self.ports.actions}/webhook", json=_warmup_call(),
+                                  timeout=timeout)
+            elif name == "rasa":
+                r = requests.get(f"http://127.0.0.1:{self.ports.rasa}/", timeout=timeout)
+            else:
+                r = requests.get(f"http://127.0.0.1:{self.ports.web}/api/health", timeout=timeout)
+        except requests.RequestException:
+            return False
+        return r.status_code == 200
+
+    def restart(self, name: str) -> None:
+        """Stop one server (its whole process group) and start it again; raises StartError if it does not come up."""
+        self.stop_one(name)
+        {"actions": self.start_actions, "rasa": self.start_rasa, "web": self.start_web}[name]()
+
     def start(self, web: bool = False) -> "Assistant":
         try:
             self.start_actions()

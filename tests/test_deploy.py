@@ -1,0 +1,53 @@
+"""The systemd units in deploy/systemd: every key known to systemd, every command present, settings complete."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from index.config import ROOT
+
+UNITS = ROOT / "deploy" / "systemd"
+INSTALLED_AT = "/opt/doradca"
+
+
+def installed(tmp_path: Path) -> list[Path]:
+    """The units as `README: Running as a service` installs them, with this checkout in place of /opt/doradca."""
+    out = []
+    for unit in sorted(UNITS.glob("doradca*.*")):
+        if unit.suffix in (".service", ".target"):
+            target = tmp_path / unit.name
+            target.write_text(unit.read_text().replace(INSTALLED_AT, str(ROOT)))
+            out.append(target)
+    return out
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze not installed")
+def test_units_verify_cleanly(tmp_path: Path):
+    units = installed(tmp_path)
+    assert {u.name for u in units} == {"doradca.target", "doradca-actions.service", "doradca-rasa.service",
+                                       "doradca-web.service"}
+    done = subprocess.run(["systemd-analyze", "verify", "--man=no", *map(str, units)], capture_output=True,
+                          text=True, timeout=120)
+    # an unknown key or section is only a warning for systemd: any output fails the test
+    assert done.returncode == 0 and not done.stderr.strip() and not done.stdout.strip(), done.stderr
+
+
+def test_units_have_the_service_settings():
+    for unit in UNITS.glob("*.service"):
+        text = unit.read_text()
+        for required in ("User=doradca", "Restart=on-failure", "MemoryMax=", "EnvironmentFile=-/etc/doradca/doradca.env",
+                         "StartLimitBurst=", "NoNewPrivileges=yes"):
+            assert required in text, f"{unit.name} lacks {required}"
+        assert "0.0.0.0" not in text and ("127.0.0.1" in text), f"{unit.name} must listen on loopback only"
+
+
+def test_environment_file_sets_every_variable_the_units_use():
+    used = {v for unit in UNITS.glob("*.service") for v in re.findall(r"\$\{(\w+)\}", unit.read_text())}
+    env = dict(line.split("=", 1) for line in (UNITS / "doradca.env").read_text().splitlines()
+               if line and not line.startswith("#"))
+    assert used and used <= set(env), used - set(env)
