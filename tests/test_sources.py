@@ -1,0 +1,43 @@
+"""The source registry: each corpus file goes to one source, in the merge order the records need."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from pathlib import Path
+
+import pytest
+
+import index.sources as sources
+from index.corpus import load_corpus
+from index.sources import REGISTRY, kind_of
+
+
+@pytest.mark.parametrize("name, kind", [
+    ("kzis-hierarchy-2023.tsv", "hierarchy"), ("kzis-desc-level3.csv", "groups"),
+    ("kzis-dictionary-2024-07-10.csv", "dictionary"), ("gus-thesaurus.csv", "gus"),
+    ("esco-kzis-selected.csv", "esco"), ("243108.txt", "description"), ("uk-en-names.csv", "glossary"),
+    ("hand-coded-ads.jsonl", "examples"), ("kzis_esco_crosswalk.csv", None), ("slownik.rds", None),
+    ("SOURCE.md", None), ("gus-thesaurus.csv.part", None),
+])
+def test_each_file_belongs_to_one_source(name: str, kind: str | None):
+    found = kind_of(Path("corpus") / name)
+    assert (found.name if found else None) == kind
+    assert sum(s.matches(Path(name)) for s in REGISTRY) <= 1
+
+
+def test_every_source_module_is_registered():
+    modules = {m.name for m in pkgutil.iter_modules(sources.__path__)}
+    registered = {importlib.import_module(f"index.sources.{m}").SOURCE for m in modules}
+    assert registered == set(REGISTRY) and len({s.name for s in REGISTRY}) == len(REGISTRY)
+    assert [s.name for s in REGISTRY][:3] == ["hierarchy", "groups", "dictionary"]  # the classification first
+
+
+def test_names_attach_only_to_known_occupations(tmp_path: Path):
+    (tmp_path / "kzis-hierarchy-test.tsv").write_text("class\tname\n512001\tKucharz\n", encoding="utf-8")
+    (tmp_path / "team-names.csv").write_text(
+        "code,kzis_name,uk,en\n512001,Kucharz,кухар,cook\n999999,Nikt,никто,nobody\n", encoding="utf-8")
+    corpus = load_corpus([tmp_path])
+    assert set(corpus.occupations) == {"512001"}
+    assert {"кухар", "cook"} <= corpus.occupations["512001"].names
+    assert corpus.problems == [] and len(corpus.files) == 2
