@@ -83,10 +83,10 @@ class Assistant:
         })
         return env
 
-    def _spawn(self, name: str, cmd: list[str]) -> subprocess.Popen:
+    def _spawn(self, name: str, cmd: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         log = (self.log_dir / f"{name}.log").open("ab")
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=self._env(), stdout=log, stderr=subprocess.STDOUT,
+        proc = subprocess.Popen(cmd, cwd=ROOT, env={**self._env(), **(env or {})}, stdout=log, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
         self.procs[name] = proc
         return proc
@@ -108,7 +108,9 @@ class Assistant:
                "--cors", *self.origins]
         if token := self._setting("DORADCA_RASA_API_TOKEN"):  # Rasa's HTTP API only behind a token
             cmd += ["--enable-api", "--auth-token", token]
-        self._spawn("rasa", cmd)
+        # the public server refuses bodies over 64 KiB before reading them (Sanic's default is 100 MB; a message is
+        # at most DORADCA_MAX_MESSAGE_CHARS, channel webhooks a few KiB). Not the action server: trackers grow.
+        self._spawn("rasa", cmd, {"SANIC_REQUEST_MAX_SIZE": self._setting("DORADCA_MAX_BODY_BYTES", "65536")})
         self._wait("rasa", f"http://127.0.0.1:{self.ports.rasa}/", timeout)
 
     def start_web(self, timeout: float = 120) -> None:

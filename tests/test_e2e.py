@@ -222,6 +222,14 @@ def test_action_server_down_gives_an_apology_then_answers_again(bot: Assistant):
     assert "(KZiS 243108)" in text
 
 
+def test_oversized_request_body_is_refused_and_the_server_goes_on(bot: Assistant):
+    r = requests.post(bot.rest_url, data=b'{"sender": "big", "message": "' + b"x" * 300_000 + b'"}',
+                      headers={"Content-Type": "application/json"}, timeout=30)
+    assert r.status_code == 413
+    text, _ = say(bot, "after-big", "Co robi specjalista do spraw mediów interaktywnych?")
+    assert "(KZiS 243108)" in text
+
+
 def test_a_hung_action_server_gets_an_apology_then_answers_again(bot: Assistant):
     """The action server stopped (SIGSTOP: still listening, never answering, like a worker the kernel froze or
     killed): Rasa gives up after DORADCA_ACTION_TIMEOUT instead of 5 minutes, the user gets the apology (the
