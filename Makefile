@@ -93,6 +93,7 @@ bench: setup
 	$(BIN)/python bench/search_bench.py
 	$(BIN)/python bench/resolve_bench.py
 	$(BIN)/python bench/answer_bench.py
+	$(BIN)/python bench/backend_bench.py
 
 bench-bot: setup services
 	$(BIN)/python bench/bot_bench.py

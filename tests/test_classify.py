@@ -127,6 +127,17 @@ def test_classify_gives_candidates_with_evidence(full_searcher: Searcher):
     assert scores == sorted(scores, reverse=True)
 
 
+@needs_corpus
+@pytest.mark.parametrize("title, code", [
+    ("Specjalista ds. mediów interaktywnych", "243108"),  # int8 vectors flipped the fusion to 243107 here
+    ("Specjalista do spraw mediów społecznościowych", "243110"),
+    ("Magazynier", "432103"),
+])
+def test_a_bare_title_that_is_an_official_name_gets_that_code_first(full_searcher: Searcher, title: str, code: str):
+    out = full_searcher.classifier.classify(title, None, 3)
+    assert out.candidates[0].code == code
+
+
 def doradca(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
     env = dict(os.environ)  # the same settings as the full_searcher fixture: the project's full index
     exe = Path(sys.executable).with_name("doradca")

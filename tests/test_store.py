@@ -53,7 +53,8 @@ def test_rebuild_after_one_change_embeds_only_what_changed(tmp_path: Path, data_
 
 
 def test_index_of_another_model_is_refused(data_index: Path):
-    with pytest.raises(IndexUnavailable, match="built by model .* configured model is other-model: run `doradca index build`"):
+    with pytest.raises(IndexUnavailable, match=r"built by model .* configured model is other-model\+onnx-int8 \(DORADCA_MODEL, "
+                                                 r"DORADCA_EMBEDDING_BACKEND\): run `doradca index build`"):
         open_index(data_index, "other-model")
 
 
