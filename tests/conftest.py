@@ -18,11 +18,21 @@ for _name in [n for n in os.environ if n.startswith("DORADCA_") and n != "DORADC
     del os.environ[_name]
 
 
+_GIVEN: set[int] = set()
+
+
 def free_port() -> int:
-    """A loopback port nothing listens on now, so that two checkouts (or a running `make run`) do not collide."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A loopback port nothing listens on now, so that two checkouts (or a running `make run`) do not collide.
+    Never the same port twice in one session: a port handed out at import time (a module's constant) is not bound
+    until its server starts, and the kernel would offer it again meanwhile (seen in CI: the action server took
+    the web page's port)."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = int(s.getsockname()[1])
+        if port not in _GIVEN:
+            _GIVEN.add(port)
+            return port
 
 
 CORPUS = Settings().corpus_paths()  # the corpus in use: DORADCA_CORPUS, else a fetched corpus/
