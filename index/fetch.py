@@ -124,7 +124,6 @@ def _replace(tmp: Path, target: Path) -> None:
 def download(session: requests.Session, url: str, item: Upstream, target: Path) -> None:
     """Fetch one file into ``target`` (resuming ``target.part``); raise FetchError with the reason."""
     part = target.with_name(target.name + ".part")
-    target.parent.mkdir(parents=True, exist_ok=True)
     for attempt in range(ATTEMPTS):
         have = part.stat().st_size if part.exists() else 0
         if have >= item.size:  # a complete or overlong part failed its check before: start over
@@ -137,6 +136,7 @@ def download(session: requests.Session, url: str, item: Upstream, target: Path) 
                 if r.status_code == 404:
                     raise FetchError(f"not on the server (HTTP 404: {url})")
                 r.raise_for_status()
+                target.parent.mkdir(parents=True, exist_ok=True)  # only once there is something to write
                 resumed = r.status_code == 206
                 with part.open("ab" if resumed else "wb") as f, tqdm(
                     total=item.size, initial=have if resumed else 0, unit="B", unit_scale=True,

@@ -36,7 +36,7 @@ def free_port() -> int:
 
 
 CORPUS = Settings().corpus_paths()  # the corpus in use: DORADCA_CORPUS, else a fetched corpus/
-HAVE_CORPUS = bool(CORPUS) and all(p.is_dir() for p in CORPUS)
+HAVE_CORPUS = bool(CORPUS) and all(p.is_dir() and any(p.iterdir()) for p in CORPUS)
 NO_CORPUS = "needs the full corpus: set DORADCA_CORPUS=../shared/corpus (CI and make do) or run `doradca corpus fetch`"
 needs_corpus = pytest.mark.skipif(not HAVE_CORPUS, reason=NO_CORPUS)
 
