@@ -17,7 +17,6 @@ Example::
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 import re
@@ -31,6 +30,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from tqdm import tqdm
 from urllib3.util.retry import Retry
+
+from .files import sha256_of
 
 COMMIT = "0d70fc198fcc77e797eecc30d721cf3e2c456d8e"
 DEFAULT_URL = f"https://raw.githubusercontent.com/OJALAB/job-ads-datasets/{COMMIT}/"
@@ -91,14 +92,6 @@ class Report:
     up_to_date: list[str] = field(default_factory=list)
     converted: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # file -> reason
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _good(path: Path, item: Upstream) -> bool:

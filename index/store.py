@@ -31,6 +31,7 @@ from tqdm import tqdm
 
 from .corpus import Corpus, load_corpus
 from .embedder import DEFAULT_BACKEND, Embedder, model_key
+from .files import sha256_of
 from .fusion import FusionModel, train
 from .jobads import Example
 from .records import Name, Occupation, Passage, Source
@@ -48,14 +49,6 @@ class IndexUnavailable(RuntimeError):
 
 def _sha(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()
-
-
-def _file_sha(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def occupation_names(corpus: Corpus) -> list[Name]:
@@ -150,7 +143,7 @@ def _build(folders: list[Path], index_dir: Path, model: str, force: bool, progre
         _write_faiss(work / "passages.faiss", p_vecs)
         _write_faiss(work / "names.faiss", n_vecs)
         _write_faiss(work / "examples.faiss", e_vecs)
-        files = {f.name: _file_sha(f) for f in sorted(work.iterdir())}
+        files = {f.name: sha256_of(f) for f in sorted(work.iterdir())}
         manifest = {
             "format": FORMAT,
             "model": embedder.name,
@@ -244,7 +237,7 @@ def _reusable(current: Path, key: str) -> dict[str, np.ndarray]:
     for kind in ("passages", "names", "examples"):
         rows, vecs = current / f"{kind}.jsonl", current / f"{kind}.faiss"
         sha = manifest.get("files", {})
-        if not rows.exists() or not vecs.exists() or any(_file_sha(f) != sha.get(f.name) for f in (rows, vecs)):
+        if not rows.exists() or not vecs.exists() or any(sha256_of(f) != sha.get(f.name) for f in (rows, vecs)):
             continue
         try:
             hashes = [json.loads(x)["h"] for x in rows.read_text(encoding="utf-8").splitlines()]
@@ -348,7 +341,7 @@ def open_version(path: Path, key: str | None) -> IndexVersion:
         )
     for name, sha in manifest.get("files", {}).items():
         f = path / name
-        if not f.exists() or _file_sha(f) != sha:
+        if not f.exists() or sha256_of(f) != sha:
             raise IndexUnavailable(f"index file {f} is missing or damaged: run `{REBUILD} --force`")
     try:
         p_rows = [json.loads(x) for x in (path / "passages.jsonl").read_text(encoding="utf-8").splitlines()]
