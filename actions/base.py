@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from index.search import QueryError, check_question
 from index.text import language
 
+from . import metrics
 from .messages import say
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ class Turn:
         self.lang = previous if self.text.startswith("/") else language(self.text, default=previous)
         self.events: list[EventType] = [] if self.lang == previous else [SlotSet("language", self.lang)]
         self._noted = bool(tracker.get_slot("language_noted"))
+        self.kind: str | None = "other"  # how the turn ended (metrics.KINDS); None: not a user's turn
 
     def say(self, text: str, buttons: list[dict[str, str]] | None = None, passages: bool = False) -> None:
         """Send a message; the first passages shown to a non-Polish user carry a note that they are Polish."""
@@ -47,6 +49,7 @@ class Turn:
         """Passages split into several messages (``compose.pack``), sent in order."""
         for text in messages:
             self.say(text, passages=True)
+        self.kind = "answered"
 
     def question(self) -> str | None:
         """The message as a question, or None after telling the user it cannot be one."""
@@ -71,10 +74,16 @@ class DoradcaAction(Action, ABC):
     def act(self, turn: Turn) -> None: ...
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
+        metrics.serve()
         turn = Turn(tracker, dispatcher)
         try:
-            self.act(turn)
+            with metrics.ACTION_SECONDS.labels(self.name()).time():
+                self.act(turn)
         except Exception:  # noqa: BLE001 - the user gets an apology, the log gets the traceback
             log.exception("action %s failed", self.name())
+            metrics.ACTION_ERRORS.labels(self.name()).inc()
+            turn.kind = "apology"
             dispatcher.utter_message(text=say("error", turn.lang))
+        if turn.kind is not None:
+            metrics.REPLIES.labels(turn.kind).inc()
         return turn.events

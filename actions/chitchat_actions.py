@@ -54,6 +54,7 @@ class ActionOutOfScope(DoradcaAction):
 
     def act(self, turn: Turn) -> None:
         turn.say(say("out_of_scope", turn.lang), buttons=[counsellor_button(turn.lang)])
+        turn.kind = "declined"
 
 
 class ActionContactCounsellor(DoradcaAction):
@@ -78,3 +79,4 @@ class ActionWarmup(DoradcaAction):
         from .runtime import searcher
 
         searcher().search("kucharz", k=1)
+        turn.kind = None  # a health check, not a user's turn: not counted

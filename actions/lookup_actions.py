@@ -56,6 +56,7 @@ class ActionCompareOccupations(DoradcaAction):
         s = searcher()
         codes = two_occupations(q, s, turn.tracker.get_slot("occupation_code"))
         if len(codes) < 2:
+            turn.kind = "asked"
             turn.say(say("compare_which", turn.lang))
             return
         c: Comparison = relations().compare(codes[0], codes[1])
@@ -80,10 +81,12 @@ class ActionRelatedOccupations(DoradcaAction):
             named = res.best.code if res and res.confident and res.best and res.method == "lexical" else None
             code = named or turn.tracker.get_slot("occupation_code")
         if not code:
+            turn.kind = "asked"
             turn.say(say("which_occupation", turn.lang))
             return
         related = relations().related(code, 6)
         turn.set("occupation_code", code)
         turn.say(related_text(s.occupations[code]["name"], code, related, turn.lang),
                  buttons=choose_buttons([(r.code, r.name) for r in related]))
+        turn.kind = "answered"
 

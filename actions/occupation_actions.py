@@ -12,6 +12,7 @@ from index.resolve import Resolution
 from index.search import MAX_K, Searcher, strip_words
 from index.text import name_words
 
+from . import metrics
 from .base import DoradcaAction, Turn
 from .chitchat_actions import counsellor_button
 from .compose import choose_buttons, occupations_text, passages_messages
@@ -83,7 +84,8 @@ def answer(turn: Turn, s: Searcher, code: str, question: str, alternatives: tupl
     "więcej". When a specific question is not in the description, ``alternatives`` are offered as other
     occupations its words may name."""
     name = s.occupations[code]["name"]
-    p = plan(s, code, question, ActionSettings().page_size)
+    with metrics.SEARCH_SECONDS.time():
+        p = plan(s, code, question, ActionSettings().page_size)
     turn.set("occupation_code", code)
     turn.set("last_question", question)
     turn.set("last_section", p.section)
@@ -91,6 +93,7 @@ def answer(turn: Turn, s: Searcher, code: str, question: str, alternatives: tupl
     if p.kind == "route":
         route(turn, p.topic or "", name)
     elif p.kind == "none":
+        turn.kind = "declined"
         others = [(c, n) for c, n in alternatives if c != code] if p.wanted != "training" else []
         turn.say(say("no_training" if p.wanted == "training" else "no_answer", turn.lang, name=name, code=code),
                  buttons=choose_buttons(others) + [counsellor_button(turn.lang)])
@@ -113,11 +116,21 @@ def look_up_code(turn: Turn, s: Searcher) -> bool:
     return True
 
 
+def resolve(s: Searcher, q: str) -> Resolution:
+    """The occupation a question names, timed and its confidence recorded for the metrics."""
+    with metrics.RESOLVE_SECONDS.time():
+        res = s.resolve(q)
+    if res.best is not None:
+        metrics.CONFIDENCE.observe(res.best.score)
+    return res
+
+
 def route(turn: Turn, topic: str, name: str | None) -> None:
     """A question no description answers: where the office answers it (offers page, counsellor)."""
     office = load_office(ActionSettings().office_file)
     about = label(ABOUT, turn.lang).format(name=name) if name else ""
     turn.say(say(f"out_{topic}", turn.lang, about=about, url=office.offers_url), buttons=[counsellor_button(turn.lang)])
+    turn.kind = "declined"
 
 
 class ActionAnswerOccupation(DoradcaAction):
@@ -133,23 +146,26 @@ class ActionAnswerOccupation(DoradcaAction):
             return
         current = turn.tracker.get_slot("occupation_code")
         # a follow-up with no name-like word ("a jakie umiejętności?") needs no resolution
-        res = s.resolve(q) if name_words(q) or not current else Resolution([], False, "none")
+        res = resolve(s, q) if name_words(q) or not current else Resolution([], False, "none")
         d = decide(s, q, res, current)
         if d.kind == "answer" and d.code:
             answer(turn, s, d.code, d.question, d.candidates)
         elif d.kind == "choose":
+            turn.kind = "asked"
             turn.set("last_question", d.question)
             turn.say(say("choose", turn.lang, words=d.words), buttons=choose_buttons(list(d.candidates)))
         elif topic := out_of_descriptions(q):
             turn.set("last_question", "")
             route(turn, topic, None)
         elif d.kind == "unknown":
+            turn.kind = "declined"
             turn.set("last_question", "")
             if d.candidates:
                 turn.say(say("unknown_occupation", turn.lang), buttons=choose_buttons(list(d.candidates)))
             else:
                 turn.say(say("unknown_occupation_none", turn.lang), buttons=[counsellor_button(turn.lang)])
         else:
+            turn.kind = "asked"
             turn.set("last_question", q)
             turn.say(say("which_occupation", turn.lang))
 
@@ -164,6 +180,7 @@ class ActionChooseOccupation(DoradcaAction):
             return
         code = next(turn.tracker.get_latest_entity_values("code"), None)
         if code is None or code not in s.occupations:
+            turn.kind = "asked"
             turn.say(say("which_occupation", turn.lang))
             return
         # a button answers the question that was pending when the bot asked which occupation
@@ -211,9 +228,11 @@ class ActionFindOccupations(DoradcaAction):
         s = searcher()
         result = s.search(q, resolve=False, k=60)
         if not result.hits or not result.answered:
+            turn.kind = "declined"
             turn.say(say("found_none", turn.lang), buttons=[counsellor_button(turn.lang)])
             return
         text, shown = occupations_text(leading(result.hits), 5, turn.lang, say("found_in", turn.lang))
         buttons = choose_buttons([(h.passage.occupation_code, h.passage.occupation_name) for h in shown])
         turn.set("last_question", "")
         turn.say(text, buttons=buttons, passages=True)
+        turn.kind = "answered"

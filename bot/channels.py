@@ -7,6 +7,8 @@ bot message (the action server is down or failed), the channel sends an apology 
 Loaded by the Rasa server from credentials.yml (``channels.RestInput``,
 ``channels.SocketIOInput``) with ``bot/`` on PYTHONPATH.
 
+Counts messages, replies and turn times for Prometheus (``turn_metrics``).
+
 Settings (environment): DORADCA_MAX_MESSAGE_CHARS (1000), DORADCA_RATE_PER_MINUTE (30 per
 sender, shared by all Rasa servers through Redis when DORADCA_REDIS_HOST is set; 0 turns the limit
 off), DORADCA_CORS (origins allowed to open a socket.io connection), DORADCA_ACTION_TIMEOUT (10 s).
@@ -27,6 +29,7 @@ from rasa.core.channels import rest, socketio
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Blueprint
 
+import turn_metrics as metrics
 from redact import redact
 
 import rasa.core.actions.action as rasa_action  # noqa: E402
@@ -181,15 +184,20 @@ def redact_values(value: Any, depth: int = 0) -> Any:
 def never_silent(on_new_message: Handler) -> Handler:
     """Wrap Rasa's message handler: redact, enforce limits, and apologise if the bot said nothing or anything
     failed (the tracker store, the lock store, the action server)."""
+    metrics.serve()  # here, not at import: only a Rasa server that registers channels exports metrics
 
     async def handle(message: UserMessage) -> Any:
+        started = time.perf_counter()
         channel = message.output_channel
+        metrics.MESSAGES.labels(metrics.channel_label(message.input_channel)).inc()
         text = message.text if isinstance(message.text, str) else ""
         meta = message.metadata if isinstance(message.metadata, dict) else {}
         if max(len(text), int(meta.pop(LENGTH_KEY, 0) or 0)) > MAX_CHARS:
+            metrics.REPLIES.labels("too_long").inc()
             await channel.send_response(message.sender_id, {"text": TOO_LONG[_lang(text)].format(n=MAX_CHARS)})
             return None
         if not await LIMITER.allow(str(message.sender_id)):
+            metrics.REPLIES.labels("rate_limited").inc()
             await channel.send_response(message.sender_id, {"text": TOO_FAST[_lang(text)]})
             return None
         message.text = redact(text) if message.text is not None else None
@@ -203,7 +211,9 @@ def never_silent(on_new_message: Handler) -> Handler:
         except Exception:  # noqa: BLE001 - the user gets the apology; the log gets the error, not the message
             logger.error("message handling failed (%s)", message.sender_id, exc_info=True)
         if counting.sent == 0:
+            metrics.REPLIES.labels("apology").inc()
             await channel.send_response(message.sender_id, {"text": apology(message.text)})
+        metrics.TURN.observe(time.perf_counter() - started)
         return result
 
     return handle

@@ -24,6 +24,8 @@ def bot_run(
     rasa_port: Annotated[int, typer.Option(envvar="DORADCA_RASA_PORT", help="Rasa server port.")] = 5005,
     actions_port: Annotated[int, typer.Option(envvar="DORADCA_ACTIONS_PORT", help="Action server port.")] = 5055,
     web_port: Annotated[int, typer.Option(envvar="DORADCA_WEB_PORT", help="Pages and look-up API port.")] = 8000,
+    metrics_port: Annotated[int, typer.Option(envvar="DORADCA_SUPERVISOR_METRICS_PORT",
+                                              help="Prometheus metrics of the supervisor (restarts); 0: off.")] = 9103,
     endpoints: Annotated[Path, typer.Option(envvar="DORADCA_ENDPOINTS", exists=True, dir_okay=False,
                                             help="Rasa endpoints file (bot/endpoints-scaled.yml: PostgreSQL + Redis).")]
     = ROOT / "bot" / "endpoints.yml",
@@ -40,6 +42,13 @@ def bot_run(
 
     bot = Assistant(Ports(rasa=rasa_port, actions=actions_port, web=web_port), endpoints=endpoints.resolve(),
                     credentials=credentials.resolve())
+    if metrics_port:
+        from prometheus_client import start_http_server
+
+        try:
+            start_http_server(metrics_port, addr="127.0.0.1")
+        except OSError as e:
+            fail(f"supervisor metrics port {metrics_port}: {e}; set DORADCA_SUPERVISOR_METRICS_PORT (0: off)")
     typer.echo("Starting the action server, the Rasa server and the web pages (about a minute)...")
     try:
         bot.start(web=True)
@@ -57,6 +66,9 @@ def bot_run(
         f"  look-up:   http://127.0.0.1:{web_port}/lookup  API: http://127.0.0.1:{web_port}/api/  "
         f"(OpenAPI: /openapi.json)\n"
         f"  terminal:  .venv-rasa/bin/rasa shell --connector rest --url http://127.0.0.1:{rasa_port}  (or `make chat`)\n"
+        f"  health:    http://127.0.0.1:{web_port}/health/ready  (starting / ready / degraded)\n"
+        f"  metrics:   /metrics on 127.0.0.1 ports {bot.ports.rasa_metrics} (Rasa server), {bot.ports.actions_metrics} "
+        f"(action server), {metrics_port} (supervisor); Prometheus, 0: off\n"
         f"  logs:      {bot.log_dir}\n"
         f"Press Ctrl-C to stop."
     )

@@ -20,6 +20,8 @@ import requests
 
 from index.config import ROOT
 
+from .health import answers, warmup_call
+
 RASA_MODEL = ROOT / "build" / "rasa" / "doradca.tar.gz"
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -43,6 +45,9 @@ class Ports:
     rasa: int = int(os.environ.get("DORADCA_RASA_PORT", "5005"))
     actions: int = int(os.environ.get("DORADCA_ACTIONS_PORT", "5055"))
     web: int = int(os.environ.get("DORADCA_WEB_PORT", "8000"))
+    # Prometheus exporters on 127.0.0.1 (0: off)
+    rasa_metrics: int = int(os.environ.get("DORADCA_RASA_METRICS_PORT", "9101"))
+    actions_metrics: int = int(os.environ.get("DORADCA_ACTIONS_METRICS_PORT", "9102"))
 
 
 @dataclass
@@ -77,6 +82,8 @@ class Assistant:
             "DORADCA_CORS": " ".join(self.origins),  # read by bot/channels.py for socket.io
             "DORADCA_ACTIONS_PORT": str(self.ports.actions),
             "DORADCA_RASA_PORT": str(self.ports.rasa),
+            "DORADCA_RASA_METRICS_PORT": str(self.ports.rasa_metrics),
+            "DORADCA_ACTIONS_METRICS_PORT": str(self.ports.actions_metrics),
             "DORADCA_TRACKER_DB": str(self.tracker_db),
             "SANIC_HOST": "127.0.0.1",
             "PYTHONPATH": str(ROOT / "bot"),  # the project's input channels (bot/channels.py)
@@ -95,7 +102,7 @@ class Assistant:
         self._spawn("actions", [str(PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.ports.actions)])
         self._wait("actions", f"http://127.0.0.1:{self.ports.actions}/health", timeout)
         # load the model and index now rather than on the first user's question
-        r = requests.post(f"http://127.0.0.1:{self.ports.actions}/webhook", json=_warmup_call(), timeout=timeout)
+        r = requests.post(f"http://127.0.0.1:{self.ports.actions}/webhook", json=warmup_call(), timeout=timeout)
         if r.status_code != 200:
             raise StartError(f"action server warm-up failed ({r.status_code}); see {self.log_dir / 'actions.log'}")
 
@@ -121,17 +128,7 @@ class Assistant:
 
     def healthy(self, name: str, timeout: float = 5) -> bool:
         """Does the server answer on its real path? (actions: an action call that searches the loaded index)"""
-        try:
-            if name == "actions":
-                r = requests.post(f"http://127.0.0.1:{self.ports.actions}/webhook", json=_warmup_call(),
-                                  timeout=timeout)
-            elif name == "rasa":
-                r = requests.get(f"http://127.0.0.1:{self.ports.rasa}/", timeout=timeout)
-            else:
-                r = requests.get(f"http://127.0.0.1:{self.ports.web}/api/health", timeout=timeout)
-        except requests.RequestException:
-            return False
-        return r.status_code == 200
+        return answers(name, self.ports, timeout)  # type: ignore[arg-type]  # a name of self.procs
 
     def restart(self, name: str) -> None:
         """Stop one server (its whole process group) and start it again; raises StartError if it does not come up."""
@@ -189,17 +186,6 @@ class Assistant:
         r = requests.post(self.rest_url, json={"sender": sender, "message": text}, timeout=timeout)
         r.raise_for_status()
         return r.json()
-
-
-def _warmup_call() -> dict:
-    return {
-        "next_action": "action_warmup",
-        "sender_id": "warmup",
-        "tracker": {"sender_id": "warmup", "slots": {}, "latest_message": {"text": ""}, "events": [],
-                    "paused": False, "followup_action": None, "active_loop": {}, "latest_action_name": None},
-        "domain": {},
-        "version": "3.6.21",
-    }
 
 
 def tail(path: Path, lines: int = 15) -> str:

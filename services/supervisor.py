@@ -14,7 +14,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from prometheus_client import Counter
+
 from .processes import Assistant, StartError
+
+RESTARTS = Counter("doradca_process_restarts", "Servers restarted by the supervisor (exited or stopped answering)",
+                   ["process"])
 
 
 class GaveUp(RuntimeError):
@@ -75,6 +80,7 @@ class Supervisor:
         if self._stop.wait(delay):  # stopping meanwhile: no restart
             return
         self.restarts[name] = [*recent, time.monotonic()]
+        RESTARTS.labels(name).inc()
         self._failed[name] = 0
         try:
             self.bot.restart(name)

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from prometheus_client import REGISTRY
 
 from services.processes import Assistant, Ports
 from services.supervisor import GaveUp, Policy, Supervisor
@@ -73,6 +74,7 @@ def bot(tmp_path: Path):
 
 def test_killed_action_worker_is_restarted_and_users_are_never_left_silent(bot: Assistant):
     running = Running(bot, Policy(interval=1, failures=2, check_timeout=3, backoff=0.5, max_restarts=1, window=600))
+    restarts = REGISTRY.get_sample_value("doradca_process_restarts_total", {"process": "actions"}) or 0.0
     try:
         kill_worker(bot)
         replies, deadline = [], time.monotonic() + 150
@@ -89,6 +91,7 @@ def test_killed_action_worker_is_restarted_and_users_are_never_left_silent(bot: 
         assert all("(KZiS 243108)" in t or APOLOGY in t for t, _ in replies), replies
         assert max(s for _, s in replies) < 25
         assert any(line.startswith("actions server") and "restarting it" in line for line in running.lines)
+        assert REGISTRY.get_sample_value("doradca_process_restarts_total", {"process": "actions"}) == restarts + 1
 
         # a second crash inside the window is more than the policy allows: reported, not looped on
         kill_worker(bot)

@@ -22,6 +22,8 @@ from index.related import Relations
 from index.resolve import Candidate
 from index.search import MAX_K, MAX_QUESTION, QueryError, Searcher
 from index.store import summary
+from services.health import Readiness
+from services.processes import Ports
 
 STATIC = Path(__file__).resolve().parent / "static"
 VENDOR = Path(__file__).resolve().parent / "node_modules"
@@ -166,6 +168,17 @@ class HealthOut(BaseModel):
     index: str = Field(description="what is loaded and from where; says so when the KZiS corpus is missing")
 
 
+class LiveOut(BaseModel):
+    status: Literal["alive"]
+
+
+class ReadyOut(BaseModel):
+    status: Literal["starting", "ready", "degraded"] = Field(
+        description="starting: a part has not answered yet since this process started; degraded: one that answered "
+                    "does not now (action server down: the chat apologises; Rasa server down: no chat)")
+    parts: dict[str, Literal["up", "down"]]
+
+
 def create_app(searcher: Searcher | None = None) -> FastAPI:
     """The app; tests may pass a searcher, otherwise one is opened from the settings at start-up."""
 
@@ -195,6 +208,21 @@ def create_app(searcher: Searcher | None = None) -> FastAPI:
         return HealthOut(status="ok", passages=m["passage_count"], occupations=m["occupation_count"],
                          names=m["name_count"], coded_ads=m.get("example_count", 0), model=m["model_key"],
                          built_at=m["built_at"], index=summary(m))
+
+    readiness = Readiness(Ports())
+
+    @app.get("/health/live", response_model=LiveOut, tags=["health"])
+    def live() -> LiveOut:
+        """The web process answers (it has loaded the index: it serves only after that)."""
+        return LiveOut(status="alive")
+
+    @app.get("/health/ready", response_model=ReadyOut, tags=["health"],
+             responses={503: {"model": ReadyOut, "description": "starting, or degraded: a part does not answer"}})
+    def ready() -> JSONResponse:
+        """Can a user chat now? Checks the Rasa server and the action server (an action that searches the index)."""
+        state, parts = readiness.check()
+        body = ReadyOut(status=state, parts={"web": "up", **parts})
+        return JSONResponse(body.model_dump(), status_code=200 if state == "ready" else 503)
 
     @app.get("/api/occupations", response_model=OccupationsOut)
     def occupations(request: Request, q: Q, k: Annotated[int, Query(ge=1, le=20)] = 8) -> OccupationsOut:
