@@ -97,6 +97,7 @@ bench: setup
 
 bench-bot: setup services
 	$(BIN)/python bench/bot_bench.py
+	$(BIN)/python bench/fault_bench.py
 
 clean:
 	rm -rf build results

@@ -17,6 +17,10 @@
    just taken (seen in the scaling test: turns of one conversation processed at the same time,
    a second session started). Here each change is one Redis transaction (WATCH/MULTI/EXEC, retried
    on conflict).
+5. A correctness fix: after PostgreSQL restarts, the SQL tracker store's pooled connections are dead; the next
+   read fails, Rasa's fail-safe wrapper logs it and hands out an empty tracker, and the conversation loses its
+   context (seen in the scaling test). Here the engine tests a pooled connection before use and reconnects
+   (SQLAlchemy's ``pool_pre_ping``: one round trip per checkout).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import jsonschema
 from jsonschema.exceptions import best_match
 from rasa.core.actions.action import RemoteAction
 from rasa.core.lock import TicketLock
+from rasa.core import tracker_store
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.shared.core import events as rasa_events
 from rasa.shared.core.trackers import EventVerbosity
@@ -158,3 +163,13 @@ def cleanup(self: RedisLockStore, conversation_id: str, ticket_number: int) -> N
 RedisLockStore.issue_ticket = issue_ticket  # type: ignore[method-assign]
 RedisLockStore.update_lock = update_lock  # type: ignore[method-assign]
 RedisLockStore.cleanup = cleanup  # type: ignore[method-assign]
+
+
+_original_engine_kwargs = tracker_store.create_engine_kwargs
+
+
+def create_engine_kwargs(url: Any) -> dict:
+    return {**_original_engine_kwargs(url), "pool_pre_ping": True}
+
+
+tracker_store.create_engine_kwargs = create_engine_kwargs  # looked up at call time by SQLTrackerStore.__init__

@@ -47,6 +47,18 @@ class _Server:
     def start(self) -> Self:
         raise NotImplementedError
 
+    def restart(self, timeout: float = 60) -> None:
+        """Stop the server as its stop signal does (open connections are cut; Redis loses its locks, as in a
+        crash) and start it again on the same port and data."""
+        if self.proc is None or self.dir is None:
+            raise StartError("not started")
+        os.kill(self.proc.pid, self.STOP_SIGNAL)
+        self.proc.wait(30)
+        self._serve(timeout)
+
+    def _serve(self, timeout: float) -> None:
+        raise NotImplementedError
+
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             os.kill(self.proc.pid, self.STOP_SIGNAL)
@@ -100,19 +112,22 @@ class Postgres(_Server):
             owner = pwd.getpwnam(self.run_as)
             os.chown(self.dir, owner.pw_uid, owner.pw_gid)
             os.chown(self.dir / "pw", owner.pw_uid, owner.pw_gid)
-        data = self.dir / "data"
-        self._run([pg_bin("initdb"), "-D", str(data), "-U", self.user, "--pwfile", str(self.dir / "pw"),
+        self._run([pg_bin("initdb"), "-D", str(self.dir / "data"), "-U", self.user, "--pwfile", str(self.dir / "pw"),
                    "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"])
-        log = (self.dir / "postgres.log").open("ab")
-        self.proc = subprocess.Popen(
-            [pg_bin("postgres"), "-D", str(data), "-h", "127.0.0.1", "-p", str(self.port), "-k", str(self.dir)],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, user=self.run_as,
-            start_new_session=True)
-        self._wait_port("PostgreSQL", timeout)
-        self._ready(timeout)
+        self._serve(timeout)
         self._run([pg_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", self.user, self.database],
                   env={"PGPASSWORD": self.password})
         return self
+
+    def _serve(self, timeout: float) -> None:
+        assert self.dir is not None
+        log = (self.dir / "postgres.log").open("ab")
+        self.proc = subprocess.Popen(
+            [pg_bin("postgres"), "-D", str(self.dir / "data"), "-h", "127.0.0.1", "-p", str(self.port), "-k",
+             str(self.dir)], stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, user=self.run_as,
+            start_new_session=True)
+        self._wait_port("PostgreSQL", timeout)
+        self._ready(timeout)
 
     def _ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -142,13 +157,17 @@ class Redis(_Server):
         if exe is None:
             raise StartError(f"redis-server not found: {INSTALL}")
         self.dir = Path(tempfile.mkdtemp(prefix="doradca-redis-"))
+        self._serve(timeout)
+        return self
+
+    def _serve(self, timeout: float) -> None:
+        assert self.dir is not None
         log = (self.dir / "redis.log").open("ab")
         self.proc = subprocess.Popen(
-            [exe, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
+            [shutil.which("redis-server") or "redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
              "--dir", str(self.dir), "--protected-mode", "yes"],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
         self._wait_port("Redis", timeout)
-        return self
 
     def command(self, *args: str) -> str:
         """Run one command with redis-cli (installed with redis-server)."""

@@ -188,6 +188,19 @@ class Assistant:
         return r.json()
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (the kernel's children lists), nearest first: the last is a server's worker."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop(0)
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            children = task / "children"
+            kids = [int(k) for k in children.read_text().split()] if children.exists() else []
+            out += kids
+            todo += kids
+    return out
+
+
 def tail(path: Path, lines: int = 15) -> str:
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])

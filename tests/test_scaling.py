@@ -181,3 +181,20 @@ def _lock_commands(redis: Redis) -> int:
     stats = redis.command("INFO", "commandstats")
     return sum(int(line.split("calls=")[1].split(",")[0]) for line in stats.splitlines()
                if line.startswith(("cmdstat_set:", "cmdstat_del:", "cmdstat_get:")))
+
+
+def test_restarting_postgresql_and_redis_loses_and_doubles_no_turn(cluster):
+    """The backing services restart (an update, a crash): conversations go on from PostgreSQL, each turn once."""
+    (a, b), pg, redis = cluster
+    sent = ["Co musi wiedzieć specjalista do spraw mediów interaktywnych?", "a czy trzeba znać SEO?",
+            "a jakie umiejętności?"]
+    replies = [text_of(a.send("backing", sent[0]))]
+    pg.restart()
+    replies.append(text_of(b.send("backing", sent[1])))
+    redis.restart()
+    replies.append(text_of(a.send("backing", sent[2])))
+    assert "(KZiS 243108)" in replies[0], replies
+    assert "Zadanie: Przygotowywanie i prowadzenie kampanii" in replies[1], replies
+    assert "(KZiS 243108) – co trzeba umieć" in replies[2], replies
+    stored = turns(tracker(a, "backing"))
+    assert [t for t, _ in stored] == sent and all(n >= 1 for _, n in stored), stored

@@ -12,25 +12,13 @@ from pathlib import Path
 import pytest
 from prometheus_client import REGISTRY
 
-from services.processes import Assistant, Ports
+from services.processes import Assistant, Ports, descendants
 from services.supervisor import GaveUp, Policy, Supervisor
 
 from .conftest import free_port
 
 QUESTION = "Co robi specjalista do spraw mediów interaktywnych?"
 APOLOGY = "Przepraszam, mam chwilowy problem techniczny"
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process below ``pid`` (the kernel's children lists), nearest first."""
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop(0)
-        for task in Path(f"/proc/{p}/task").glob("*"):
-            kids = [int(k) for k in (task / "children").read_text().split()] if (task / "children").exists() else []
-            out += kids
-            todo += kids
-    return out
 
 
 def kill_worker(bot: Assistant) -> int:
