@@ -74,7 +74,6 @@ class DoradcaAction(Action, ABC):
     def act(self, turn: Turn) -> None: ...
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[EventType]:
-        metrics.serve()
         turn = Turn(tracker, dispatcher)
         try:
             with metrics.ACTION_SECONDS.labels(self.name()).time():

@@ -33,8 +33,8 @@ _serving = False
 
 
 def serve() -> None:
-    """Start the exporter once, in the process that runs actions (rasa-sdk's worker, not its parent); a port in use
-    is logged, not fatal."""
+    """Start the exporter once, in the process that runs actions (rasa-sdk's worker, as it starts serving:
+    rasa_sdk_plugins); a port in use is logged, not fatal."""
     global _serving
     if _serving:
         return

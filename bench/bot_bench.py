@@ -147,7 +147,7 @@ def main() -> None:
         t = time.perf_counter()
         # the per-sender rate limit is off: each benchmark sender sends as fast as it can
         with Assistant(Ports(rasa=16005, actions=16055), tracker_db=Path(tmp) / "t.db", log_dir=Path(tmp) / "logs",
-                       extra_env={"DORADCA_RATE_PER_MINUTE": "0"}) as bot:
+                       extra_env={"DORADCA_RATE_PER_MINUTE": "0", "DORADCA_RATE_PER_ADDRESS": "0"}) as bot:
             print(f"servers ready in {time.perf_counter() - t:.0f} s (action server warmed up)")
             for text in ("dzień dobry", "Czym zajmuje się kucharz?", "a czy musi znać przepisy sanitarne?"):
                 bot.send("warm", text)  # other texts: the measured ones stay uncached in pass 1
@@ -173,7 +173,8 @@ def patch_off_and_on(rounds: int) -> Iterator[tuple[str, Assistant]]:
     for _ in range(rounds):
         for mode in ("off", "on"):
             with tempfile.TemporaryDirectory() as tmp:
-                env = {"DORADCA_RATE_PER_MINUTE": "0", "DORADCA_RASA_PATCHES": "0" if mode == "off" else "1"}
+                env = {"DORADCA_RATE_PER_MINUTE": "0", "DORADCA_RATE_PER_ADDRESS": "0",
+                       "DORADCA_RASA_PATCHES": "0" if mode == "off" else "1"}
                 with Assistant(Ports(rasa=16005, actions=16055), tracker_db=Path(tmp) / "t.db",
                                log_dir=Path(tmp) / "logs", extra_env=env) as bot:
                     yield mode, bot
@@ -202,7 +203,8 @@ def compare_scaled(seconds: float, rounds: int = 2) -> None:
         for _ in range(rounds):
             for name, (pairs, shared) in layouts.items():
                 with tempfile.TemporaryDirectory() as tmp:
-                    env = {"DORADCA_RATE_PER_MINUTE": "0", **(pg.env() | redis.env() if shared else {})}
+                    env = {"DORADCA_RATE_PER_MINUTE": "0", "DORADCA_RATE_PER_ADDRESS": "0",
+                           **(pg.env() | redis.env() if shared else {})}
                     endpoints = ROOT / "bot" / ("endpoints-scaled.yml" if shared else "endpoints.yml")
                     servers = [Assistant(Ports(rasa=16005 + i, actions=16055 + i), tracker_db=Path(tmp) / "t.db",
                                          log_dir=Path(tmp) / f"logs{i}", endpoints=endpoints, extra_env=env)
@@ -250,7 +252,7 @@ def soak(senders: int, seconds: float) -> None:
     """A bounded soak: p95 and memory at the start and at the end of the run (growth should stay under 10 %)."""
     with tempfile.TemporaryDirectory() as tmp:
         with Assistant(Ports(rasa=16005, actions=16055), tracker_db=Path(tmp) / "t.db", log_dir=Path(tmp) / "logs",
-                       extra_env={"DORADCA_RATE_PER_MINUTE": "0"}) as bot:
+                       extra_env={"DORADCA_RATE_PER_MINUTE": "0", "DORADCA_RATE_PER_ADDRESS": "0"}) as bot:
             load(bot, 5, 5)
             rss0 = {n: rss_mb(p.pid) for n, p in bot.procs.items()}
             stamps: list[float] = []

@@ -82,7 +82,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         ports = Ports(rasa=free_port(), actions=free_port(), rasa_metrics=0, actions_metrics=0)
         bot = Assistant(ports, tracker_db=Path(tmp) / "t.db", log_dir=Path(tmp) / "logs",
-                        extra_env={"DORADCA_ACTION_TIMEOUT": "10", "DORADCA_RATE_PER_MINUTE": "0"})
+                        extra_env={"DORADCA_ACTION_TIMEOUT": "10", "DORADCA_RATE_PER_MINUTE": "0",
+                                   "DORADCA_RATE_PER_ADDRESS": "0"})
         print("starting the action server and the Rasa server...", flush=True)
         bot.start()
         stop = threading.Event()

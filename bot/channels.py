@@ -17,12 +17,13 @@ off), DORADCA_CORS (origins allowed to open a socket.io connection), DORADCA_ACT
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import math
 import os
 import re
 import time
 import uuid
-from collections import defaultdict, deque
 from typing import Any, Awaitable, Callable
 
 from rasa.core.channels import rest, socketio
@@ -40,6 +41,22 @@ import rasa.core.actions.action as rasa_action  # noqa: E402
 ACTION_TIMEOUT = float(os.environ.get("DORADCA_ACTION_TIMEOUT", "10"))
 rasa_action.DEFAULT_REQUEST_TIMEOUT = ACTION_TIMEOUT  # type: ignore[attr-defined]
 
+import rasa.server  # noqa: E402
+
+_create_app = rasa.server.create_app
+
+
+def create_app(*args: Any, auth_token: str | None = None, **kwargs: Any) -> Any:
+    """Rasa's HTTP API (served with --enable-api) takes its token from DORADCA_RASA_API_TOKEN, not from the command
+    line, where every local user can read it; without a token the API is refused, never served open."""
+    token = auth_token or os.environ.get("DORADCA_RASA_API_TOKEN")
+    if not token:
+        raise RuntimeError("Rasa's HTTP API needs DORADCA_RASA_API_TOKEN (or leave out --enable-api)")
+    return _create_app(*args, auth_token=token, **kwargs)
+
+
+rasa.server.create_app = create_app  # rasa.core.run looks it up when it builds the app, after loading channels
+
 if os.environ.get("DORADCA_RASA_PATCHES", "1") != "0":  # off only to measure what the patch buys
     import rasa_patches  # noqa: F401 - speeds up Rasa's validation of action results
 
@@ -48,6 +65,8 @@ logger = logging.getLogger(__name__)
 
 MAX_CHARS = int(os.environ.get("DORADCA_MAX_MESSAGE_CHARS", "1000"))
 RATE_PER_MINUTE = int(os.environ.get("DORADCA_RATE_PER_MINUTE", "30"))
+RATE_PER_ADDRESS = int(os.environ.get("DORADCA_RATE_PER_ADDRESS", "120"))  # an office's kiosks may share one address
+MAX_CONCURRENT = int(os.environ.get("DORADCA_MAX_CONCURRENT", "64"))
 # Browsers' origins allowed to open a socket.io connection (Rasa's own setting lets any site connect).
 ORIGINS = os.environ.get("DORADCA_CORS", "http://127.0.0.1:8000 http://localhost:8000").replace(",", " ").split()
 TOO_LONG = {
@@ -57,6 +76,10 @@ TOO_LONG = {
 TOO_FAST = {
     "pl": "Za dużo wiadomości w krótkim czasie. Odczekaj chwilę i spróbuj ponownie.",
     "uk": "Забагато повідомлень за короткий час. Зачекайте хвилину.",
+}
+TOO_BUSY = {
+    "pl": "Doradca jest teraz bardzo zajęty. Spróbuj ponownie za chwilę.",
+    "uk": "Зараз забагато звернень. Спробуйте ще раз за хвилину.",
 }
 APOLOGY = {
     "pl": "Przepraszam, mam chwilowy problem techniczny i nie mogę teraz odpowiedzieć. Spróbuj ponownie za chwilę.",
@@ -73,25 +96,31 @@ def apology(text: str | None) -> str:
 
 
 class RateLimiter:
-    """At most ``per_minute`` messages per sender in any 60 s (in memory, per server process)."""
+    """At most ``per_minute`` messages per key in any 60 s, in memory (one Rasa server).
+
+    The last 60 s are estimated from two fixed one-minute windows: this minute's count plus the last minute's,
+    weighted by the share of it still inside the 60 s (rounded up, so a burst across a minute boundary is not let
+    through). O(1) per check; memory holds the keys of two minutes, whatever their number.
+    """
 
     def __init__(self, per_minute: int) -> None:
         self.per_minute = per_minute
-        self.seen: dict[str, deque[float]] = defaultdict(deque)
+        self.window = 0
+        self.current: dict[str, int] = {}
+        self.previous: dict[str, int] = {}
 
-    async def allow(self, sender: str) -> bool:
+    async def allow(self, key: str) -> bool:
         if self.per_minute <= 0:
             return True
-        now = time.monotonic()
-        q = self.seen[sender]
-        while q and now - q[0] > 60:
-            q.popleft()
-        if len(q) >= self.per_minute:
+        minutes = time.monotonic() / 60
+        window = int(minutes)
+        if window != self.window:
+            self.previous = self.current if window == self.window + 1 else {}
+            self.current, self.window = {}, window
+        before = math.ceil(self.previous.get(key, 0) * (1 - (minutes - window)))
+        if before + self.current.get(key, 0) >= self.per_minute:
             return False
-        q.append(now)
-        if len(self.seen) > 100_000:  # forget idle senders
-            for key in [k for k, v in self.seen.items() if not v or now - v[-1] > 60]:
-                del self.seen[key]
+        self.current[key] = self.current.get(key, 0) + 1
         return True
 
 
@@ -125,14 +154,41 @@ class SharedRateLimiter:
         return count <= self.per_minute
 
 
-def _limiter() -> RateLimiter | SharedRateLimiter:
+def _limiter(per_minute: int) -> RateLimiter | SharedRateLimiter:
     host = os.environ.get("DORADCA_REDIS_HOST")
     if host:  # several Rasa servers (bot/endpoints-scaled.yml): one limit for all of them
-        return SharedRateLimiter(RATE_PER_MINUTE, host, int(os.environ.get("DORADCA_REDIS_PORT", "6379")))
-    return RateLimiter(RATE_PER_MINUTE)
+        return SharedRateLimiter(per_minute, host, int(os.environ.get("DORADCA_REDIS_PORT", "6379")))
+    return RateLimiter(per_minute)
 
 
-LIMITER = _limiter()
+LIMITER = _limiter(RATE_PER_MINUTE)  # per sender id
+ADDRESS_LIMITER = _limiter(RATE_PER_ADDRESS)  # per client address: a new sender id per message does not dodge it
+
+
+class Busy:
+    """Turns in progress in this Rasa server; above ``limit`` a message gets "busy" instead of queueing (a flood
+    must not make every conversation wait). The server runs one event loop, so a plain counter is exact."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.running = limit, 0
+
+    def full(self) -> bool:
+        return 0 < self.limit <= self.running
+
+
+BUSY = Busy(MAX_CONCURRENT)
+
+
+def client_key(address: str) -> str:
+    """A client address as the limits keep it: hashed, so no IP address sits in memory dumps or in Redis."""
+    return "address:" + hashlib.sha256(address.encode("utf-8")).hexdigest()[:16]
+
+
+def client_address(request: Any) -> str:
+    """The user's address: from the reverse proxy's headers only when Sanic is told to trust them
+    (SANIC_PROXIES_COUNT / SANIC_REAL_IP_HEADER), else the connection's peer; a forged X-Forwarded-For counts for
+    nothing."""
+    return str(getattr(request, "remote_addr", "") or getattr(request, "ip", "") or "")
 
 
 class CountingOutput(OutputChannel):
@@ -157,6 +213,7 @@ class CountingOutput(OutputChannel):
 
 
 LENGTH_KEY = "doradca_chars"  # metadata: the message's length before the channel cut and redacted it
+CLIENT_KEY = "doradca_client"  # metadata: the client's address (set by the channel, never taken from the client)
 PSEUDONYM = "anon-"
 
 
@@ -196,9 +253,15 @@ def never_silent(on_new_message: Handler) -> Handler:
             metrics.REPLIES.labels("too_long").inc()
             await channel.send_response(message.sender_id, {"text": TOO_LONG[_lang(text)].format(n=MAX_CHARS)})
             return None
-        if not await LIMITER.allow(str(message.sender_id)):
+        client = meta.pop(CLIENT_KEY, None)
+        if not await LIMITER.allow("sender:" + str(message.sender_id)) or \
+                (isinstance(client, str) and client and not await ADDRESS_LIMITER.allow(client_key(client))):
             metrics.REPLIES.labels("rate_limited").inc()
             await channel.send_response(message.sender_id, {"text": TOO_FAST[_lang(text)]})
+            return None
+        if BUSY.full():
+            metrics.REPLIES.labels("busy").inc()
+            await channel.send_response(message.sender_id, {"text": TOO_BUSY[_lang(text)]})
             return None
         message.text = redact(text) if message.text is not None else None
         message.sender_id = private_sender(message.sender_id)
@@ -206,10 +269,13 @@ def never_silent(on_new_message: Handler) -> Handler:
         counting = CountingOutput(channel)
         message.output_channel = counting
         result = None
+        BUSY.running += 1
         try:
             result = await on_new_message(message)
         except Exception:  # noqa: BLE001 - the user gets the apology; the log gets the error, not the message
             logger.error("message handling failed (%s)", message.sender_id, exc_info=True)
+        finally:
+            BUSY.running -= 1
         if counting.sent == 0:
             metrics.REPLIES.labels("apology").inc()
             await channel.send_response(message.sender_id, {"text": apology(message.text)})
@@ -247,6 +313,7 @@ class RestInput(rest.RestInput):
         meta = body.get("metadata")
         meta = redact_values(meta) if isinstance(meta, dict) else {}
         meta[LENGTH_KEY] = getattr(request.ctx, "doradca_chars", 0)
+        meta[CLIENT_KEY] = client_address(request)
         return meta
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
@@ -265,6 +332,26 @@ class SocketIOInput(socketio.SocketIOInput):
         # engine.io would add a second Access-Control-Allow-Origin, and browsers refuse a repeated one.
         sio.eio.cors_allowed_origins = "*" if "*" in ORIGINS else ORIGINS  # type: ignore[union-attr]
         sio.eio._cors_headers = lambda environ: []  # type: ignore[union-attr]
+
+        # The client's address into the message's metadata, for the per-address limit (Rasa's handler reads only
+        # the event's data): from the Sanic request that opened the connection.
+        namespace = self.namespace or "/"
+        handle_message = sio.handlers[namespace][self.user_message_evt]  # type: ignore[union-attr]
+
+        async def with_client(sid: str, data: Any) -> None:
+            if isinstance(data, dict):
+                meta = data.get(self.metadata_key)
+                if isinstance(meta, str):
+                    try:
+                        meta = json.loads(meta)
+                    except ValueError:
+                        meta = None
+                environ = sio.get_environ(sid, namespace) or {}  # type: ignore[union-attr]
+                data = {**data, self.metadata_key: {**(meta if isinstance(meta, dict) else {}),
+                                                    CLIENT_KEY: client_address(environ.get("sanic.request"))}}
+            await handle_message(sid, data)
+
+        sio.on(self.user_message_evt, handler=with_client, namespace=self.namespace)  # type: ignore[union-attr]
 
         # Rasa 3.6 calls python-socketio 5's (now asynchronous) enter_room without awaiting it, so a browser
         # never joins its session's room and never receives the answers. The same handler, awaited:

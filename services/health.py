@@ -3,7 +3,7 @@ web process's readiness endpoint, which a reverse proxy or an office's monitorin
 
 Example::
 
-    readiness = Readiness(Ports())      # services.processes.Ports
+    readiness = Readiness(Ports(), secret)      # services.processes.Ports
     readiness.check()     # ("degraded", {"rasa": "up", "actions": "down"}) while the action server is down
 """
 
@@ -23,12 +23,13 @@ State = Literal["starting", "ready", "degraded"]
 PARTS: tuple[Part, ...] = ("rasa", "actions")  # what the web process checks besides itself
 
 
-def answers(part: Part, ports: Ports, timeout: float = 5) -> bool:
+def answers(part: Part, ports: Ports, secret: str, timeout: float = 5) -> bool:
     """One check: the action server runs an action that searches the loaded index (its worker, the model, the
     index); the Rasa server and the web process answer their front page / health route."""
     try:
         if part == "actions":
-            r = requests.post(f"http://127.0.0.1:{ports.actions}/webhook", json=warmup_call(), timeout=timeout)
+            r = requests.post(f"http://127.0.0.1:{ports.actions}/webhook", json=warmup_call(),
+                              headers=secret_header(secret), timeout=timeout)
         elif part == "rasa":
             r = requests.get(f"http://127.0.0.1:{ports.rasa}/", timeout=timeout)
         else:
@@ -36,6 +37,11 @@ def answers(part: Part, ports: Ports, timeout: float = 5) -> bool:
     except requests.RequestException:
         return False
     return r.status_code == 200
+
+
+def secret_header(secret: str) -> dict[str, str]:
+    """What the Rasa server sends the action server (bot/endpoints.yml; checked by rasa_sdk_plugins)."""
+    return {"X-Doradca-Secret": secret}
 
 
 def warmup_call() -> dict:
@@ -54,16 +60,16 @@ class Readiness:
     """"starting" until every part has answered once, then "ready" while all answer, "degraded" when one that
     answered before does not (the chat then gets apologies: the action server is down, or nothing: Rasa is)."""
 
-    def __init__(self, ports: Ports, timeout: float = 3.0) -> None:
+    def __init__(self, ports: Ports, secret: str, timeout: float = 3.0) -> None:
         if timeout <= 0:
             raise ValueError("timeout must be > 0")
-        self.ports, self.timeout = ports, timeout
+        self.ports, self.secret, self.timeout = ports, secret, timeout
         self._seen: set[Part] = set()
         self._lock = threading.Lock()
 
     def check(self) -> tuple[State, dict[str, str]]:
         with ThreadPoolExecutor(len(PARTS)) as pool:  # both at once: a hung part costs one timeout, not two
-            up = dict(zip(PARTS, pool.map(lambda p: answers(p, self.ports, self.timeout), PARTS)))
+            up = dict(zip(PARTS, pool.map(lambda p: answers(p, self.ports, self.secret, self.timeout), PARTS)))
         with self._lock:
             self._seen |= {p for p, ok in up.items() if ok}
             started = self._seen == set(PARTS)

@@ -10,6 +10,7 @@ Example::
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import time
@@ -20,7 +21,7 @@ import requests
 
 from index.config import ROOT
 
-from .health import answers, warmup_call
+from .health import answers, secret_header, warmup_call
 
 RASA_MODEL = ROOT / "build" / "rasa" / "doradca.tar.gz"
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
@@ -61,6 +62,9 @@ class Assistant:
     credentials: Path = ROOT / "bot" / "credentials.yml"
     endpoints: Path = ROOT / "bot" / "endpoints.yml"
     extra_env: dict[str, str] = field(default_factory=dict)
+    # shared by the Rasa server and the action server (X-Doradca-Secret); made up for this run unless configured
+    actions_secret: str = field(default_factory=lambda: os.environ.get("DORADCA_ACTIONS_SECRET") or
+                                secrets.token_urlsafe(24))
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
@@ -85,6 +89,7 @@ class Assistant:
             "DORADCA_RASA_METRICS_PORT": str(self.ports.rasa_metrics),
             "DORADCA_ACTIONS_METRICS_PORT": str(self.ports.actions_metrics),
             "DORADCA_TRACKER_DB": str(self.tracker_db),
+            "DORADCA_ACTIONS_SECRET": self.actions_secret,
             "SANIC_HOST": "127.0.0.1",
             "PYTHONPATH": str(ROOT / "bot"),  # the project's input channels (bot/channels.py)
         })
@@ -102,7 +107,8 @@ class Assistant:
         self._spawn("actions", [str(PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.ports.actions)])
         self._wait("actions", f"http://127.0.0.1:{self.ports.actions}/health", timeout)
         # load the model and index now rather than on the first user's question
-        r = requests.post(f"http://127.0.0.1:{self.ports.actions}/webhook", json=warmup_call(), timeout=timeout)
+        r = requests.post(f"http://127.0.0.1:{self.ports.actions}/webhook", json=warmup_call(),
+                          headers=secret_header(self.actions_secret), timeout=timeout)
         if r.status_code != 200:
             raise StartError(f"action server warm-up failed ({r.status_code}); see {self.log_dir / 'actions.log'}")
 
@@ -113,8 +119,8 @@ class Assistant:
         cmd = [str(RASA), "run", "--model", str(self.model), "--endpoints", str(self.endpoints),
                "--credentials", str(self.credentials), "--interface", "127.0.0.1", "--port", str(self.ports.rasa),
                "--cors", *self.origins]
-        if token := self._setting("DORADCA_RASA_API_TOKEN"):  # Rasa's HTTP API only behind a token
-            cmd += ["--enable-api", "--auth-token", token]
+        if self._setting("DORADCA_RASA_API_TOKEN"):  # Rasa's HTTP API only behind a token, which bot/channels.py
+            cmd += ["--enable-api"]  # reads from the environment (a command line is visible to every local user)
         # the public server refuses bodies over 64 KiB before reading them (Sanic's default is 100 MB; a message is
         # at most DORADCA_MAX_MESSAGE_CHARS, channel webhooks a few KiB). Not the action server: trackers grow.
         self._spawn("rasa", cmd, {"SANIC_REQUEST_MAX_SIZE": self._setting("DORADCA_MAX_BODY_BYTES", "65536")})
@@ -128,7 +134,7 @@ class Assistant:
 
     def healthy(self, name: str, timeout: float = 5) -> bool:
         """Does the server answer on its real path? (actions: an action call that searches the loaded index)"""
-        return answers(name, self.ports, timeout)  # type: ignore[arg-type]  # a name of self.procs
+        return answers(name, self.ports, self.actions_secret, timeout)  # type: ignore[arg-type]  # a name of self.procs
 
     def restart(self, name: str) -> None:
         """Stop one server (its whole process group) and start it again; raises StartError if it does not come up."""

@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from index.config import ROOT
+from services.health import secret_header, warmup_call
 from services.processes import RASA, RASA_MODEL, Assistant, Ports, StartError
 
 from .conftest import HAVE_CORPUS, NO_CORPUS, free_port
@@ -28,7 +29,8 @@ OUT_OF_SCOPE = "w tym nie pomogę"
 def bot(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("bot")
     with Assistant(Ports(rasa=free_port(), actions=free_port()), tracker_db=tmp / "conversations.db", log_dir=tmp / "logs",
-                   extra_env={"DORADCA_RATE_PER_MINUTE": "20", "DORADCA_ACTION_TIMEOUT": "5"}) as a:
+                   extra_env={"DORADCA_RATE_PER_MINUTE": "20", "DORADCA_ACTION_TIMEOUT": "5",
+                              "DORADCA_RATE_PER_ADDRESS": "0"}) as a:  # its many senders all come from 127.0.0.1
         yield a
 
 
@@ -449,3 +451,22 @@ def test_rasa_http_api_is_not_served_without_a_token(bot: Assistant):
     base = f"http://127.0.0.1:{bot.ports.rasa}"
     assert requests.get(f"{base}/conversations/stored/tracker", timeout=10).status_code == 404
     assert requests.post(f"{base}/model/parse", json={"text": "hej"}, timeout=10).status_code == 404
+
+
+def test_the_action_server_answers_only_the_rasa_servers_secret(bot: Assistant):
+    url = f"http://127.0.0.1:{bot.ports.actions}/webhook"
+    for headers in ({}, secret_header("wrong"), secret_header(bot.actions_secret[:-1])):
+        r = requests.post(url, json=warmup_call(), headers=headers, timeout=10)
+        assert r.status_code == 401 and "X-Doradca-Secret" in r.text, r.text
+    assert requests.post(url, json=warmup_call(), headers=secret_header(bot.actions_secret), timeout=30).ok
+    assert requests.get(f"http://127.0.0.1:{bot.ports.actions}/health", timeout=10).ok
+    # the chat works: the Rasa server sends the secret (bot/endpoints.yml)
+    assert "(KZiS 243108)" in say(bot, "with-secret", "Co robi specjalista do spraw mediów interaktywnych?")[0]
+
+
+def test_an_action_server_without_a_secret_does_not_start(tmp_path: Path):
+    env = {k: v for k, v in os.environ.items() if k != "DORADCA_ACTIONS_SECRET"}
+    out = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port",
+                          str(free_port())], cwd=ROOT, env={**env, "SANIC_HOST": "127.0.0.1"}, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode != 0 and "DORADCA_ACTIONS_SECRET is not set" in out.stdout + out.stderr

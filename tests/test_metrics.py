@@ -4,9 +4,12 @@ action timeout, readiness says "degraded", and answers come back after SIGCONT."
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
+from concurrent.futures import ThreadPoolExecutor
+from http.client import HTTPConnection
 from pathlib import Path
 
 import pytest
@@ -25,6 +28,8 @@ QUESTION = "Co robi specjalista do spraw mediów interaktywnych?"
 PESEL = "44051401359"
 APOLOGY = "Przepraszam, mam chwilowy problem techniczny"
 ACTION_TIMEOUT = 4
+PER_ADDRESS = 20
+BUSY = "Doradca jest teraz bardzo zajęty"
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +39,8 @@ def bot(tmp_path_factory: pytest.TempPathFactory):
                   actions_metrics=free_port())
     a = Assistant(ports, tracker_db=tmp / "t.db", log_dir=tmp / "logs",
                   extra_env={"DORADCA_RATE_PER_MINUTE": "4", "DORADCA_ACTION_TIMEOUT": str(ACTION_TIMEOUT),
-                             "DORADCA_MAX_MESSAGE_CHARS": "300"})
+                             "DORADCA_MAX_MESSAGE_CHARS": "300", "DORADCA_RATE_PER_ADDRESS": str(PER_ADDRESS),
+                             "DORADCA_MAX_CONCURRENT": "1"})
     a.start(web=True)
     yield a
     a.stop()
@@ -100,8 +106,14 @@ def test_readiness_and_a_stopped_action_server(bot: Assistant):
         r = requests.get(f"{web}/health/ready", timeout=15)
         assert (r.status_code, r.json()["status"], r.json()["parts"]["actions"]) == (503, "degraded", "down")
         started = time.monotonic()
-        text = " ".join(x.get("text", "") for x in bot.send("m-stopped", QUESTION, timeout=30))
+        with ThreadPoolExecutor(1) as pool:
+            waiting = pool.submit(bot.send, "m-stopped", QUESTION, 30)
+            time.sleep(1)
+            # one turn may run at a time here (DORADCA_MAX_CONCURRENT=1): the next is told so at once, not queued
+            busy = " ".join(x.get("text", "") for x in bot.send("m-meanwhile", QUESTION, timeout=3))
+            text = " ".join(x.get("text", "") for x in waiting.result())
         to_apology = time.monotonic() - started
+        assert BUSY in busy
         assert APOLOGY in text
         assert to_apology < ACTION_TIMEOUT + 5, to_apology
     finally:
@@ -117,7 +129,27 @@ def test_readiness_and_a_stopped_action_server(bot: Assistant):
 
 def test_readiness_says_starting_until_every_part_has_answered(tmp_path: Path):
     nothing = Ports(rasa=free_port(), actions=free_port(), web=free_port())  # nothing listens there
-    state, parts = Readiness(nothing, timeout=1).check()
+    state, parts = Readiness(nothing, "secret", timeout=1).check()
     assert (state, parts) == ("starting", {"rasa": "down", "actions": "down"})
     with pytest.raises(ValueError, match="timeout"):
-        Readiness(nothing, timeout=0)
+        Readiness(nothing, "secret", timeout=0)
+
+
+def post_from(address: str, port: int, sender: str, forwarded: str) -> str:
+    """A REST message sent from another loopback address (127.0.0.0/8 is all loopback), with a forged
+    X-Forwarded-For."""
+    conn = HTTPConnection("127.0.0.1", port, timeout=30, source_address=(address, 0))
+    body = json.dumps({"sender": sender, "message": "dzień dobry"})
+    conn.request("POST", "/webhooks/rest/webhook", body, {"Content-Type": "application/json",
+                                                          "X-Forwarded-For": forwarded})
+    replies = json.loads(conn.getresponse().read())
+    conn.close()
+    return " ".join(r.get("text", "") for r in replies)
+
+
+def test_a_new_sender_id_per_message_does_not_dodge_the_limit_of_its_address(bot: Assistant):
+    """Runs last in this module: it uses up 127.0.0.1's messages for a minute."""
+    replies = [post_from("127.0.0.1", bot.ports.rasa, f"dodger-{i}", f"10.0.0.{i}") for i in range(PER_ADDRESS + 1)]
+    assert "Za dużo wiadomości" in replies[-1], replies  # 20 a minute from one address, whatever the sender id
+    assert sum("Za dużo wiadomości" in r for r in replies) >= 1
+    assert "Dzień dobry" in post_from("127.0.0.2", bot.ports.rasa, "dodger-elsewhere", "10.0.0.1")  # another client

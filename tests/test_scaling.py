@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -34,7 +35,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("scaling")
     with Postgres(port=free_port()) as pg, Redis(port=free_port()) as redis:
         env = {**pg.env(), **redis.env(), "DORADCA_RASA_API_TOKEN": API_TOKEN,
-               "DORADCA_RATE_PER_MINUTE": str(RATE)}
+               "DORADCA_RATE_PER_MINUTE": str(RATE), "DORADCA_RATE_PER_ADDRESS": "0"}
         servers = [Assistant(Ports(rasa=free_port(), actions=free_port()), log_dir=tmp / f"logs{i}",
                              tracker_db=tmp / "unused.db", endpoints=ROOT / "bot" / "endpoints-scaled.yml",
                              extra_env=env) for i in range(2)]
@@ -136,6 +137,8 @@ def test_the_rate_limit_is_shared_by_the_servers(cluster):
 
 def test_rasa_http_api_needs_the_token(cluster):
     (a, _), _, _ = cluster
+    # the token comes from the environment: not on the command line, which every local user can read
+    assert API_TOKEN.encode() not in Path(f"/proc/{a.procs['rasa'].pid}/cmdline").read_bytes()
     url = f"http://127.0.0.1:{a.ports.rasa}/conversations/alternating/tracker"
     assert requests.get(url, timeout=10).status_code == 401
     assert requests.get(url, params={"token": "wrong"}, timeout=10).status_code == 401

@@ -209,7 +209,7 @@ def create_app(searcher: Searcher | None = None) -> FastAPI:
                          names=m["name_count"], coded_ads=m.get("example_count", 0), model=m["model_key"],
                          built_at=m["built_at"], index=summary(m))
 
-    readiness = Readiness(Ports())
+    readiness = Readiness(Ports(), os.environ.get("DORADCA_ACTIONS_SECRET", ""))
 
     @app.get("/health/live", response_model=LiveOut, tags=["health"])
     def live() -> LiveOut:
