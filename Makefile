@@ -57,7 +57,9 @@ web/node_modules/.stamp: web/package.json web/package-lock.json
 
 # PostgreSQL and Redis for the several-servers layout (the scaling test starts its own on loopback).
 PG_INITDB := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb) /usr/lib/postgresql/15/bin/initdb)
-services: /usr/bin/redis-server $(PG_INITDB)
+services: /usr/bin/redis-server $(PG_INITDB) /usr/sbin/logrotate
+/usr/sbin/logrotate:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends logrotate
 /usr/bin/redis-server $(PG_INITDB):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql redis-server
 

@@ -7,7 +7,7 @@ These channels:
 
 - Telegram: the secret token given to ``setWebhook`` must arrive in ``X-Telegram-Bot-Api-Secret-Token``;
   no call to Telegram at start-up or per message (setting the webhook is a one-time step, see README);
-  a re-delivered update (same ``update_id``) is answered once.
+  a re-delivered update (same ``update_id``) is answered once, also after a restart (``SeenIds``).
 - Messenger: ``X-Hub-Signature-256`` (HMAC-SHA256 of the raw body with the app secret); the
   subscription check needs the verify token; every event of a batched call is handled; replies go out
   asynchronously (Rasa's client blocks the server on each send).
@@ -33,8 +33,12 @@ import hashlib
 import hmac
 import json
 import logging
+import os
 import re
+import sqlite3
+import time
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any, Text
 
 import aiohttp
@@ -70,22 +74,64 @@ def _required(credentials: dict | None, channel: str, *keys: str) -> list[str]:
 
 
 class RecentIds:
-    """The last ``size`` ids seen: the platforms re-deliver a call they think failed."""
+    """The last ``size`` ids seen, in memory: what ``SeenIds`` falls back on when its store fails."""
 
     def __init__(self, size: int = 10_000) -> None:
         self.size = size
         self.ids: OrderedDict[Any, None] = OrderedDict()
 
     def seen(self, key: Any) -> bool:
-        """True if ``key`` came before; a missing id (None) is never taken for a repeat."""
-        if key is None:
-            return False
         if key in self.ids:
             return True
         self.ids[key] = None
         if len(self.ids) > self.size:
             self.ids.popitem(last=False)
         return False
+
+
+class SeenIds:
+    """Ids of the calls a channel has handled. The platforms re-deliver a call they think failed, also while (or
+    because) the Rasa server restarts, so the ids outlive a restart: in Redis when the Rasa servers share one
+    (DORADCA_REDIS_HOST: every server sees every id), else in an SQLite file beside the tracker store. Ids are
+    kept two days (re-deliveries come within hours); if the store fails, memory stands in and the log says so."""
+
+    KEEP = 2 * 86400
+
+    def __init__(self, channel: str) -> None:
+        self.channel = channel
+        self.memory = RecentIds()
+        self.redis: Any = None
+        self.db: sqlite3.Connection | None = None
+        self.inserted = 0
+        if host := os.environ.get("DORADCA_REDIS_HOST"):
+            import redis.asyncio
+
+            self.redis = redis.asyncio.Redis(host=host, port=int(os.environ.get("DORADCA_REDIS_PORT", "6379")), db=2,
+                                             socket_timeout=2, socket_connect_timeout=2)
+        else:
+            tracker = Path(os.environ.get("DORADCA_TRACKER_DB") or "build/conversations.db")
+            self.db = sqlite3.connect(tracker.with_name("webhook-ids.db"), isolation_level=None,
+                                      check_same_thread=False)  # one event loop uses it; autocommit
+            self.db.execute("CREATE TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY, at REAL NOT NULL)")
+
+    async def seen(self, key: Any) -> bool:
+        """True if ``key`` came before; a missing id (None) is never taken for a repeat."""
+        if key is None:
+            return False
+        name = f"{self.channel}:{key}"
+        try:
+            if self.redis is not None:
+                return not await self.redis.set(f"doradca:seen:{name}", 1, nx=True, ex=self.KEEP)
+            assert self.db is not None
+            now = time.time()
+            new = self.db.execute("INSERT OR IGNORE INTO seen (id, at) VALUES (?, ?)", (name, now)).rowcount == 1
+            self.inserted += new
+            if new and self.inserted % 1000 == 0:
+                self.db.execute("DELETE FROM seen WHERE at < ?", (now - self.KEEP,))
+            return not new
+        except Exception:  # noqa: BLE001 - a failing store must not stop the answers
+            logger.warning("webhook ids kept in memory only: their store failed", exc_info=True)
+            return self.memory.seen(name)
 
 
 class TelegramOutput(RasaTelegramOutput):
@@ -122,7 +168,7 @@ class TelegramInput(InputChannel):
             raise ValueError("Telegram: secret_token must be 16-256 characters A-Z, a-z, 0-9, '_' or '-'")
         self.secret_token = secret_token
         self.output = TelegramOutput(access_token, api_base)  # checks the token's form; no network call
-        self.updates = RecentIds()
+        self.updates = SeenIds("telegram")
 
     def get_output_channel(self) -> OutputChannel:
         return self.output
@@ -141,7 +187,7 @@ class TelegramInput(InputChannel):
             uid = update.get("update_id")
             if uid is not None and (not isinstance(uid, int) or isinstance(uid, bool)):
                 return response.text("update_id must be a number", status=400)
-            if self.updates.seen(update.get("update_id")):
+            if await self.updates.seen(update.get("update_id")):
                 return response.text("duplicate")  # Telegram delivers it again when we were slow
             try:
                 await self._dispatch(update, handle, self.get_metadata(request))
@@ -235,7 +281,7 @@ class FacebookInput(InputChannel):
                  graph_url: str = "https://graph.facebook.com/v19.0") -> None:
         self.verify, self.secret, self.page_token, self.graph_url = verify, secret, page_token, graph_url
         self.session: aiohttp.ClientSession | None = None  # made in the server's event loop
-        self.events = RecentIds()
+        self.events = SeenIds("facebook")
 
     def signed(self, body: bytes, header: str | None) -> bool:
         expected = "sha256=" + hmac.new(self.secret.encode(), body, hashlib.sha256).hexdigest()
@@ -284,11 +330,11 @@ class FacebookInput(InputChannel):
         if not isinstance(sender, str) or not sender:
             return
         if isinstance(message, dict):
-            if message.get("is_echo") or self.events.seen(message.get("mid")):
+            if message.get("is_echo") or await self.events.seen(message.get("mid")):
                 return  # the page's own messages come back as echoes
             text = (message.get("quick_reply") or {}).get("payload") or message.get("text")
         elif isinstance(postback, dict):
-            if self.events.seen(postback.get("mid")):
+            if await self.events.seen(postback.get("mid")):
                 return  # a button press re-delivered
             text = postback.get("payload")
         else:

@@ -51,3 +51,26 @@ def test_environment_file_sets_every_variable_the_units_use():
     env = dict(line.split("=", 1) for line in (UNITS / "doradca.env").read_text().splitlines()
                if line and not line.startswith("#"))
     assert used and used <= set(env), used - set(env)
+
+
+@pytest.mark.skipif(shutil.which("logrotate") is None, reason="logrotate not installed: run `make services`")
+def test_logrotate_rotates_the_logs_of_a_running_server_without_losing_what_follows(tmp_path: Path):
+    """deploy/logrotate/doradca for real on a log a server holds open for appending (as `doradca bot run` opens
+    them): the old lines move to rasa.log.1, the next ones start the emptied file, nothing in between is lost."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    conf = (ROOT / "deploy" / "logrotate" / "doradca").read_text()
+    assert "/opt/doradca/build/logs/*.log" in conf and "copytruncate" in conf
+    conf = conf.replace("/opt/doradca/build/logs", str(logs))
+    conf = re.sub(r"^\s*su .*$", "", conf, flags=re.M)  # the doradca user does not exist here
+    (tmp_path / "doradca.conf").write_text(conf)
+    with (logs / "rasa.log").open("ab") as server:  # what the launcher gives the server as its stdout
+        server.write(b"before rotation\n" * 100)
+        server.flush()
+        out = subprocess.run(["logrotate", "--force", "--state", str(tmp_path / "state"), str(tmp_path / "doradca.conf")],
+                             capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        server.write(b"after rotation\n")
+        server.flush()
+    assert (logs / "rasa.log.1").read_bytes() == b"before rotation\n" * 100
+    assert (logs / "rasa.log").read_bytes() == b"after rotation\n"  # appended at the start: no hole of zeros

@@ -174,6 +174,16 @@ def test_telegram_redelivered_update_is_answered_once(bot: Assistant, recorder: 
     assert stored_texts(bot, "7004") == ["dzięki"]
 
 
+def test_telegram_update_redelivered_after_a_restart_is_not_answered_again(bot: Assistant, recorder: Recorder):
+    update = tg_update(7009, "dzięki")
+    assert tg_post(bot, update).status_code == 200
+    bot.stop_one("rasa")  # Telegram re-delivers what it sent while the server went down
+    bot.start_rasa()
+    assert tg_post(bot, update).status_code == 200
+    assert len([c for c in recorder.take() if c[0].endswith("/sendMessage")]) == 1
+    assert stored_texts(bot, "7009") == ["dzięki"]
+
+
 def test_telegram_updates_without_an_id_are_not_taken_for_repeats(bot: Assistant, recorder: Recorder):
     for _ in range(2):
         update = tg_update(7008, "dzięki")
