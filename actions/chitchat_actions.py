@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from .base import DoradcaAction, Turn
-from .messages import say
+from .messages import MESSAGES, say
 from .settings import ActionSettings, load_office
 
-COUNSELLOR_BUTTON = {"pl": "Kontakt z doradcą", "uk": "Контакт консультанта", "en": "Contact a counsellor"}
+COUNSELLOR_BUTTON = MESSAGES["counsellor_button"]
 
 
 def counsellor_button(lang: str) -> dict[str, str]:

@@ -41,7 +41,7 @@ def passages_messages(searcher: Searcher, hits: list[Hit], lang: str, hint: str 
     for (task, section), group in groups.items():
         lines = []
         if task:  # knowledge or skills of one task: the task they serve, then what the section asks
-            statement = searcher.task_text(first.occupation_code, task) or ""
+            statement = searcher.catalog.task_text(first.occupation_code, task) or ""
             suffix = f" ({label(SECTION_NAMES[section], lang)})" if len(sections) > 1 else ""
             lines.append(f"{label(TASK, lang)}: {statement}{suffix}")
         elif len(sections) > 1:
@@ -59,8 +59,8 @@ def _heading(text: str) -> str:
 
 def _group_key(h: Hit) -> tuple[str, str]:
     p = h.passage
-    own_task = p.task_id and p.task_id.startswith("Z") and p.section != "task"  # task statements are the bullets
-    return (p.task_id if own_task else "", p.section)
+    task = p.description_task if p.section != "task" else None  # task statements are the bullets
+    return task or "", p.section
 
 
 def source_line(hits: list[Hit], lang: str) -> str:

@@ -24,8 +24,10 @@ import os
 import re
 import time
 import uuid
+from pathlib import Path
 from typing import Any, Awaitable, Callable
 
+import yaml
 from rasa.core.channels import rest, socketio
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Blueprint
@@ -69,30 +71,30 @@ RATE_PER_ADDRESS = int(os.environ.get("DORADCA_RATE_PER_ADDRESS", "120"))  # an 
 MAX_CONCURRENT = int(os.environ.get("DORADCA_MAX_CONCURRENT", "64"))
 # Browsers' origins allowed to open a socket.io connection (Rasa's own setting lets any site connect).
 ORIGINS = os.environ.get("DORADCA_CORS", "http://127.0.0.1:8000 http://localhost:8000").replace(",", " ").split()
-TOO_LONG = {
-    "pl": "Ta wiadomość jest za długa (najwięcej {n} znaków). Zadaj krótsze pytanie, np. „Czym zajmuje się spawacz?”.",
-    "uk": "Повідомлення задовге (щонайбільше {n} символів). Поставте коротше питання.",
-}
-TOO_FAST = {
-    "pl": "Za dużo wiadomości w krótkim czasie. Odczekaj chwilę i spróbuj ponownie.",
-    "uk": "Забагато повідомлень за короткий час. Зачекайте хвилину.",
-}
-TOO_BUSY = {
-    "pl": "Doradca jest teraz bardzo zajęty. Spróbuj ponownie za chwilę.",
-    "uk": "Зараз забагато звернень. Спробуйте ще раз за хвилину.",
-}
-APOLOGY = {
-    "pl": "Przepraszam, mam chwilowy problem techniczny i nie mogę teraz odpowiedzieć. Spróbuj ponownie za chwilę.",
-    "uk": "Вибачте, тимчасова технічна проблема. Спробуйте ще раз трохи пізніше.",
-}
+
+
+# The assistant's sentences, shared with the actions (bot/sentences.yml): key -> language -> text.
+SENTENCES: dict[str, dict[str, str]] = yaml.safe_load((Path(__file__).parent / "sentences.yml").read_text("utf-8"))
+# English function words that are not Polish words ("i", "do" and "my" are)
+ENGLISH = re.compile(r"\b(what|how|does|is|are|the|you|can|need|job|work|hello|hi|thanks?)\b", re.I)
 
 
 def _lang(text: str | None) -> str:
-    return "uk" if text and re.search(r"[а-яіїєґ]", text, re.I) else "pl"
+    """The language of a message, for the channel's own few replies (the actions detect it more carefully)."""
+    if text and re.search(r"[а-яіїєґ]", text, re.I):
+        return "uk"
+    if text and text.isascii() and ENGLISH.search(text):
+        return "en"
+    return "pl"
+
+
+def sentence(key: str, text: str | None, **values: object) -> str:
+    """The channel's reply ``key`` in the language of the message it answers."""
+    return SENTENCES[key][_lang(text)].format(**values)
 
 
 def apology(text: str | None) -> str:
-    return APOLOGY[_lang(text)]
+    return sentence("apology", text)
 
 
 class RateLimiter:
@@ -251,17 +253,17 @@ def never_silent(on_new_message: Handler) -> Handler:
         meta = message.metadata if isinstance(message.metadata, dict) else {}
         if max(len(text), int(meta.pop(LENGTH_KEY, 0) or 0)) > MAX_CHARS:
             metrics.REPLIES.labels("too_long").inc()
-            await channel.send_response(message.sender_id, {"text": TOO_LONG[_lang(text)].format(n=MAX_CHARS)})
+            await channel.send_response(message.sender_id, {"text": sentence("too_long", text, n=MAX_CHARS)})
             return None
         client = meta.pop(CLIENT_KEY, None)
         if not await LIMITER.allow("sender:" + str(message.sender_id)) or \
                 (isinstance(client, str) and client and not await ADDRESS_LIMITER.allow(client_key(client))):
             metrics.REPLIES.labels("rate_limited").inc()
-            await channel.send_response(message.sender_id, {"text": TOO_FAST[_lang(text)]})
+            await channel.send_response(message.sender_id, {"text": sentence("too_fast", text)})
             return None
         if BUSY.full():
             metrics.REPLIES.labels("busy").inc()
-            await channel.send_response(message.sender_id, {"text": TOO_BUSY[_lang(text)]})
+            await channel.send_response(message.sender_id, {"text": sentence("too_busy", text)})
             return None
         message.text = redact(text) if message.text is not None else None
         message.sender_id = private_sender(message.sender_id)

@@ -50,11 +50,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import Handler, never_silent
+from channels import SENTENCES, Handler, never_silent
 
 logger = logging.getLogger(__name__)
 
-TEXT_ONLY = "Potrafię odpowiadać tylko na wiadomości tekstowe. Napisz pytanie, np. „Czym zajmuje się spawacz?”."
+TEXT_ONLY = SENTENCES["text_only"]["pl"]  # a sticker or a photo says nothing of its sender's language
 # Telegram's first message in a chat; Rasa would read "/start" as an unknown intent.
 COMMANDS = {"/start": "/greet", "/help": "/bot_capabilities"}
 SECRET_FORMAT = re.compile(r"[A-Za-z0-9_-]{16,256}")  # Telegram allows 1-256 of these; 16+ to be worth guessing

@@ -70,7 +70,7 @@ def plan(s: Searcher, code: str, question: str, page: int) -> Plan:
         hits = distinct(leading(result.hits))[:page]
         return Plan("passages", intent, hits=hits, shown=len(hits))
     wanted = intent or "task"
-    section = next((x for x in (wanted, *FALLBACK.get(wanted, ())) if s.section_passages(code, x)), None)
+    section = next((x for x in (wanted, *FALLBACK.get(wanted, ())) if s.catalog.section_passages(code, x)), None)
     if section is None:
         return Plan("none", wanted)
     head = s.listing(code, "overview")[:1] if intent is None else []  # just a name: what the job is, then tasks

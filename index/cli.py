@@ -169,7 +169,7 @@ def _print_hits(result) -> None:  # noqa: ANN001
         typer.echo("Brak fragmentów opisu dla tego pytania.")
     for h in result.hits:
         p = h.passage
-        where = f"{p.occupation_code} {p.section}" + (f" {p.task_id}" if p.task_id and not p.task_id.startswith("kzis") else "")
+        where = f"{p.occupation_code} {p.section}" + (f" {p.description_task}" if p.description_task else "")
         typer.echo(f"{h.rank:>2}. [{where}] {p.text}\n    Źródło: {p.source.cite()} ({p.id}, {h.score:.3f})")
 
 
@@ -274,7 +274,7 @@ def classify(
 @app.command()
 def show(code: Annotated[str, typer.Argument(help="6-digit KZiS code.")]) -> None:
     """The whole description as the bot knows it, grouped by section, with sources."""
-    from .records import SECTION_LABELS_PL, SECTIONS
+    from .catalog import Catalog
     from .store import IndexUnavailable, open_index
 
     if not code.isdigit() or len(code) != 6:
@@ -284,31 +284,25 @@ def show(code: Annotated[str, typer.Argument(help="6-digit KZiS code.")]) -> Non
         version = open_index(s.index_dir, s.model, s.embedding_backend)
     except IndexUnavailable as e:
         fail(str(e))
-    occ = version.occupations.get(code)
-    if occ is None:
+    view = Catalog(version).view(code)
+    if view is None:
         fail(f"unknown occupation code {code}")
-    typer.echo(f"{occ['name']} ({code})")
-    if occ.get("group_name"):
-        typer.echo(f"Grupa elementarna {occ['group']}: {occ['group_name']}")
-    if occ["synonyms"]:
-        typer.echo("Inne nazwy: " + ", ".join(occ["synonyms"]))
-    for c in occ["competences"]:
+    typer.echo(f"{view.name} ({code})")
+    if view.group_name:
+        typer.echo(f"Grupa elementarna {view.group}: {view.group_name}")
+    if view.synonyms:
+        typer.echo("Inne nazwy: " + ", ".join(view.synonyms))
+    for c in view.competences:
         typer.echo(f"Kompetencja {c['id']}: {c['name']} (zadania {', '.join(c['tasks'])})")
-    passages = [p for p in version.passages if p.occupation_code == code]
-    for section in SECTIONS:
-        group = [p for p in passages if p.section == section]
-        if not group:
-            continue
-        typer.echo(f"\n== {SECTION_LABELS_PL[section]} ({section}) ==")
-        for source in dict.fromkeys(p.source.cite() for p in group):
+    for section in view.sections:
+        typer.echo(f"\n== {section.label} ({section.section}) ==")
+        for source in dict.fromkeys(p.source.cite() for p in section.passages):
             typer.echo(f"Źródło: {source}")
-            for p in group:
+            for p in section.passages:
                 if p.source.cite() == source:
-                    tid = f"[{p.task_id}] " if p.task_id and not p.task_id.startswith("kzis") else ""
-                    typer.echo(f"  - {tid}{p.text}")
-    related = sorted(c for c in version.occupations if c[:4] == code[:4] and c != code)
-    if related:
-        typer.echo("\nTa sama grupa elementarna: " + ", ".join(f"{version.occupations[c]['name']} ({c})" for c in related))
+                    typer.echo(f"  - {f'[{p.description_task}] ' if p.description_task else ''}{p.text}")
+    if view.same_group:
+        typer.echo("\nTa sama grupa elementarna: " + ", ".join(f"{name} ({c})" for c, name in view.same_group))
     typer.echo("(zawody o podobnych zadaniach i umiejętnościach: `doradca related KOD`)")
 
 

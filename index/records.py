@@ -85,11 +85,17 @@ class Passage:
     task_id: str | None = None
     competence_id: str | None = None
 
+    @property
+    def description_task(self) -> str | None:
+        """The task's id in an INFOdoradca+ description ("Z3"); None for the KZiS dictionary's own task ids
+        ("kzis-2"), which mean nothing to a reader, and for passages of no task."""
+        return self.task_id if self.task_id and not self.task_id.startswith("kzis") else None
+
     def embed_text(self) -> str:
         """Text given to the embedder: occupation and section say what the bare bullet does not."""
         where = SECTION_LABELS_PL[self.section]
-        if self.task_id and not self.task_id.startswith("kzis"):
-            where = f"{where} ({self.task_id})"
+        if self.description_task:
+            where = f"{where} ({self.description_task})"
         return f"{self.occupation_name} – {where}: {self.text}"
 
     def to_json(self) -> dict:

@@ -112,7 +112,7 @@ class Relations:
         self._known(b)
         if a == b:
             raise ValueError("give two different occupations to compare")
-        esco = [{fold(p.text): p.text for p in self.s.section_passages(c, "esco_skill")} for c in (a, b)]
+        esco = [{fold(p.text): p.text for p in self.s.catalog.section_passages(c, "esco_skill")} for c in (a, b)]
         shared = [esco[0][k] for k in esco[0] if k in esco[1]]
         return Comparison(self._side(a), self._side(b), a[:4] == b[:4], self.similarity(a, b), shared)
 
@@ -121,7 +121,7 @@ class Relations:
         skills = next((ps for x in SKILLS if (ps := [h.passage for h in self.s.listing(code, x)])), [])
         return Side(code, o["name"], o.get("group"), o.get("group_name"),
                     [h.passage for h in self.s.listing(code, "task")][:SHOWN], skills[:SHOWN],
-                    self.s.section_passages(code, "training")[:1])
+                    self.s.catalog.section_passages(code, "training")[:1])
 
     def _known(self, code: str) -> None:
         if code not in self.s.occupations:

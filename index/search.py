@@ -22,6 +22,7 @@ import bm25s
 import faiss
 import numpy as np
 
+from .catalog import Catalog
 from .classify import OccupationClassifier
 from .config import Settings, settings
 from .distinct import distinct
@@ -144,17 +145,13 @@ class Searcher:
         self.occupations = version.occupations
         official = {c: o["name"] for c, o in version.occupations.items()}
         self.resolver = Resolver(version.names, version.name_index, official)
-        self.rows_by_code: dict[str, np.ndarray] = {}
-        by_code: dict[str, list[int]] = {}
-        for i, p in enumerate(self.passages):
-            by_code.setdefault(p.occupation_code, []).append(i)
-        self.rows_by_code = {c: np.array(r, dtype=np.int64) for c, r in by_code.items()}
-        self.classifier = OccupationClassifier(
-            version, self.encode, self.resolver, {c: [self.passages[i] for i in r] for c, r in by_code.items()})
+        self.catalog = Catalog(version)
+        self.rows_by_code = self.catalog.rows_by_code
+        self.classifier = OccupationClassifier(version, self.encode, self.resolver,
+                                               {c: self.catalog.of(c) for c in self.rows_by_code})
         self.section_of = np.array([SECTIONS.index(p.section) for p in self.passages], dtype=np.int16)
         self._cache: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
-        self._suggest_index: list[tuple[str, list[str], bool]] | None = None
         self._listings: dict[tuple[str, str], list[Hit]] = {}
         self.bm25 = bm25s.BM25()
         self.bm25.index(version.passage_tokens, show_progress=False)
@@ -213,32 +210,11 @@ class Searcher:
         topic = tuple(name_words(q_rank)) if (chosen is None or q_rank != chosen.name) else ()
         return SearchResult(q, chosen, resolution, intent, hits, topic)
 
-    def suggest(self, prefix: str, k: int = 8) -> list[Candidate]:
-        """Occupations whose official name or a synonym has a word starting with what was typed (autocomplete)."""
-        typed = fold(prefix).split()
-        if not typed or len(prefix.strip()) < 2:
-            return []
-        if self._suggest_index is None:
-            self._suggest_index = [(n.code, fold(n.text).split(), n.kind == "official") for n in self.version.names]
-        typed_len = len(" ".join(typed))
-        scored: dict[str, tuple[float, float]] = {}  # code -> (rank, share of the name typed)
-        for code, name_words_, official in self._suggest_index:
-            if all(any(w.startswith(t) for w in name_words_) for t in typed):
-                rank = (1.0 if name_words_[0].startswith(typed[0]) else 0.8) + (0.1 if official else 0.0) - 0.01 * len(name_words_)
-                scored[code] = max(scored.get(code, (0.0, 0.0)), (rank, typed_len / len(" ".join(name_words_))))
-        best = sorted(scored.items(), key=lambda cs: (-cs[1][0], self.occupations[cs[0]]["name"]))[:k]
-        # the score says how much of a name was typed: a prefix is not a whole name, so it never scores 1.0
-        return [Candidate(c, self.occupations[c]["name"], round(min(1.0, share), 4)) for c, (_, share) in best]
-
     def ranking_question(self, question: str, resolution: Resolution | None) -> str:
         """The question without the words that named the resolved occupation (see ``search``)."""
         if resolution is None or not resolution.name_words or resolution.best is None:
             return question
         return strip_words(question, resolution.name_words) or resolution.best.name
-
-    def section_passages(self, code: str, section: str) -> list[Passage]:
-        """An occupation's passages of one section, in the order of its description."""
-        return [self.passages[r] for r in self.rows_by_code.get(code, ()) if self.passages[r].section == section]
 
     def listing(self, code: str, section: str) -> list[Hit]:
         """An occupation's passages of one section in description order, each near-duplicate shown once (computed
@@ -246,17 +222,9 @@ class Searcher:
         key = (code, section)
         found = self._listings.get(key)
         if found is None:
-            found = distinct([Hit(i + 1, 1.0, p) for i, p in enumerate(self.section_passages(code, section))])
+            found = distinct([Hit(i + 1, 1.0, p) for i, p in enumerate(self.catalog.section_passages(code, section))])
             self._listings[key] = found  # a race computes the same list twice, harmlessly
         return found
-
-    def task_text(self, code: str, task_id: str) -> str | None:
-        """The statement of task ``task_id`` (Z1..) of an occupation's INFOdoradca+ description."""
-        for r in self.rows_by_code.get(code, ()):
-            p = self.passages[r]
-            if p.section == "task" and p.task_id == task_id:
-                return p.text
-        return None
 
     def _candidates(self, code: str | None, section: str | None) -> np.ndarray | None:
         """Row ids to search, or None for the whole index."""

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from index.cli import app, fail, prompts
-from index.config import ROOT, settings
+from index.config import settings
 
 bot_app = typer.Typer(no_args_is_help=True, help="The Rasa assistant.")
 app.add_typer(bot_app, name="bot")
@@ -21,17 +21,16 @@ app.add_typer(bot_app, name="bot")
 
 @bot_app.command("run")
 def bot_run(
-    rasa_port: Annotated[int, typer.Option(envvar="DORADCA_RASA_PORT", help="Rasa server port.")] = 5005,
-    actions_port: Annotated[int, typer.Option(envvar="DORADCA_ACTIONS_PORT", help="Action server port.")] = 5055,
-    web_port: Annotated[int, typer.Option(envvar="DORADCA_WEB_PORT", help="Pages and look-up API port.")] = 8000,
-    metrics_port: Annotated[int, typer.Option(envvar="DORADCA_SUPERVISOR_METRICS_PORT",
-                                              help="Prometheus metrics of the supervisor (restarts); 0: off.")] = 9103,
-    endpoints: Annotated[Path, typer.Option(envvar="DORADCA_ENDPOINTS", exists=True, dir_okay=False,
-                                            help="Rasa endpoints file (bot/endpoints-scaled.yml: PostgreSQL + Redis).")]
-    = ROOT / "bot" / "endpoints.yml",
-    credentials: Annotated[Path, typer.Option(envvar="DORADCA_CREDENTIALS", exists=True, dir_okay=False,
-                                              help="Rasa channels file (Telegram, Messenger: see README).")]
-    = ROOT / "bot" / "credentials.yml",
+    rasa_port: Annotated[Optional[int], typer.Option(help="Rasa server port [DORADCA_RASA_PORT: 5005].")] = None,
+    actions_port: Annotated[Optional[int], typer.Option(help="Action server port [DORADCA_ACTIONS_PORT: 5055].")] = None,
+    web_port: Annotated[Optional[int], typer.Option(help="Pages and look-up API port [DORADCA_WEB_PORT: 8000].")] = None,
+    metrics_port: Annotated[Optional[int], typer.Option(
+        help="Prometheus metrics of the supervisor (restarts); 0: off [DORADCA_SUPERVISOR_METRICS_PORT: 9103].")] = None,
+    endpoints: Annotated[Optional[Path], typer.Option(exists=True, dir_okay=False, help=(
+        "Rasa endpoints file (bot/endpoints-scaled.yml: PostgreSQL + Redis) [DORADCA_ENDPOINTS: bot/endpoints.yml]."))]
+    = None,
+    credentials: Annotated[Optional[Path], typer.Option(exists=True, dir_okay=False, help=(
+        "Rasa channels file (Telegram, Messenger: see README) [DORADCA_CREDENTIALS: bot/credentials.yml]."))] = None,
 ) -> None:
     """Start the action server, the Rasa server and the web pages/API on 127.0.0.1 and keep them running (a server
     that exits or stops answering is restarted, with backoff); Ctrl-C stops them."""
@@ -39,9 +38,13 @@ def bot_run(
     import time
 
     from .processes import Assistant, Ports, StartError
+    from .settings import serving
 
-    bot = Assistant(Ports(rasa=rasa_port, actions=actions_port, web=web_port), endpoints=endpoints.resolve(),
-                    credentials=credentials.resolve())
+    s = serving()  # an option given on the command line wins over its variable
+    rasa_port, web_port = rasa_port or s.rasa_port, web_port or s.web_port
+    metrics_port = s.supervisor_metrics_port if metrics_port is None else metrics_port
+    bot = Assistant(Ports(rasa=rasa_port, actions=actions_port or s.actions_port, web=web_port),
+                    endpoints=(endpoints or s.endpoints).resolve(), credentials=(credentials or s.credentials).resolve())
     if metrics_port:
         from prometheus_client import start_http_server
 
@@ -120,7 +123,7 @@ app.add_typer(conversations_app, name="conversations")
 @conversations_app.command("prune")
 def conversations_prune(
     days: Annotated[int, typer.Option(min=0, help="Delete every event (message, reply) older than this many days.")],
-    db: Annotated[Optional[Path], typer.Option(envvar="DORADCA_TRACKER_DB", help="SQLite tracker store file.")] = None,
+    db: Annotated[Optional[Path], typer.Option(help="SQLite tracker store file [DORADCA_TRACKER_DB].")] = None,
     postgres: Annotated[bool, typer.Option(
         help="The PostgreSQL tracker store of bot/endpoints-scaled.yml (DORADCA_DB_HOST, _PORT, _NAME, _USER, "
              "_PASSWORD) instead of SQLite.")] = False,
@@ -129,18 +132,17 @@ def conversations_prune(
     turns), in one transaction; then SQLite's file is compacted (VACUUM)."""
     import time
 
+    from .settings import serving
+
+    s = serving()
     cutoff = time.time() - days * 86400
     if postgres:
-        import os
-
         import psycopg
 
-        env = os.environ
-        where = f"PostgreSQL {env.get('DORADCA_DB_HOST', '127.0.0.1')}/{env.get('DORADCA_DB_NAME', 'doradca')}"
+        where = f"PostgreSQL {s.db_host}/{s.db_name}"
         try:
-            con = psycopg.connect(host=env.get("DORADCA_DB_HOST", "127.0.0.1"), port=env.get("DORADCA_DB_PORT", "5432"),
-                                  dbname=env.get("DORADCA_DB_NAME", "doradca"), user=env.get("DORADCA_DB_USER"),
-                                  password=env.get("DORADCA_DB_PASSWORD"), connect_timeout=10)
+            con = psycopg.connect(host=s.db_host, port=s.db_port, dbname=s.db_name, user=s.db_user,
+                                  password=s.db_password, connect_timeout=10)
         except psycopg.Error as e:
             fail(f"cannot connect to {where}: {str(e).strip()}")
         with con, con.cursor() as cur:
@@ -148,7 +150,7 @@ def conversations_prune(
     else:
         import sqlite3
 
-        path = db or ROOT / "build" / "conversations.db"
+        path = db or s.tracker_db
         if not path.exists():
             fail(f"no tracker store at {path}")
         where = str(path)

@@ -22,6 +22,7 @@ import requests
 from index.config import ROOT
 
 from .health import answers, secret_header, warmup_call
+from .settings import ServingSettings, serving
 
 RASA_MODEL = ROOT / "build" / "rasa" / "doradca.tar.gz"
 RASA = ROOT / ".venv-rasa" / "bin" / "rasa"
@@ -43,12 +44,12 @@ class StartError(RuntimeError):
 
 @dataclass(frozen=True)
 class Ports:
-    rasa: int = int(os.environ.get("DORADCA_RASA_PORT", "5005"))
-    actions: int = int(os.environ.get("DORADCA_ACTIONS_PORT", "5055"))
-    web: int = int(os.environ.get("DORADCA_WEB_PORT", "8000"))
+    rasa: int = field(default_factory=lambda: serving().rasa_port)
+    actions: int = field(default_factory=lambda: serving().actions_port)
+    web: int = field(default_factory=lambda: serving().web_port)
     # Prometheus exporters on 127.0.0.1 (0: off)
-    rasa_metrics: int = int(os.environ.get("DORADCA_RASA_METRICS_PORT", "9101"))
-    actions_metrics: int = int(os.environ.get("DORADCA_ACTIONS_METRICS_PORT", "9102"))
+    rasa_metrics: int = field(default_factory=lambda: serving().rasa_metrics_port)
+    actions_metrics: int = field(default_factory=lambda: serving().actions_metrics_port)
 
 
 @dataclass
@@ -56,15 +57,14 @@ class Assistant:
     """The two servers of one assistant; a context manager that always stops what it started."""
 
     ports: Ports = field(default_factory=Ports)
-    tracker_db: Path = field(default_factory=lambda: Path(os.environ.get("DORADCA_TRACKER_DB") or ROOT / "build" / "conversations.db"))
+    tracker_db: Path = field(default_factory=lambda: serving().tracker_db)
     log_dir: Path = ROOT / "build" / "logs"
     model: Path = RASA_MODEL
-    credentials: Path = ROOT / "bot" / "credentials.yml"
-    endpoints: Path = ROOT / "bot" / "endpoints.yml"
+    credentials: Path = field(default_factory=lambda: serving().credentials)
+    endpoints: Path = field(default_factory=lambda: serving().endpoints)
     extra_env: dict[str, str] = field(default_factory=dict)
     # shared by the Rasa server and the action server (X-Doradca-Secret); made up for this run unless configured
-    actions_secret: str = field(default_factory=lambda: os.environ.get("DORADCA_ACTIONS_SECRET") or
-                                secrets.token_urlsafe(24))
+    actions_secret: str = field(default_factory=lambda: serving().actions_secret or secrets.token_urlsafe(24))
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
@@ -74,11 +74,12 @@ class Assistant:
     @property
     def origins(self) -> list[str]:
         """Web origins allowed to call the Rasa server from a browser (REST and socket.io)."""
-        default = f"http://127.0.0.1:{self.ports.web} http://localhost:{self.ports.web}"
-        return self._setting("DORADCA_CORS", default).replace(",", " ").split()
+        return self.settings.origins(self.ports.web)
 
-    def _setting(self, name: str, default: str = "") -> str:
-        return self.extra_env.get(name, os.environ.get(name, default))
+    @property
+    def settings(self) -> ServingSettings:
+        """The serving settings, with this assistant's extra environment over the process's."""
+        return serving(self.extra_env)
 
     def _env(self) -> dict[str, str]:
         env = {**os.environ, **QUIET, **self.extra_env}
@@ -119,11 +120,11 @@ class Assistant:
         cmd = [str(RASA), "run", "--model", str(self.model), "--endpoints", str(self.endpoints),
                "--credentials", str(self.credentials), "--interface", "127.0.0.1", "--port", str(self.ports.rasa),
                "--cors", *self.origins]
-        if self._setting("DORADCA_RASA_API_TOKEN"):  # Rasa's HTTP API only behind a token, which bot/channels.py
+        if self.settings.rasa_api_token:  # Rasa's HTTP API only behind a token, which bot/channels.py
             cmd += ["--enable-api"]  # reads from the environment (a command line is visible to every local user)
         # the public server refuses bodies over 64 KiB before reading them (Sanic's default is 100 MB; a message is
         # at most DORADCA_MAX_MESSAGE_CHARS, channel webhooks a few KiB). Not the action server: trackers grow.
-        self._spawn("rasa", cmd, {"SANIC_REQUEST_MAX_SIZE": self._setting("DORADCA_MAX_BODY_BYTES", "65536")})
+        self._spawn("rasa", cmd, {"SANIC_REQUEST_MAX_SIZE": str(self.settings.max_body_bytes)})
         self._wait("rasa", f"http://127.0.0.1:{self.ports.rasa}/", timeout)
 
     def start_web(self, timeout: float = 120) -> None:

@@ -62,13 +62,13 @@ def test_long_answers_are_split_into_phone_sized_messages():
 def test_repeats_within_one_source_stay(data_searcher: Searcher):
     """INFOdoradca+ lists some knowledge under each task that needs it: shown under each."""
     listing = data_searcher.listing("243108", "knowledge")
-    assert len(listing) == len(data_searcher.section_passages("243108", "knowledge"))
+    assert len(listing) == len(data_searcher.catalog.section_passages("243108", "knowledge"))
 
 
 @needs_corpus
 def test_the_same_task_from_two_sources_is_shown_once_and_both_are_cited(corpus_searcher: Searcher):
     listing = corpus_searcher.listing("243108", "task")
-    assert len(listing) < len(corpus_searcher.section_passages("243108", "task"))
+    assert len(listing) < len(corpus_searcher.catalog.section_passages("243108", "task"))
     z7 = next(h for h in listing if h.passage.task_id == "Z7")
     assert [p.text for p in z7.also] == ["Sporządzanie analiz i raportów w zakresie efektywności prowadzonych kampanii"]
     _, messages = run(ActionAnswerOccupation(), "Co robi specjalista do spraw mediów interaktywnych?")
@@ -206,9 +206,9 @@ def test_a_code_anywhere_in_a_sentence_is_a_look_up(corpus_searcher):
 def test_esco_skills_name_the_esco_occupation_and_flag_approximate_mappings(corpus_searcher):
     """Kierowca ciągnika siodłowego is mapped to ESCO 'kierowca betoniarki': the source says so; a mapping that shares
     no word with the KZiS names is flagged (110 of 557 in the real file)."""
-    tir = corpus_searcher.section_passages("833202", "esco_skill")[0].source.cite()
+    tir = corpus_searcher.catalog.section_passages("833202", "esco_skill")[0].source.cite()
     assert tir == "ESCO (PL): umiejętności zawodu ESCO „kierowca betoniarki”, © Unia Europejska"
-    soldier = corpus_searcher.section_passages("031001", "esco_skill")[0].source.cite()
+    soldier = corpus_searcher.catalog.section_passages("031001", "esco_skill")[0].source.cite()
     assert "„specjalista przechwytywania transmisji komunikacyjnych” – przyporządkowanie przybliżone" in soldier
     flagged = {p.occupation_code for p in corpus_searcher.passages if "przybliżone" in p.source.cite()}
     assert len(flagged) == 110

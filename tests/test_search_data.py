@@ -158,8 +158,8 @@ def test_the_query_cache_is_safe_from_many_threads(searcher: Searcher):
 
 def test_autocomplete_scores_say_how_much_of_the_name_was_typed(searcher: Searcher):
     # with only data/ loaded, a prefix or another occupation's name must not look like a sure match
-    partial = searcher.suggest("spec")
+    partial = searcher.catalog.suggest("spec")
     assert [c.code for c in partial] == ["243108"] and partial[0].score < 0.2
-    whole = searcher.suggest("specjalista do spraw mediów interaktywnych")
+    whole = searcher.catalog.suggest("specjalista do spraw mediów interaktywnych")
     assert whole[0].score == 1.0
-    assert searcher.suggest("piekarz") == []
+    assert searcher.catalog.suggest("piekarz") == []

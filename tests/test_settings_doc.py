@@ -16,7 +16,7 @@ def read_in_code() -> set[str]:
     names = {n for f in CODE for n in re.findall(r"(?<!window\.)DORADCA_[A-Z0-9_]*[A-Z0-9]", f.read_text(encoding="utf-8"))}
     # pydantic settings classes (env_prefix DORADCA_): prefix + field name. Read from the source, since importing
     # the actions package checks the index
-    for module in (ROOT / "index" / "config.py", ROOT / "actions" / "settings.py"):
+    for module in (ROOT / "index" / "config.py", ROOT / "actions" / "settings.py", ROOT / "services" / "settings.py"):
         for cls in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
             if isinstance(cls, ast.ClassDef) and any(getattr(b, "id", "") == "BaseSettings" for b in cls.bases):
                 names |= {f"DORADCA_{n.target.id.upper()}" for n in cls.body

@@ -5,7 +5,6 @@ Run with ``uvicorn web.app:app --host 127.0.0.1 --port 8000`` (``make run`` does
 """
 
 import json
-import os
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, AsyncIterator, Literal
@@ -17,13 +16,14 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from index.classify import MAX_DESCRIPTION, MAX_TITLE, check_offer
-from index.records import SECTION_LABELS_PL, SECTIONS
+from index.records import SECTIONS
 from index.related import Relations
 from index.resolve import Candidate
 from index.search import MAX_K, MAX_QUESTION, QueryError, Searcher
 from index.store import summary
 from services.health import Readiness
 from services.processes import Ports
+from services.settings import serving
 
 STATIC = Path(__file__).resolve().parent / "static"
 VENDOR = Path(__file__).resolve().parent / "node_modules"
@@ -209,7 +209,7 @@ def create_app(searcher: Searcher | None = None) -> FastAPI:
                          names=m["name_count"], coded_ads=m.get("example_count", 0), model=m["model_key"],
                          built_at=m["built_at"], index=summary(m))
 
-    readiness = Readiness(Ports(), os.environ.get("DORADCA_ACTIONS_SECRET", ""))
+    readiness = Readiness(Ports(), serving().actions_secret)
 
     @app.get("/health/live", response_model=LiveOut, tags=["health"])
     def live() -> LiveOut:
@@ -230,7 +230,7 @@ def create_app(searcher: Searcher | None = None) -> FastAPI:
         searcher = s(request)
         res = searcher.resolve(q, k)
         first = [res.best] if res.confident and res.best else []  # a whole name ("sprzedawczyni") wins
-        ordered = first + searcher.suggest(q, k) + res.candidates
+        ordered = first + searcher.catalog.suggest(q, k) + res.candidates
         unique: dict[str, Candidate] = {}
         for c in ordered:
             unique.setdefault(c.code, c)  # the first (best placed) of each code
@@ -242,20 +242,16 @@ def create_app(searcher: Searcher | None = None) -> FastAPI:
     def occupation(request: Request,
                    code: Annotated[str, PathParam(pattern=r"^\d{6}$", description="6-digit KZiS code")]) -> DescriptionOut:
         known(request, code)
-        searcher = s(request)
-        occ = searcher.occupations[code]
-        sections = []
-        for section in SECTIONS:
-            ps = searcher.section_passages(code, section)
-            if ps:
-                sections.append(SectionOut(section=section, label=SECTION_LABELS_PL[section], passages=[
-                    PassageOut(passage_id=p.id, task_id=p.task_id, competence_id=p.competence_id, text=p.text,
-                               source=p.source.cite()) for p in ps]))
+        view = s(request).catalog.view(code)
+        assert view is not None  # known() checked the code
+        sections = [SectionOut(section=v.section, label=v.label, passages=[
+            PassageOut(passage_id=p.id, task_id=p.task_id, competence_id=p.competence_id, text=p.text,
+                       source=p.source.cite()) for p in v.passages]) for v in view.sections]
         related = [CandidateOut(code=r.code, name=r.name, score=round(r.similarity, 4))
                    for r in request.app.state.relations.related(code)]
-        return DescriptionOut(code=code, name=occ["name"], group=occ.get("group"), group_name=occ.get("group_name"),
-                              synonyms=occ["synonyms"], competences=[CompetenceOut(**c) for c in occ["competences"]],
-                              sections=sections, related=related, sources=occ["sources"])
+        return DescriptionOut(code=code, name=view.name, group=view.group, group_name=view.group_name,
+                              synonyms=view.synonyms, competences=[CompetenceOut(**c) for c in view.competences],
+                              sections=sections, related=related, sources=view.sources)
 
     @app.get("/api/occupations/{code}/related", response_model=list[RelatedOut])
     def related(request: Request, code: Annotated[str, PathParam(pattern=r"^\d{6}$")],
@@ -332,7 +328,7 @@ def create_app(searcher: Searcher | None = None) -> FastAPI:
 
 def bot_url() -> str:
     """The Rasa server as the chat page reaches it."""
-    return os.environ.get("DORADCA_BOT_URL") or f"http://127.0.0.1:{os.environ.get('DORADCA_RASA_PORT', '5005')}"
+    return serving().rasa_url()
 
 
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
