@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from index.cli import app, fail, prompts
 from index.config import settings
+
+if TYPE_CHECKING:
+    from .processes import Assistant
 
 bot_app = typer.Typer(no_args_is_help=True, help="The Rasa assistant.")
 app.add_typer(bot_app, name="bot")
@@ -34,17 +37,14 @@ def bot_run(
 ) -> None:
     """Start the action server, the Rasa server and the web pages/API on 127.0.0.1 and keep them running (a server
     that exits or stops answering is restarted, with backoff); Ctrl-C stops them."""
-    import signal
-    import time
-
     from .processes import Assistant, Ports, StartError
     from .settings import serving
 
     s = serving()  # an option given on the command line wins over its variable
-    rasa_port, web_port = rasa_port or s.rasa_port, web_port or s.web_port
+    ports = Ports(rasa=rasa_port or s.rasa_port, actions=actions_port or s.actions_port, web=web_port or s.web_port)
     metrics_port = s.supervisor_metrics_port if metrics_port is None else metrics_port
-    bot = Assistant(Ports(rasa=rasa_port, actions=actions_port or s.actions_port, web=web_port),
-                    endpoints=(endpoints or s.endpoints).resolve(), credentials=(credentials or s.credentials).resolve())
+    bot = Assistant(ports, endpoints=(endpoints or s.endpoints).resolve(),
+                    credentials=(credentials or s.credentials).resolve())
     if metrics_port:
         from prometheus_client import start_http_server
 
@@ -57,25 +57,38 @@ def bot_run(
         bot.start(web=True)
     except StartError as e:
         fail(str(e))
+    typer.echo(_running(bot, metrics_port))
+    _supervise(bot)
+
+
+def _running(bot: Assistant, metrics_port: int) -> str:
+    """Where everything is, once it runs."""
     from index.store import summary
 
     manifest = json.loads((settings().index_dir / "current" / "manifest.json").read_text())
-    typer.echo(
+    rasa, web = bot.ports.rasa, bot.ports.web
+    return (
         f"\ndoradca is running.\n"
         f"  index:     {summary(manifest)}\n"
         f"  REST:      POST {bot.rest_url}  with {{\"sender\": \"me\", \"message\": \"Co robi piekarz?\"}}\n"
-        f"  socket.io: http://127.0.0.1:{rasa_port}/socket.io\n"
-        f"  chat page: http://127.0.0.1:{web_port}/chat   (snippet for the office's site: /static/embed.js)\n"
-        f"  look-up:   http://127.0.0.1:{web_port}/lookup  API: http://127.0.0.1:{web_port}/api/  "
-        f"(OpenAPI: /openapi.json)\n"
-        f"  terminal:  .venv-rasa/bin/rasa shell --connector rest --url http://127.0.0.1:{rasa_port}  (or `make chat`)\n"
-        f"  health:    http://127.0.0.1:{web_port}/health/ready  (starting / ready / degraded)\n"
+        f"  socket.io: http://127.0.0.1:{rasa}/socket.io\n"
+        f"  chat page: http://127.0.0.1:{web}/chat   (snippet for the office's site: /static/embed.js)\n"
+        f"  look-up:   http://127.0.0.1:{web}/lookup  API: http://127.0.0.1:{web}/api/  (OpenAPI: /openapi.json)\n"
+        f"  terminal:  .venv-rasa/bin/rasa shell --connector rest --url http://127.0.0.1:{rasa}  (or `make chat`)\n"
+        f"  health:    http://127.0.0.1:{web}/health/ready  (starting / ready / degraded)\n"
         f"  metrics:   /metrics on 127.0.0.1 ports {bot.ports.rasa_metrics} (Rasa server), {bot.ports.actions_metrics} "
         f"(action server), {metrics_port} (supervisor); Prometheus, 0: off\n"
         f"  logs:      {bot.log_dir}\n"
         f"Press Ctrl-C to stop."
     )
+
+
+def _supervise(bot: Assistant) -> None:
+    """Restart a server that exits or stops answering until Ctrl-C / SIGTERM; give up on repeated crashes. Always
+    stops what was started."""
+    import signal
     import threading
+    import time
 
     from .supervisor import GaveUp, Supervisor
 
@@ -84,7 +97,7 @@ def bot_run(
     signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
     supervisor = Supervisor(bot, log=lambda line: typer.echo(f"{time.strftime('%H:%M:%S')} {line}", err=True))
     try:
-        supervisor.run(stop)  # restarts a server that exits or stops answering; gives up on repeated crashes
+        supervisor.run(stop)
     except GaveUp as e:
         typer.echo(f"doradca: {e}", err=True)
         raise typer.Exit(1)
@@ -96,13 +109,15 @@ def bot_run(
 
 @bot_app.command("chat")
 def bot_chat(
-    rasa_port: Annotated[int, typer.Option(envvar="DORADCA_RASA_PORT", help="Rasa server port.")] = 5005,
+    rasa_port: Annotated[Optional[int], typer.Option(help="Rasa server port [DORADCA_RASA_PORT: 5005].")] = None,
     sender: Annotated[str, typer.Option(help="Conversation id.")] = "terminal",
 ) -> None:
     """Chat with the running bot in the terminal over its REST channel."""
     import requests
 
-    url = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
+    from .settings import serving
+
+    url = f"http://127.0.0.1:{rasa_port or serving().rasa_port}/webhooks/rest/webhook"
     typer.echo("Napisz wiadomość (pusta linia lub Ctrl-D kończy).")
     for text in prompts("Ty> "):
         try:

@@ -1,0 +1,69 @@
+"""The chat and look-up pages, the settings they read at run time, the one vendor file they need, and the
+security headers every response carries."""
+
+import json
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+
+from services.settings import serving
+
+STATIC = Path(__file__).resolve().parent / "static"
+VENDOR = Path(__file__).resolve().parent / "node_modules"
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
+
+router = APIRouter(include_in_schema=False)
+
+
+def bot_url() -> str:
+    """The Rasa server as the chat page reaches it."""
+    return serving().rasa_url()
+
+
+def content_security_policy(bot: str) -> str:
+    """Scripts, styles and images from this server only; connections to it and to the Rasa server (socket.io)."""
+    ws = bot.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
+    return (f"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            f"connect-src 'self' {bot} {ws}; object-src 'none'; base-uri 'none'; form-action 'self'")
+
+
+@router.get("/")
+def root() -> RedirectResponse:
+    return RedirectResponse("/chat")
+
+
+@router.get("/runtime-config.js")
+def runtime_config() -> Response:
+    """Where this installation's Rasa server is; static/config.js (the office's settings) comes after it."""
+    body = f"window.DORADCA_CONFIG = Object.assign({{botServer: {json.dumps(bot_url())}}}, window.DORADCA_CONFIG || {{}});"
+    return Response(body, media_type="text/javascript")
+
+
+@router.get("/chat")
+def chat_page() -> FileResponse:
+    return FileResponse(STATIC / "chat.html")
+
+
+@router.get("/lookup")
+def lookup_page() -> FileResponse:
+    return FileResponse(STATIC / "lookup.html")
+
+
+@router.get("/vendor/socket.io-client/dist/socket.io.min.js")
+def socketio_client() -> FileResponse:
+    """The one file the pages need from web/node_modules (the rest of it is not served)."""
+    path = VENDOR / "socket.io-client" / "dist" / "socket.io.min.js"
+    if not path.exists():
+        raise HTTPException(404, "socket.io client missing: run `make setup`")
+    return FileResponse(path, media_type="text/javascript")
+
+
+def security_headers(csp: str):  # noqa: ANN201 - Starlette's middleware signature
+    async def add(request: Request, call_next):  # noqa: ANN001, ANN202
+        response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        response.headers["Content-Security-Policy"] = csp
+        return response
+
+    return add
