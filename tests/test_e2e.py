@@ -470,3 +470,45 @@ def test_an_action_server_without_a_secret_does_not_start(tmp_path: Path):
                           str(free_port())], cwd=ROOT, env={**env, "SANIC_HOST": "127.0.0.1"}, capture_output=True,
                          text=True, timeout=120)
     assert out.returncode != 0 and "DORADCA_ACTIONS_SECRET is not set" in out.stdout + out.stderr
+
+
+SOCKET_CLIENT = """
+import asyncio, json, sys
+import socketio
+
+async def main(url, text, meta):
+    sio = socketio.AsyncClient()
+    answer = asyncio.get_running_loop().create_future()
+
+    @sio.on("bot_uttered")
+    async def on_bot(data):
+        if not answer.done():
+            answer.set_result(data)
+
+    await sio.connect(url, transports=["polling"])  # (engine.io's websocket client needs a newer aiohttp)
+    await sio.emit("session_request", {"session_id": "socket-pii"})
+    await asyncio.sleep(0.5)
+    await sio.emit("user_uttered", {"message": text, "session_id": "socket-pii", "metadata": meta})
+    print(json.dumps(await asyncio.wait_for(answer, 60)))
+    await sio.disconnect()
+
+asyncio.run(main(sys.argv[1], sys.argv[2], json.loads(sys.argv[3])))
+"""
+
+
+def test_socketio_message_and_metadata_are_redacted_before_storage(bot: Assistant):
+    """The chat page's channel (python-socketio's client from the Rasa server's venv stands in for the browser)."""
+    import sqlite3
+
+    meta = {"phone": "601 303 404", "notes": ["PESEL 02070803628"], "email": "anna.nowak@example.com"}
+    out = subprocess.run([str(RASA.parent / "python"), "-c", SOCKET_CLIENT, f"http://127.0.0.1:{bot.ports.rasa}",
+                          "Mój PESEL 44051401359, co robi piekarz?", json.dumps(meta)],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "Piekarz (KZiS 751204)" in json.loads(out.stdout.splitlines()[-1])["text"]
+    with sqlite3.connect(bot.tracker_db) as db:
+        stored = "\n".join(r[0] for r in db.execute("select data from events where sender_id = 'socket-pii'"))
+    assert stored and "[TELEFON]" in stored and "[PESEL]" in stored and "[EMAIL]" in stored
+    assert "doradca_client" not in stored and "127.0.0.1" not in stored  # the address is used for limits only
+    for secret in ("601 303 404", "02070803628", "anna.nowak@example.com", "44051401359"):
+        assert secret not in stored
