@@ -4,6 +4,7 @@ of this name and calls ``init_hooks``; the action server runs from the project's
 - A shared secret: action calls must carry ``X-Doradca-Secret`` equal to ``DORADCA_ACTIONS_SECRET`` (the Rasa
   server sends it, bot/endpoints.yml); others get 401 before any action runs. Without the setting the action
   server refuses to start, so it is never open by accident. ``/health`` stays open (it reveals nothing).
+- A body over Sanic's REQUEST_MAX_SIZE (the launcher sets 4 MiB) gets 413 before it is read.
 - The Prometheus exporter (``actions.metrics``) starts in each worker as it starts serving.
 """
 
@@ -41,6 +42,9 @@ def attach_sanic_app_extensions(app: Sanic) -> None:
     async def check_secret(request: Any) -> Any:
         if request.path == "/health":
             return None
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > app.config.REQUEST_MAX_SIZE:  # Sanic itself would answer 500
+            return response.json({"error": "request body too large"}, status=413)
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, expected):
             return response.json({"error": "unauthorised: a wrong or missing " + SECRET_HEADER}, status=401)

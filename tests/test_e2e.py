@@ -460,6 +460,9 @@ def test_the_action_server_answers_only_the_rasa_servers_secret(bot: Assistant):
         assert r.status_code == 401 and "X-Doradca-Secret" in r.text, r.text
     assert requests.post(url, json=warmup_call(), headers=secret_header(bot.actions_secret), timeout=30).ok
     assert requests.get(f"http://127.0.0.1:{bot.ports.actions}/health", timeout=10).ok
+    huge = requests.post(url, data=b"x" * (5 * 2**20), headers={**secret_header(bot.actions_secret),
+                                                                "Content-Type": "application/json"}, timeout=30)
+    assert huge.status_code == 413  # one turn's events are a few KiB; 4 MiB at most
     # the chat works: the Rasa server sends the secret (bot/endpoints.yml)
     assert "(KZiS 243108)" in say(bot, "with-secret", "Co robi specjalista do spraw mediów interaktywnych?")[0]
 

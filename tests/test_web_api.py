@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import requests
 import schemathesis
@@ -190,3 +192,15 @@ def test_security_headers_and_only_the_vendor_file_the_pages_need(web):
     assert requests.get(f"{BASE}/vendor/socket.io-client/dist/socket.io.min.js", timeout=30).status_code == 200
     for path in ("/vendor/socket.io-client/package.json", "/vendor/axe-core/axe.min.js", "/vendor/"):
         assert requests.get(f"{BASE}{path}", timeout=30).status_code == 404, path
+
+
+def test_bodies_over_the_limit_are_refused_before_they_are_read(web):
+    """64 KiB (DORADCA_MAX_BODY_BYTES): declared too long, or sent in chunks with no length at all."""
+    big = json.dumps({"title": "Spawacz", "description": "x" * 70_000})
+    r = requests.post(BASE + "/api/classify", data=big, headers={"Content-Type": "application/json"}, timeout=30)
+    assert r.status_code == 413 and "over 65536 bytes" in r.json()["detail"]
+    chunks = (big[i:i + 8192].encode() for i in range(0, len(big), 8192))  # requests sends a generator chunked
+    r = requests.post(BASE + "/api/classify", data=chunks, headers={"Content-Type": "application/json"}, timeout=30)
+    assert r.status_code == 413
+    ok = requests.post(BASE + "/api/classify", json={"title": "Spawacz", "description": "x" * 1000}, timeout=30)
+    assert ok.status_code == 200

@@ -21,6 +21,8 @@ from fastapi.staticfiles import StaticFiles
 from index.related import Relations
 from index.search import QueryError, Searcher
 
+from services.settings import serving
+
 from . import api, health, pages
 
 
@@ -44,6 +46,7 @@ def create_app(searcher: Searcher | None = None) -> FastAPI:
         app.include_router(router)
     app.middleware("http")(pages.security_headers(pages.content_security_policy(pages.bot_url())))
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
+    app.add_middleware(pages.BodyLimit, limit=serving().max_body_bytes)  # the outermost: before anything reads
     return app
 
 
