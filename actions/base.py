@@ -35,7 +35,8 @@ class Turn:
         self.lang = previous if self.text.startswith("/") else language(self.text, default=previous)
         self.events: list[EventType] = [] if self.lang == previous else [SlotSet("language", self.lang)]
         self._noted = bool(tracker.get_slot("language_noted"))
-        self.kind: str | None = "other"  # how the turn ended (metrics.KINDS); None: not a user's turn
+        # how the turn ended, for the metrics: answered, asked, declined, apology, other; None: not a user's turn
+        self.kind: str | None = "other"
 
     def say(self, text: str, buttons: list[dict[str, str]] | None = None, passages: bool = False) -> None:
         """Send a message; the first passages shown to a non-Polish user carry a note that they are Polish."""

@@ -2,7 +2,7 @@
 (unset or 0: off; `doradca bot run` sets 9102).
 
 How turns ended (``doradca_replies_total``: answered, asked, declined, apology, other; the Rasa server adds its
-own apology, rate_limited and too_long), how long actions, resolution and passage search took, how confident the
+own apology, rate_limited, too_long and busy), how long actions, resolution and passage search took, how confident the
 resolver was, and which actions failed. No label carries a message, a sender or an occupation.
 """
 
@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 
 from prometheus_client import Counter, Histogram, start_http_server
 
-KINDS = ("answered", "asked", "declined", "apology", "other")
 SECONDS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0)
 
 REPLIES = Counter("doradca_replies", "Turns by how they ended; here the action server's (answered: passages shown; "
@@ -28,22 +26,13 @@ CONFIDENCE = Histogram("doradca_resolver_confidence", "Score of the resolver's f
                        buckets=(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0))
 
 log = logging.getLogger(__name__)
-_started = threading.Lock()
-_serving = False
 
 
 def serve() -> None:
-    """Start the exporter once, in the process that runs actions (rasa-sdk's worker, as it starts serving:
-    rasa_sdk_plugins); a port in use is logged, not fatal."""
-    global _serving
-    if _serving:
-        return
-    port = int(os.environ.get("DORADCA_ACTIONS_METRICS_PORT") or 0)
-    with _started:
-        if _serving or port == 0:
-            return
+    """Start the exporter in the process that runs actions: called once per rasa-sdk worker as it starts serving
+    (rasa_sdk_plugins). A port in use is logged, not fatal."""
+    if port := int(os.environ.get("DORADCA_ACTIONS_METRICS_PORT") or 0):
         try:
             start_http_server(port, addr="127.0.0.1")
         except OSError as e:
             log.warning("metrics not served: port %s: %s", port, e)
-        _serving = True  # tried once: a taken port is not retried on every action

@@ -126,6 +126,22 @@ class RateLimiter:
         return True
 
 
+_redis: Any = None
+
+
+def shared_redis() -> Any:
+    """The Redis the Rasa servers share (DORADCA_REDIS_HOST, the lock store's server; db 2 for the project's own
+    keys), one client per process; None when there is none (one Rasa server)."""
+    global _redis
+    host = os.environ.get("DORADCA_REDIS_HOST")
+    if host and _redis is None:
+        import redis.asyncio
+
+        _redis = redis.asyncio.Redis(host=host, port=int(os.environ.get("DORADCA_REDIS_PORT", "6379")), db=2,
+                                     socket_timeout=2, socket_connect_timeout=2)
+    return _redis
+
+
 class SharedRateLimiter:
     """The same limit shared by all Rasa servers through Redis (the lock store's server).
 
@@ -133,11 +149,8 @@ class SharedRateLimiter:
     message is let through: the limit protects the service, it must not be what takes it down.
     """
 
-    def __init__(self, per_minute: int, host: str, port: int) -> None:
-        import redis.asyncio
-
-        self.per_minute = per_minute
-        self.redis = redis.asyncio.Redis(host=host, port=port, db=2, socket_timeout=2, socket_connect_timeout=2)
+    def __init__(self, per_minute: int, redis: Any) -> None:
+        self.per_minute, self.redis = per_minute, redis
 
     async def allow(self, sender: str) -> bool:
         if self.per_minute <= 0:
@@ -157,10 +170,8 @@ class SharedRateLimiter:
 
 
 def _limiter(per_minute: int) -> RateLimiter | SharedRateLimiter:
-    host = os.environ.get("DORADCA_REDIS_HOST")
-    if host:  # several Rasa servers (bot/endpoints-scaled.yml): one limit for all of them
-        return SharedRateLimiter(per_minute, host, int(os.environ.get("DORADCA_REDIS_PORT", "6379")))
-    return RateLimiter(per_minute)
+    redis = shared_redis()  # several Rasa servers (bot/endpoints-scaled.yml): one limit for all of them
+    return SharedRateLimiter(per_minute, redis) if redis is not None else RateLimiter(per_minute)
 
 
 LIMITER = _limiter(RATE_PER_MINUTE)  # per sender id

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 
 from prometheus_client import Counter, Histogram, start_http_server
 
@@ -20,12 +19,11 @@ TURN_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0)
 
 MESSAGES = Counter("doradca_messages_received", "User messages that reached the Rasa server, by channel", ["channel"])
 REPLIES = Counter("doradca_replies", "Turns by how they ended; here the Rasa server's own replies "
-                  "(apology, rate_limited, too_long)", ["kind"])
+                  "(apology, rate_limited, too_long, busy)", ["kind"])
 TURN = Histogram("doradca_turn_seconds", "A whole turn in the Rasa server: the message in, the bot's last message "
                  "out (apologies included)", buckets=TURN_BUCKETS)
 
 logger = logging.getLogger(__name__)
-_started = threading.Lock()
 _serving = False
 
 
@@ -37,11 +35,10 @@ def serve() -> None:
     """Start the exporter once per process; a port in use is logged, not fatal (metrics never stop the chat)."""
     global _serving
     port = int(os.environ.get("DORADCA_RASA_METRICS_PORT") or 0)
-    with _started:
-        if _serving or port == 0:
-            return
-        try:
-            start_http_server(port, addr="127.0.0.1")
-        except OSError as e:
-            logger.warning("metrics not served: port %s: %s", port, e)
-        _serving = True  # tried once
+    if _serving or port == 0:
+        return
+    _serving = True  # tried once: every channel calls this, at start-up, on the server's one thread
+    try:
+        start_http_server(port, addr="127.0.0.1")
+    except OSError as e:
+        logger.warning("metrics not served: port %s: %s", port, e)

@@ -50,7 +50,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import SENTENCES, Handler, never_silent
+from channels import SENTENCES, Handler, never_silent, shared_redis
 
 logger = logging.getLogger(__name__)
 
@@ -100,15 +100,10 @@ class SeenIds:
     def __init__(self, channel: str) -> None:
         self.channel = channel
         self.memory = RecentIds()
-        self.redis: Any = None
+        self.redis = shared_redis()
         self.db: sqlite3.Connection | None = None
         self.inserted = 0
-        if host := os.environ.get("DORADCA_REDIS_HOST"):
-            import redis.asyncio
-
-            self.redis = redis.asyncio.Redis(host=host, port=int(os.environ.get("DORADCA_REDIS_PORT", "6379")), db=2,
-                                             socket_timeout=2, socket_connect_timeout=2)
-        else:
+        if self.redis is None:
             tracker = Path(os.environ.get("DORADCA_TRACKER_DB") or "build/conversations.db")
             self.db = sqlite3.connect(tracker.with_name("webhook-ids.db"), isolation_level=None,
                                       check_same_thread=False)  # one event loop uses it; autocommit

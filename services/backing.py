@@ -153,18 +153,18 @@ class Redis(_Server):
     """A Redis server that keeps nothing on disk (locks only live while a message is handled)."""
 
     def start(self, timeout: float = 30) -> Self:
-        exe = shutil.which("redis-server")
-        if exe is None:
-            raise StartError(f"redis-server not found: {INSTALL}")
         self.dir = Path(tempfile.mkdtemp(prefix="doradca-redis-"))
         self._serve(timeout)
         return self
 
     def _serve(self, timeout: float) -> None:
         assert self.dir is not None
+        exe = shutil.which("redis-server")
+        if exe is None:
+            raise StartError(f"redis-server not found: {INSTALL}")
         log = (self.dir / "redis.log").open("ab")
         self.proc = subprocess.Popen(
-            [shutil.which("redis-server") or "redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
+            [exe, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
              "--dir", str(self.dir), "--protected-mode", "yes"],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
         self._wait_port("Redis", timeout)

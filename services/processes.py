@@ -128,7 +128,7 @@ class Assistant:
         if self.settings.rasa_api_token:  # Rasa's HTTP API only behind a token, which bot/channels.py
             cmd += ["--enable-api"]  # reads from the environment (a command line is visible to every local user)
         # the public server refuses bodies over 64 KiB before reading them (Sanic's default is 100 MB; a message is
-        # at most DORADCA_MAX_MESSAGE_CHARS, channel webhooks a few KiB). Not the action server: trackers grow.
+        # at most DORADCA_MAX_MESSAGE_CHARS, channel webhooks a few KiB)
         self._spawn("rasa", cmd, {"SANIC_REQUEST_MAX_SIZE": str(self.settings.max_body_bytes)})
         self._wait("rasa", f"http://127.0.0.1:{self.ports.rasa}/", timeout)
 
