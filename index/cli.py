@@ -100,7 +100,8 @@ def index_build(
         rate = report.embedded / report.seconds if report.seconds else 0.0
         typer.echo(
             f"index built: {report.passages} passages, {report.names} names; embedded {report.embedded}, "
-            f"reused {report.reused}, {report.seconds:.1f} s ({rate:.0f} texts/s) -> {report.path}"
+            f"reused {report.reused}, {report.seconds:.1f} s ({rate:.0f} texts/s); resolver fusion "
+            f"{'kept (names and coded ads unchanged)' if report.fusion_reused else 'trained'} -> {report.path}"
         )
     typer.echo(summary(json.loads((report.path / "manifest.json").read_text())))
 

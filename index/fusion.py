@@ -156,19 +156,22 @@ def name_queries(names: list[Name], seed: int = 0) -> list[tuple[str, str]]:
     return out
 
 
-def leave_one_out_scores(signals: Signals, qvecs: np.ndarray, with_descriptions: bool) -> list[Scores]:
-    """Every coded example scored by the signals with itself left out (what a new ad would see)."""
+def leave_one_out_scores(signals: Signals, qvecs: np.ndarray) -> tuple[list[Scores], list[Scores]]:
+    """Every coded example scored with itself left out (what a new ad would see): by its title, and as a whole ad
+    (the title's scores plus its description's)."""
     ex = signals.examples
-    return signals.scores([e.title for e in ex], qvecs, [e.description for e in ex] if with_descriptions else None,
-                          exclude=list(range(len(ex))))
+    exclude = list(range(len(ex)))
+    titles = signals.scores([e.title for e in ex], qvecs, exclude=exclude)
+    ads = [{signal: dict(by_code) for signal, by_code in s.items()} for s in titles]
+    signals.add_descriptions(ads, [e.description for e in ex], exclude)
+    return titles, ads
 
 
 def train(signals: Signals, qvecs: np.ndarray, encode: Callable[[list[str]], np.ndarray]) -> FusionModel:
     """Both models from the examples and names held by ``signals`` (``qvecs``: the examples' title vectors;
     ``encode``: query vectors of texts, for the name sentences)."""
     gold = [e.code for e in signals.examples]
-    titles = leave_one_out_scores(signals, qvecs, False) if gold else []
-    ads = leave_one_out_scores(signals, qvecs, True) if gold else []
+    titles, ads = leave_one_out_scores(signals, qvecs) if gold else ([], [])
     named = name_queries(signals.names)
     chat = signals.scores([q for q, _ in named], encode([name_text(q) for q, _ in named])) if named else []
     count = signals.example_count

@@ -71,6 +71,30 @@ def _near(a: str, b: str) -> bool:
     return n >= 0.75 * max(len(a), len(b))
 
 
+class QueryKeys:
+    """The keys of a message's name-like words, worked out once per message: a message is compared with a few
+    hundred names, and tokenising it again for each (folding, lemmas) was most of the resolver's time."""
+
+    def __init__(self, text: str) -> None:
+        self.words = name_words(text)
+        self.per_word = [keys(w) for w in self.words]
+        self.all: frozenset[str] = frozenset().union(*self.per_word)
+        self._by_prefix: dict[str, list[str]] = defaultdict(list)  # only keys of 6+ letters can be near
+        for k in self.all:
+            if len(k) >= 6:
+                self._by_prefix[k[:6]].append(k)
+
+    def near(self, name_keys: frozenset[str]) -> bool:
+        """Some key of a name word is near (same word up to its ending) some key of the message."""
+        if not self._by_prefix:
+            return False
+        for k in name_keys:
+            near = self._by_prefix.get(k[:6])  # a shorter key is its own prefix and has no entry
+            if near and any(_near(k, qk) for qk in near):
+                return True
+        return False
+
+
 class Resolver:
     """Ranks occupations for a message; build once per index (a few hundred ms)."""
 
@@ -107,11 +131,10 @@ class Resolver:
         of the message's name-like words it explains, so "tester gier" prefers "Tester gier
         komputerowych" over the synonym "tester".
         """
-        qwords = name_words(text)
-        qkeys = [keys(w) for w in qwords]
+        q = QueryKeys(text)
         hits: set[int] = set()
         query_mass = 0.0
-        for w, ks in zip(qwords, qkeys):
+        for w, ks in zip(q.words, q.per_word):
             found: set[int] = set()
             for k in ks:
                 found |= self.by_key.get(k, set())
@@ -122,15 +145,14 @@ class Resolver:
                 query_mass += self.idf.get(canonical(w), self.max_idf)
         if not hits:
             return {}
-        q_all = set().union(*qkeys)
         best: dict[str, tuple[float, int]] = {}
         for i in hits:
             total = matched = 0.0
             for ks, w in self.tokens[i]:
                 total += w
-                if ks & q_all:
+                if ks & q.all:
                     matched += w
-                elif any(_near(k, qk) for k in ks for qk in q_all):
+                elif q.near(ks):
                     matched += WEAK * w
             if not total:
                 continue
@@ -189,9 +211,9 @@ class Resolver:
         return Resolution(cands, ambiguous, "lexical", matched, self.coverage(text, name_index),
                           len(matched) == len(name_words(text)), head_named)
 
-    def coverage(self, text: str, name_index: int) -> float:
+    def coverage(self, text: str | QueryKeys, name_index: int) -> float:
         """Share of a name's words (counted, not weighted) that the message contains as such."""
-        q_all = set().union(*(keys(w) for w in name_words(text)))
+        q_all = (text if isinstance(text, QueryKeys) else QueryKeys(text)).all
         tokens = self.tokens[name_index]
         return sum(1 for ks, _ in tokens if ks & q_all) / len(tokens) if tokens else 0.0
 

@@ -38,7 +38,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .jobads import Example
 from .records import Name
-from .resolve import Resolver
+from .resolve import QueryKeys, Resolver
 from .text import fold, name_words, stem_tokens
 
 TITLE_SIGNALS = ("lexical", "official", "name_char", "name_dense", "example_char", "example_dense")
@@ -161,8 +161,9 @@ class Signals:
         for i, t in enumerate(texts):
             matches = lexical[i] if lexical is not None else self.resolver.lexical(t)
             out[i]["lexical"] = {c: s for c, (s, _) in matches.items()}
+            q = QueryKeys(t)
             out[i]["official"] = {c: 1.0 for c in matches if c in self.official_row
-                                  and self.resolver.coverage(t, self.official_row[c]) == 1.0}
+                                  and self.resolver.coverage(q, self.official_row[c]) == 1.0}
         v = self.vocab
         chars = v.chars.transform([_char_text(t) for t in texts])
         self._sparse_knn(chars, v.name_chars, self.name_codes, out, "name_char", NEAREST_NAMES, None, None)
@@ -180,16 +181,23 @@ class Signals:
                 keep = keep[:NEAREST_EXAMPLES]
                 out[i]["example_dense"] = _votes(sims[i][keep], [self.example_codes[rows[i][j]] for j in keep],
                                                  DENSE_TEMPERATURE)
-        if descriptions is not None and v.words is not None:
-            with_desc = [i for i, d in enumerate(descriptions) if d and d.strip()]
-            if with_desc:
-                docs = v.words.transform([ad_text(descriptions[i]) for i in with_desc])
-                sub = [out[i] for i in with_desc]
-                ex = [exclude[i] for i in with_desc] if exclude is not None else None
-                self._sparse_knn(docs, v.ad_words, self.example_codes, sub, "ad_words", NEAREST_ADS,
-                                 CHAR_TEMPERATURE, ex)
-                self._sparse_knn(docs, v.desc_words, v.desc_codes, sub, "desc_words", NEAREST_NAMES, None, None)
+        if descriptions is not None:
+            self.add_descriptions(out, descriptions, exclude)
         return out
+
+    def add_descriptions(self, out: list[Scores], descriptions: list[str], exclude: list[int] | None = None) -> None:
+        """Add the description signals (``ad_words``, ``desc_words``) to scores of the same texts' titles."""
+        v = self.vocab
+        if v.words is None:
+            return
+        with_desc = [i for i, d in enumerate(descriptions) if d and d.strip()]
+        if not with_desc:
+            return
+        docs = v.words.transform([ad_text(descriptions[i]) for i in with_desc])
+        sub = [out[i] for i in with_desc]
+        ex = [exclude[i] for i in with_desc] if exclude is not None else None
+        self._sparse_knn(docs, v.ad_words, self.example_codes, sub, "ad_words", NEAREST_ADS, CHAR_TEMPERATURE, ex)
+        self._sparse_knn(docs, v.desc_words, v.desc_codes, sub, "desc_words", NEAREST_NAMES, None, None)
 
     def stated(self, s: Scores) -> str | None:
         """The occupation whose official name the text states word for word; the longest such name wins

@@ -87,6 +87,7 @@ class BuildReport:
     seconds: float
     up_to_date: bool
     problems: list[str]
+    fusion_reused: bool = False  # the resolver's fusion was copied: its training inputs had not changed
 
 
 KEEP_VERSIONS = 2  # the new version and the one before it, which a process may still be loading
@@ -125,9 +126,28 @@ def _build(folders: list[Path], index_dir: Path, model: str, force: bool, progre
     e_vecs, e_new = _vectors(embedder, [example_embed_text(e) for e in examples], reuse, "examples", progress,
                              query=True)
     vocab = Vocabularies.fit(names, examples, occupation_texts(passages))
-    fusion = _train_fusion(corpus, names, n_vecs, e_vecs, vocab, embedder)
+    fusion_key = _fusion_key(key, names, examples)
+    fusion = None if force or not old or old.get("fusion_key") != fusion_key else _reusable_fusion(current)
+    reused_fusion = fusion is not None
+    fusion = fusion or _train_fusion(corpus, names, n_vecs, e_vecs, vocab, embedder)
 
-    index_dir.mkdir(parents=True, exist_ok=True)
+    arrays = {"passages": p_vecs, "names": n_vecs, "examples": e_vecs}
+    counts = {"embedded": p_new + n_new + e_new, "fusion_key": fusion_key, "fusion_reused": reused_fusion,
+              "build_seconds": round(time.perf_counter() - start, 1)}
+    version = _write_version(index_dir, corpus, names, arrays, vocab, fusion, embedder, key, checksum, counts)
+    _swap(current, version)
+    _prune(index_dir, keep=version)
+    embedded = p_new + n_new + e_new
+    total = len(passages) + len(names) + len(examples)
+    return BuildReport(version, len(passages), len(names), embedded, total - embedded,
+                       time.perf_counter() - start, False, corpus.problems, reused_fusion)
+
+
+def _write_version(index_dir: Path, corpus: Corpus, names: list[Name], arrays: dict[str, np.ndarray],
+                   vocab: Vocabularies, fusion: FusionModel, embedder: Embedder, key: str, checksum: str,
+                   counts: dict[str, object]) -> Path:
+    """Write a complete version beside the others and fsync it; only then does it get its final name."""
+    passages, examples = corpus.passages, corpus.examples
     work = index_dir / f".tmp-{os.getpid()}-{time.time_ns()}"
     work.mkdir()
     try:
@@ -140,9 +160,8 @@ def _build(folders: list[Path], index_dir: Path, model: str, force: bool, progre
                                                 for e in examples))
         vocab.save(work / "vocabularies.joblib")
         fusion.save(work / "fusion.joblib")
-        _write_faiss(work / "passages.faiss", p_vecs)
-        _write_faiss(work / "names.faiss", n_vecs)
-        _write_faiss(work / "examples.faiss", e_vecs)
+        for kind, vecs in arrays.items():
+            _write_faiss(work / f"{kind}.faiss", vecs)
         files = {f.name: sha256_of(f) for f in sorted(work.iterdir())}
         manifest = {
             "format": FORMAT,
@@ -157,8 +176,7 @@ def _build(folders: list[Path], index_dir: Path, model: str, force: bool, progre
             "inputs": sorted(str(f) for f in corpus.files),
             "problems": corpus.problems,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "build_seconds": round(time.perf_counter() - start, 1),
-            "embedded": p_new + n_new + e_new,
+            **counts,
             "files": files,
         }
         (work / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2))
@@ -169,12 +187,7 @@ def _build(folders: list[Path], index_dir: Path, model: str, force: bool, progre
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    _swap(current, version)
-    _prune(index_dir, keep=version)
-    embedded = p_new + n_new + e_new
-    total = len(passages) + len(names) + len(examples)
-    return BuildReport(version, len(passages), len(names), embedded, total - embedded,
-                       time.perf_counter() - start, False, corpus.problems)
+    return version
 
 
 def _occupation_json(o: Occupation, corpus: Corpus) -> dict:
@@ -196,6 +209,40 @@ def _train_fusion(corpus: Corpus, names: list[Name], n_vecs: np.ndarray, e_vecs:
     resolver = Resolver(names, _flat(n_vecs), official)
     signals = Signals(names, resolver.name_index, corpus.examples, _flat(e_vecs), resolver, vocab)
     return train(signals, e_vecs, embedder.queries)
+
+
+# The modules whose code computes the fusion's features: a change to them makes a trained fusion unusable.
+FUSION_CODE = ("fusion.py", "signals.py", "resolve.py", "text.py")
+
+
+def _fusion_key(model: str, names: list[Name], examples: list[Example]) -> str:
+    """What the fusion is trained on: the model, the names, the coded ads and the code of the features.
+
+    Passages are not part of it. They enter the fusion only through the ``desc_words`` signal of whole ads, and
+    the vocabularies are refitted on every build, so the signal's values always come from the current texts.
+    A fusion trained before a few descriptions changed is kept, which keeps such rebuilds short;
+    ``doradca index build --force`` retrains it.
+    """
+    h = hashlib.sha256(model.encode())
+    for f in FUSION_CODE:
+        h.update((Path(__file__).parent / f).read_bytes())
+    for n in names:
+        h.update(json.dumps([n.code, n.text, n.kind], ensure_ascii=False).encode())
+    for e in examples:
+        h.update(json.dumps([e.id, e.title, e.description, e.code], ensure_ascii=False).encode())
+    return h.hexdigest()
+
+
+def _reusable_fusion(current: Path) -> FusionModel | None:
+    """The current version's fusion, if its file is intact."""
+    manifest = _read_manifest(current) or {}
+    f = current / "fusion.joblib"
+    if not f.exists() or sha256_of(f) != manifest.get("files", {}).get(f.name):
+        return None
+    try:
+        return FusionModel.load(f)
+    except (OSError, ValueError, EOFError, AttributeError, ModuleNotFoundError):
+        return None
 
 
 QUERY = "query: "  # hash prefix of texts embedded as queries, so they never reuse a passage vector

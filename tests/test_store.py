@@ -38,18 +38,31 @@ def test_unchanged_inputs_are_up_to_date(data_index: Path, embedder):
 
 def test_rebuild_after_one_change_embeds_only_what_changed(tmp_path: Path, data_index: Path, embedder):
     index_dir = copy_tree(data_index, tmp_path / "index")
-    data = tmp_path / "data"
-    data.mkdir()
+    data = copy_tree(ROOT / "data", tmp_path / "data")
     text = SEED.read_text(encoding="utf-8").replace("Zarządzać budżetem reklamowym;", "Zarządzać budżetem kampanii;")
     (data / "243108.txt").write_text(text, encoding="utf-8")
     report = build([data], index_dir, embedder.name, progress=False, embedder=embedder)
     assert not report.up_to_date
-    assert report.embedded == 1 and report.reused == 129  # 129 passages + 1 name, one passage changed
+    assert report.embedded == 1 and report.reused == 135  # 129 passages + 7 names, one passage changed
+    assert report.fusion_reused  # names and coded ads are the same: the resolver's fusion is kept, not retrained
+    old_version, new_version = sorted(index_dir.glob("v-*"))
+    assert (new_version / "fusion.joblib").read_bytes() == (old_version / "fusion.joblib").read_bytes()
     version = open_index(index_dir, embedder.name)
     changed = next(i for i, p in enumerate(version.passages) if p.text == "Zarządzać budżetem kampanii")
     fresh = embedder.passages([version.passages[changed].embed_text()])[0]
     assert float(version.passage_index.reconstruct(changed) @ fresh) > 0.999
     assert len(list(index_dir.glob("v-*"))) == 2  # the new one and the one before it (a server may be loading it)
+
+
+def test_changed_names_or_force_retrain_the_fusion(tmp_path: Path, data_index: Path, embedder):
+    index_dir = copy_tree(data_index, tmp_path / "index")
+    data = copy_tree(ROOT / "data", tmp_path / "data")
+    glossary = data / "names" / "uk-en-names.csv"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "243108,Specjalista do spraw mediów interaktywnych,,interactive media person\n", encoding="utf-8")
+    report = build([data], index_dir, embedder.name, progress=False, embedder=embedder)
+    assert not report.up_to_date and not report.fusion_reused
+    report = build([data], index_dir, embedder.name, force=True, progress=False, embedder=embedder)
+    assert not report.fusion_reused and report.embedded == 0
 
 
 def test_index_of_another_model_is_refused(data_index: Path):
