@@ -103,63 +103,60 @@ def serving_memory(folder: Path, backend: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else {"error": out.stderr[-300:]}
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--eval", type=Path, default=Path(os.environ.get("DORADCA_EVAL", EVAL)))
-    ap.add_argument("--backends", default="onnx-int8,onnx",
-                    help=f"comma-separated, of {', '.join(BACKENDS)} (onnx fp32 gives torch's vectors, cosine 1.0000, "
-                         "and builds its index twice as fast; torch's encoding is timed either way)")
-    args = ap.parse_args()
-    backends = args.backends.split(",")
-    s = settings()
-    retrieval = load_jsonl(args.eval / "retrieval-dev.jsonl")
-    resolve_set = load_jsonl(args.eval / "resolve-dev.jsonl")
-    ads = load_jsonl(args.eval / "jobads-dev.jsonl")
-    own = {lang: load_jsonl(OWN / f"names-{lang}-dev.jsonl") for lang in ("uk", "en")}
-    # questions never seen by the process: the dev sets' questions and job titles, each once
-    varied = list(dict.fromkeys([x["q"] for x in retrieval + resolve_set + own["uk"] + own["en"]]
-                                + [a["title"] for a in ads]))
+def batch_throughput(embedder: Embedder, sample: list[str], sizes: tuple[int, ...] = (8, 16, 64), rounds: int = 3,
+                     ) -> dict[int, float]:
+    """Passages per second by batch size, sizes alternating round by round; medians."""
+    rates: dict[int, list[float]] = {b: [] for b in sizes}
+    before = embedder.batch_size
+    for _ in range(rounds):
+        for b in sizes:
+            embedder.batch_size = b
+            t = time.perf_counter()
+            embedder.passages(sample)
+            rates[b].append(len(sample) / (time.perf_counter() - t))
+    embedder.batch_size = before
+    return {b: statistics.median(r) for b, r in rates.items()}
 
-    rows: dict[str, dict[str, str]] = {}
-    first: dict[str, list[str]] = {}
-    for backend in backends:
-        folder, built = index_for(backend)
-        embedder = Embedder(s.model, backend=backend)
-        version = open_index(folder, s.model, backend)
-        searcher = Searcher(version, embedder)
-        r = retrieval_metrics(searcher, retrieval)
-        res = resolution_metrics(searcher, resolve_set)
-        titles, whole = classification_metrics(searcher, ads, False), classification_metrics(searcher, ads, True)
-        langs = {lang: resolution_metrics(searcher, items) for lang, items in own.items()}
-        first[backend] = [top_passage(searcher, q) for q in varied[:150]]
-        searcher._cache.clear()
-        srch = cold(lambda q: searcher.search(q), varied)
-        sample = [p.embed_text() for p in version.passages[:: max(1, len(version.passages) // 2000)]][:2000]
-        t = time.perf_counter()
-        embedder.passages(sample)
-        rate = len(sample) / (time.perf_counter() - t)
-        mem = serving_memory(folder, backend)
-        rows[backend] = {
-            "retrieval hit@1 / hit@5 / MRR": f"{r['hit@1']:.3f} / {r['hit@5']:.3f} / {r['mrr@10']:.3f}",
-            "resolve-dev acc@1": f"{res['acc@1']:.3f}",
-            "job titles acc@1 / acc@3": f"{titles['acc@1']:.3f} / {titles['acc@3']:.3f}",
-            "whole ads acc@1 / acc@3": f"{whole['acc@1']:.3f} / {whole['acc@3']:.3f}",
-            "uk / en acc@1": f"{langs['uk']['acc@1']:.3f} / {langs['en']['acc@1']:.3f}",
-            "search p50 / p95 (cold)": f"{statistics.median(srch):.1f} / {np.percentile(srch, 95):.1f} ms",
-            "embedding throughput (2,000 passages)": f"{rate:.0f} passages/s",
-            "full index build (this run / manifest)":
-                f"{built:.0f} s" if built else f"{version.manifest.get('build_seconds', '?')} s (manifest)",
-            "serving process RSS / peak": (f"{mem['rss_mb']:.0f} / {mem['peak_mb']:.0f} MB"
-                                           f"{' (torch loaded)' if mem.get('torch') else ''}"
-                                           if "peak_mb" in mem else mem.get("error", "?")),
-        }
-        print(f"measured {backend}", flush=True)
-    # torch fp32, what the project served before, is timed beside them
-    enc = encoding_times(list(dict.fromkeys([*backends, "torch"])), varied)
-    for b in backends:
-        rows[b][f"question encoding p50 / p95 (n={2 * len(varied)}, cold, alternating)"] = \
-            f"{statistics.median(enc[b]):.1f} / {np.percentile(enc[b], 95):.1f} ms"
-    print(f"\n## Backends side by side ({s.model}; 2 cores; dev sets in {args.eval})")
+
+def measure(backend: str, sets: dict[str, list[dict]], varied: list[str]) -> tuple[dict[str, str], list[str]]:
+    """One backend's row of the table and its first passage for the first 150 varied questions."""
+    s = settings()
+    folder, built = index_for(backend)
+    embedder = Embedder(s.model, backend=backend)
+    version = open_index(folder, s.model, backend)
+    searcher = Searcher(version, embedder)
+    r = retrieval_metrics(searcher, sets["retrieval"])
+    res = resolution_metrics(searcher, sets["resolve"])
+    titles = classification_metrics(searcher, sets["ads"], False)
+    whole = classification_metrics(searcher, sets["ads"], True)
+    langs = {lang: resolution_metrics(searcher, sets[lang]) for lang in ("uk", "en")}
+    first = [top_passage(searcher, q) for q in varied[:150]]
+    searcher._cache.clear()
+    srch = cold(lambda q: searcher.search(q), varied)
+    sample = [p.embed_text() for p in version.passages[:: max(1, len(version.passages) // 2000)]][:2000]
+    rates = batch_throughput(embedder, sample)
+    mem = serving_memory(folder, backend)
+    row = {
+        "retrieval hit@1 / hit@5 / MRR": f"{r['hit@1']:.3f} / {r['hit@5']:.3f} / {r['mrr@10']:.3f}",
+        "resolve-dev acc@1": f"{res['acc@1']:.3f}",
+        "job titles acc@1 / acc@3": f"{titles['acc@1']:.3f} / {titles['acc@3']:.3f}",
+        "whole ads acc@1 / acc@3": f"{whole['acc@1']:.3f} / {whole['acc@3']:.3f}",
+        "uk / en acc@1": f"{langs['uk']['acc@1']:.3f} / {langs['en']['acc@1']:.3f}",
+        "search p50 / p95 (cold)": f"{statistics.median(srch):.1f} / {np.percentile(srch, 95):.1f} ms",
+        "passages/s, 2,000, batch " + " / ".join(map(str, rates)): " / ".join(f"{v:.0f}" for v in rates.values()),
+        "full index build (this run / manifest)":
+            f"{built:.0f} s" if built else f"{version.manifest.get('build_seconds', '?')} s (manifest)",
+        "serving process RSS / peak": (f"{mem['rss_mb']:.0f} / {mem['peak_mb']:.0f} MB"
+                                       f"{' (torch loaded)' if mem.get('torch') else ''}"
+                                       if "peak_mb" in mem else mem.get("error", "?")),
+    }
+    return row, first
+
+
+def report(rows: dict[str, dict[str, str]], first: dict[str, list[str]], enc: dict[str, list[float]],
+           title: str) -> None:
+    backends = list(rows)
+    print(f"\n## {title}")
     print(f"{'':52}" + "".join(f"{b:>24}" for b in backends))
     for metric in rows[backends[0]]:
         print(f"{metric:52}" + "".join(f"{rows[b][metric]:>24}" for b in backends))
@@ -171,6 +168,33 @@ def main() -> None:
     print("question encoding p50, alternating fresh processes: " + ", ".join(
         f"{b} {m:.1f} ms" for b, m in medians.items()) + f"; torch / {backends[0]} = "
         f"{medians['torch'] / medians[backends[0]]:.1f}x")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--eval", type=Path, default=Path(os.environ.get("DORADCA_EVAL", EVAL)))
+    ap.add_argument("--backends", default="onnx-int8,onnx",
+                    help=f"comma-separated, of {', '.join(BACKENDS)} (onnx fp32 gives torch's vectors, cosine 1.0000, "
+                         "and builds its index twice as fast; torch's encoding is timed either way)")
+    args = ap.parse_args()
+    backends = args.backends.split(",")
+    sets = {"retrieval": load_jsonl(args.eval / "retrieval-dev.jsonl"),
+            "resolve": load_jsonl(args.eval / "resolve-dev.jsonl"),
+            "ads": load_jsonl(args.eval / "jobads-dev.jsonl"),
+            **{lang: load_jsonl(OWN / f"names-{lang}-dev.jsonl") for lang in ("uk", "en")}}
+    # questions never seen by the process: the dev sets' questions and job titles, each once
+    varied = list(dict.fromkeys([x["q"] for k in ("retrieval", "resolve", "uk", "en") for x in sets[k]]
+                                + [a["title"] for a in sets["ads"]]))
+    rows, first = {}, {}
+    for backend in backends:
+        rows[backend], first[backend] = measure(backend, sets, varied)
+        print(f"measured {backend}", flush=True)
+    # torch fp32, what the project served before, is timed beside them
+    enc = encoding_times(list(dict.fromkeys([*backends, "torch"])), varied)
+    for b in backends:
+        rows[b][f"question encoding p50 / p95 (n={2 * len(varied)}, cold, alternating)"] = \
+            f"{statistics.median(enc[b]):.1f} / {np.percentile(enc[b], 95):.1f} ms"
+    report(rows, first, enc, f"Backends side by side ({settings().model}; 2 cores; dev sets in {args.eval})")
 
 
 if __name__ == "__main__":

@@ -58,31 +58,21 @@ def by_signal(s: Searcher, signal: str, text: str, description: str | None) -> l
     return [c for c, _ in sorted(scores.items(), key=lambda cs: -cs[1])[:3]]
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--eval", type=Path, default=Path(os.environ.get("DORADCA_EVAL", EVAL)))
-    ap.add_argument("--own", type=Path, default=OWN, help="the project's own Ukrainian and English sets")
-    args = ap.parse_args()
+Items = list[tuple[str, str | None, str]]  # (title or message, description, expert's code)
 
-    s = settings()
-    t0 = time.perf_counter()
-    embedder = Embedder(s.model, backend=s.embedding_backend)
-    version = open_index(s.index_dir, s.model, s.embedding_backend)
-    searcher = Searcher(version, embedder)
-    m = version.manifest
-    print(f"index: {m['occupation_count']} occupations, {m['name_count']} names, {m.get('example_count', 0)} coded ads; "
-          f"model and index loaded, searcher ready in {time.perf_counter() - t0:.1f} s")
-    if not version.examples:
-        print("no coded ads in the index: set DORADCA_CORPUS to the shared corpus and run `doradca index build`")
 
-    ads = load_jsonl(args.eval / "jobads-dev.jsonl")
-    sets: dict[str, list[tuple[str, str | None, str]]] = {
-        "resolve-dev": [(x["q"], None, x["code"]) for x in load_jsonl(args.eval / "resolve-dev.jsonl")],
+def load_sets(eval_dir: Path, own: Path) -> dict[str, Items]:
+    ads = load_jsonl(eval_dir / "jobads-dev.jsonl")
+    return {
+        "resolve-dev": [(x["q"], None, x["code"]) for x in load_jsonl(eval_dir / "resolve-dev.jsonl")],
         "job titles": [(a["title"], None, a["code"]) for a in ads],
         "whole ads": [(a["title"], a["description"], a["code"]) for a in ads],
-        "uk (own)": [(x["q"], None, x["code"]) for x in load_jsonl(args.own / "names-uk-dev.jsonl")],
-        "en (own)": [(x["q"], None, x["code"]) for x in load_jsonl(args.own / "names-en-dev.jsonl")],
+        "uk (own)": [(x["q"], None, x["code"]) for x in load_jsonl(own / "names-uk-dev.jsonl")],
+        "en (own)": [(x["q"], None, x["code"]) for x in load_jsonl(own / "names-en-dev.jsonl")],
     }
+
+
+def accuracy_table(searcher: Searcher, sets: dict[str, Items]) -> None:
     methods: dict[str, Callable[[str, str | None], list[str]]] = {
         "previous resolver": lambda t, d: previous(searcher, t),
         **{f"{sig} alone": (lambda sig: lambda t, d: by_signal(searcher, sig, t, d))(sig)
@@ -91,8 +81,7 @@ def main() -> None:
         "fusion: classify (offer)": lambda t, d: [c.code for c in searcher.classifier.classify(t, d, 3).candidates],
     }
     print("\n## Accuracy: acc@1 / acc@3 / acc@1 at 4 digits")
-    header = "".join(f"{name:>22}" for name in sets)
-    print(f"{'method':24}{header}")
+    print(f"{'method':24}" + "".join(f"{name:>22}" for name in sets))
     print(f"{'(n)':24}" + "".join(f"{len(v):>22}" for v in sets.values()))
     for method, fn in methods.items():
         cells = []
@@ -106,6 +95,8 @@ def main() -> None:
         print(f"{method:24}" + "".join(cells))
     print(REFERENCE)
 
+
+def calibration(searcher: Searcher, sets: dict[str, Items]) -> None:
     print("\n## Calibration of the shipped score (job titles and whole ads): share right per score band")
     pairs = []
     for t, d, g in sets["job titles"] + sets["whole ads"]:
@@ -118,25 +109,30 @@ def main() -> None:
     asked = sum(1 for t, d, g in sets["job titles"] if searcher.classifier.classify(t, None, 3).ambiguous)
     print(f"job titles flagged ambiguous (the bot asks): {asked / len(sets['job titles']):.2f}")
 
+
+def latency(searcher: Searcher, sets: dict[str, Items]) -> None:
     print("\n## Latency, cold (query-vector cache emptied; each text once), 2 cores")
     timings: dict[str, list[float]] = {"resolve (chat message)": [], "classify (title)": [], "classify (whole ad)": []}
+
+    def timed(name: str, fn: Callable[[], object]) -> None:
+        t1 = time.perf_counter()
+        fn()
+        timings[name].append((time.perf_counter() - t1) * 1000)
+
     searcher._cache.clear()
     for t, _, _ in sets["resolve-dev"] + sets["uk (own)"] + sets["en (own)"] + sets["job titles"]:
-        t1 = time.perf_counter()
-        searcher.resolve(t)
-        timings["resolve (chat message)"].append((time.perf_counter() - t1) * 1000)
+        timed("resolve (chat message)", lambda: searcher.resolve(t))
     searcher._cache.clear()
     for t, d, _ in sets["whole ads"]:
-        t1 = time.perf_counter()
-        searcher.classifier.classify(t, None, 3)
-        timings["classify (title)"].append((time.perf_counter() - t1) * 1000)
+        timed("classify (title)", lambda: searcher.classifier.classify(t, None, 3))
         searcher._cache.clear()
-        t1 = time.perf_counter()
-        searcher.classifier.classify(t, d, 3)
-        timings["classify (whole ad)"].append((time.perf_counter() - t1) * 1000)
+        timed("classify (whole ad)", lambda: searcher.classifier.classify(t, d, 3))
     for name, ts in timings.items():
         print(f"{name:24} p50 {statistics.median(ts):6.1f} ms   p95 {np.percentile(ts, 95):6.1f} ms   (n={len(ts)})")
 
+
+def build_steps(searcher: Searcher, embedder: Embedder) -> None:
+    version = searcher.version
     print("\n## Build: the resolver's extra steps (fitting the vocabularies, training the fusion)")
     t1 = time.perf_counter()
     Vocabularies.fit(version.names, version.examples, occupation_texts(version.passages))
@@ -145,9 +141,31 @@ def main() -> None:
     vecs = version.example_index.reconstruct_n(0, version.example_index.ntotal) if version.examples else np.zeros((0, 1))
     train(searcher.classifier.signals, vecs, embedder.queries)
     print(f"leave-one-out scoring of {len(version.examples)} ads (titles, whole ads), {len(version.names)} name "
-          f"sentences encoded and scored, two fits: {time.perf_counter() - t1:.1f} s")
+          f"sentences encoded and scored, two fits: {time.perf_counter() - t1:.1f} s (skipped by a rebuild whose "
+          "names and coded ads are unchanged)")
     print(f"peak RSS of this process (model, index, signals): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--eval", type=Path, default=Path(os.environ.get("DORADCA_EVAL", EVAL)))
+    ap.add_argument("--own", type=Path, default=OWN, help="the project's own Ukrainian and English sets")
+    args = ap.parse_args()
+    s = settings()
+    t0 = time.perf_counter()
+    embedder = Embedder(s.model, backend=s.embedding_backend)
+    version = open_index(s.index_dir, s.model, s.embedding_backend)
+    searcher = Searcher(version, embedder)
+    m = version.manifest
+    print(f"index: {m['occupation_count']} occupations, {m['name_count']} names, {m.get('example_count', 0)} coded ads; "
+          f"model and index loaded, searcher ready in {time.perf_counter() - t0:.1f} s")
+    if not version.examples:
+        print("no coded ads in the index: set DORADCA_CORPUS to the shared corpus and run `doradca index build`")
+    sets = load_sets(args.eval, args.own)
+    accuracy_table(searcher, sets)
+    calibration(searcher, sets)
+    latency(searcher, sets)
+    build_steps(searcher, embedder)
 
 if __name__ == "__main__":
     main()

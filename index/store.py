@@ -22,8 +22,10 @@ import json
 import os
 import shutil
 import time
+from sys import intern
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import faiss
 import numpy as np
@@ -32,12 +34,15 @@ from tqdm import tqdm
 from .corpus import Corpus, load_corpus
 from .embedder import DEFAULT_BACKEND, Embedder, model_key
 from .files import sha256_of
-from .fusion import FusionModel, train
 from .jobads import Example
 from .records import Name, Occupation, Passage, Source
 from .resolve import Resolver
-from .signals import Signals, Vocabularies, name_text
 from .text import stem_tokens
+
+if TYPE_CHECKING:  # the fusion and vocabularies need scikit-learn, imported where they are built or read: a
+    # process that only checks an index (the action server's manager process) stays ~130 MB smaller
+    from .fusion import FusionModel
+    from .signals import Vocabularies
 
 FORMAT = 3
 REBUILD = "doradca index build"
@@ -65,6 +70,8 @@ def name_embed_text(name: Name) -> str:
 
 def example_embed_text(example: Example) -> str:
     """Titles are compared with titles and messages: embedded as queries, from their name-like words."""
+    from .signals import name_text
+
     return name_text(example.title)
 
 
@@ -106,6 +113,8 @@ def build(folders: list[Path], index_dir: Path, model: str, force: bool = False,
 def _build(folders: list[Path], index_dir: Path, model: str, force: bool, progress: bool,
            embedder: Embedder | str) -> BuildReport:
     """``embedder``: a loaded one, or the backend to load the model with when the index is not up to date."""
+    from .signals import Vocabularies
+
     start = time.perf_counter()
     corpus = load_corpus(folders)
     checksum = corpus.checksum()
@@ -205,6 +214,9 @@ def _occupation_json(o: Occupation, corpus: Corpus) -> dict:
 def _train_fusion(corpus: Corpus, names: list[Name], n_vecs: np.ndarray, e_vecs: np.ndarray, vocab: Vocabularies,
                   embedder: Embedder) -> FusionModel:
     """Fit the resolver's fusion on the coded examples (each scored with itself left out) and the names."""
+    from .fusion import train
+    from .signals import Signals
+
     official = {c: o.name for c, o in corpus.occupations.items()}
     resolver = Resolver(names, _flat(n_vecs), official)
     signals = Signals(names, resolver.name_index, corpus.examples, _flat(e_vecs), resolver, vocab)
@@ -235,6 +247,8 @@ def _fusion_key(model: str, names: list[Name], examples: list[Example]) -> str:
 
 def _reusable_fusion(current: Path) -> FusionModel | None:
     """The current version's fusion, if its file is intact."""
+    from .fusion import FusionModel
+
     manifest = _read_manifest(current) or {}
     f = current / "fusion.joblib"
     if not f.exists() or sha256_of(f) != manifest.get("files", {}).get(f.name):
@@ -250,25 +264,27 @@ QUERY = "query: "  # hash prefix of texts embedded as queries, so they never reu
 
 def _vectors(embedder: Embedder, texts: list[str], reuse: dict[str, np.ndarray], what: str,
              progress: bool, query: bool = False) -> tuple[np.ndarray, int]:
+    """Vectors of ``texts``: reused by hash, else embedded, each distinct text once (job-ad titles repeat)."""
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
-    missing = []
+    missing: dict[str, list[int]] = {}
     prefix = QUERY if query else ""
     for i, t in enumerate(texts):
         v = reuse.get(_sha(prefix + t))
         if v is None:
-            missing.append(i)
+            missing.setdefault(t, []).append(i)
         else:
             out[i] = v
-    missing.sort(key=lambda i: len(texts[i]))  # similar lengths share a batch: less padding, ~1.5x faster
+    todo = sorted(missing, key=len)  # similar lengths share a batch: less padding, ~1.5x faster
     step = 512
-    bar = tqdm(total=len(missing), desc=f"embedding {what}", unit="text", disable=not progress or not missing)
-    for s in range(0, len(missing), step):
-        rows = missing[s : s + step]
-        batch = [texts[i] for i in rows]
-        out[rows] = embedder.queries(batch) if query else embedder.passages(batch)
-        bar.update(len(rows))
+    bar = tqdm(total=len(todo), desc=f"embedding {what}", unit="text", disable=not progress or not todo)
+    for s in range(0, len(todo), step):
+        batch = todo[s : s + step]
+        vecs = embedder.queries(batch) if query else embedder.passages(batch)
+        for t, v in zip(batch, vecs):
+            out[missing[t]] = v
+        bar.update(len(batch))
     bar.close()
-    return out, len(missing)
+    return out, len(todo)
 
 
 def _reusable(current: Path, key: str) -> dict[str, np.ndarray]:
@@ -360,15 +376,12 @@ class IndexVersion:
     path: Path
     manifest: dict
     passages: list[Passage]
-    passage_hashes: list[str]
-    passage_tokens: list[list[str]]  # BM25 tokens, computed at build time to keep start-up short
+    passage_tokens: list[tuple[str, ...]]  # BM25 tokens, computed at build time to keep start-up short
     passage_index: faiss.Index
     names: list[Name]
-    name_hashes: list[str]
     name_index: faiss.Index
     occupations: dict[str, dict]
     examples: list[Example]
-    example_hashes: list[str]
     example_index: faiss.Index
     vocabularies: Vocabularies
     fusion: FusionModel
@@ -376,6 +389,9 @@ class IndexVersion:
 
 def open_version(path: Path, key: str | None) -> IndexVersion:
     """Open and verify an index version; raises IndexUnavailable naming the rebuild command."""
+    from .fusion import FusionModel
+    from .signals import Vocabularies
+
     if not (path / "manifest.json").exists():
         raise IndexUnavailable(f"no index at {path}: run `{REBUILD}` (or `make setup`)")
     manifest = _read_manifest(path)
@@ -391,7 +407,7 @@ def open_version(path: Path, key: str | None) -> IndexVersion:
         if not f.exists() or sha256_of(f) != sha:
             raise IndexUnavailable(f"index file {f} is missing or damaged: run `{REBUILD} --force`")
     try:
-        p_rows = [json.loads(x) for x in (path / "passages.jsonl").read_text(encoding="utf-8").splitlines()]
+        passages, tokens = _read_passages(path / "passages.jsonl")
         n_rows = [json.loads(x) for x in (path / "names.jsonl").read_text(encoding="utf-8").splitlines()]
         occ = {r["code"]: r for r in map(json.loads, (path / "occupations.jsonl").read_text(encoding="utf-8").splitlines())}
         p_index = faiss.read_index(str(path / "passages.faiss"))
@@ -402,19 +418,26 @@ def open_version(path: Path, key: str | None) -> IndexVersion:
         fusion = FusionModel.load(path / "fusion.joblib")
     except (OSError, ValueError, RuntimeError, EOFError, AttributeError, ModuleNotFoundError) as e:
         raise IndexUnavailable(f"index at {path} cannot be read ({e}): run `{REBUILD} --force`") from e
-    if p_index.ntotal != len(p_rows) or n_index.ntotal != len(n_rows) or e_index.ntotal != len(e_rows):
+    if p_index.ntotal != len(passages) or n_index.ntotal != len(n_rows) or e_index.ntotal != len(e_rows):
         raise IndexUnavailable(f"index at {path} is inconsistent: run `{REBUILD} --force`")
-    sources: dict[str, Source] = {}
-    passages = [
-        Passage(r["id"], r["occupation_code"], r["occupation_name"], r["section"], r["text"],
-                sources.setdefault(r["source"], Source(r["source"])), r.get("task_id"), r.get("competence_id"))
-        for r in p_rows
-    ]
     names = [Name(r["code"], r["text"], r["kind"]) for r in n_rows]
-    tokens = [r["t"] if "t" in r else stem_tokens(p.embed_text()) for r, p in zip(p_rows, passages)]
     examples = [Example(r["id"], r["title"], r["description"], r["code"]) for r in e_rows]
-    return IndexVersion(path, manifest, passages, [r["h"] for r in p_rows], tokens, p_index, names,
-                        [r["h"] for r in n_rows], n_index, occ, examples, [r["h"] for r in e_rows], e_index, vocab, fusion)
+    return IndexVersion(path, manifest, passages, tokens, p_index, names, n_index, occ, examples, e_index, vocab, fusion)
+
+
+def _read_passages(path: Path) -> tuple[list[Passage], list[tuple[str, ...]]]:
+    """Passages and their BM25 tokens, row by row. Repeated strings (tokens, occupation names, sections) are
+    interned: a server holds each once instead of once per passage (~230 -> ~60 MB for the full corpus)."""
+    sources: dict[str, Source] = {}
+    passages, tokens = [], []
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            passages.append(Passage(r["id"], r["occupation_code"], intern(r["occupation_name"]), intern(r["section"]),
+                                    r["text"], sources.setdefault(r["source"], Source(r["source"])), r.get("task_id"),
+                                    r.get("competence_id")))
+            tokens.append(tuple(map(intern, r["t"])))
+    return passages, tokens
 
 
 KZIS_OCCUPATIONS = 2912  # occupations in the KZiS classification: fewer loaded means the corpus is missing
