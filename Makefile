@@ -29,7 +29,7 @@ export DORADCA_CORPUS := $(SHARED_CORPUS)
 endif
 endif
 
-.PHONY: setup services corpus index run chat test bench bench-bot clean
+.PHONY: setup services corpus index run chat test bench bench-bot bench-versions clean
 
 $(BIN)/.stamp: pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 needed, got " + sys.version'
@@ -96,6 +96,10 @@ bench: setup
 	$(BIN)/python bench/resolve_bench.py
 	$(BIN)/python bench/answer_bench.py
 	$(BIN)/python bench/backend_bench.py
+
+REFS ?= HEAD~1
+bench-versions: setup  # this checkout against earlier commits, side by side: make bench-versions REFS=460acd2,7ca12c0
+	$(BIN)/python bench/versions_bench.py --refs $(REFS)
 
 bench-bot: setup services
 	$(BIN)/python bench/bot_bench.py
