@@ -96,6 +96,7 @@ bench: setup
 	$(BIN)/python bench/resolve_bench.py
 	$(BIN)/python bench/answer_bench.py
 	$(BIN)/python bench/backend_bench.py
+	$(BIN)/python bench/memory_bench.py
 
 REFS ?= HEAD~1
 bench-versions: setup  # this checkout against earlier commits, side by side: make bench-versions REFS=460acd2,7ca12c0

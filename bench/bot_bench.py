@@ -15,6 +15,7 @@ Run: `make bench-bot` (or `.venv/bin/python bench/bot_bench.py --seconds 20`).
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import tempfile
 import threading
@@ -38,22 +39,40 @@ SEARCH_TURNS = [
 ]
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and all processes of its session (the servers fork workers)."""
-    total = 0
+def group(pid: int) -> Iterator[Path]:
+    """The /proc folders of a process and all processes of its session (the servers fork workers)."""
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
             stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-            if int(stat[3]) != pid and int(proc.name) != pid and int(stat[4]) != pid:  # ppid, pgrp
-                continue
-            for line in (proc / "status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except (OSError, IndexError, ValueError):
+        except (OSError, IndexError):
+            continue
+        if int(proc.name) == pid or int(stat[3]) == pid:  # the servers start sessions of their own
+            yield proc
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a server, all its processes."""
+    total = 0
+    for proc in group(pid):
+        try:
+            total += int(next(x for x in (proc / "status").read_text().splitlines() if x.startswith("VmRSS:")).split()[1])
+        except (OSError, StopIteration, ValueError):
             continue
     return total / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a server, all its processes."""
+    ticks = 0
+    for proc in group(pid):
+        try:
+            stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(stat[11]) + int(stat[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            continue
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def pct(xs: list[float], q: float) -> float:
@@ -158,10 +177,13 @@ def main() -> None:
             print(f"all: p50 {statistics.median(times):.0f} ms, p95 {pct(times, 95):.0f} ms; "
                   f"first pass (question vectors not cached yet): p50 {statistics.median(cold):.0f} ms, max {max(cold):.0f} ms")
             print(f"\n## Throughput, {args.seconds:.0f} s per level (loopback, bounded)")
-            print(f"{'senders':>7} {'answers/s':>9} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7}")
+            print(f"{'senders':>7} {'answers/s':>9} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7}   CPU ms per answer")
             for senders in (1, 5, 20):
+                cpu0 = {n: cpu_seconds(p.pid) for n, p in bot.procs.items()}
                 ok, errors, ts = load(bot, senders, args.seconds)
-                print(f"{senders:7d} {ok / args.seconds:9.1f} {errors:6d} {statistics.median(ts) if ts else float('nan'):7.0f} {pct(ts, 95):7.0f}")
+                cpu = ", ".join(f"{n} {(cpu_seconds(p.pid) - cpu0[n]) * 1000 / max(ok, 1):.1f}" for n, p in bot.procs.items())
+                print(f"{senders:7d} {ok / args.seconds:9.1f} {errors:6d} {statistics.median(ts) if ts else float('nan'):7.0f} "
+                      f"{pct(ts, 95):7.0f}   {cpu}")
             rss1 = {n: rss_mb(p.pid) for n, p in bot.procs.items()}
             print("\n## RSS (MB) after warm-up -> at the end")
             for n in rss0:

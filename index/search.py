@@ -176,9 +176,19 @@ class Searcher:
 
     @classmethod
     def open(cls, s: Settings | None = None, mode: Mode = "hybrid") -> "Searcher":
+        """The serving searcher (servers, the CLI). Also limits the process's OpenMP pools to one thread: a serving
+        process answers one question per call, and the two OpenMP threads scikit-learn's trees use per
+        prediction spin while they wait for a core the other server holds: under load that cost ~8 ms of CPU per
+        prediction instead of 0.6 (`bench/bot_bench.py` prints CPU per answer)."""
+        from threadpoolctl import threadpool_limits
+
         s = s or settings()
         embedder = Embedder(s.model, backend=s.embedding_backend)
-        return cls(open_index(s.index_dir, s.model, s.embedding_backend), embedder, mode)
+        searcher = cls(open_index(s.index_dir, s.model, s.embedding_backend), embedder, mode)
+        # after the searcher loaded scikit-learn: the limit reaches the OpenMP libraries loaded by then;
+        # for the process's lifetime (not used as a block)
+        threadpool_limits(limits=1, user_api="openmp")
+        return searcher
 
     def resolve(self, text: str, k: int = 5) -> Resolution:
         return self.classifier.resolve(check_question(text), k)

@@ -163,3 +163,16 @@ def test_autocomplete_scores_say_how_much_of_the_name_was_typed(searcher: Search
     whole = searcher.catalog.suggest("specjalista do spraw mediów interaktywnych")
     assert whole[0].score == 1.0
     assert searcher.catalog.suggest("piekarz") == []
+
+
+def test_serving_searcher_runs_openmp_on_one_thread(data_index: Path, embedder):
+    """The servers' searcher leaves one OpenMP thread per library: two threads per tree prediction spin for a
+    core the other server holds (bench/bot_bench.py measured ~8 ms of CPU per prediction under load)."""
+    from threadpoolctl import threadpool_info
+
+    from index.config import Settings
+
+    searcher = Searcher.open(Settings(index_dir=data_index, model=embedder.name))
+    assert searcher.version.path == (data_index / "current").resolve()
+    pools = [p for p in threadpool_info() if p["internal_api"] == "openmp"]
+    assert pools and all(p["num_threads"] == 1 for p in pools)
