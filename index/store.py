@@ -121,21 +121,20 @@ def _build(folders: list[Path], index_dir: Path, model: str, force: bool, progre
     key = model_key(model, embedder) if isinstance(embedder, str) else embedder.key
     current = index_dir / "current"
     old = _read_manifest(current) if current.exists() else None
-    if old and not force and old.get("format") == FORMAT and old.get("model_key") == key and old.get("inputs_checksum") == checksum:
+    passages, names, examples = corpus.passages, occupation_names(corpus), corpus.examples
+    fusion_key = _fusion_key(key, names, examples)  # also changes with the code of the fusion's features
+    if (old and not force and old.get("format") == FORMAT and old.get("model_key") == key
+            and old.get("inputs_checksum") == checksum and old.get("fusion_key") == fusion_key):
         return BuildReport(current.resolve(), old["passage_count"], old["name_count"], 0, 0,
                            time.perf_counter() - start, True, corpus.problems)
     if isinstance(embedder, str):
         embedder = Embedder(model, backend=embedder)
-    passages = corpus.passages
-    names = occupation_names(corpus)
     reuse = _reusable(current, key) if old else {}
-    examples = corpus.examples
     p_vecs, p_new = _vectors(embedder, [p.embed_text() for p in passages], reuse, "passages", progress)
     n_vecs, n_new = _vectors(embedder, [name_embed_text(n) for n in names], reuse, "names", progress)
     e_vecs, e_new = _vectors(embedder, [example_embed_text(e) for e in examples], reuse, "examples", progress,
                              query=True)
     vocab = Vocabularies.fit(names, examples, occupation_texts(passages))
-    fusion_key = _fusion_key(key, names, examples)
     fusion = None if force or not old or old.get("fusion_key") != fusion_key else _reusable_fusion(current)
     reused_fusion = fusion is not None
     fusion = fusion or _train_fusion(corpus, names, n_vecs, e_vecs, vocab, embedder)

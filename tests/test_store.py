@@ -65,6 +65,16 @@ def test_changed_names_or_force_retrain_the_fusion(tmp_path: Path, data_index: P
     assert not report.fusion_reused and report.embedded == 0
 
 
+def test_new_code_of_the_fusion_features_retrains_it(tmp_path: Path, data_index: Path, embedder,
+                                                     monkeypatch: pytest.MonkeyPatch):
+    import index.store as store
+
+    index_dir = copy_tree(data_index, tmp_path / "index")
+    monkeypatch.setattr(store, "FUSION_CODE", (*store.FUSION_CODE, "records.py"))  # as if that code had changed
+    report = build([ROOT / "data"], index_dir, embedder.name, progress=False, embedder=embedder)
+    assert not report.up_to_date and not report.fusion_reused and report.embedded == 0
+
+
 def test_index_of_another_model_is_refused(data_index: Path):
     with pytest.raises(IndexUnavailable, match=r"built by model .* configured model is other-model\+onnx-int8 \(DORADCA_MODEL, "
                                                  r"DORADCA_EMBEDDING_BACKEND\): run `doradca index build`"):
