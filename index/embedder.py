@@ -63,8 +63,8 @@ def model_key(model: str, backend: str = DEFAULT_BACKEND) -> str:
 class Embedder:
     """Loads the model once; encodes questions and passages into normalised float32 vectors."""
 
-    # 16: int8 onnxruntime on 2 cores encodes ~1.4x more texts/s in batches of 8-16 than of 64 (activations stay
-    # in cache; bench/backend_bench.py prints passages/s by batch size)
+    # 16: int8 onnxruntime on 2 cores encoded ~1.4x more texts/s in batches of 8-16 than of 64 (measured;
+    # bench/backend_bench.py prints passages/s by batch size)
     def __init__(self, model: str, batch_size: int = 16, backend: str = DEFAULT_BACKEND) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be >= 1")
