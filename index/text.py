@@ -140,7 +140,13 @@ def name_words(text: str) -> list[str]:
 
 def stem_tokens(text: str) -> list[str]:
     """Tokens for BM25: folded lemmas of the content words."""
-    return [fold(lemma(w)) for w in words(text) if w not in FILLER]
+    return [folded_lemma(w) for w in words(text) if w not in FILLER]
+
+
+@lru_cache(maxsize=200_000)
+def folded_lemma(word: str) -> str:
+    # an index build folds ~2.4 million words of ~70,000 distinct ones: folding once per word saves seconds
+    return fold(lemma(word))
 
 
 CYRILLIC = re.compile(r"[а-яіїєґ]", re.I)
