@@ -19,7 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from index.config import ROOT
+from index.config import ROOT, settings
 
 SHARED = ("build", "models", ".venv", ".venv-rasa")
 EVAL = ROOT.parent / "shared" / "eval"
@@ -69,7 +69,9 @@ def checkout(ref: str) -> Path:
 
 
 def measure(tree: Path, eval_dir: Path) -> dict[str, float]:
-    env = {**os.environ, "PYTHONPATH": str(tree), "TQDM_DISABLE": "1", "DORADCA_INDEX_DIR": str(ROOT / "build" / "index")}
+    # every ref reads this checkout's index (a worktree's own build/ is a link to it, but a relative
+    # DORADCA_INDEX_DIR would resolve inside the worktree)
+    env = {**os.environ, "PYTHONPATH": str(tree), "TQDM_DISABLE": "1", "DORADCA_INDEX_DIR": str(settings().index_dir.resolve())}
     done = subprocess.run([sys.executable, "-c", MEASURE, str(eval_dir)], cwd=tree, env=env, capture_output=True,
                           text=True, timeout=1800)
     if done.returncode != 0:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 import faiss
 import numpy as np
@@ -72,12 +73,12 @@ def _near(a: str, b: str) -> bool:
 
 
 class QueryKeys:
-    """The keys of a message's name-like words, worked out once per message: a message is compared with a few
-    hundred names, and tokenising it again for each (folding, lemmas) was most of the resolver's time."""
+    """The keys of a message's name-like words (read only): a message is compared with a few hundred names, and
+    tokenising it again for each (folding, lemmas) was most of the resolver's time."""
 
     def __init__(self, text: str) -> None:
-        self.words = name_words(text)
-        self.per_word = [keys(w) for w in self.words]
+        self.words = tuple(name_words(text))
+        self.per_word = tuple(keys(w) for w in self.words)
         self.all: frozenset[str] = frozenset().union(*self.per_word)
         self._by_prefix: dict[str, list[str]] = defaultdict(list)  # only keys of 6+ letters can be near
         for k in self.all:
@@ -93,6 +94,13 @@ class QueryKeys:
             if near and any(_near(k, qk) for qk in near):
                 return True
         return False
+
+
+@lru_cache(maxsize=4096)
+def query_keys(text: str) -> QueryKeys:
+    """A message's ``QueryKeys``, worked out once: the lexical match, the coverage of each candidate's name and the
+    signals all read them for the same message."""
+    return QueryKeys(text)
 
 
 class Resolver:
@@ -131,7 +139,7 @@ class Resolver:
         of the message's name-like words it explains, so "tester gier" prefers "Tester gier
         komputerowych" over the synonym "tester".
         """
-        q = QueryKeys(text)
+        q = query_keys(text)
         hits: set[int] = set()
         query_mass = 0.0
         for w, ks in zip(q.words, q.per_word):
@@ -209,11 +217,11 @@ class Resolver:
         head = self.tokens[name_index][0][0] if self.tokens[name_index] else frozenset()
         head_named = bool(head & set().union(*(keys(w) for w in matched))) if matched else False
         return Resolution(cands, ambiguous, "lexical", matched, self.coverage(text, name_index),
-                          len(matched) == len(name_words(text)), head_named)
+                          len(matched) == len(query_keys(text).words), head_named)
 
-    def coverage(self, text: str | QueryKeys, name_index: int) -> float:
+    def coverage(self, text: str, name_index: int) -> float:
         """Share of a name's words (counted, not weighted) that the message contains as such."""
-        q_all = (text if isinstance(text, QueryKeys) else QueryKeys(text)).all
+        q_all = query_keys(text).all
         tokens = self.tokens[name_index]
         return sum(1 for ks, _ in tokens if ks & q_all) / len(tokens) if tokens else 0.0
 
@@ -221,8 +229,8 @@ class Resolver:
         """The message's words that match words of one name (as written in the message)."""
         name_keys = [ks for ks, _ in self.tokens[name_index]]
         out = []
-        for w in name_words(text):
-            ks = keys(w)
+        q = query_keys(text)
+        for w, ks in zip(q.words, q.per_word):
             if any(ks & nk or any(_near(a, b) for a in ks for b in nk) for nk in name_keys):
                 out.append(w)
         return tuple(out)

@@ -38,7 +38,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .jobads import Example
 from .records import Name
-from .resolve import QueryKeys, Resolver
+from .resolve import Resolver
 from .text import fold, name_words, stem_tokens
 
 TITLE_SIGNALS = ("lexical", "official", "name_char", "name_dense", "example_char", "example_dense")
@@ -161,9 +161,8 @@ class Signals:
         for i, t in enumerate(texts):
             matches = lexical[i] if lexical is not None else self.resolver.lexical(t)
             out[i]["lexical"] = {c: s for c, (s, _) in matches.items()}
-            q = QueryKeys(t)
             out[i]["official"] = {c: 1.0 for c in matches if c in self.official_row
-                                  and self.resolver.coverage(q, self.official_row[c]) == 1.0}
+                                  and self.resolver.coverage(t, self.official_row[c]) == 1.0}
         v = self.vocab
         chars = v.chars.transform([_char_text(t) for t in texts])
         self._sparse_knn(chars, v.name_chars, self.name_codes, out, "name_char", NEAREST_NAMES, None, None)

@@ -135,7 +135,7 @@ def _build(folders: list[Path], index_dir: Path, model: str, force: bool, progre
     e_vecs, e_new = _vectors(embedder, [example_embed_text(e) for e in examples], reuse, "examples", progress,
                              query=True)
     vocab = Vocabularies.fit(names, examples, occupation_texts(passages))
-    fusion = None if force or not old or old.get("fusion_key") != fusion_key else _reusable_fusion(current)
+    fusion = None if force or not old or old.get("fusion_key") != fusion_key else _reusable_fusion(current, old)
     reused_fusion = fusion is not None
     fusion = fusion or _train_fusion(corpus, names, n_vecs, e_vecs, vocab, embedder)
 
@@ -244,11 +244,10 @@ def _fusion_key(model: str, names: list[Name], examples: list[Example]) -> str:
     return h.hexdigest()
 
 
-def _reusable_fusion(current: Path) -> FusionModel | None:
-    """The current version's fusion, if its file is intact."""
+def _reusable_fusion(current: Path, manifest: dict) -> FusionModel | None:
+    """The current version's fusion, if its file is intact (``manifest``: that version's, read already)."""
     from .fusion import FusionModel
 
-    manifest = _read_manifest(current) or {}
     f = current / "fusion.joblib"
     if not f.exists() or sha256_of(f) != manifest.get("files", {}).get(f.name):
         return None

@@ -4,7 +4,8 @@ of this name and calls ``init_hooks``; the action server runs from the project's
 - A shared secret: action calls must carry ``X-Doradca-Secret`` equal to ``DORADCA_ACTIONS_SECRET`` (the Rasa
   server sends it, bot/endpoints.yml); others get 401 before any action runs. Without the setting the action
   server refuses to start, so it is never open by accident. ``/health`` stays open (it reveals nothing).
-- A body over Sanic's REQUEST_MAX_SIZE (the launcher sets 4 MiB) gets 413 before it is read.
+- A body over 4 MiB (``MAX_BODY``; ``SANIC_REQUEST_MAX_SIZE`` overrides it) gets 413 before it is read, however the
+  server was started (`doradca bot run`, systemd).
 - The Prometheus exporter (``actions.metrics``) starts in each worker as it starts serving.
 """
 
@@ -19,6 +20,9 @@ import pluggy
 from sanic import Sanic, response
 
 SECRET_HEADER = "X-Doradca-Secret"
+# bytes: an action call carries one turn's events and the domain (bot/rasa_patches.py), a few KiB; the whole
+# conversation only with DORADCA_RASA_PATCHES=0 (benchmarks). Sanic's default is 100 MB.
+MAX_BODY = 4 * 2**20
 hookimpl = pluggy.HookimplMarker("rasa_sdk")
 
 
@@ -37,6 +41,8 @@ def attach_sanic_app_extensions(app: Sanic) -> None:
         raise MissingSecret("DORADCA_ACTIONS_SECRET is not set: the action server needs the secret the Rasa server "
                             "sends (`doradca bot run` makes one; for systemd see deploy/systemd/doradca.env)")
     expected = secret.encode()
+    if "SANIC_REQUEST_MAX_SIZE" not in os.environ:  # Sanic reads it into app.config; an operator's value wins
+        app.config.REQUEST_MAX_SIZE = MAX_BODY  # each connection reads it as it opens: set before the worker serves
 
     @app.on_request
     async def check_secret(request: Any) -> Any:

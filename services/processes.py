@@ -38,9 +38,6 @@ QUIET = {
 }
 
 
-ACTIONS_MAX_BODY = 4 * 2**20  # bytes; the whole conversation is sent only with DORADCA_RASA_PATCHES=0 (benchmarks)
-
-
 class StartError(RuntimeError):
     """A server did not come up; the message says which and where its log is."""
 
@@ -108,9 +105,8 @@ class Assistant:
         return proc
 
     def start_actions(self, timeout: float = 120) -> None:
-        # the action server's bodies are one turn's events and the domain (bot/rasa_patches.py): a few KiB
-        self._spawn("actions", [str(PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.ports.actions)],
-                    {"SANIC_REQUEST_MAX_SIZE": str(ACTIONS_MAX_BODY)})
+        # its body limit is its own (rasa_sdk_plugins), so it holds under systemd too
+        self._spawn("actions", [str(PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.ports.actions)])
         self._wait("actions", f"http://127.0.0.1:{self.ports.actions}/health", timeout)
         # load the model and index now rather than on the first user's question
         r = requests.post(f"http://127.0.0.1:{self.ports.actions}/webhook", json=warmup_call(),
