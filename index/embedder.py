@@ -63,8 +63,10 @@ def model_key(model: str, backend: str = DEFAULT_BACKEND) -> str:
 class Embedder:
     """Loads the model once; encodes questions and passages into normalised float32 vectors."""
 
-    # 16: int8 onnxruntime on 2 cores encoded ~1.4x more texts/s in batches of 8-16 than of 64 (measured;
-    # bench/backend_bench.py prints passages/s by batch size)
+    # 16: int8 onnxruntime on 2 cores encoded more texts/s in batches of 8-16 than of 64
+    # (bench/backend_bench.py prints passages/s by batch size). The int8 model's activation scale is computed per
+    # batch, so a vector depends a little on its batch: builds that batch differently differ by a few hundredths
+    # of accuracy (README, "Recognising the occupation").
     def __init__(self, model: str, batch_size: int = 16, backend: str = DEFAULT_BACKEND) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be >= 1")
@@ -125,7 +127,7 @@ class _OnnxEncoder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = os.cpu_count() or 1
         # onnxruntime's threads otherwise spin-wait after each run, taking the cores from what runs next (the
-        # resolver's trees, faiss): cold search p50 25 -> 19 ms without spinning; batch encoding -2 %
+        # resolver's trees, faiss): bench/search_bench.py's cold hybrid p50 26.8 -> 21.0 ms without spinning
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3  # onnxruntime's warnings about unused initialisers are noise here
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
