@@ -22,12 +22,12 @@ from pathlib import Path
 import numpy as np
 
 from index.config import settings
+from index.corpus import load_corpus
 from index.embedder import Embedder
 from index.evaluate import accuracy, load_jsonl
-from index.fusion import train
 from index.search import Searcher
 from index.signals import AD_SIGNALS, TITLE_SIGNALS, Vocabularies, name_text
-from index.store import occupation_texts, open_index
+from index.store import occupation_texts, open_index, train_fusion
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"
@@ -132,15 +132,18 @@ def latency(searcher: Searcher, sets: dict[str, Items]) -> None:
 
 
 def build_steps(searcher: Searcher, embedder: Embedder) -> None:
+    """The build's two resolver steps on the corpus in use (the index holds the coded ads' titles, not their
+    descriptions) and the index's own vectors."""
     version = searcher.version
+    corpus = load_corpus(settings().corpus_folders())
     print("\n## Build: the resolver's extra steps (fitting the vocabularies, training the fusion)")
     t1 = time.perf_counter()
-    Vocabularies.fit(version.names, version.examples, occupation_texts(version.passages))
+    vocab = Vocabularies.fit(version.names, corpus.examples, occupation_texts(version.passages))
     print(f"TF-IDF vocabularies of names, titles, ads and official texts: {time.perf_counter() - t1:.1f} s")
     t1 = time.perf_counter()
-    vecs = version.example_index.reconstruct_n(0, version.example_index.ntotal) if version.examples else np.zeros((0, 1))
-    train(searcher.classifier.signals, vecs, embedder.queries)
-    print(f"leave-one-out scoring of {len(version.examples)} ads (titles, whole ads), {len(version.names)} name "
+    vectors = [ix.reconstruct_n(0, ix.ntotal) for ix in (version.name_index, version.example_index)]
+    train_fusion(corpus, version.names, *vectors, vocab, embedder)
+    print(f"leave-one-out scoring of {len(corpus.examples)} ads (titles, whole ads), {len(version.names)} name "
           f"sentences encoded and scored, two fits: {time.perf_counter() - t1:.1f} s (skipped by a rebuild whose "
           "names and coded ads are unchanged)")
     print(f"peak RSS of this process (model, index, signals): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")

@@ -106,7 +106,8 @@ class Assistant:
 
     def start_actions(self, timeout: float = 120) -> None:
         # its body limit is its own (rasa_sdk_plugins), so it holds under systemd too
-        self._spawn("actions", [str(PYTHON), "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.ports.actions)])
+        self._spawn("actions", [str(PYTHON), "-m", "services.action_server", "--actions", "actions", "--port",
+                                str(self.ports.actions)])
         self._wait("actions", f"http://127.0.0.1:{self.ports.actions}/health", timeout)
         # load the model and index now rather than on the first user's question
         r = requests.post(f"http://127.0.0.1:{self.ports.actions}/webhook", json=warmup_call(),

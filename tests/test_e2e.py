@@ -469,7 +469,7 @@ def test_the_action_server_answers_only_the_rasa_servers_secret(bot: Assistant):
 
 def test_an_action_server_without_a_secret_does_not_start(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if k != "DORADCA_ACTIONS_SECRET"}
-    out = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port",
+    out = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "services.action_server", "--actions", "actions", "--port",
                           str(free_port())], cwd=ROOT, env={**env, "SANIC_HOST": "127.0.0.1"}, capture_output=True,
                          text=True, timeout=120)
     assert out.returncode != 0 and "DORADCA_ACTIONS_SECRET is not set" in out.stdout + out.stderr
