@@ -144,6 +144,8 @@ def main() -> None:
     ap.add_argument("--soak", type=int, default=0, help="instead: this many senders for --soak-seconds")
     ap.add_argument("--compare-patch", action="store_true",
                     help="instead: 20 senders with bot/rasa_patches.py off and on, alternating, 3 rounds")
+    ap.add_argument("--compare-sync", action="store_true",
+                    help="instead: 20 senders with DORADCA_TRACKER_SYNC full and normal, alternating, 3 rounds")
     ap.add_argument("--soak-seconds", type=float, default=180)
     ap.add_argument("--compare-scaled", action="store_true",
                     help="instead: 20 senders on 1 Rasa + 1 action server (SQLite; PostgreSQL + Redis) and on 2 + 2")
@@ -160,7 +162,10 @@ def main() -> None:
         soak(args.soak, args.soak_seconds)
         return
     if args.compare_patch:
-        compare_patch(args.seconds)
+        compare("patches", PATCHES, args.seconds)
+        return
+    if args.compare_sync:
+        compare("tracker sync", SYNC, args.seconds)
         return
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
@@ -190,28 +195,31 @@ def main() -> None:
                 print(f"{n:8} {rss0[n]:7.0f} -> {rss1[n]:7.0f}")
 
 
-def patch_off_and_on(rounds: int) -> Iterator[tuple[str, Assistant]]:
-    """Fresh servers for each round and mode, bot/rasa_patches.py off then on: (mode, running assistant)."""
+PATCHES = {"off": {"DORADCA_RASA_PATCHES": "0"}, "on": {"DORADCA_RASA_PATCHES": "1"}}
+SYNC = {"full": {"DORADCA_TRACKER_SYNC": "full"}, "normal": {"DORADCA_TRACKER_SYNC": "normal"}}
+
+
+def alternating(modes: dict[str, dict[str, str]], rounds: int) -> Iterator[tuple[str, Assistant]]:
+    """Fresh servers for each round and mode, the modes in turn: (mode, running assistant)."""
     for _ in range(rounds):
-        for mode in ("off", "on"):
+        for mode, mode_env in modes.items():
             with tempfile.TemporaryDirectory() as tmp:
-                env = {"DORADCA_RATE_PER_MINUTE": "0", "DORADCA_RATE_PER_ADDRESS": "0",
-                       "DORADCA_RASA_PATCHES": "0" if mode == "off" else "1"}
+                env = {"DORADCA_RATE_PER_MINUTE": "0", "DORADCA_RATE_PER_ADDRESS": "0", **mode_env}
                 with Assistant(Ports(rasa=16005, actions=16055), tracker_db=Path(tmp) / "t.db",
                                log_dir=Path(tmp) / "logs", extra_env=env) as bot:
                     yield mode, bot
 
 
-def compare_patch(seconds: float, rounds: int = 3) -> None:
-    """Answers/s at 20 senders without and with the schema-check patch, side by side (fresh servers each time)."""
-    rates: dict[str, list[float]] = {"off": [], "on": []}
-    for mode, bot in patch_off_and_on(rounds):
+def compare(name: str, modes: dict[str, dict[str, str]], seconds: float, rounds: int = 3) -> None:
+    """Answers/s at 20 senders in each mode, side by side (fresh servers each time, modes alternating)."""
+    rates: dict[str, list[float]] = {mode: [] for mode in modes}
+    for mode, bot in alternating(modes, rounds):
         load(bot, 5, 3)
         ok, errors, _ = load(bot, 20, seconds)
         rates[mode].append(ok / seconds)
-        print(f"patch {mode}: {ok / seconds:.1f} answers/s, {errors} errors")
-    off, on = statistics.median(rates["off"]), statistics.median(rates["on"])
-    print(f"median answers/s at 20 senders: patch off {off:.1f}, on {on:.1f}, ratio {on / off:.2f}")
+        print(f"{name} {mode}: {ok / seconds:.1f} answers/s, {errors} errors")
+    (a, ra), (b, rb) = ((mode, statistics.median(r)) for mode, r in rates.items())
+    print(f"median answers/s at 20 senders: {name} {a} {ra:.1f}, {b} {rb:.1f}, ratio {rb / ra:.2f}")
 
 
 def compare_scaled(seconds: float, rounds: int = 2) -> None:
@@ -253,7 +261,7 @@ def long_conversation(turns: int, rounds: int = 2) -> None:
     """Latency as one conversation grows (Rasa replays it on every message), patches off and on, alternating."""
     medians: dict[str, list[list[float]]] = {"off": [], "on": []}
     bucket = 20
-    for mode, bot in patch_off_and_on(rounds):
+    for mode, bot in alternating(PATCHES, rounds):
         for text in SEARCH_TURNS:
             bot.send("warm", text)
         times = []

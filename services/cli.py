@@ -174,6 +174,7 @@ def conversations_prune(
             with con:  # one transaction
                 events, gone = _prune(con.cursor(), "?", cutoff)
             con.execute("vacuum")  # the deleted text leaves the file too
+            con.execute("pragma wal_checkpoint(truncate)")  # and the write-ahead log beside it (Rasa's WAL mode)
         finally:
             con.close()
     typer.echo(f"deleted {events} event(s) older than {days} day(s), {gone} conversation(s) entirely, from {where}")

@@ -373,6 +373,8 @@ def test_retention_deletes_only_old_conversations(bot: Assistant):
         long_rows = [r[0] for r in db.execute("select data from events where sender_id = 'long-one'")]
     assert "old-one" not in senders and "recent-one" in senders
     assert long_rows and not any("stary wpis" in r for r in long_rows) and any("piekarz" in r for r in long_rows)
+    files = list(bot.tracker_db.parent.glob(bot.tracker_db.name + "*"))  # the file and its write-ahead log
+    assert len(files) > 1 and not any(b"stary wpis" in f.read_bytes() for f in files)
 
 
 def test_rasa_restart_continues_the_conversation_from_the_tracker_store(bot: Assistant):

@@ -70,3 +70,51 @@ def test_patched_rasa_gives_the_same_results():
     # the action server gets the current turn's events only, with the slots and the latest message as before
     assert r["events"] == [["user", "drugie"], ["slot", "last_question"]]
     assert (r["slot"], r["latest"], r["sender"]) == ("243108", "drugie", "s")
+
+
+SQLITE_SCRIPT = r"""
+import asyncio, json, sys
+import rasa_patches
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core import events as ev
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+
+async def main():
+    domain = Domain.load("domain.yml")
+    store = SQLTrackerStore(domain, dialect="sqlite", db=sys.argv[1])
+    tracker = DialogueStateTracker.from_events("s", [ev.ActionExecuted("action_listen"), ev.UserUttered("raz")],
+                                               slots=domain.slots)
+    await store.save(tracker)
+    tracker.update(ev.BotUttered("dwa"))
+    await store.save(tracker)  # only the new event is added
+    back = await store.retrieve("s")
+    with store.engine.connect() as con:
+        pragmas = [con.exec_driver_sql(f"pragma {p}").scalar() for p in ("journal_mode", "synchronous")]
+    print(json.dumps({"events": [e.type_name for e in back.events], "pragmas": pragmas,
+                      "pool": type(store.engine.pool).__name__}))
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.parametrize("sync, pragmas", [("normal", ["wal", 1]), ("full", ["delete", 2]), (None, ["wal", 1])])
+def test_sqlite_tracker_store_pooled_with_the_chosen_durability(tmp_path, sync, pragmas):
+    env = {**QUIET, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT / "bot")}
+    if sync:
+        env["DORADCA_TRACKER_SYNC"] = sync
+    out = subprocess.run([str(RASA.parent / "python"), "-c", SQLITE_SCRIPT, str(tmp_path / "t.db")], cwd=ROOT / "bot",
+                         capture_output=True, text=True, timeout=300, env=env)
+    assert out.returncode == 0, out.stderr[-3000:]
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    assert r["events"] == ["action", "user", "bot"]  # saved twice, read back once each
+    assert r["pragmas"] == pragmas
+    assert r["pool"] == "QueuePool"
+
+
+def test_unknown_tracker_sync_is_refused_by_name():
+    env = {**QUIET, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT / "bot"), "DORADCA_TRACKER_SYNC": "fast"}
+    out = subprocess.run([str(RASA.parent / "python"), "-c", "import rasa_patches"], cwd=ROOT / "bot",
+                         capture_output=True, text=True, timeout=300, env=env)
+    assert out.returncode != 0
+    assert "DORADCA_TRACKER_SYNC must be one of normal, full, not 'fast'" in out.stderr
