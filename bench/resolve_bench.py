@@ -69,6 +69,9 @@ def load_sets(eval_dir: Path, own: Path) -> dict[str, Items]:
         "whole ads": [(a["title"], a["description"], a["code"]) for a in ads],
         "uk (own)": [(x["q"], None, x["code"]) for x in load_jsonl(own / "names-uk-dev.jsonl")],
         "en (own)": [(x["q"], None, x["code"]) for x in load_jsonl(own / "names-en-dev.jsonl")],
+        # occupations the team's glossary does not list: what a name the team has not written down gets
+        "uk (unlisted)": [(x["q"], None, x["code"]) for x in load_jsonl(own / "names-uk-unlisted-dev.jsonl")],
+        "en (unlisted)": [(x["q"], None, x["code"]) for x in load_jsonl(own / "names-en-unlisted-dev.jsonl")],
     }
 
 
@@ -141,7 +144,8 @@ def build_steps(searcher: Searcher, embedder: Embedder) -> None:
     vocab = Vocabularies.fit(version.names, corpus.examples, occupation_texts(version.passages))
     print(f"TF-IDF vocabularies of names, titles, ads and official texts: {time.perf_counter() - t1:.1f} s")
     t1 = time.perf_counter()
-    vectors = [ix.reconstruct_n(0, ix.ntotal) for ix in (version.name_index, version.example_index)]
+    vectors = [ix.reconstruct_n(0, ix.ntotal) for ix in (version.name_index, version.example_index,
+                                                          version.passage_index)]
     train_fusion(corpus, version.names, *vectors, vocab, embedder)
     print(f"leave-one-out scoring of {len(corpus.examples)} ads (titles, whole ads), {len(version.names)} name "
           f"sentences encoded and scored, two fits: {time.perf_counter() - t1:.1f} s (skipped by a rebuild whose "

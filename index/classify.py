@@ -81,7 +81,8 @@ class OccupationClassifier:
         self.version, self.encode, self.resolver = version, encode, resolver
         self.passages_by_code = passages_by_code
         self.signals = Signals(version.names, version.name_index, version.examples, version.example_index, resolver,
-                               version.vocabularies)
+                               version.vocabularies, version.passage_index,
+                               [p.occupation_code for p in version.passages])
         self.examples_by_code: dict[str, list[int]] = {}
         for i, e in enumerate(version.examples):
             self.examples_by_code.setdefault(e.code, []).append(i)

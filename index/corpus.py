@@ -28,6 +28,7 @@ class Corpus:
     files: list[Path] = field(default_factory=list)  # every file that was read
     problems: list[str] = field(default_factory=list)  # files skipped, with the reason
     examples: list[jobads.Example] = field(default_factory=list)  # expert-coded job ads (names in real use)
+    glossary: list[jobads.GlossaryName] = field(default_factory=list)  # uk/en names from glossaries (also in names)
     described: set[str] = field(default_factory=set)  # codes with an INFOdoradca+ description already merged
 
     @property

@@ -31,6 +31,7 @@ import joblib
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 
+from .jobads import GlossaryName
 from .records import Name
 from .signals import AD_SIGNALS, SIGNALS, TITLE_SIGNALS, Scores, Signals, name_text
 from .text import CYRILLIC, fold
@@ -38,7 +39,7 @@ from .text import CYRILLIC, fold
 Kind = Literal["title", "ad"]
 TOP_PER_SIGNAL = 8
 VOTING = ("example_char", "example_dense", "ad_words", "name_char", "name_dense", "desc_words")
-GAPPED = ("lexical", "name_char", "name_dense")  # how far a name match is ahead of the next occupation's
+GAPPED = ("lexical", "name_char", "name_dense", "passage_dense")  # how far a name match is ahead of the next occupation's
 
 
 def candidates(s: Scores, per_signal: int = TOP_PER_SIGNAL) -> list[str]:
@@ -156,6 +157,22 @@ def name_queries(names: list[Name], seed: int = 0) -> list[tuple[str, str]]:
     return out
 
 
+def unlisted_queries(names: list[Name], glossary: list[GlossaryName], seed: int = 1) -> tuple[list[tuple[str, str]],
+                                                                                        list[set[int]]]:
+    """(message, code) pairs from the glossary's uk/en names, each with the rows of its occupation's glossary
+    names: scored with those hidden, they show the fusion a Ukrainian or English name the glossary does not list
+    (without them it learns that such texts are decided by the glossary's exact match, which a new name lacks)."""
+    rng = random.Random(seed)
+    rows: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, n in enumerate(names):
+        rows[(n.code, n.text)].append(i)
+    hidden: dict[str, set[int]] = defaultdict(set)
+    for g in glossary:
+        hidden[g.code].update(rows.get((g.code, g.text), []))
+    out = [(rng.choice(TEMPLATES[g.lang]).format(g.text), g.code) for g in glossary if hidden[g.code]]
+    return out, [hidden[code] for _, code in out]
+
+
 def leave_one_out_scores(signals: Signals, qvecs: np.ndarray) -> tuple[list[Scores], list[Scores]]:
     """Every coded example scored with itself left out (what a new ad would see): by its title, and as a whole ad
     (the title's scores plus its description's)."""
@@ -167,13 +184,18 @@ def leave_one_out_scores(signals: Signals, qvecs: np.ndarray) -> tuple[list[Scor
     return titles, ads
 
 
-def train(signals: Signals, qvecs: np.ndarray, encode: Callable[[list[str]], np.ndarray]) -> FusionModel:
+def train(signals: Signals, qvecs: np.ndarray, encode: Callable[[list[str]], np.ndarray],
+          glossary: list[GlossaryName] | None = None) -> FusionModel:
     """Both models from the examples and names held by ``signals`` (``qvecs``: the examples' title vectors;
-    ``encode``: query vectors of texts, for the name sentences)."""
+    ``encode``: query vectors of texts, for the name sentences; ``glossary``: the uk/en names among them)."""
     gold = [e.code for e in signals.examples]
     titles, ads = leave_one_out_scores(signals, qvecs) if gold else ([], [])
     named = name_queries(signals.names)
     chat = signals.scores([q for q, _ in named], encode([name_text(q) for q, _ in named])) if named else []
+    unlisted, hide = unlisted_queries(signals.names, glossary or [])
+    if unlisted:
+        chat += signals.scores([q for q, _ in unlisted], encode([name_text(q) for q, _ in unlisted]), hide=hide)
+        named += unlisted
     count = signals.example_count
     stated = [code == g for x, g in zip(titles, gold) if (code := signals.stated(x))]
     return FusionModel({

@@ -9,6 +9,7 @@ description) to ``{code: score}``; ``fusion`` turns them into one calibrated ran
 | ``official`` | whether the text holds every word of the occupation's official KZiS name | 1 or absent |
 | ``name_char`` | the text against every name | character 2-4-grams, TF-IDF cosine (scikit-learn) |
 | ``name_dense`` | the text against every name | multilingual E5 cosine (faiss) |
+| ``passage_dense`` | the text against every passage of the descriptions | E5 cosine, best of each occupation's passages among the 100 nearest |
 | ``example_char`` | the text against expert-coded job-ad titles | character n-grams, soft votes of the 10 nearest |
 | ``example_dense`` | the text against expert-coded job-ad titles | E5 cosine, soft votes of the 10 nearest (faiss) |
 | ``ad_words`` | an ad's description against the coded ads' descriptions | word TF-IDF on lemmas, soft votes of the 20 nearest |
@@ -41,12 +42,13 @@ from .records import Name
 from .resolve import Resolver
 from .text import fold, name_words, stem_tokens
 
-TITLE_SIGNALS = ("lexical", "official", "name_char", "name_dense", "example_char", "example_dense")
+TITLE_SIGNALS = ("lexical", "official", "name_char", "name_dense", "passage_dense", "example_char", "example_dense")
 AD_SIGNALS = ("ad_words", "desc_words")
 SIGNALS = TITLE_SIGNALS + AD_SIGNALS
 NEAREST_EXAMPLES = 10
 NEAREST_ADS = 20
 NEAREST_NAMES = 30
+NEAREST_PASSAGES = 100
 CHAR_TEMPERATURE = 0.1  # TF-IDF cosine units: the nearest titles share the vote unless clearly closer
 DENSE_TEMPERATURE = 0.02  # E5 cosines of related texts differ by hundredths
 CHUNK = 512  # rows per sparse product when scoring many texts (bounds memory)
@@ -81,6 +83,11 @@ def _votes(sims: np.ndarray, labels: Sequence[str], temperature: float) -> dict[
         votes[label] += math.exp((float(s) - top) / temperature)
     total = sum(votes.values())
     return {c: v / total for c, v in votes.items()}
+
+
+def _singles(exclude: list[int] | None) -> list[set[int]] | None:
+    """One example to leave out per text (a negative index or None: none) as the sets ``_sparse_knn`` reads."""
+    return None if exclude is None else [{e} if e is not None and e >= 0 else set() for e in exclude]
 
 
 def _best_per_code(sims: np.ndarray, labels: Sequence[str]) -> dict[str, float]:
@@ -138,11 +145,15 @@ class Signals:
     """Holds the vocabularies and neighbour indexes; scores texts. Build once per index version (fast)."""
 
     def __init__(self, names: list[Name], name_index: faiss.Index, examples: list[Example],
-                 example_index: faiss.Index | None, resolver: Resolver, vocab: Vocabularies) -> None:
+                 example_index: faiss.Index | None, resolver: Resolver, vocab: Vocabularies,
+                 passage_index: faiss.Index | None = None, passage_codes: list[str] | None = None) -> None:
         if name_index.ntotal != len(names) or vocab.name_chars.shape[1] != len(names):
             raise ValueError("name index, vocabulary and name list differ in length")
         if example_index is not None and example_index.ntotal != len(examples):
             raise ValueError("example index and example list differ in length")
+        if passage_index is not None and passage_index.ntotal != len(passage_codes or []):
+            raise ValueError("passage index and passage codes differ in length")
+        self.passage_index, self.passage_codes = passage_index, passage_codes or []
         self.names, self.name_index = names, name_index
         self.examples, self.example_index = examples, example_index
         self.resolver = resolver
@@ -155,25 +166,36 @@ class Signals:
             self.example_count[e.code] += 1
 
     def scores(self, texts: list[str], qvecs: np.ndarray, descriptions: list[str] | None = None,
-               exclude: list[int] | None = None, lexical: list[Lexical] | None = None) -> list[Scores]:
+               exclude: list[int] | None = None, lexical: list[Lexical] | None = None,
+               hide: list[set[int]] | None = None) -> list[Scores]:
         """Scores of each text; ``exclude[i]`` is an example to leave out (itself, when training on examples);
-        ``lexical``: the resolver's matches of each text, when the caller has them already."""
+        ``lexical``: the resolver's matches of each text, when the caller has them already; ``hide[i]``: names
+        (rows) the name signals act as if they did not know (training: a name outside the glossary)."""
         n = len(texts)
         out: list[Scores] = [{s: {} for s in SIGNALS} for _ in range(n)]
         for i, t in enumerate(texts):
             matches = lexical[i] if lexical is not None else self.resolver.lexical(t)
+            if hide is not None:
+                matches = {c: m for c, m in matches.items() if m[1] not in hide[i]}
             out[i]["lexical"] = {c: s for c, (s, _) in matches.items()}
             out[i]["official"] = {c: 1.0 for c in matches if c in self.official_row
                                   and self.resolver.coverage(t, self.official_row[c]) == 1.0}
         v = self.vocab
         chars = v.chars.transform([_char_text(t) for t in texts])
-        self._sparse_knn(chars, v.name_chars, self.name_codes, out, "name_char", NEAREST_NAMES, None, None)
+        qvecs = np.ascontiguousarray(qvecs, dtype=np.float32)
+        self._sparse_knn(chars, v.name_chars, self.name_codes, out, "name_char", NEAREST_NAMES, None, hide)
         self._sparse_knn(chars, v.example_chars, self.example_codes, out, "example_char", NEAREST_EXAMPLES,
-                         CHAR_TEMPERATURE, exclude)
-        sims, rows = self.name_index.search(np.ascontiguousarray(qvecs, dtype=np.float32), NEAREST_NAMES)
+                         CHAR_TEMPERATURE, _singles(exclude))
+        extra = max((len(h) for h in hide), default=0) if hide is not None else 0
+        sims, rows = self.name_index.search(qvecs, min(NEAREST_NAMES + extra, len(self.names)))
         for i in range(n):
-            ok = rows[i] >= 0
-            out[i]["name_dense"] = _best_per_code(sims[i][ok], [self.name_codes[r] for r in rows[i][ok]])
+            ok = [j for j, r in enumerate(rows[i]) if r >= 0 and (hide is None or r not in hide[i])][:NEAREST_NAMES]
+            out[i]["name_dense"] = _best_per_code(sims[i][ok], [self.name_codes[rows[i][j]] for j in ok])
+        if self.passage_index is not None and self.passage_codes:
+            sims, rows = self.passage_index.search(qvecs, min(NEAREST_PASSAGES, len(self.passage_codes)))
+            for i in range(n):
+                ok = rows[i] >= 0
+                out[i]["passage_dense"] = _best_per_code(sims[i][ok], [self.passage_codes[r] for r in rows[i][ok]])
         if self.example_index is not None and self.examples:
             k = NEAREST_EXAMPLES + 1
             sims, rows = self.example_index.search(np.ascontiguousarray(qvecs, dtype=np.float32), k)
@@ -197,7 +219,8 @@ class Signals:
         docs = v.words.transform([ad_text(descriptions[i]) for i in with_desc])
         sub = [out[i] for i in with_desc]
         ex = [exclude[i] for i in with_desc] if exclude is not None else None
-        self._sparse_knn(docs, v.ad_words, self.example_codes, sub, "ad_words", NEAREST_ADS, CHAR_TEMPERATURE, ex)
+        self._sparse_knn(docs, v.ad_words, self.example_codes, sub, "ad_words", NEAREST_ADS, CHAR_TEMPERATURE,
+                         _singles(ex))
         self._sparse_knn(docs, v.desc_words, v.desc_codes, sub, "desc_words", NEAREST_NAMES, None, None)
 
     def stated(self, s: Scores) -> str | None:
@@ -209,14 +232,15 @@ class Signals:
 
     @staticmethod
     def _sparse_knn(queries: sparse.csr_matrix, columns: sparse.csr_matrix, labels: list[str], out: list[Scores],
-                    signal: str, k: int, temperature: float | None, exclude: list[int] | None) -> None:
-        """Nearest columns by cosine (rows are L2-normalised by TF-IDF): soft votes, or best cosine per code."""
+                    signal: str, k: int, temperature: float | None, exclude: Sequence[set[int]] | None) -> None:
+        """Nearest columns by cosine (rows are L2-normalised by TF-IDF): soft votes, or best cosine per code;
+        ``exclude[i]``: columns the i-th query must not see."""
         for start in range(0, queries.shape[0], CHUNK):
             block = (queries[start : start + CHUNK] @ columns).toarray()
             for j, row in enumerate(block):
                 i = start + j
-                if exclude is not None and exclude[i] is not None and exclude[i] >= 0:
-                    row[exclude[i]] = 0.0
+                if exclude is not None and exclude[i]:
+                    row[list(exclude[i])] = 0.0
                 top = np.argpartition(-row, min(k, len(row) - 1))[:k] if len(row) > k else np.arange(len(row))
                 top = top[row[top] > 0]
                 lab = [labels[r] for r in top]

@@ -137,7 +137,7 @@ def _build(folders: list[Path], index_dir: Path, model: str, force: bool, progre
     vocab = Vocabularies.fit(names, examples, occupation_texts(passages))
     fusion = None if force or not old or old.get("fusion_key") != fusion_key else _reusable_fusion(current, old)
     reused_fusion = fusion is not None
-    fusion = fusion or train_fusion(corpus, names, n_vecs, e_vecs, vocab, embedder)
+    fusion = fusion or train_fusion(corpus, names, n_vecs, e_vecs, p_vecs, vocab, embedder)
 
     arrays = {"passages": p_vecs, "names": n_vecs, "examples": e_vecs}
     counts = {"embedded": p_new + n_new + e_new, "fusion_key": fusion_key, "fusion_reused": reused_fusion,
@@ -210,16 +210,18 @@ def _occupation_json(o: Occupation, corpus: Corpus) -> dict:
     }
 
 
-def train_fusion(corpus: Corpus, names: list[Name], n_vecs: np.ndarray, e_vecs: np.ndarray, vocab: Vocabularies,
-                  embedder: Embedder) -> FusionModel:
-    """Fit the resolver's fusion on the coded examples (each scored with itself left out) and the names."""
+def train_fusion(corpus: Corpus, names: list[Name], n_vecs: np.ndarray, e_vecs: np.ndarray, p_vecs: np.ndarray,
+                 vocab: Vocabularies, embedder: Embedder) -> FusionModel:
+    """Fit the resolver's fusion on the coded examples (each scored with itself left out) and the names
+    (``p_vecs``: the vectors of ``corpus.passages``, in that order)."""
     from .fusion import train
     from .signals import Signals
 
     official = {c: o.name for c, o in corpus.occupations.items()}
     resolver = Resolver(names, vector_index(n_vecs), official)  # the same vectors as the servers will search
-    signals = Signals(names, resolver.name_index, corpus.examples, vector_index(e_vecs), resolver, vocab)
-    return train(signals, e_vecs, embedder.queries)
+    signals = Signals(names, resolver.name_index, corpus.examples, vector_index(e_vecs), resolver, vocab,
+                      vector_index(p_vecs), [p.occupation_code for p in corpus.passages])
+    return train(signals, e_vecs, embedder.queries, corpus.glossary)
 
 
 # The modules whose code computes the fusion's features: a change to them makes a trained fusion unusable.
@@ -229,8 +231,9 @@ FUSION_CODE = ("fusion.py", "signals.py", "resolve.py", "text.py")
 def _fusion_key(model: str, names: list[Name], examples: list[Example]) -> str:
     """What the fusion is trained on: the model, the names, the coded ads and the code of the features.
 
-    Passages are not part of it. They enter the fusion only through the ``desc_words`` signal of whole ads, and
-    the vocabularies are refitted on every build, so the signal's values always come from the current texts.
+    Passages are not part of it. They enter the fusion through the ``passage_dense`` signal and the ``desc_words``
+    signal of whole ads; both are computed from the current version's passages (the vocabularies are refitted on
+    every build), so the signals' values always come from the current texts.
     A fusion trained before a few descriptions changed is kept, which keeps such rebuilds short;
     ``doradca index build --force`` retrains it.
     """

@@ -11,6 +11,7 @@ def merge(corpus: Corpus, names: list[GlossaryName]) -> None:
     for g in names:
         if g.code in corpus.occupations:
             corpus.occupations[g.code].names.add(g.text)
+            corpus.glossary.append(g)
 
 
 SOURCE = SourceKind("glossary", lambda path: path.name.endswith("-names.csv"), load_glossary, merge)
