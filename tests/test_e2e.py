@@ -122,6 +122,10 @@ CONVERSATIONS = [
         ("Я працювала касиркою в супермаркеті", ["Kasjer handlowy (KZiS 523002)"], []),
         ("Кондитер — що треба вміти?", ["Cukiernik (KZiS 751201)"], ["Konduktor"]),
     ]),
+    ("names the glossary does not list, in Ukrainian and English", True, [
+        ("Що робить нотаріус?", ["Notariusz (KZiS 261905)", "професійні завдання"], []),
+        ("I work as a geologist", ["Geolog (KZiS 211403)"], ["261905"]),
+    ]),
     ("synonym and ESCO fallback", True, [
         ("kierowca tira", ["Kierowca ciągnika siodłowego (KZiS 833202)"], []),
         ("Co musi wiedzieć piekarz?", ["pokazuję: umiejętności ESCO", "ESCO (PL): umiejętności zawodu ESCO „piekarz”, © Unia Europejska"], []),
