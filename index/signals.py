@@ -198,7 +198,7 @@ class Signals:
                 out[i]["passage_dense"] = _best_per_code(sims[i][ok], [self.passage_codes[r] for r in rows[i][ok]])
         if self.example_index is not None and self.examples:
             k = NEAREST_EXAMPLES + 1
-            sims, rows = self.example_index.search(np.ascontiguousarray(qvecs, dtype=np.float32), k)
+            sims, rows = self.example_index.search(qvecs, k)
             for i in range(n):
                 keep = [j for j, r in enumerate(rows[i]) if r >= 0 and (exclude is None or r != exclude[i])]
                 keep = keep[:NEAREST_EXAMPLES]

@@ -1,9 +1,9 @@
 """The action server in one process: rasa-sdk's app and arguments, served without Sanic's worker manager.
 
 ``python -m rasa_sdk`` serves through Sanic's manager: a manager process that imports the actions too, a
-multiprocessing resource tracker, a helper and the worker, ~140 MB beside the worker (``bench/bot_bench.py``
-prints the server's RSS, all its processes). The manager's one use here would be restarting a dead worker,
-which the supervisor (``doradca bot run``) and systemd already do for the whole server.
+multiprocessing resource tracker, a helper and the worker (``bench/bot_bench.py`` prints the server's RSS, all its
+processes). The manager's one use here would be restarting a dead worker, which the supervisor (``doradca bot
+run``) and systemd already do for the whole server.
 
 Run: ``python -m services.action_server --actions actions --port 5055`` (rasa-sdk's arguments; listens on
 ``SANIC_HOST``, 127.0.0.1 unless set).
