@@ -67,7 +67,7 @@ services: /usr/bin/redis-server $(PG_INITDB) /usr/sbin/logrotate
 $(MODEL_FILE): $(BIN)/.stamp index/onnx_export.py
 	$(BIN)/doradca model build --onnx
 
-$(RASA_MODEL): $(RASA_BIN)/.stamp $(BOT_DATA)
+$(RASA_MODEL): $(RASA_BIN)/.stamp $(BOT_DATA) bot/nlu_components.py
 	cd bot && ../$(RASA_BIN)/rasa train --fixed-model-name doradca --out ../build/rasa
 
 setup: $(BIN)/.stamp corpus $(MODEL_FILE) index $(RASA_MODEL) web/node_modules/.stamp

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from .base import DoradcaAction, Turn
-from .messages import MESSAGES, say
+from .compose import counsellor_button
+from .messages import say
+from .occupation_actions import ActionAnswerOccupation, names_an_occupation
 from .settings import ActionSettings, load_office
-
-COUNSELLOR_BUTTON = MESSAGES["counsellor_button"]
-
-
-def counsellor_button(lang: str) -> dict[str, str]:
-    return {"title": COUNSELLOR_BUTTON.get(lang, COUNSELLOR_BUTTON["pl"]), "payload": "/ask_human"}
 
 
 class _Say(DoradcaAction):
@@ -53,6 +49,11 @@ class ActionOutOfScope(DoradcaAction):
         return "action_out_of_scope"
 
     def act(self, turn: Turn) -> None:
+        # The intent model found the message off topic or was unsure; one that names an occupation by all the words
+        # of one of its names ("ślusarz", "Кондитер") is still a question about that occupation.
+        if (q := turn.question()) and names_an_occupation(q):
+            ActionAnswerOccupation().act(turn)
+            return
         turn.say(say("out_of_scope", turn.lang), buttons=[counsellor_button(turn.lang)])
         turn.kind = "declined"
 

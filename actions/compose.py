@@ -16,7 +16,7 @@ from index.records import Passage
 from index.related import Comparison, Related
 from index.search import Hit, Searcher
 
-from .messages import SECTION_NAMES, SECTION_TITLES, label
+from .messages import MESSAGES, SECTION_NAMES, SECTION_TITLES, label
 
 MAX_MESSAGE = 1500  # characters per message: about two screens of a 360 px phone
 TASK = {"pl": "Zadanie", "uk": "Завдання", "en": "Task"}
@@ -123,6 +123,12 @@ def occupations_text(hits: list[Hit], limit: int, lang: str, title: str) -> tupl
 def choose_buttons(candidates: list[tuple[str, str]]) -> list[dict[str, str]]:
     """Buttons whose payload picks an occupation by code."""
     return [{"title": f"{name} ({code})", "payload": f'/choose_occupation{{"code":"{code}"}}'} for code, name in candidates]
+
+
+def counsellor_button(lang: str) -> dict[str, str]:
+    """The button that asks for the office's counsellor, in the conversation's language."""
+    titles = MESSAGES["counsellor_button"]
+    return {"title": titles.get(lang, titles["pl"]), "payload": "/ask_human"}
 
 
 def comparison_messages(c: Comparison, lang: str) -> list[str]:

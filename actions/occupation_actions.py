@@ -14,8 +14,7 @@ from index.text import name_words
 
 from . import metrics
 from .base import DoradcaAction, Turn
-from .chitchat_actions import counsellor_button
-from .compose import choose_buttons, occupations_text, passages_messages
+from .compose import choose_buttons, counsellor_button, occupations_text, passages_messages
 from .lookup_actions import codes_in
 from .messages import ABOUT, SECTION_NAMES, label, say
 from .runtime import searcher
@@ -123,6 +122,12 @@ def resolve(s: Searcher, q: str) -> Resolution:
     if res.best is not None:
         metrics.CONFIDENCE.observe(res.best.score)
     return res
+
+
+def names_an_occupation(q: str) -> bool:
+    """Does the message name one occupation by all the words of one of its names (the resolver sure of it)?"""
+    res = searcher().resolve(q)
+    return res.method == "lexical" and res.confident and res.coverage >= SWITCH_COVERAGE
 
 
 def route(turn: Turn, topic: str, name: str | None) -> None:

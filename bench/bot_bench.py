@@ -27,7 +27,7 @@ import numpy as np
 import requests
 
 from index.config import ROOT
-from services.processes import Assistant, Ports
+from services.processes import RASA_MODEL, Assistant, Ports
 
 SEARCH_TURNS = [
     "Co musi wiedzieć specjalista do spraw mediów interaktywnych?",
@@ -146,6 +146,8 @@ def main() -> None:
                     help="instead: 20 senders with bot/rasa_patches.py off and on, alternating, 3 rounds")
     ap.add_argument("--compare-sync", action="store_true",
                     help="instead: 20 senders with DORADCA_TRACKER_SYNC full and normal, alternating, 3 rounds")
+    ap.add_argument("--compare-model", type=Path, metavar="MODEL.tar.gz",
+                    help="instead: 20 senders with this trained Rasa model and the shipped one, alternating, 3 rounds")
     ap.add_argument("--soak-seconds", type=float, default=180)
     ap.add_argument("--compare-scaled", action="store_true",
                     help="instead: 20 senders on 1 Rasa + 1 action server (SQLite; PostgreSQL + Redis) and on 2 + 2")
@@ -166,6 +168,10 @@ def main() -> None:
         return
     if args.compare_sync:
         compare("tracker sync", SYNC, args.seconds)
+        return
+    if args.compare_model:
+        compare("Rasa model", {"other": {}, "shipped": {}}, args.seconds,
+                models={"other": args.compare_model, "shipped": RASA_MODEL})
         return
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
@@ -199,25 +205,33 @@ PATCHES = {"off": {"DORADCA_RASA_PATCHES": "0"}, "on": {"DORADCA_RASA_PATCHES": 
 SYNC = {"full": {"DORADCA_TRACKER_SYNC": "full"}, "normal": {"DORADCA_TRACKER_SYNC": "normal"}}
 
 
-def alternating(modes: dict[str, dict[str, str]], rounds: int) -> Iterator[tuple[str, Assistant]]:
-    """Fresh servers for each round and mode, the modes in turn: (mode, running assistant)."""
+def alternating(modes: dict[str, dict[str, str]], rounds: int,
+                models: dict[str, Path] | None = None) -> Iterator[tuple[str, Assistant]]:
+    """Fresh servers for each round and mode, the modes in turn: (mode, running assistant); ``models``: the
+    trained Rasa model of each mode (default: the shipped one)."""
     for _ in range(rounds):
         for mode, mode_env in modes.items():
             with tempfile.TemporaryDirectory() as tmp:
                 env = {"DORADCA_RATE_PER_MINUTE": "0", "DORADCA_RATE_PER_ADDRESS": "0", **mode_env}
                 with Assistant(Ports(rasa=16005, actions=16055), tracker_db=Path(tmp) / "t.db",
-                               log_dir=Path(tmp) / "logs", extra_env=env) as bot:
+                               log_dir=Path(tmp) / "logs", extra_env=env,
+                               model=(models or {}).get(mode, RASA_MODEL)) as bot:
                     yield mode, bot
 
 
-def compare(name: str, modes: dict[str, dict[str, str]], seconds: float, rounds: int = 3) -> None:
-    """Answers/s at 20 senders in each mode, side by side (fresh servers each time, modes alternating)."""
+def compare(name: str, modes: dict[str, dict[str, str]], seconds: float, rounds: int = 3,
+            models: dict[str, Path] | None = None) -> None:
+    """Answers/s at 20 senders in each mode, side by side (fresh servers each time, modes alternating), with the
+    CPU each server used per answer and the Rasa server's RSS."""
     rates: dict[str, list[float]] = {mode: [] for mode in modes}
-    for mode, bot in alternating(modes, rounds):
+    for mode, bot in alternating(modes, rounds, models):
         load(bot, 5, 3)
+        cpu0 = {n: cpu_seconds(p.pid) for n, p in bot.procs.items()}
         ok, errors, _ = load(bot, 20, seconds)
         rates[mode].append(ok / seconds)
-        print(f"{name} {mode}: {ok / seconds:.1f} answers/s, {errors} errors")
+        cpu = ", ".join(f"{n} {(cpu_seconds(p.pid) - cpu0[n]) * 1000 / max(ok, 1):.1f}" for n, p in bot.procs.items())
+        rss = ", ".join(f"{n} {rss_mb(p.pid):.0f}" for n, p in bot.procs.items())
+        print(f"{name} {mode}: {ok / seconds:.1f} answers/s, {errors} errors; CPU ms per answer: {cpu}; RSS MB: {rss}")
     (a, ra), (b, rb) = ((mode, statistics.median(r)) for mode, r in rates.items())
     print(f"median answers/s at 20 senders: {name} {a} {ra:.1f}, {b} {rb:.1f}, ratio {rb / ra:.2f}")
 

@@ -251,3 +251,13 @@ def test_follow_ups_typed_without_polish_letters_list_the_section(data_searcher,
     events, messages = run(ActionAnswerOccupation(), text, {"occupation_code": "243108"})
     assert SlotSet("last_section", section) in events
     assert "nie ma informacji" not in messages[0][0]
+
+
+@pytest.mark.parametrize("intent", ["out_of_scope", "nlu_fallback"])
+def test_off_topic_verdict_on_a_plain_occupation_name_still_answers_it(data_searcher, intent: str):
+    """The intent model may call a bare name off topic; the resolver knows it names an occupation."""
+    events, messages = run(ActionOutOfScope(), "specjalista do spraw mediów interaktywnych", intent=intent)
+    assert SlotSet("occupation_code", "243108") in events
+    assert messages[0][0].startswith("Specjalista do spraw mediów interaktywnych (KZiS 243108)")
+    events, messages = run(ActionOutOfScope(), "ile kosztuje bilet do kina", intent=intent)
+    assert events == [] and messages[0][0].startswith("Przepraszam, w tym nie pomogę")
