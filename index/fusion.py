@@ -39,7 +39,7 @@ from .text import CYRILLIC, fold
 Kind = Literal["title", "ad"]
 TOP_PER_SIGNAL = 8
 VOTING = ("example_char", "example_dense", "ad_words", "name_char", "name_dense", "desc_words")
-GAPPED = ("lexical", "name_char", "name_dense", "passage_dense", "example_char_near", "example_dense_near", "ad_words_near")  # how far a name match is ahead of the next occupation's
+GAPPED = ("lexical", "name_char", "name_dense", "passage_dense")  # how far a name match is ahead of the next occupation's
 
 
 def candidates(s: Scores, per_signal: int = TOP_PER_SIGNAL) -> list[str]:

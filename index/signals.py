@@ -42,9 +42,8 @@ from .records import Name
 from .resolve import Resolver
 from .text import fold, name_words, stem_tokens
 
-TITLE_SIGNALS = ("lexical", "official", "name_char", "name_dense", "passage_dense", "example_char", "example_dense",
-                 "example_char_near", "example_dense_near")
-AD_SIGNALS = ("ad_words", "desc_words", "ad_words_near")
+TITLE_SIGNALS = ("lexical", "official", "name_char", "name_dense", "passage_dense", "example_char", "example_dense")
+AD_SIGNALS = ("ad_words", "desc_words")
 SIGNALS = TITLE_SIGNALS + AD_SIGNALS
 NEAREST_EXAMPLES = 10
 NEAREST_ADS = 20
@@ -203,9 +202,8 @@ class Signals:
             for i in range(n):
                 keep = [j for j, r in enumerate(rows[i]) if r >= 0 and (exclude is None or r != exclude[i])]
                 keep = keep[:NEAREST_EXAMPLES]
-                labels = [self.example_codes[rows[i][j]] for j in keep]
-                out[i]["example_dense"] = _votes(sims[i][keep], labels, DENSE_TEMPERATURE)
-                out[i]["example_dense_near"] = _best_per_code(sims[i][keep], labels)
+                out[i]["example_dense"] = _votes(sims[i][keep], [self.example_codes[rows[i][j]] for j in keep],
+                                                 DENSE_TEMPERATURE)
         if descriptions is not None:
             self.add_descriptions(out, descriptions, exclude)
         return out
@@ -246,8 +244,4 @@ class Signals:
                 top = np.argpartition(-row, min(k, len(row) - 1))[:k] if len(row) > k else np.arange(len(row))
                 top = top[row[top] > 0]
                 lab = [labels[r] for r in top]
-                if temperature:  # the votes' shares, and how near each occupation's nearest item is
-                    out[i][signal] = _votes(row[top], lab, temperature)
-                    out[i][signal + "_near"] = _best_per_code(row[top], lab)
-                else:
-                    out[i][signal] = _best_per_code(row[top], lab)
+                out[i][signal] = _votes(row[top], lab, temperature) if temperature else _best_per_code(row[top], lab)

@@ -14,7 +14,6 @@ import pytest
 from index.config import ROOT
 from index.evaluate import classification_metrics, load_jsonl, resolution_metrics
 from index.search import Searcher
-from index.signals import name_text
 
 from .conftest import CORPUS, needs_corpus
 
@@ -125,24 +124,6 @@ def test_hidden_names_are_unknown_to_the_name_signals(full_searcher: Searcher):
     assert hidden["passage_dense"] == seen["passage_dense"]  # the descriptions are not names: nothing hidden
 
 
-
-@needs_corpus
-def test_near_signals_keep_how_close_the_nearest_coded_ad_is(full_searcher: Searcher):
-    """The votes of the nearest coded ads sum to 1 whatever their distance; the ``_near`` signals keep the cosine
-    of each occupation's nearest ad, so the fusion can tell a title seen word for word from a vague likeness."""
-    sig = full_searcher.classifier.signals
-    ads = {a["id"]: a for a in load_jsonl(next(p for c in CORPUS for p in c.rglob("hand-coded-ads.jsonl")))}
-    i = next(j for j, e in enumerate(sig.examples) if ads[e.id]["description"] and len(e.title) > 15)
-    e = sig.examples[i]
-    qvec = full_searcher.classifier.encode(name_text(e.title)).reshape(1, -1)
-    seen, left_out = (sig.scores([e.title], qvec, [ads[e.id]["description"]], exclude=[x])[0] for x in (-1, i))
-    assert seen["example_char_near"][e.code] == pytest.approx(1.0, abs=1e-3)
-    assert seen["example_dense_near"][e.code] == pytest.approx(1.0, abs=2e-3)  # float16 vectors
-    assert seen["ad_words_near"][e.code] == pytest.approx(1.0, abs=1e-3)
-    for near, votes in (("example_char_near", "example_char"), ("example_dense_near", "example_dense")):
-        assert set(left_out[near]) == set(left_out[votes])  # the same neighbours, read two ways
-        assert max(left_out[near].values(), default=0.0) <= seen[near][e.code]
-    assert sum(left_out["example_char"].values()) == pytest.approx(1.0)
 @needs_corpus
 def test_score_behaves_like_a_confidence(full_searcher: Searcher):
     """On held-apart job titles, confident answers are right far more often than unsure ones."""
