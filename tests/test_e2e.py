@@ -122,6 +122,11 @@ CONVERSATIONS = [
         ("Я працювала касиркою в супермаркеті", ["Kasjer handlowy (KZiS 523002)"], []),
         ("Кондитер — що треба вміти?", ["Cukiernik (KZiS 751201)"], ["Konduktor"]),
     ]),
+    # the intent model is unsure of a bare name (nlu_fallback) or calls it off topic; the resolver recognises it
+    ("bare names, which the intent model may turn away", True, [
+        ("Кондитер", ["Cukiernik (KZiS 751201)"], ["Вибачте"]),
+        ("ślusarz", ["Ślusarz (KZiS 722204)"], ["Przepraszam"]),
+    ]),
     ("names the glossary does not list, in Ukrainian and English", True, [
         ("Що робить нотаріус?", ["Notariusz (KZiS 261905)", "професійні завдання"], []),
         ("I work as a geologist", ["Geolog (KZiS 211403)"], ["261905"]),
