@@ -10,7 +10,7 @@ from index.distinct import distinct
 from index.intent import names_occupation, out_of_descriptions, section_intent
 from index.resolve import Resolution
 from index.search import MAX_K, Searcher, strip_words
-from index.text import name_words
+from index.text import fold, name_words
 
 from . import metrics
 from .base import DoradcaAction, Turn
@@ -53,7 +53,8 @@ def decide(s: Searcher, q: str, res: Resolution, current: str | None) -> Decisio
             return Decision("answer", best.code, _about(q, s.ranking_question(q, res), best.name, introduces))
         if current and not introduces and not (res.asks_name_only and res.head_named):
             return Decision("answer", current, q, cands)  # a follow-up whose topic words happen to match a name
-        return Decision("choose", None, strip_words(q, res.name_words), cands, " ".join(res.name_words))
+        return Decision("choose", None, strip_words(q, res.name_words), _showing(res, res.name_words),
+                        " ".join(res.name_words))
     if res.method == "fused" and best is not None and named:
         # named by a job title, an example or another language, not by the words of a Polish name
         if res.confident and (current is None or introduces):
@@ -68,6 +69,16 @@ def decide(s: Searcher, q: str, res: Resolution, current: str | None) -> Decisio
     if current:
         return Decision("answer", current, q)
     return Decision("which")
+
+
+def _showing(res: Resolution, words: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Three candidates to choose from, those whose official name has the words the message named them by first:
+    the buttons show what the user typed ("specjalista" -> "Specjalista ..."), not first an occupation that only a
+    synonym links to the word."""
+    keys = [fold(w) for w in words]
+    cands = [(c.code, c.name) for c in res.candidates]
+    shown = [c for c in cands if all(k in fold(c[1]) for k in keys)]
+    return tuple(shown + [c for c in cands if c not in shown])[:3]
 
 
 def _about(q: str, rest: str, name: str, introduces: bool) -> str:
