@@ -5,7 +5,7 @@ from __future__ import annotations
 from .base import DoradcaAction, Turn
 from .compose import counsellor_button
 from .messages import say
-from .occupation_actions import ActionAnswerOccupation, names_an_occupation
+from .occupation_actions import answer_if_named
 from .settings import ActionSettings, load_office
 
 
@@ -51,8 +51,7 @@ class ActionOutOfScope(DoradcaAction):
     def act(self, turn: Turn) -> None:
         # The intent model found the message off topic or was unsure; one that names an occupation by all the words
         # of one of its names ("ślusarz", "Кондитер") is still a question about that occupation.
-        if (q := turn.question()) and names_an_occupation(q):
-            ActionAnswerOccupation().act(turn)
+        if answer_if_named(turn):
             return
         turn.say(say("out_of_scope", turn.lang), buttons=[counsellor_button(turn.lang)])
         turn.kind = "declined"

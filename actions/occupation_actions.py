@@ -53,8 +53,7 @@ def decide(s: Searcher, q: str, res: Resolution, current: str | None) -> Decisio
             return Decision("answer", best.code, _about(q, s.ranking_question(q, res), best.name, introduces))
         if current and not introduces and not (res.asks_name_only and res.head_named):
             return Decision("answer", current, q, cands)  # a follow-up whose topic words happen to match a name
-        return Decision("choose", None, strip_words(q, res.name_words), _showing(res, res.name_words),
-                        " ".join(res.name_words))
+        return Decision("choose", None, strip_words(q, res.name_words), _showing(res), " ".join(res.name_words))
     if res.method == "fused" and best is not None and named:
         # named by a job title, an example or another language, not by the words of a Polish name
         if res.confident and (current is None or introduces):
@@ -71,11 +70,11 @@ def decide(s: Searcher, q: str, res: Resolution, current: str | None) -> Decisio
     return Decision("which")
 
 
-def _showing(res: Resolution, words: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+def _showing(res: Resolution) -> tuple[tuple[str, str], ...]:
     """Three candidates to choose from, those whose official name has the words the message named them by first:
     the buttons show what the user typed ("specjalista" -> "Specjalista ..."), not first an occupation that only a
     synonym links to the word."""
-    keys = [fold(w) for w in words]
+    keys = [fold(w) for w in res.name_words]
     cands = [(c.code, c.name) for c in res.candidates]
     shown = [c for c in cands if all(k in fold(c[1]) for k in keys)]
     return tuple(shown + [c for c in cands if c not in shown])[:3]
@@ -135,10 +134,18 @@ def resolve(s: Searcher, q: str) -> Resolution:
     return res
 
 
-def names_an_occupation(q: str) -> bool:
-    """Does the message name one occupation by all the words of one of its names (the resolver sure of it)?"""
-    res = searcher().resolve(q)
-    return res.method == "lexical" and res.confident and res.coverage >= SWITCH_COVERAGE
+def answer_if_named(turn: Turn) -> bool:
+    """For a turn the intent model turned away: answer it as an occupation question when the message names one
+    occupation by all the words of one of its names (the resolver sure of it). Returns whether it did."""
+    q = turn.question()
+    if not q:
+        return False
+    s = searcher()
+    res = resolve(s, q)
+    if not (res.method == "lexical" and res.confident and res.coverage >= SWITCH_COVERAGE):
+        return False
+    reply(turn, s, q, res, turn.tracker.get_slot("occupation_code"))
+    return True
 
 
 def route(turn: Turn, topic: str, name: str | None) -> None:
@@ -163,27 +170,32 @@ class ActionAnswerOccupation(DoradcaAction):
         current = turn.tracker.get_slot("occupation_code")
         # a follow-up with no name-like word ("a jakie umiejętności?") needs no resolution
         res = resolve(s, q) if name_words(q) or not current else Resolution([], False, "none")
-        d = decide(s, q, res, current)
-        if d.kind == "answer" and d.code:
-            answer(turn, s, d.code, d.question, d.candidates)
-        elif d.kind == "choose":
-            turn.kind = "asked"
-            turn.set("last_question", d.question)
-            turn.say(say("choose", turn.lang, words=d.words), buttons=choose_buttons(list(d.candidates)))
-        elif topic := out_of_descriptions(q):
-            turn.set("last_question", "")
-            route(turn, topic, None)
-        elif d.kind == "unknown":
-            turn.kind = "declined"
-            turn.set("last_question", "")
-            if d.candidates:
-                turn.say(say("unknown_occupation", turn.lang), buttons=choose_buttons(list(d.candidates)))
-            else:
-                turn.say(say("unknown_occupation_none", turn.lang), buttons=[counsellor_button(turn.lang)])
+        reply(turn, s, q, res, current)
+
+
+def reply(turn: Turn, s: Searcher, q: str, res: Resolution, current: str | None) -> None:
+    """Answer a question about an occupation, ask which one is meant, or say it is not known."""
+    d = decide(s, q, res, current)
+    if d.kind == "answer" and d.code:
+        answer(turn, s, d.code, d.question, d.candidates)
+    elif d.kind == "choose":
+        turn.kind = "asked"
+        turn.set("last_question", d.question)
+        turn.say(say("choose", turn.lang, words=d.words), buttons=choose_buttons(list(d.candidates)))
+    elif topic := out_of_descriptions(q):
+        turn.set("last_question", "")
+        route(turn, topic, None)
+    elif d.kind == "unknown":
+        turn.kind = "declined"
+        turn.set("last_question", "")
+        if d.candidates:
+            turn.say(say("unknown_occupation", turn.lang), buttons=choose_buttons(list(d.candidates)))
         else:
-            turn.kind = "asked"
-            turn.set("last_question", q)
-            turn.say(say("which_occupation", turn.lang))
+            turn.say(say("unknown_occupation_none", turn.lang), buttons=[counsellor_button(turn.lang)])
+    else:
+        turn.kind = "asked"
+        turn.set("last_question", q)
+        turn.say(say("which_occupation", turn.lang))
 
 
 class ActionChooseOccupation(DoradcaAction):
