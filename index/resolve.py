@@ -154,14 +154,15 @@ class Resolver:
         if not hits:
             return {}
         best: dict[str, tuple[float, int]] = {}
+        weight: dict[frozenset[str], float] = {}  # per name word: names share words ("specjalista" in hundreds)
         for i in hits:
             total = matched = 0.0
             for ks, w in self.tokens[i]:
                 total += w
-                if ks & q.all:
-                    matched += w
-                elif q.near(ks):
-                    matched += WEAK * w
+                m = weight.get(ks)
+                if m is None:
+                    m = weight[ks] = 1.0 if ks & q.all else WEAK if q.near(ks) else 0.0
+                matched += m * w
             if not total:
                 continue
             score = 0.6 * (matched / total) + 0.4 * min(1.0, matched / query_mass)
