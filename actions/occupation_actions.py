@@ -76,7 +76,7 @@ def _showing(res: Resolution) -> tuple[tuple[str, str], ...]:
     synonym links to the word."""
     keys = [fold(w) for w in res.name_words]
     cands = [(c.code, c.name) for c in res.candidates]
-    shown = [c for c in cands if all(k in fold(c[1]) for k in keys)]
+    shown = [(code, name) for code, name in cands if all(k in fold(name) for k in keys)]
     return tuple(shown + [c for c in cands if c not in shown])[:3]
 
 

@@ -25,7 +25,7 @@ from index.config import settings
 from index.embedder import Embedder
 from index.evaluate import load_jsonl, resolution_metrics, retrieval_metrics
 from index.search import Searcher
-from index.store import open_index, vector_index
+from index.store import exact_index, open_index, vector_index
 
 EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
 
@@ -85,8 +85,7 @@ def faiss_compare(index: faiss.Index, queries: np.ndarray, sample: np.ndarray) -
     the vectors before rounding: ``sample`` (passages embedded afresh); timing uses the whole index."""
     print("\n## faiss: shipped float16 exhaustive search vs exact float32 vs HNSW (M=32, efSearch=64)")
     vecs = index.reconstruct_n(0, index.ntotal)
-    flat = faiss.IndexFlatIP(vecs.shape[1])
-    flat.add(vecs)
+    flat = exact_index(vecs)
     hnsw = faiss.IndexHNSWFlat(vecs.shape[1], 32, faiss.METRIC_INNER_PRODUCT)
     t = time.perf_counter()
     hnsw.add(vecs)
@@ -101,8 +100,7 @@ def faiss_compare(index: faiss.Index, queries: np.ndarray, sample: np.ndarray) -
     print(f"float16 (shipped): {fp16_ms:.2f} ms, {mb * 2:.0f} MB")
     print(f"HNSW over float32: {hnsw_ms:.2f} ms, recall@10 vs exact {_recall(hnsw_ids, exact_ids):.3f}, "
           f"build {hnsw_build:.1f} s")
-    exact, sq = faiss.IndexFlatIP(sample.shape[1]), vector_index(sample)
-    exact.add(sample)
+    exact, sq = exact_index(sample), vector_index(sample)
     d32, i32, _ = _timed(exact, queries)
     d16, i16, _ = _timed(sq, queries)
     print(f"float16 vs float32 on {len(sample):,} passages embedded afresh: recall@10 {_recall(i16, i32):.4f}, "

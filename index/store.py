@@ -218,11 +218,11 @@ def train_fusion(corpus: Corpus, names: list[Name], n_vecs: np.ndarray, e_vecs: 
     from .signals import Signals
 
     official = {c: o.name for c, o in corpus.occupations.items()}
-    # Exact float32 search here: scoring ~17,000 training texts against float16 vectors took ~17 s, against float32
-    # (BLAS, many queries at once) ~6 s; the servers' float16 scores differ by < 1e-4 (``vector_index``).
-    resolver = Resolver(names, _exact_index(n_vecs), official)
-    signals = Signals(names, resolver.name_index, corpus.examples, _exact_index(e_vecs), resolver, vocab,
-                      _exact_index(p_vecs), [p.occupation_code for p in corpus.passages])
+    # Exact float32 search here: scoring the ~17,000 training texts against float16 vectors took ~17 s of a
+    # profile, against float32 (BLAS, many queries at once) ~6 s; the servers' float16 scores differ by < 1e-4.
+    resolver = Resolver(names, exact_index(n_vecs), official)
+    signals = Signals(names, resolver.name_index, corpus.examples, exact_index(e_vecs), resolver, vocab,
+                      exact_index(p_vecs), [p.occupation_code for p in corpus.passages])
     return train(signals, e_vecs, embedder.queries, corpus.glossary)
 
 
@@ -329,7 +329,8 @@ def vector_index(vecs: np.ndarray) -> faiss.Index:
     return index
 
 
-def _exact_index(vecs: np.ndarray) -> faiss.Index:
+def exact_index(vecs: np.ndarray) -> faiss.Index:
+    """Exhaustive inner-product search over float32 vectors: the reference ``vector_index`` is measured against."""
     index = faiss.IndexFlatIP(vecs.shape[1])
     index.add(np.ascontiguousarray(vecs, dtype=np.float32))
     return index
