@@ -128,7 +128,7 @@ def look_up_code(turn: Turn, s: Searcher) -> bool:
 def resolve(s: Searcher, q: str) -> Resolution:
     """The occupation a question names, timed and its confidence recorded for the metrics."""
     with metrics.RESOLVE_SECONDS.time():
-        res = s.resolve(q)
+        res = s.resolve(q, then_search=True)  # an answer ranks passages by the rest of the question
     if res.best is not None:
         metrics.CONFIDENCE.observe(res.best.score)
     return res

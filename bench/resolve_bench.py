@@ -25,9 +25,10 @@ from index.config import settings
 from index.corpus import load_corpus
 from index.embedder import Embedder
 from index.evaluate import accuracy, load_jsonl
-from index.search import Searcher
-from index.signals import AD_SIGNALS, TITLE_SIGNALS, Vocabularies, name_text
+from index.search import Searcher, serving_embedder, serving_threads
+from index.signals import AD_SIGNALS, TITLE_SIGNALS, Vocabularies
 from index.store import occupation_texts, open_index, train_fusion
+from index.text import name_text
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"
@@ -53,7 +54,7 @@ def previous(s: Searcher, text: str) -> list[str]:
 
 def by_signal(s: Searcher, signal: str, text: str, description: str | None) -> list[str]:
     clf = s.classifier
-    qvec = clf.encode(name_text(text)).reshape(1, -1)
+    qvec = s.encode(name_text(text)).reshape(1, -1)
     scores = clf.signals.scores([text], qvec, [description or ""] if description else None)[0][signal]
     return [c for c, _ in sorted(scores.items(), key=lambda cs: -cs[1])[:3]]
 
@@ -160,9 +161,9 @@ def main() -> None:
     args = ap.parse_args()
     s = settings()
     t0 = time.perf_counter()
-    embedder = Embedder(s.model, backend=s.embedding_backend)
     version = open_index(s.index_dir, s.model, s.embedding_backend)
-    searcher = Searcher(version, embedder)
+    searcher = Searcher(version, serving_embedder(s.model, s.embedding_backend))
+    serving_threads()  # as in the servers (``Searcher.open``)
     m = version.manifest
     print(f"index: {m['occupation_count']} occupations, {m['name_count']} names, {m.get('example_count', 0)} coded ads; "
           f"model and index loaded, searcher ready in {time.perf_counter() - t0:.1f} s")
@@ -172,7 +173,7 @@ def main() -> None:
     accuracy_table(searcher, sets)
     calibration(searcher, sets)
     latency(searcher, sets)
-    build_steps(searcher, embedder)
+    build_steps(searcher, Embedder(s.model, backend=s.embedding_backend))  # as the index build has it
 
 if __name__ == "__main__":
     main()

@@ -23,9 +23,9 @@ from .fusion import Kind
 from .jobads import MAX_DESCRIPTION as READ_DESCRIPTION  # the coded ads were cut there; the head says what the job is
 from .records import Passage
 from .resolve import LEXICAL_MIN, Candidate, Resolution, Resolver
-from .signals import Lexical, Scores, Signals, ad_text, name_text
+from .signals import Lexical, Scores, Signals, ad_text
 from .store import IndexVersion
-from .text import fold
+from .text import fold, name_text
 
 MAX_TITLE = 2_000
 MAX_DESCRIPTION = 20_000  # what an API or CLI caller may send; READ_DESCRIPTION of it is read
@@ -109,9 +109,10 @@ class OccupationClassifier:
     def _candidate(self, code: str, score: float) -> Candidate:
         return Candidate(code, self.resolver.official.get(code, code), min(1.0, score))
 
-    def resolve(self, text: str, k: int = 5) -> Resolution:
-        """Candidates for a chat message; keeps the lexical details the conversation needs (which words named it)."""
-        lexical = self.resolver.lexical(text)
+    def resolve(self, text: str, k: int = 5, lexical: Lexical | None = None) -> Resolution:
+        """Candidates for a chat message; keeps the lexical details the conversation needs (which words named it).
+        ``lexical``: the resolver's matches of the text, when the caller has them already."""
+        lexical = self.resolver.lexical(text) if lexical is None else lexical
         ranked, scores = self._rank(text, None, "title", max(k, 3), lexical)
         ranked, stated = self._official_first(ranked, scores)
         if not ranked:

@@ -33,8 +33,8 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 
 from .jobads import GlossaryName
 from .records import Name
-from .signals import AD_SIGNALS, SIGNALS, TITLE_SIGNALS, Scores, Signals, name_text
-from .text import CYRILLIC, fold
+from .signals import AD_SIGNALS, SIGNALS, TITLE_SIGNALS, Scores, Signals
+from .text import CYRILLIC, fold, name_text
 
 Kind = Literal["title", "ad"]
 TOP_PER_SIGNAL = 8

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -33,7 +34,7 @@ from .store import IndexVersion, open_index
 from .text import expand, fold, language, lemma, name_words, stem_tokens
 
 if TYPE_CHECKING:  # scikit-learn and bm25s load with the first Searcher, not with every importer of this module
-    from .classify import OccupationClassifier
+    from .signals import Lexical
 
 MAX_QUESTION = 2000
 MAX_K = 100
@@ -47,6 +48,9 @@ NO_ANSWER_BELOW = 0.825
 # Short questions ("UDT") get inflated cosines (0.83 for "Wrzucanie ulotek do skrzynek"): a passage that
 # shares no word with the question matches only when it is this close.
 CLOSE_WITHOUT_WORDS = 0.86
+# From this lexical score on, the resolver is likely to be confident: on the dev sets' 326 questions and job titles,
+# this threshold guessed the ranking question right for 256 (0.5: 233, 0.9: 203).
+LIKELY_CONFIDENT = 0.7
 
 
 class QueryError(ValueError):
@@ -133,6 +137,20 @@ def check_question(q: object) -> str:
     return q
 
 
+def serving_threads() -> None:
+    """One OpenMP thread per pool for the rest of the process (see ``Searcher.open``); call it after a ``Searcher``
+    exists: the limit reaches the OpenMP libraries loaded by then (scikit-learn's come with the first one)."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="openmp")  # for the process's lifetime (not used as a block)
+
+
+def serving_embedder(model: str, backend: str) -> Embedder:
+    """The encoder of a serving process: one onnxruntime thread per call, since a search encodes its two texts at
+    once on the two cores (``Searcher.encode_later``); on one short question, one thread was as fast as two."""
+    return Embedder(model, backend=backend, threads=1)
+
+
 class Searcher:
     """Holds the index, the model and BM25; answers questions. Create once, reuse."""
 
@@ -155,23 +173,51 @@ class Searcher:
         self.classifier = OccupationClassifier(version, self.encode, self.resolver,
                                                {c: self.catalog.of(c) for c in self.rows_by_code})
         self.section_of = np.array([SECTIONS.index(p.section) for p in self.passages], dtype=np.int16)
-        self._cache: dict[str, np.ndarray] = {}
+        self._cache: dict[str, Future[np.ndarray]] = {}
         self._cache_lock = threading.Lock()
+        self._encoders = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode")
         self._listings: dict[tuple[str, str], list[Hit]] = {}
         self.bm25 = bm25s.BM25()
         self.bm25.index(version.passage_tokens, show_progress=False)
 
     def encode(self, text: str) -> np.ndarray:
-        """The query vector of a text; the last few hundred are cached (follow-ups repeat the same question)."""
+        """The query vector of a text, encoded on this thread unless it is cached or on its way (``encode_later``);
+        the last few hundred are kept (follow-ups repeat the same question)."""
         with self._cache_lock:  # the web app calls this from FastAPI's thread pool
-            vec = self._cache.get(text)
-        if vec is None:
+            found = self._cache.get(text)
+        if found is not None:
+            return found.result()
+        vec = self._vector(text)
+        done: Future[np.ndarray] = Future()
+        done.set_result(vec)
+        with self._cache_lock:
+            self._keep(text, done)
+        return vec
+
+    def encode_later(self, text: str) -> Future[np.ndarray]:
+        """The query vector of a text, encoded on a worker thread while the caller goes on (onnxruntime releases the
+        GIL): a search encodes the question it ranks by there, on the other core, while it resolves the name."""
+        with self._cache_lock:
+            found = self._cache.get(text)
+            if found is None:
+                found = self._encoders.submit(self._vector, text)
+                self._keep(text, found)
+        return found
+
+    def _keep(self, text: str, vec: Future[np.ndarray]) -> None:
+        """Cache a vector (to be), the oldest out beyond 512; the caller holds the lock."""
+        self._cache[text] = vec
+        if len(self._cache) > 512:
+            self._cache.pop(next(iter(self._cache)))
+
+    def _vector(self, text: str) -> np.ndarray:
+        try:
             vec = self.embedder.queries([text])[0]
-            vec.setflags(write=False)
-            with self._cache_lock:
-                if len(self._cache) >= 512:
-                    self._cache.pop(next(iter(self._cache)))
-                self._cache[text] = vec
+        except BaseException:
+            with self._cache_lock:  # not kept: the next call tries again
+                self._cache.pop(text, None)
+            raise
+        vec.setflags(write=False)
         return vec
 
     @classmethod
@@ -180,18 +226,22 @@ class Searcher:
         process answers one question per call, and the two OpenMP threads scikit-learn's trees use per
         prediction spin while they wait for a core the other server holds: under load that cost ~8 ms of CPU per
         prediction instead of 0.6 (`bench/bot_bench.py` prints CPU per answer)."""
-        from threadpoolctl import threadpool_limits
-
         s = s or settings()
-        embedder = Embedder(s.model, backend=s.embedding_backend)
-        searcher = cls(open_index(s.index_dir, s.model, s.embedding_backend), embedder, mode)
-        # after the searcher loaded scikit-learn: the limit reaches the OpenMP libraries loaded by then;
-        # for the process's lifetime (not used as a block)
-        threadpool_limits(limits=1, user_api="openmp")
+        version = open_index(s.index_dir, s.model, s.embedding_backend)
+        searcher = cls(version, serving_embedder(s.model, s.embedding_backend), mode)
+        serving_threads()
         return searcher
 
-    def resolve(self, text: str, k: int = 5) -> Resolution:
-        return self.classifier.resolve(check_question(text), k)
+    def resolve(self, text: str, k: int = 5, then_search: bool = False) -> Resolution:
+        """The occupations a message names. ``then_search``: a search for the same message follows (``search``, the
+        chat's answer), so the question it will most likely rank by (``likely_ranking_question``) is encoded
+        meanwhile on the other core, while this thread encodes the message's name-like words for the resolver.
+        (Reading the words on a third thread during the two encodings was slower: 2 cores.)"""
+        text = check_question(text)
+        lexical = self.resolver.lexical(text)
+        if then_search:
+            self.encode_later(self.likely_ranking_question(text, lexical))
+        return self.classifier.resolve(text, k, lexical=lexical)
 
     def search(self, question: str, occupation: str | None = None, section: str | None = None,
                k: int = 10, resolve: bool = True) -> SearchResult:
@@ -207,18 +257,17 @@ class Searcher:
                 raise QueryError(f"occupation code must have 6 digits, got {occupation!r}")
             if occupation not in self.occupations:
                 raise QueryError(f"unknown occupation code {occupation}")
-        resolution, chosen, qvec, q_rank = None, None, None, q
+        resolution, chosen, q_rank = None, None, q
         if occupation:
             chosen = Candidate(occupation, self.occupations[occupation]["name"], 1.0)
         elif resolve:
-            resolution = self.classifier.resolve(q)
+            resolution = self.resolve(q, then_search=True)
             if resolution.confident:
                 chosen = resolution.best
                 # Within one occupation its name says nothing: rank by the rest of the question,
                 # so "księgowa" and "księgowy" (or any wording of the name) get the same passages.
                 q_rank = self.ranking_question(q, resolution)
-        if qvec is None or q_rank != q:
-            qvec = self.encode(q_rank)
+        qvec = self.encode(q_rank)
         intent = section or section_intent(q)
         rows = self._candidates(chosen.code if chosen else None, section)
         hits = self._rank(q_rank, qvec, rows, intent, k)
@@ -230,6 +279,16 @@ class Searcher:
         if resolution is None or not resolution.name_words or resolution.best is None:
             return question
         return strip_words(question, resolution.name_words) or resolution.best.name
+
+    def likely_ranking_question(self, question: str, lexical: Lexical) -> str:
+        """``ranking_question`` as it will most likely be, from the words' matches (``lexical``) alone: the question
+        without the words of its best match when that match is strong, else the whole question."""
+        if not lexical:
+            return question
+        code, (score, row) = max(lexical.items(), key=lambda c: c[1][0])
+        if score < LIKELY_CONFIDENT:
+            return question
+        return strip_words(question, self.resolver.matched_words(question, row)) or self.occupations[code]["name"]
 
     def listing(self, code: str, section: str) -> list[Hit]:
         """An occupation's passages of one section in description order, each near-duplicate shown once (computed

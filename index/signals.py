@@ -40,7 +40,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from .jobads import Example
 from .records import Name
 from .resolve import Resolver
-from .text import fold, name_words, stem_tokens
+from .text import fold, name_text, stem_tokens
 
 TITLE_SIGNALS = ("lexical", "official", "name_char", "name_dense", "passage_dense", "example_char", "example_dense")
 AD_SIGNALS = ("ad_words", "desc_words")
@@ -55,11 +55,6 @@ CHUNK = 512  # rows per sparse product when scoring many texts (bounds memory)
 
 Scores = dict[str, dict[str, float]]  # signal -> occupation code -> score
 Lexical = dict[str, tuple[float, int]]  # the resolver's lexical matches: code -> (score, row of the best name)
-
-
-def name_text(text: str) -> str:
-    """The words of a message that may name an occupation ("Jestem kierowcą kat. C+E" -> "kierowcą kat c e")."""
-    return " ".join(name_words(text)) or text
 
 
 def _char_text(text: str) -> str:
@@ -179,7 +174,7 @@ class Signals:
                 matches = {c: m for c, m in matches.items() if m[1] not in hide[i]}
             out[i]["lexical"] = {c: s for c, (s, _) in matches.items()}
             out[i]["official"] = {c: 1.0 for c in matches if c in self.official_row
-                                  and self.resolver.coverage(t, self.official_row[c]) == 1.0}
+                                  and self.resolver.states(t, self.official_row[c])}
         v = self.vocab
         chars = v.chars.transform([_char_text(t) for t in texts])
         qvecs = np.ascontiguousarray(qvecs, dtype=np.float32)

@@ -22,9 +22,9 @@ import json
 import os
 import shutil
 import time
-from sys import intern
 from dataclasses import dataclass
 from pathlib import Path
+from sys import intern
 from typing import TYPE_CHECKING
 
 import faiss
@@ -37,7 +37,7 @@ from .files import sha256_of
 from .jobads import Example
 from .records import Name, Occupation, Passage, Source
 from .resolve import Resolver
-from .text import stem_tokens
+from .text import name_text, stem_tokens
 
 if TYPE_CHECKING:  # the fusion and vocabularies need scikit-learn, imported where they are built or read: a
     # process that only checks an index (the action server's manager process) stays ~130 MB smaller
@@ -70,8 +70,6 @@ def name_embed_text(name: Name) -> str:
 
 def example_embed_text(example: Example) -> str:
     """Titles are compared with titles and messages: embedded as queries, from their name-like words."""
-    from .signals import name_text
-
     return name_text(example.title)
 
 

@@ -138,6 +138,11 @@ def name_words(text: str) -> list[str]:
     return [w for w in content_words(text) if fold(lemma(w)) not in QUESTION_WORDS and fold(w) not in QUESTION_WORDS]
 
 
+def name_text(text: str) -> str:
+    """The words of a message that may name an occupation ("Jestem kierowcą kat. C+E" -> "kierowcą kat c e")."""
+    return " ".join(name_words(text)) or text
+
+
 def stem_tokens(text: str) -> list[str]:
     """Tokens for BM25: folded lemmas of the content words."""
     return [folded_lemma(w) for w in words(text) if w not in FILLER]

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.search import QueryError, Searcher
@@ -154,6 +155,44 @@ def test_the_query_cache_is_safe_from_many_threads(searcher: Searcher):
 
     with ThreadPoolExecutor(8) as pool:
         assert sum(pool.map(work, range(8))) == 640
+
+
+def test_a_search_encodes_its_ranking_question_while_resolving(searcher: Searcher):
+    """A question that names an occupation: the resolver's words and the question without them are both encoded,
+    the second on a worker thread, guessed from the words before the resolver decided; the guess was right."""
+    from index.text import name_text
+
+    q = "Co musi wiedzieć specjalista do spraw mediów interaktywnych?"
+    searcher._cache.clear()
+    r = searcher.search(q, k=3)
+    ranking = searcher.ranking_question(q, r.resolution)
+    assert ranking == "Co musi wiedzieć ?"
+    assert searcher.likely_ranking_question(q, searcher.resolver.lexical(q)) == ranking
+    assert set(searcher._cache) == {name_text(q), ranking}
+    seo = "Czy trzeba znać SEO?"  # names nothing: ranked whole
+    assert searcher.likely_ranking_question(seo, searcher.resolver.lexical(seo)) == seo
+
+
+def test_a_wrong_guess_of_the_ranking_question_changes_nothing(searcher: Searcher, monkeypatch: pytest.MonkeyPatch):
+    q = "Jakie umiejętności ma specjalista do spraw mediów interaktywnych?"
+    searcher._cache.clear()
+    right = searcher.search(q, k=5)
+    searcher._cache.clear()
+    monkeypatch.setattr(searcher, "likely_ranking_question", lambda question, lexical: "zupełnie inne pytanie")
+    wrong = searcher.search(q, k=5)
+    assert "zupełnie inne pytanie" in searcher._cache  # it was encoded, and not used
+    assert [(h.passage.id, round(h.score, 6)) for h in wrong.hits] == [(h.passage.id, round(h.score, 6))
+                                                                          for h in right.hits]
+
+
+def test_a_failed_encoding_is_not_cached(searcher: Searcher, monkeypatch: pytest.MonkeyPatch):
+    real = searcher.embedder.queries
+    monkeypatch.setattr(searcher.embedder, "queries", lambda texts: (_ for _ in ()).throw(RuntimeError("model gone")))
+    with pytest.raises(RuntimeError, match="model gone"):
+        searcher.encode("pytanie, które się nie uda")
+    assert "pytanie, które się nie uda" not in searcher._cache
+    monkeypatch.setattr(searcher.embedder, "queries", real)
+    assert np.array_equal(searcher.encode("pytanie, które się nie uda"), real(["pytanie, które się nie uda"])[0])
 
 
 def test_autocomplete_scores_say_how_much_of_the_name_was_typed(searcher: Searcher):
