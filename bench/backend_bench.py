@@ -25,7 +25,7 @@ import numpy as np
 from index.config import ROOT, settings
 from index.embedder import BACKENDS, Embedder
 from index.evaluate import classification_metrics, load_jsonl, resolution_metrics, retrieval_metrics
-from index.search import Searcher, serving_embedder, serving_threads
+from index.search import Searcher, serving_threads
 from index.store import build, open_index
 
 EVAL = ROOT.parent / "shared" / "eval"
@@ -35,7 +35,7 @@ OWN = ROOT / "bench" / "eval"
 # (VmHWM, not getrusage: ru_maxrss survives exec and would report the parent's peak)
 SERVE = """
 import json, re, sys
-from index.search import Searcher, serving_embedder, serving_threads
+from index.search import Searcher
 s = Searcher.open()
 s.search("co robi piekarz?"); s.resolve("kierowca kat. C+E")
 status = open("/proc/self/status").read()
@@ -48,8 +48,8 @@ print(json.dumps({"peak_mb": mb("VmHWM"), "rss_mb": mb("VmRSS"), "torch": "torch
 ENCODE = """
 import json, sys, time
 from index.config import settings
-from index.search import serving_embedder
-e = serving_embedder(settings().model, sys.argv[1])
+from index.embedder import Embedder
+e = Embedder(settings().model, backend=sys.argv[1])
 out = []
 for text in json.loads(sys.stdin.read()):
     t = time.perf_counter()
@@ -122,7 +122,7 @@ def measure(backend: str, sets: dict[str, list[dict]], varied: list[str]) -> tup
     """One backend's row of the table and its first passage for the first 150 varied questions."""
     s = settings()
     folder, built = index_for(backend)
-    embedder = serving_embedder(s.model, backend)
+    embedder = Embedder(s.model, backend=backend)
     version = open_index(folder, s.model, backend)
     searcher = Searcher(version, embedder)
     serving_threads()  # as in the servers (``Searcher.open``)
@@ -135,7 +135,7 @@ def measure(backend: str, sets: dict[str, list[dict]], varied: list[str]) -> tup
     searcher._cache.clear()
     srch = cold(lambda q: searcher.search(q), varied)
     sample = [p.embed_text() for p in version.passages[:: max(1, len(version.passages) // 2000)]][:2000]
-    rates = batch_throughput(Embedder(s.model, backend=backend), sample)  # as the index build has it
+    rates = batch_throughput(embedder, sample)
     mem = serving_memory(folder, backend)
     row = {
         "retrieval hit@1 / hit@5 / MRR": f"{r['hit@1']:.3f} / {r['hit@5']:.3f} / {r['mrr@10']:.3f}",

@@ -51,12 +51,13 @@ def main() -> None:
     for label, module in STEPS_IMPORT:
         step(label, lambda names=module: [importlib.import_module(m) for m in names.split(",")])
     from index.config import settings
-    from index.search import Searcher, serving_embedder
+    from index.embedder import Embedder
+    from index.search import Searcher
     from index.store import open_index
 
     s = settings()
     embedder = step("embedding model: onnxruntime session + sentencepiece tokenizer",
-                    lambda: serving_embedder(s.model, s.embedding_backend))
+                    lambda: Embedder(s.model, backend=s.embedding_backend))
     version = step("index version (passages, vectors, names, coded ads, vocabularies, fusion)",
                    lambda: open_index(s.index_dir, s.model, s.embedding_backend))
     searcher = step("searcher (resolver, catalog, classifier signals, BM25)", lambda: Searcher(version, embedder))

@@ -25,7 +25,7 @@ from index.config import settings
 from index.corpus import load_corpus
 from index.embedder import Embedder
 from index.evaluate import accuracy, load_jsonl
-from index.search import Searcher, serving_embedder, serving_threads
+from index.search import Searcher, serving_threads
 from index.signals import AD_SIGNALS, TITLE_SIGNALS, Vocabularies
 from index.store import occupation_texts, open_index, train_fusion
 from index.text import name_text
@@ -161,8 +161,9 @@ def main() -> None:
     args = ap.parse_args()
     s = settings()
     t0 = time.perf_counter()
+    embedder = Embedder(s.model, backend=s.embedding_backend)
     version = open_index(s.index_dir, s.model, s.embedding_backend)
-    searcher = Searcher(version, serving_embedder(s.model, s.embedding_backend))
+    searcher = Searcher(version, embedder)
     serving_threads()  # as in the servers (``Searcher.open``)
     m = version.manifest
     print(f"index: {m['occupation_count']} occupations, {m['name_count']} names, {m.get('example_count', 0)} coded ads; "
@@ -173,7 +174,7 @@ def main() -> None:
     accuracy_table(searcher, sets)
     calibration(searcher, sets)
     latency(searcher, sets)
-    build_steps(searcher, Embedder(s.model, backend=s.embedding_backend))  # as the index build has it
+    build_steps(searcher, embedder)
 
 if __name__ == "__main__":
     main()

@@ -24,7 +24,7 @@ import numpy as np
 from index.config import settings
 from index.embedder import Embedder
 from index.evaluate import load_jsonl, resolution_metrics, retrieval_metrics
-from index.search import Searcher, serving_embedder, serving_threads
+from index.search import Searcher, serving_threads
 from index.store import exact_index, open_index, vector_index
 
 EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
@@ -120,7 +120,7 @@ def main() -> None:
 
     s = settings()
     t0 = time.perf_counter()
-    embedder = serving_embedder(s.model, s.embedding_backend)
+    embedder = Embedder(s.model, backend=s.embedding_backend)
     version = open_index(s.index_dir, s.model, s.embedding_backend)
     searchers = {mode: Searcher(version, embedder, mode) for mode in ("dense", "bm25", "hybrid")}
     serving_threads()  # as in the servers (``Searcher.open``)
@@ -137,11 +137,10 @@ def main() -> None:
     print(f"\n## Resolution on resolve-dev.jsonl: acc@1 {res['acc@1']:.3f}, acc@3 {res['acc@3']:.3f} (n={res['n']})")
 
     latency(searchers, retrieval, varied, args.repeats)
-    builder = Embedder(s.model, backend=s.embedding_backend)  # as the index build has it: a thread per core
-    print(f"\n## Build: embedding throughput (2,000 passages, batch {builder.batch_size})")
+    print(f"\n## Build: embedding throughput (2,000 passages, batch {embedder.batch_size})")
     sample = [p.embed_text() for p in version.passages[:: max(1, len(version.passages) // 2000)]][:2000]
     t = time.perf_counter()
-    sample_vecs = builder.passages(sample)
+    sample_vecs = embedder.passages(sample)
     print(f"{len(sample) / (time.perf_counter() - t):.0f} passages/s")
     faiss_compare(version.passage_index, embedder.queries(varied), sample_vecs)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

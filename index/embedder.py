@@ -67,14 +67,9 @@ class Embedder:
     # (bench/backend_bench.py prints passages/s by batch size). The int8 model's activation scale is computed per
     # batch, so a vector depends a little on its batch: builds that batch differently differ by a few hundredths
     # of accuracy (README, "Recognising the occupation").
-    # threads: onnxruntime's threads per encoding call (default: one per core). A serving process passes 1 and
-    # encodes two texts at once instead (``Searcher``): one short question on 2 threads took as long as on 1.
-    def __init__(self, model: str, batch_size: int = 16, backend: str = DEFAULT_BACKEND,
-                 threads: int | None = None) -> None:
+    def __init__(self, model: str, batch_size: int = 16, backend: str = DEFAULT_BACKEND) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be >= 1")
-        if threads is not None and threads < 1:
-            raise ValueError("threads must be >= 1")
         self.name = model
         self.backend = backend
         self.key = model_key(model, backend)  # validates the backend
@@ -85,7 +80,7 @@ class Embedder:
         if backend == "torch":
             self._encoder: _Encoder = _TorchEncoder(model)
         else:
-            self._encoder = _OnnxEncoder(Path(model), backend, threads or os.cpu_count() or 1)
+            self._encoder = _OnnxEncoder(Path(model), backend)
         self.dim = self._encoder.dim
 
     def queries(self, texts: list[str]) -> np.ndarray:
@@ -121,7 +116,7 @@ class _TorchEncoder:
 class _OnnxEncoder:
     """The exported graph (pooling and normalisation included) on onnxruntime; texts tokenised by sentencepiece."""
 
-    def __init__(self, folder: Path, backend: str, threads: int) -> None:
+    def __init__(self, folder: Path, backend: str) -> None:
         import onnxruntime as ort
 
         from .onnx_export import onnx_path
@@ -130,7 +125,7 @@ class _OnnxEncoder:
         if not path.exists():
             raise MissingModel(f"the {backend} model is not at {path}: run `doradca model build` (or `make setup`)")
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
+        options.intra_op_num_threads = os.cpu_count() or 1
         # onnxruntime's threads otherwise spin-wait after each run, taking the cores from what runs next (the
         # resolver's trees, faiss): bench/search_bench.py's cold hybrid p50 26.8 -> 21.0 ms without spinning
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")

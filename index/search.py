@@ -145,12 +145,6 @@ def serving_threads() -> None:
     threadpool_limits(limits=1, user_api="openmp")  # for the process's lifetime (not used as a block)
 
 
-def serving_embedder(model: str, backend: str) -> Embedder:
-    """The encoder of a serving process: one onnxruntime thread per call, since a search encodes its two texts at
-    once on the two cores (``Searcher.encode_later``); on one short question, one thread was as fast as two."""
-    return Embedder(model, backend=backend, threads=1)
-
-
 class Searcher:
     """Holds the index, the model and BM25; answers questions. Create once, reuse."""
 
@@ -228,7 +222,7 @@ class Searcher:
         prediction instead of 0.6 (`bench/bot_bench.py` prints CPU per answer)."""
         s = s or settings()
         version = open_index(s.index_dir, s.model, s.embedding_backend)
-        searcher = cls(version, serving_embedder(s.model, s.embedding_backend), mode)
+        searcher = cls(version, Embedder(s.model, backend=s.embedding_backend), mode)
         serving_threads()
         return searcher
 

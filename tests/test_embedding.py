@@ -136,15 +136,3 @@ def test_non_model_file_is_refused(tmp_path: Path):
     f.write_bytes(b"GGUF" + b"\0" * 64)
     with pytest.raises(ValueError, match="bad magic"):
         read_packed(f)
-
-
-def test_one_thread_encoder_gives_the_same_vectors(embedder: Embedder, settings: Settings):
-    """The servers encode on one onnxruntime thread per call (``serving_embedder``), the index build on one per core:
-    the vectors must not depend on it, or the servers' questions would not match the index's texts."""
-    from index.search import serving_embedder
-
-    one = serving_embedder(settings.model, settings.embedding_backend)
-    assert np.allclose(one.queries(QUESTIONS), embedder.queries(QUESTIONS), atol=1e-5)
-    assert np.allclose(one.passages(TEXTS), embedder.passages(TEXTS), atol=1e-5)
-    with pytest.raises(ValueError, match="threads"):
-        Embedder(settings.model, backend=settings.embedding_backend, threads=0)
