@@ -41,11 +41,14 @@ def latency(searchers: dict[str, Searcher], retrieval: list[dict], varied: list[
           f"cached over {repeats} passes of {len(retrieval)}")
     for mode, searcher in searchers.items():
         searcher._cache.clear()
-        cold = []
+        cold, guessed = [], 0
         for q in varied:
             t = time.perf_counter()
-            searcher.search(q)
+            r = searcher.search(q)
             cold.append((time.perf_counter() - t) * 1000)
+            if mode == "hybrid":  # was the question encoded while resolving the one the passages were ranked by?
+                ranked_by = searcher.ranking_question(q, r.resolution) if r.occupation else q
+                guessed += searcher.likely_ranking_question(q, searcher.resolver.lexical(q)) == ranked_by
         cached = []
         for _ in range(repeats):
             for item in retrieval:
@@ -55,6 +58,7 @@ def latency(searchers: dict[str, Searcher], retrieval: list[dict], varied: list[
                 cached.append((time.perf_counter() - t) * 1000)
         print(f"{mode:8} cold p50 {statistics.median(cold):6.1f} ms  p95 {pct(cold, 95):6.1f} ms   "
               f"cached p50 {statistics.median(cached):6.1f} ms  p95 {pct(cached, 95):6.1f} ms")
+    print(f"ranking question guessed while resolving (hybrid, cold): {guessed} of {len(varied)}")
     embedder = searchers["hybrid"].embedder
     enc = []
     for q in varied:

@@ -226,12 +226,6 @@ class Resolver:
         tokens = self.tokens[name_index]
         return sum(1 for ks, _ in tokens if ks & q_all) / len(tokens) if tokens else 0.0
 
-    def states(self, text: str, name_index: int) -> bool:
-        """The message contains every word of the name (``coverage`` 1.0), decided at the first missing word."""
-        q_all = query_keys(text).all
-        tokens = self.tokens[name_index]
-        return bool(tokens) and all(ks & q_all for ks, _ in tokens)
-
     def matched_words(self, text: str, name_index: int) -> tuple[str, ...]:
         """The message's words that match words of one name (as written in the message)."""
         name_keys = [ks for ks, _ in self.tokens[name_index]]

@@ -49,7 +49,8 @@ NO_ANSWER_BELOW = 0.825
 # shares no word with the question matches only when it is this close.
 CLOSE_WITHOUT_WORDS = 0.86
 # From this lexical score on, the resolver is likely to be confident: on the dev sets' 326 questions and job titles,
-# this threshold guessed the ranking question right for 256 (0.5: 233, 0.9: 203).
+# this threshold guessed the ranking question right for 259 (`search_bench.py` prints it; a one-off script found
+# 233 with 0.5 and 203 with 0.9).
 LIKELY_CONFIDENT = 0.7
 
 
@@ -193,10 +194,19 @@ class Searcher:
         GIL): a search encodes the question it ranks by there, on the other core, while it resolves the name."""
         with self._cache_lock:
             found = self._cache.get(text)
-            if found is None:
-                found = self._encoders.submit(self._vector, text)
-                self._keep(text, found)
+            if found is not None:
+                return found
+            found = self._encoders.submit(self._vector, text)
+            self._keep(text, found)
+        # outside the lock: a future already done runs the callback on this thread
+        found.add_done_callback(lambda f: f.exception() is not None and self._forget(text, f))
         return found
+
+    def _forget(self, text: str, failed: Future[np.ndarray]) -> None:
+        """A failed encoding is not kept: the next call tries again."""
+        with self._cache_lock:
+            if self._cache.get(text) is failed:
+                del self._cache[text]
 
     def _keep(self, text: str, vec: Future[np.ndarray]) -> None:
         """Cache a vector (to be), the oldest out beyond 512; the caller holds the lock."""
@@ -205,12 +215,7 @@ class Searcher:
             self._cache.pop(next(iter(self._cache)))
 
     def _vector(self, text: str) -> np.ndarray:
-        try:
-            vec = self.embedder.queries([text])[0]
-        except BaseException:
-            with self._cache_lock:  # not kept: the next call tries again
-                self._cache.pop(text, None)
-            raise
+        vec = self.embedder.queries([text])[0]
         vec.setflags(write=False)
         return vec
 
@@ -272,7 +277,7 @@ class Searcher:
         """The question without the words that named the resolved occupation (see ``search``)."""
         if resolution is None or not resolution.name_words or resolution.best is None:
             return question
-        return strip_words(question, resolution.name_words) or resolution.best.name
+        return self._without_name(question, resolution.name_words, resolution.best.code)
 
     def likely_ranking_question(self, question: str, lexical: Lexical) -> str:
         """``ranking_question`` as it will most likely be, from the words' matches (``lexical``) alone: the question
@@ -282,7 +287,11 @@ class Searcher:
         code, (score, row) = max(lexical.items(), key=lambda c: c[1][0])
         if score < LIKELY_CONFIDENT:
             return question
-        return strip_words(question, self.resolver.matched_words(question, row)) or self.occupations[code]["name"]
+        return self._without_name(question, self.resolver.matched_words(question, row), code)
+
+    def _without_name(self, question: str, name_words: tuple[str, ...], code: str) -> str:
+        """The question without the words that named the occupation ``code``; its name when nothing else is left."""
+        return strip_words(question, name_words) or self.occupations[code]["name"]
 
     def listing(self, code: str, section: str) -> list[Hit]:
         """An occupation's passages of one section in description order, each near-duplicate shown once (computed

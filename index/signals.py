@@ -174,7 +174,7 @@ class Signals:
                 matches = {c: m for c, m in matches.items() if m[1] not in hide[i]}
             out[i]["lexical"] = {c: s for c, (s, _) in matches.items()}
             out[i]["official"] = {c: 1.0 for c in matches if c in self.official_row
-                                  and self.resolver.states(t, self.official_row[c])}
+                                  and self.resolver.coverage(t, self.official_row[c]) == 1.0}
         v = self.vocab
         chars = v.chars.transform([_char_text(t) for t in texts])
         qvecs = np.ascontiguousarray(qvecs, dtype=np.float32)

@@ -59,6 +59,16 @@ def test_knowledge_question_lists_the_section_in_description_order(data_searcher
     ]), [])]
 
 
+def test_a_chat_question_encodes_what_its_answer_ranks_by_while_resolving(data_searcher, monkeypatch):
+    """The answer ranks by the question without the occupation's name: resolving started encoding it on the worker."""
+    started = []
+    real = data_searcher.encode_later
+    monkeypatch.setattr(data_searcher, "encode_later", lambda text: started.append(text) or real(text))
+    events, _ = run(ActionAnswerOccupation(), "Co musi wiedzieć specjalista do spraw mediów interaktywnych?")
+    assert SlotSet("last_question", "Co musi wiedzieć ?") in events
+    assert started == ["Co musi wiedzieć ?"]
+
+
 def test_more_continues_the_listing(data_searcher):
     slots = {"occupation_code": "243108", "last_question": "Co musi wiedzieć ?", "last_section": "knowledge", "shown": 10.0}
     events, messages = run(ActionShowMore(), "więcej", slots, intent="ask_more")

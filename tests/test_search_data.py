@@ -191,6 +191,10 @@ def test_a_failed_encoding_is_not_cached(searcher: Searcher, monkeypatch: pytest
     with pytest.raises(RuntimeError, match="model gone"):
         searcher.encode("pytanie, które się nie uda")
     assert "pytanie, które się nie uda" not in searcher._cache
+    later = searcher.encode_later("pytanie, które się nie uda")  # on the worker thread
+    with pytest.raises(RuntimeError, match="model gone"):
+        later.result()
+    assert "pytanie, które się nie uda" not in searcher._cache
     monkeypatch.setattr(searcher.embedder, "queries", real)
     assert np.array_equal(searcher.encode("pytanie, które się nie uda"), real(["pytanie, które się nie uda"])[0])
 
