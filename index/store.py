@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING
 
 import faiss
 import numpy as np
-from tqdm import tqdm
 
 from .corpus import Corpus, load_corpus
 from .embedder import DEFAULT_BACKEND, Embedder, model_key
@@ -275,16 +274,12 @@ def _vectors(embedder: Embedder, texts: list[str], reuse: dict[str, np.ndarray],
             missing.setdefault(t, []).append(i)
         else:
             out[i] = v
-    todo = sorted(missing, key=len)  # similar lengths share a batch: less padding, ~1.5x faster
-    step = 512
-    bar = tqdm(total=len(todo), desc=f"embedding {what}", unit="text", disable=not progress or not todo)
-    for s in range(0, len(todo), step):
-        batch = todo[s : s + step]
-        vecs = embedder.queries(batch) if query else embedder.passages(batch)
-        for t, v in zip(batch, vecs):
+    todo = list(missing)
+    if todo:  # one call: the embedder batches all of them by length
+        label = f"embedding {what}" if progress else None
+        vecs = embedder.queries(todo, label) if query else embedder.passages(todo, label)
+        for t, v in zip(todo, vecs):
             out[missing[t]] = v
-        bar.update(len(batch))
-    bar.close()
     return out, len(todo)
 
 

@@ -119,6 +119,27 @@ def test_vectors_are_unit_length_float32(embedder: Embedder):
     assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
 
 
+def test_texts_of_similar_token_counts_share_a_batch(embedder: Embedder, monkeypatch: pytest.MonkeyPatch):
+    """Batches are cut from the texts sorted by their number of pieces (less padding than sorting by characters:
+    Cyrillic and digits take more pieces per character than Polish words), and each vector stays in its row."""
+    encoder = embedder._encoder
+    session = encoder.session
+    widths: list[list[int]] = []
+
+    class Recording:
+        def run(self, names, feeds):  # noqa: ANN001, ANN201 - onnxruntime's own signature
+            widths.append(feeds["attention_mask"].sum(axis=1).tolist())
+            return session.run(names, feeds)
+
+    texts = QUESTIONS + TEXTS
+    monkeypatch.setattr(encoder, "session", Recording())
+    together = encoder.encode(texts, "query", 4, None)
+    monkeypatch.undo()
+    assert [w for batch in widths for w in batch] == sorted(len(encoder.tokenizer.ids("query: " + t)) for t in texts)
+    alone = np.vstack([embedder.queries([t]) for t in texts])
+    assert ((together * alone).sum(axis=1) > 0.98).all()
+
+
 def test_missing_local_model_names_the_command(tmp_path: Path, settings: Settings):
     with pytest.raises(MissingModel, match="run `make setup`"):
         Embedder(str(tmp_path / "no-model"))
