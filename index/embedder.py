@@ -144,10 +144,11 @@ class _OnnxEncoder:
         prefix = self.prompts.get(prompt, "")
         pieces = [self.tokenizer.ids(prefix + t) for t in texts]
         # texts of the same number of pieces share a batch: on the full corpus 2.24 M padded tokens instead of
-        # 2.67 M when sorted by characters (a sample of 1,500 passages encoded 1.19x as fast)
+        # 2.67 M when sorted by characters; 1.15x the passages/s in batches of 8 (README, "The knowledge base")
         order = sorted(range(len(texts)), key=lambda i: len(pieces[i]))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        with tqdm(total=len(texts), disable=progress is None, desc=progress, unit="text") as bar:
+        # at most one update a second: a build's log (CI, systemd) gets ~500 updates, not one per batch
+        with tqdm(total=len(texts), disable=progress is None, desc=progress, unit="text", mininterval=1.0) as bar:
             for start in range(0, len(order), batch_size):
                 rows = order[start : start + batch_size]
                 ids, mask = self.tokenizer.padded([pieces[i] for i in rows])
