@@ -182,10 +182,6 @@ class PieceTokenizer:
         pieces = self.pieces.encode(normal[1:] if normal.startswith(" ") else normal)
         return [self.bos, *pieces[: self.max_length - 2], self.eos]
 
-    def batch(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Padded ids and attention mask, int64, one row per text."""
-        return self.padded([self.ids(t) for t in texts])
-
     def padded(self, rows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
         """Rows of ids (from ``ids``) padded to the longest: ids and attention mask, int64."""
         width = max(len(r) for r in rows)

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.e5_rebuild import read_packed
 from index.config import ROOT, Settings
+from index.e5_rebuild import read_packed
 from index.embedder import Embedder, MissingModel, model_key
 
 TEXTS = [

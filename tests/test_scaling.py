@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 import requests
