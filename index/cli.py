@@ -375,3 +375,31 @@ def repl() -> None:
             _print_hits(s.search(q, k=5))
         except QueryError as e:
             typer.echo(f"doradca: {e}")
+
+
+asks_app = typer.Typer(no_args_is_help=True, help="The model of what a message asks (data/asks/).")
+app.add_typer(asks_app, name="asks")
+
+
+@asks_app.command("train")
+def asks_train(force: Annotated[bool, typer.Option(help="Train even if up to date.")] = False) -> None:
+    """Train the model of what a message asks on the train and dev parts of data/asks/; print the test accuracy."""
+    from .asks import AskModel, accuracy, by_split, examples, model_path
+    from .embedder import Embedder, MissingModel, model_key
+
+    s = settings()
+    key = model_key(s.model, s.embedding_backend)
+    path = model_path(key)
+    if path.exists() and not force:
+        typer.echo(f"model of what messages ask up to date ({path})")
+        return
+    try:
+        embedder = Embedder(s.model, backend=s.embedding_backend)
+    except MissingModel as e:
+        fail(str(e))
+    parts = by_split(examples())
+    model = AskModel.train(embedder.queries, parts["train"] + parts["dev"])
+    model.save(path)
+    acc = accuracy(model, parts["test"])
+    typer.echo(f"model of what messages ask trained on {len(parts['train']) + len(parts['dev'])} messages -> {path}; "
+               f"test ({len(parts['test'])} messages): " + ", ".join(f"{k} {v:.3f}" for k, v in acc.items()))

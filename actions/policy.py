@@ -1,0 +1,136 @@
+"""The dialogue policy: what the bot does with an understood message, given where the conversation is.
+
+Plain Python, no Rasa and no search: the state (slots) and the understood message in, a ``Step`` out; the
+actions carry it out (``actions/converse.py``). Tested table by table in ``tests/test_policy.py``.
+
+| the message asks | the bot |
+|---|---|
+| pay, job offers, documents and diplomas, language requirements | routes it: what the descriptions do not say, and the counsellor |
+| a kind of information (tasks, knowledge, …) or something specific | answers it about the occupation named, else the one offered as a button the user did not click (when it is clearly ahead; else asks once more), else the current one, else asks which |
+| just a name ("a murarz?") | the same kind of information as the last answer, about that occupation |
+| "więcej" | continues the last list the bot showed |
+| a comparison, what two share | the two occupations named, or one named and the current one, or the last two |
+| related occupations | those of the occupation named or the current one |
+| a pasted job offer with "jaki kod", one's own work described | the job-offer model's occupations |
+
+Example::
+
+    decide(State(current="721204"), Understood(kind="skill", naming=Naming("follow_up")))
+    # Step(action='answer', code='721204', ask='skill')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ROUTED = ("salary", "offers", "documents", "language")  # no description says it: the office does
+INFO = ("task", "overview", "knowledge", "skill", "competence", "training", "cv", "conditions", "specific")
+ABOUT_OCCUPATION = (*INFO, "name", "in_polish", "related")
+
+
+@dataclass(frozen=True)
+class Naming:
+    """Which occupation the message names, given the current one (``occupation_actions.naming``).
+
+    kind: "named" (a new one, sure), "follow_up" (none named, or only topic words: the current one stands),
+    "ambiguous" (several fit: ``candidates``), "unknown" (a name the bot does not know; ``candidates`` may fit),
+    "none" (nothing named and no current occupation).
+    """
+
+    kind: str
+    code: str | None = None
+    candidates: tuple[tuple[str, str], ...] = ()
+    words: str = ""
+    question: str = ""  # the message without the occupation's name: what to rank passages by
+
+
+@dataclass(frozen=True)
+class State:
+    current: str | None = None
+    previous: str | None = None  # the occupation before the current one (comparisons)
+    offered: tuple[str, ...] = ()  # occupations offered as buttons in the bot's last turn
+    offered_lead: bool = False  # the first of them is clearly ahead
+    offered_again: bool = False  # the bot already asked a second time
+    last_ask: str | None = None  # the kind of the last answered question
+    last_list: str | None = None  # what "więcej" continues: "section" | "passages" | "related" | "found"
+
+
+@dataclass(frozen=True)
+class Understood:
+    kind: str
+    naming: Naming = field(default_factory=lambda: Naming("follow_up"))
+    pair: tuple[str, ...] = ()  # occupations a comparison names (codes or names), in order
+
+
+@dataclass(frozen=True)
+class Step:
+    action: str  # answer | assume | choose | ask_which | unknown | route | more | compare | related | classify
+    #              | experience | in_polish | chitchat | off_topic | compare_which | nothing_to_continue
+    code: str | None = None
+    ask: str | None = None  # the kind of information to answer
+    other: str | None = None  # the second occupation of a comparison
+    candidates: tuple[tuple[str, str], ...] = ()
+    topic: str | None = None  # route: salary | offers | documents | language
+    shared: bool = False  # compare: what the two have in common first
+    words: str = ""
+    question: str = ""
+
+
+def decide(state: State, msg: Understood) -> Step:
+    """The next step of the conversation (see the module's table)."""
+    kind, n = msg.kind, msg.naming
+    named = n.code if n.kind == "named" else None
+    if kind in ROUTED:
+        return Step("route", code=named or state.current, topic=kind)
+    if kind == "more":
+        return Step("more") if state.last_list else Step("nothing_to_continue")
+    if kind in ("compare", "shared"):
+        return _compare(state, msg)
+    if kind == "classify_offer":
+        return Step("classify")
+    if kind in ("experience", "off_topic", "chitchat") and named is None:
+        return Step(kind)
+    if kind in ("experience", "off_topic", "chitchat"):
+        kind = "name"  # a message turned away that still names an occupation for sure ("ślusarz")
+    ask = kind
+    if kind == "name":
+        ask = state.last_ask if state.last_ask in INFO and state.last_ask != "specific" else "overview"
+    return _about_occupation(state, ask, n)
+
+
+def _about_occupation(state: State, ask: str, n: Naming) -> Step:
+    if n.kind == "named" and n.code:
+        return _with(ask, n.code, n.question)
+    if n.kind == "ambiguous":
+        return Step("choose", ask=ask, candidates=n.candidates, words=n.words, question=n.question)
+    if n.kind == "unknown":
+        return Step("unknown", ask=ask, candidates=n.candidates, question=n.question)
+    if state.offered:  # the user typed on instead of clicking one of the occupations offered
+        if state.offered_lead or state.offered_again:
+            return Step("assume", code=state.offered[0], ask=ask, question=n.question,
+                        candidates=tuple((c, "") for c in state.offered[1:]))
+        return Step("choose", ask=ask, candidates=tuple((c, "") for c in state.offered), question=n.question,
+                    words="again")
+    if state.current:
+        return _with(ask, state.current, n.question)
+    return Step("ask_which", ask=ask, question=n.question)
+
+
+def _with(ask: str, code: str, question: str) -> Step:
+    if ask == "related":
+        return Step("related", code=code)
+    if ask == "in_polish":
+        return Step("in_polish", code=code)
+    return Step("answer", code=code, ask=ask, question=question)
+
+
+def _compare(state: State, msg: Understood) -> Step:
+    """Two occupations: both named; one named and the current one; or the last two of the conversation."""
+    shared = msg.kind == "shared"
+    pair = list(dict.fromkeys(msg.pair))
+    for known in (state.current, state.previous):
+        if len(pair) < 2 and known and known not in pair:
+            pair.insert(0, known) if pair else pair.append(known)
+    if len(pair) < 2:
+        return Step("compare_which", shared=shared)
+    return Step("compare", code=pair[0], other=pair[1], shared=shared)
