@@ -43,7 +43,7 @@ $(BIN)/.stamp: pyproject.toml constraints.txt
 $(RASA_BIN)/.stamp: constraints-rasa.txt
 	test -x $(RASA_BIN)/python || $(PYTHON310) -m venv .venv-rasa
 	$(RASA_BIN)/pip install -q --upgrade 'pip<24.1'
-	$(RASA_BIN)/pip install -q -c constraints-rasa.txt rasa==3.6.21 prometheus-client  # metrics of the channels
+	$(RASA_BIN)/pip install -q -c constraints-rasa.txt rasa==3.6.21 prometheus-client python-stdnum  # metrics and redaction of the channels
 	touch $@
 
 # The web pages serve the socket.io client; the browser tests use axe-core (both from the npm registry).
