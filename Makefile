@@ -92,6 +92,7 @@ test: setup services /usr/bin/chromium
 	$(BIN)/python -m pytest -q
 
 bench: setup
+	$(BIN)/python bench/redact_bench.py
 	$(BIN)/python bench/search_bench.py
 	$(BIN)/python bench/resolve_bench.py
 	$(BIN)/python bench/answer_bench.py
