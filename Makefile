@@ -29,7 +29,7 @@ export DORADCA_CORPUS := $(SHARED_CORPUS)
 endif
 endif
 
-.PHONY: setup services corpus index run chat test bench bench-bot bench-versions clean
+.PHONY: setup services corpus index asks run chat test bench bench-bot bench-versions clean
 
 $(BIN)/.stamp: pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 needed, got " + sys.version'
@@ -70,7 +70,7 @@ $(MODEL_FILE): $(BIN)/.stamp index/onnx_export.py
 $(RASA_MODEL): $(RASA_BIN)/.stamp $(BOT_DATA) bot/nlu_components.py
 	cd bot && ../$(RASA_BIN)/rasa train --fixed-model-name doradca --out ../build/rasa
 
-setup: $(BIN)/.stamp corpus $(MODEL_FILE) index $(RASA_MODEL) web/node_modules/.stamp
+setup: $(BIN)/.stamp corpus $(MODEL_FILE) index asks $(RASA_MODEL) web/node_modules/.stamp
 
 corpus: $(BIN)/.stamp
 ifeq ($(origin DORADCA_CORPUS),undefined)
@@ -81,6 +81,10 @@ endif
 
 index: $(BIN)/.stamp $(MODEL_FILE)
 	$(BIN)/doradca index build
+
+# what a message asks: retrained when data/asks/ or the embedding model changed (the command checks)
+asks: $(BIN)/.stamp $(MODEL_FILE)
+	$(BIN)/doradca asks train
 
 run: setup
 	$(BIN)/doradca bot run
@@ -98,6 +102,8 @@ bench: setup
 	$(BIN)/python bench/answer_bench.py
 	$(BIN)/python bench/backend_bench.py
 	$(BIN)/python bench/memory_bench.py
+	$(BIN)/python bench/asks_bench.py
+	$(BIN)/python bench/conversation_bench.py
 
 REFS ?= HEAD~1
 bench-versions: setup  # this checkout against earlier commits, side by side: make bench-versions REFS=460acd2,7ca12c0

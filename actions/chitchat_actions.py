@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from .base import DoradcaAction, Turn
-from .compose import counsellor_button
 from .messages import say
-from .occupation_actions import answer_if_named
 from .settings import ActionSettings, load_office
 
 
@@ -49,12 +47,11 @@ class ActionOutOfScope(DoradcaAction):
         return "action_out_of_scope"
 
     def act(self, turn: Turn) -> None:
-        # The intent model found the message off topic or was unsure; one that names an occupation by all the words
-        # of one of its names ("ślusarz", "Кондитер") is still a question about that occupation.
-        if answer_if_named(turn):
-            return
-        turn.say(say("out_of_scope", turn.lang), buttons=[counsellor_button(turn.lang)])
-        turn.kind = "declined"
+        # Rasa's intent model found the message off topic or was unsure: what it asks is decided by the model of
+        # the team's labelled messages, and one that names an occupation ("ślusarz", "Кондитер") is answered.
+        from .converse import converse
+
+        converse(turn)
 
 
 class ActionContactCounsellor(DoradcaAction):

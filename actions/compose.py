@@ -131,8 +131,9 @@ def counsellor_button(lang: str) -> dict[str, str]:
     return {"title": titles.get(lang, titles["pl"]), "payload": "/ask_human"}
 
 
-def comparison_messages(c: Comparison, lang: str) -> list[str]:
-    """Two occupations side by side: unit group, first tasks and skills, training, shared ESCO skills, sources."""
+def comparison_messages(c: Comparison, lang: str, shared_first: bool = False) -> list[str]:
+    """Two occupations side by side: unit group, first tasks and skills, training, shared ESCO skills, sources.
+    ``shared_first``: for "what do they have in common?", the shared skills come right after the title."""
     w = COMPARE_WORDS.get(lang, COMPARE_WORDS["pl"])
     a, b = c.a, c.b
     group = (f"{w['same_group']}: {a.group} {a.group_name or ''}".strip() if c.same_group else
@@ -148,7 +149,7 @@ def comparison_messages(c: Comparison, lang: str) -> list[str]:
         lines.append(f"{w['training']}: " + (side.training[0].text if side.training else w["no_training"]))
         blocks.append("\n".join(lines))
     if c.shared_skills:
-        blocks.append(f"{w['shared']}: " + "; ".join(c.shared_skills[:8]))
+        blocks.insert(1 if shared_first else len(blocks), f"{w['shared']}: " + "; ".join(c.shared_skills[:8]))
     shown = [p for side in (a, b) for p in side.tasks + side.skills + side.training]
     sources = "; ".join(dict.fromkeys(p.source.cite() for p in shown))
     blocks.append(f"{label(SOURCE_WORD, lang)}: {sources}")

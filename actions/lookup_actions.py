@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import re
 
-from index.related import Comparison
 from index.search import Searcher
 
 from .base import DoradcaAction, Turn
-from .compose import choose_buttons, comparison_messages, related_text
-from .messages import say
-from .runtime import relations, searcher
 
 CODE = re.compile(r"(?<!\d)\d{6}(?!\d)")
 # Words around the names in "porównaj zawody piekarz i kucharz", "czym się różni piekarz od kucharza?"
@@ -50,19 +46,9 @@ class ActionCompareOccupations(DoradcaAction):
         return "action_compare_occupations"
 
     def act(self, turn: Turn) -> None:
-        q = turn.question()
-        if q is None:
-            return
-        s = searcher()
-        codes = two_occupations(q, s, turn.tracker.get_slot("occupation_code"))
-        if len(codes) < 2:
-            turn.kind = "asked"
-            turn.say(say("compare_which", turn.lang))
-            return
-        c: Comparison = relations().compare(codes[0], codes[1])
-        turn.set("occupation_code", codes[1])
-        turn.set("last_question", "")
-        turn.say_all(comparison_messages(c, turn.lang))
+        from .converse import converse
+
+        converse(turn)
 
 
 class ActionRelatedOccupations(DoradcaAction):
@@ -70,23 +56,6 @@ class ActionRelatedOccupations(DoradcaAction):
         return "action_related_occupations"
 
     def act(self, turn: Turn) -> None:
-        q = turn.question()
-        if q is None:
-            return
-        s = searcher()
-        code = next(iter(codes_in(q, s)), None)
-        if code is None:
-            rest = RELATED_WORDS.sub(" ", FRAME.sub(" ", q))
-            res = s.resolve(rest) if re.search(r"[^\W\d_]{3,}", rest) else None
-            named = res.best.code if res and res.confident and res.best and res.method == "lexical" else None
-            code = named or turn.tracker.get_slot("occupation_code")
-        if not code:
-            turn.kind = "asked"
-            turn.say(say("which_occupation", turn.lang))
-            return
-        related = relations().related(code, 6)
-        turn.set("occupation_code", code)
-        turn.say(related_text(s.occupations[code]["name"], code, related, turn.lang),
-                 buttons=choose_buttons([(r.code, r.name) for r in related]))
-        turn.kind = "answered"
+        from .converse import converse
 
+        converse(turn)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.answer import leading, plan
+from index.answer import leading
 from index.distinct import distinct
-from index.intent import names_occupation, out_of_descriptions, section_intent
+from index.intent import names_occupation, section_intent
 from index.resolve import Resolution
 from index.search import MAX_K, Searcher, strip_words
 from index.text import fold, name_words
@@ -15,8 +15,7 @@ from index.text import fold, name_words
 from . import metrics
 from .base import DoradcaAction, Turn
 from .compose import choose_buttons, counsellor_button, occupations_text, passages_messages
-from .lookup_actions import codes_in
-from .messages import ABOUT, SECTION_NAMES, label, say
+from .messages import ABOUT, label, say
 from .runtime import searcher
 from .settings import ActionSettings, load_office
 
@@ -88,43 +87,6 @@ def _about(q: str, rest: str, name: str, introduces: bool) -> str:
     return rest or name
 
 
-def answer(turn: Turn, s: Searcher, code: str, question: str, alternatives: tuple[tuple[str, str], ...] = ()) -> None:
-    """Answer ``question`` about ``code`` (``index.answer.plan``) and remember where we are, for follow-ups and
-    "więcej". When a specific question is not in the description, ``alternatives`` are offered as other
-    occupations its words may name."""
-    name = s.occupations[code]["name"]
-    with metrics.SEARCH_SECONDS.time():
-        p = plan(s, code, question, ActionSettings().page_size)
-    turn.set("occupation_code", code)
-    turn.set("last_question", question)
-    turn.set("last_section", p.section)
-    turn.set("shown", float(p.shown))
-    if p.kind == "route":
-        route(turn, p.topic or "", name)
-    elif p.kind == "none":
-        turn.kind = "declined"
-        others = [(c, n) for c, n in alternatives if c != code] if p.wanted != "training" else []
-        turn.say(say("no_training" if p.wanted == "training" else "no_answer", turn.lang, name=name, code=code),
-                 buttons=choose_buttons(others) + [counsellor_button(turn.lang)])
-    else:
-        hint = say("more_hint", turn.lang) if p.more else ""
-        messages = passages_messages(s, p.hits, turn.lang, hint, title=p.section)
-        if p.kind == "listing" and p.section != p.wanted:  # a section stands in for the one asked for
-            messages[0] = say("no_section", turn.lang, name=name, wanted=label(SECTION_NAMES[p.wanted], turn.lang),
-                              shown=label(SECTION_NAMES[p.section], turn.lang)) + "\n" + messages[0]
-        turn.say_all(messages)
-
-
-def look_up_code(turn: Turn, s: Searcher) -> bool:
-    """A KZiS code anywhere in the message ("pokaż 243108", "kod 721204 – wiedza") is a counsellor's look-up of that
-    occupation, whichever intent the NLU gave it; answers it and returns True, or returns False."""
-    code = next(iter(codes_in(turn.text, s)), None)
-    if code is None:
-        return False
-    answer(turn, s, code, re.sub(rf"\b{code}\b", " ", turn.text).strip() or s.occupations[code]["name"])
-    return True
-
-
 def resolve(s: Searcher, q: str) -> Resolution:
     """The occupation a question names, timed and its confidence recorded for the metrics."""
     with metrics.RESOLVE_SECONDS.time():
@@ -132,20 +94,6 @@ def resolve(s: Searcher, q: str) -> Resolution:
     if res.best is not None:
         metrics.CONFIDENCE.observe(res.best.score)
     return res
-
-
-def answer_if_named(turn: Turn) -> bool:
-    """For a turn the intent model turned away: answer it as an occupation question when the message names one
-    occupation by all the words of one of its names (the resolver sure of it). Returns whether it did."""
-    q = turn.question()
-    if not q:
-        return False
-    s = searcher()
-    res = resolve(s, q)
-    if not (res.method == "lexical" and res.confident and res.coverage >= SWITCH_COVERAGE):
-        return False
-    reply(turn, s, q, res, turn.tracker.get_slot("occupation_code"))
-    return True
 
 
 def route(turn: Turn, topic: str, name: str | None) -> None:
@@ -161,41 +109,9 @@ class ActionAnswerOccupation(DoradcaAction):
         return "action_answer_occupation"
 
     def act(self, turn: Turn) -> None:
-        q = turn.question()
-        if q is None:
-            return
-        s = searcher()
-        if look_up_code(turn, s):
-            return
-        current = turn.tracker.get_slot("occupation_code")
-        # a follow-up with no name-like word ("a jakie umiejętności?") needs no resolution
-        res = resolve(s, q) if name_words(q) or not current else Resolution([], False, "none")
-        reply(turn, s, q, res, current)
+        from .converse import converse
 
-
-def reply(turn: Turn, s: Searcher, q: str, res: Resolution, current: str | None) -> None:
-    """Answer a question about an occupation, ask which one is meant, or say it is not known."""
-    d = decide(s, q, res, current)
-    if d.kind == "answer" and d.code:
-        answer(turn, s, d.code, d.question, d.candidates)
-    elif d.kind == "choose":
-        turn.kind = "asked"
-        turn.set("last_question", d.question)
-        turn.say(say("choose", turn.lang, words=d.words), buttons=choose_buttons(list(d.candidates)))
-    elif topic := out_of_descriptions(q):
-        turn.set("last_question", "")
-        route(turn, topic, None)
-    elif d.kind == "unknown":
-        turn.kind = "declined"
-        turn.set("last_question", "")
-        if d.candidates:
-            turn.say(say("unknown_occupation", turn.lang), buttons=choose_buttons(list(d.candidates)))
-        else:
-            turn.say(say("unknown_occupation_none", turn.lang), buttons=[counsellor_button(turn.lang)])
-    else:
-        turn.kind = "asked"
-        turn.set("last_question", q)
-        turn.say(say("which_occupation", turn.lang))
+        converse(turn)
 
 
 class ActionChooseOccupation(DoradcaAction):
@@ -203,16 +119,13 @@ class ActionChooseOccupation(DoradcaAction):
         return "action_choose_occupation"
 
     def act(self, turn: Turn) -> None:
-        s = searcher()
-        if not turn.text.startswith("/") and look_up_code(turn, s):  # a code typed by hand: a look-up
-            return
+        from .converse import answer_chosen, converse
+
         code = next(turn.tracker.get_latest_entity_values("code"), None)
-        if code is None or code not in s.occupations:
-            turn.kind = "asked"
-            turn.say(say("which_occupation", turn.lang))
-            return
-        # a button answers the question that was pending when the bot asked which occupation
-        answer(turn, s, code, turn.tracker.get_slot("last_question") or s.occupations[code]["name"])
+        if turn.text.startswith("/") and code:  # a button: answers the question pending when it was offered
+            answer_chosen(turn, code)
+        else:
+            converse(turn)
 
 
 class ActionShowMore(DoradcaAction):
@@ -220,29 +133,33 @@ class ActionShowMore(DoradcaAction):
         return "action_show_more"
 
     def act(self, turn: Turn) -> None:
-        s = searcher()
-        if look_up_code(turn, s):  # "pokaż 243108" reads like "pokaż więcej" to the NLU
-            return
-        code = turn.tracker.get_slot("occupation_code")
-        question = turn.tracker.get_slot("last_question")
-        if not code or not question:
-            turn.say(say("nothing_to_continue", turn.lang))
-            return
-        cfg = ActionSettings()
-        section = turn.tracker.get_slot("last_section")
-        shown = int(turn.tracker.get_slot("shown") or 0)
-        n = cfg.show_all if SHOW_ALL.search(turn.text) else cfg.page_size
-        if section:  # a listing in the description's order
-            rest = s.listing(code, section)[shown:]
-        else:  # the next passages of a specific question, after those shown
-            rest = distinct(s.search(question, occupation=code, k=min(MAX_K, 2 * (shown + n) + 5)).hits)[shown:]
-        hits = rest[:n]
-        if not hits:
-            turn.say(say("no_more", turn.lang))
-            return
-        hint = say("more_hint", turn.lang) if len(rest) > n else ""
-        turn.say_all(passages_messages(s, hits, turn.lang, hint, title=section))
-        turn.set("shown", float(shown + len(hits)))
+        from .converse import converse
+
+        converse(turn)
+
+
+def show_more(turn: Turn, s: Searcher) -> None:
+    """The next passages of the last listing or specific answer ("więcej", "pokaż wszystko")."""
+    code = turn.tracker.get_slot("occupation_code")
+    question = turn.tracker.get_slot("last_question")
+    if not code or not question:
+        turn.say(say("nothing_to_continue", turn.lang))
+        return
+    cfg = ActionSettings()
+    section = turn.tracker.get_slot("last_section")
+    shown = int(turn.tracker.get_slot("shown") or 0)
+    n = cfg.show_all if SHOW_ALL.search(turn.text) else cfg.page_size
+    if section:  # a listing in the description's order
+        rest = s.listing(code, section)[shown:]
+    else:  # the next passages of a specific question, after those shown
+        rest = distinct(s.search(question, occupation=code, k=min(MAX_K, 2 * (shown + n) + 5)).hits)[shown:]
+    hits = rest[:n]
+    if not hits:
+        turn.say(say("no_more", turn.lang))
+        return
+    hint = say("more_hint", turn.lang) if len(rest) > n else ""
+    turn.say_all(passages_messages(s, hits, turn.lang, hint, title=section))
+    turn.set("shown", float(shown + len(hits)))
 
 
 class ActionFindOccupations(DoradcaAction):
@@ -252,6 +169,12 @@ class ActionFindOccupations(DoradcaAction):
     def act(self, turn: Turn) -> None:
         q = turn.question()
         if q is None:
+            return
+        from .converse import converse
+        from .runtime import asks
+
+        if asks().predict(q).kind == "experience":  # one's own work described: the job-offer model's occupations
+            converse(turn)
             return
         s = searcher()
         result = s.search(q, resolve=False, k=60)

@@ -6,6 +6,9 @@ import json
 import sys
 import threading
 
+import numpy as np
+
+from index.asks import AskModel, MissingAskModel, model_path
 from index.config import settings
 from index.embedder import model_key
 from index.related import Relations
@@ -24,6 +27,9 @@ def check_index_or_exit() -> None:
     if not manifest.exists():
         sys.exit(f"doradca actions: no index at {current}: run `make setup` (or `doradca index build`)")
     built_by = json.loads(manifest.read_text()).get("model_key")
+    if not model_path(built_by or "").exists():
+        sys.exit(f"doradca actions: no model of what messages ask at {model_path(built_by or '')}: run `make setup` "
+                 "(or `doradca asks train`)")
     if built_by != (configured := model_key(s.model, s.embedding_backend)):
         sys.exit(f"doradca actions: the index was built by {built_by}, not {configured} (DORADCA_MODEL, "
                  "DORADCA_EMBEDDING_BACKEND): run `doradca index build`")
@@ -54,3 +60,20 @@ def relations() -> Relations:
             if _relations is None or _relations.s is not s:
                 _relations = Relations(s)
     return _relations
+
+
+_asks: AskModel | None = None
+
+
+def asks() -> AskModel:
+    """What a message asks (``index.asks``), over the searcher's cached query encoder (the search reuses a vector)."""
+    global _asks
+    s = searcher()
+    if _asks is None:
+        with _lock:
+            if _asks is None:
+                try:
+                    _asks = AskModel.load(lambda texts: np.stack([s.encode(t) for t in texts]), s.version.manifest["model_key"])
+                except MissingAskModel as e:
+                    raise RuntimeError(str(e)) from e
+    return _asks

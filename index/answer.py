@@ -83,3 +83,46 @@ def leading(hits: list[Hit]) -> list[Hit]:
     """The first hits while they score close to the best one (a prefix, so "więcej" continues after it)."""
     best = hits[0].score if hits else 0.0
     return list(takewhile(lambda h: h.score >= best - RELATIVE_CUT, hits))
+
+
+# What each kind of question (index/asks.py) lists: the section, before the stand-ins of FALLBACK.
+SECTION_OF = {"task": "task", "overview": "task", "knowledge": "knowledge", "skill": "skill", "cv": "skill",
+              "competence": "social_competence", "training": "training"}
+SEARCHED = ("specific", "conditions")  # answered by the passages close to the question, or declined
+KEY = ("kluczow", "key competenc", "ключов")
+
+
+def plan_for(s: Searcher, code: str, question: str, page: int, ask: str) -> Plan:
+    """The answer to a question of a known kind (``index.asks``) about ``code``.
+
+    A kind of information the descriptions hold is never declined while the occupation has any content: its
+    section, or the section that stands in for it. Training has no stand-in (no task says where to learn the job):
+    its ``none`` is said as such, with the parts the description has. Otherwise only a specific question (or one
+    about working conditions) that no passage of the occupation covers is declined.
+    """
+    if ask in SEARCHED:
+        result = s.search(question, occupation=code, k=page * 2)
+        if not result.answered:
+            return Plan("none", ask)
+        hits = distinct(leading(result.hits))[:page]
+        return Plan("passages", ask, hits=hits, shown=len(hits))
+    wanted = SECTION_OF.get(ask, "task")
+    if wanted == "social_competence" and any(k in fold(question) for k in KEY):
+        wanted = "key_competence"
+    has = s.catalog.section_passages
+    section = next((x for x in (wanted, *FALLBACK.get(wanted, ())) if has(code, x)), None)
+    if section is None and wanted == "training":  # said as such, with the parts the description has (the bot)
+        return Plan("none", wanted)
+    section = section or next((x for x in ("overview", "task") if has(code, x)), None)
+    if section is None:
+        return Plan("none", wanted)
+    head = s.listing(code, "overview")[:1] if ask == "overview" and section == "task" else []
+    listing = s.listing(code, section)
+    shown = listing[: page - len(head)]
+    return Plan("listing", wanted, section, hits=head + shown, more=len(listing) > len(shown), shown=len(shown))
+
+
+def sections_of(s: Searcher, code: str) -> list[str]:
+    """The sections the description of ``code`` has, in the order a reader meets them."""
+    order = ("overview", "task", "knowledge", "skill", "social_competence", "key_competence", "esco_skill", "training")
+    return [x for x in order if s.catalog.section_passages(code, x)]

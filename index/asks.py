@@ -170,6 +170,17 @@ class AskModel:
         """The kind of one message (``vector``: its query vector when the caller has it already)."""
         return self.predict_many([text], None if vector is None else vector[None, :])[0]
 
+    def predict_named(self, text: str, words: tuple[str, ...] | list[str]) -> Ask:
+        """The kind of a message whose occupation the resolver found by ``words``: the mean of the model's
+        probabilities for the message as typed and with those words masked (either alone misleads on short
+        messages: "Co robi X?" reads like pay, "co robi piekarz" is fine)."""
+        masked = mask(text, words)
+        if masked == text:
+            return self.predict(text)
+        probs = self.clf.predict_proba(self._features([text, masked], self.encode([text, masked]))).mean(axis=0)
+        best = int(probs.argmax())
+        return Ask(str(self.clf.classes_[best]), float(probs[best]))
+
     def ranking(self, text: str, vector: np.ndarray | None = None) -> list[tuple[str, float]]:
         """All kinds with their probabilities, the likeliest first."""
         vectors = self.encode([text]) if vector is None else vector[None, :]

@@ -126,6 +126,8 @@ me which who how can should this that it they need needs more please occupation
 am was were be been worked working as at my have has had years year now want become get find look looking
 here there some any knowledge required require requires needed duties responsibilities competences
 competencies abilities qualities involve involves kod kodem kodzie code
+pokrewny podobny wspólny różnić różnica porównać porównaj related similar common difference compare between
+схожий споріднений спільний різниця порівняти
 а і й та що які яка який як чи чим потрібні потрібно треба знати вміти робить професія професії про ще навички
 знання завдання обов'язки розкажи я ти ми він вона був була бути працювати працювала працював хотіти хочу мати
 мій моя в у на з із до від для роки рік років досвід шукати робота роботу можу могти який повинен мусити має

@@ -1,0 +1,307 @@
+"""One turn about occupations: understand the message (``understand``), decide (``policy.decide``), carry it out.
+
+Every action about occupations runs ``converse``, whichever intent Rasa's model gave the message: what the message
+asks is decided here, by the model trained on the team's labelled messages (``index.asks``), and the occupation
+by the resolver, so a follow-up typed instead of a click, "a murarz?" or "a co mają wspólnego?" is understood
+whatever Rasa's intents make of it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.answer import plan_for, sections_of
+from index.resolve import Resolution
+from index.search import Searcher
+from index.text import name_words
+
+from .base import Turn
+from .compose import choose_buttons, comparison_messages, counsellor_button, passages_messages, related_text
+from .lookup_actions import CODE, codes_in, two_occupations
+from .messages import SECTION_NAMES, SECTION_TITLES, label, say
+from .occupation_actions import decide as name_decision
+from .occupation_actions import resolve, route, show_more
+from .policy import INFO, Naming, State, Step, Understood, decide
+from .runtime import asks, relations, searcher
+from .settings import ActionSettings
+
+LEAD_MIN = 0.5
+CHITCHAT = {"greet": "greet", "goodbye": "goodbye", "thank": "thank", "bot_capabilities": "capabilities"}
+SECTION_ASK = {"overview": "overview", "task": "task", "knowledge": "knowledge", "skill": "skill",
+               "social_competence": "competence", "key_competence": "competence", "esco_skill": "skill",
+               "training": "training"}
+ASK_FRAME = re.compile(r"(?i)\b(jaki|jakie|podaj|what|which|який|яка)\b.{0,20}\b(kod\w*|code|код\w*)\b[^:]*[:?]?")
+
+
+def state_of(turn: Turn) -> State:
+    slot = turn.tracker.get_slot
+    # what "więcej" continues; a conversation begun before the slot existed continues its listing or passages
+    last_list = slot("last_list") or ("section" if slot("last_section") else "passages" if slot("last_question")
+                                      and slot("occupation_code") else None)
+    return State(current=slot("occupation_code"), previous=slot("previous_code"),
+                 offered=tuple(slot("offered") or ()), offered_lead=bool(slot("offered_lead")),
+                 offered_again=bool(slot("offered_again")), last_ask=slot("last_ask"), last_list=last_list)
+
+
+def understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
+    """What the message asks and which occupation it names."""
+    section = next(turn.tracker.get_latest_entity_values("section"), None)
+    if section in SECTION_ASK:  # a section button under an earlier reply
+        return Understood(SECTION_ASK[section], Naming("follow_up"))
+    codes = codes_in(q, s)
+    if codes:
+        rest = CODE.sub(" ", q).strip(" ,.?!-–") or s.occupations[codes[0]]["name"]
+        naming = Naming("named", codes[0], question=rest) if codes[0] != state.current else \
+            Naming("follow_up", question=rest)
+        words: tuple[str, ...] = tuple(codes)  # masked like a name: "pokaż 243108" asks for the occupation
+    else:
+        res = resolve(s, q) if name_words(q) or not state.current else Resolution([], False, "none")
+        naming, words = _naming(s, q, res, state.current)
+    kind = asks().predict_named(q, words).kind
+    pair = tuple(two_occupations(q, s, None)) if kind in ("compare", "shared") else ()
+    return Understood(kind, naming, pair)
+
+
+def _naming(s: Searcher, q: str, res: Resolution, current: str | None) -> tuple[Naming, tuple[str, ...]]:
+    d = name_decision(s, q, res, current)
+    words = tuple(res.name_words) or tuple(d.words.split())
+    if d.kind == "answer" and d.code and d.code != current:
+        return Naming("named", d.code, question=d.question), words
+    if d.kind == "answer":
+        return Naming("follow_up", question=d.question), ()
+    if d.kind == "choose":  # not masked: the words may not name an occupation at all ("яка погода")
+        return Naming("ambiguous", candidates=d.candidates, words=d.words, question=d.question), ()
+    if d.kind == "unknown":
+        return Naming("unknown", candidates=d.candidates, question=q), ()
+    return Naming("none", question=q), ()
+
+
+def converse(turn: Turn) -> None:
+    q = turn.question()
+    if q is None:
+        return
+    s = searcher()
+    state = state_of(turn)
+    step = decide(state, understand(turn, s, state, q))
+    if state.offered:  # buttons are offered for one turn: a later message starts afresh
+        turn.set("offered", None)
+        turn.set("offered_lead", False)
+        turn.set("offered_again", False)
+    RUN[step.action](turn, s, state, step)
+
+
+def answer_chosen(turn: Turn, code: str) -> None:
+    """An occupation chosen by its button: the question pending when it was offered, or what the job is."""
+    s = searcher()
+    if code not in s.occupations:
+        turn.kind = "asked"
+        turn.say(say("which_occupation", turn.lang))
+        return
+    state = state_of(turn)
+    ask = state.last_ask if state.last_ask in INFO else "overview"
+    if state.offered:
+        turn.set("offered", None)
+    answer(turn, s, state, Step("answer", code=code, ask=ask, question=turn.tracker.get_slot("last_question") or ""))
+
+
+def answer(turn: Turn, s: Searcher, state: State, step: Step) -> None:
+    """Passages of one occupation for a kind of question; remembers where we are for follow-ups and "więcej"."""
+    code, ask = step.code or "", step.ask or "task"
+    name = s.occupations[code]["name"]
+    if code != state.current and state.current:
+        turn.set("previous_code", state.current)
+    turn.set("occupation_code", code)
+    turn.set("last_ask", ask)
+    question = step.question or name
+    p = plan_for(s, code, question, ActionSettings().page_size, ask)
+    turn.set("last_question", question)
+    turn.set("last_section", p.section)
+    turn.set("shown", float(p.shown))
+    turn.set("last_list", "section" if p.section else "passages" if p.kind == "passages" else None)
+    seen = list(turn.tracker.get_slot("seen") or [])
+    if p.kind == "none":
+        turn.kind = "declined"
+        values = {"name": name, "code": code, "sections": _sections_text(s, code, turn.lang)}
+        text = (say("no_training", turn.lang, **values) if ask == "training" else
+                say("no_conditions", turn.lang, **values) if ask == "conditions" else
+                say("no_specific", turn.lang, **values))
+        turn.say(text, buttons=section_buttons(s, code, turn.lang, []) + [counsellor_button(turn.lang)])
+        return
+    mark = f"{code}:{p.section}"
+    if p.kind == "listing" and mark in seen and p.section != p.wanted:  # a stand-in already shown: never again
+        turn.kind = "answered"
+        shown = label(SECTION_NAMES[p.section or "task"], turn.lang)
+        turn.say(say("section_shown", turn.lang, name=name, shown=shown),
+                 buttons=section_buttons(s, code, turn.lang, seen) + [counsellor_button(turn.lang)])
+        return
+    if p.section:
+        turn.set("seen", [*seen, mark][-20:])
+    hint = say("more_hint", turn.lang) if p.more else ""
+    messages = passages_messages(s, p.hits, turn.lang, hint, title=p.section)
+    note = ""
+    if p.kind == "listing" and p.section != p.wanted:  # a section stands in for the one asked for
+        note = say("no_section", turn.lang, name=name, wanted=label(SECTION_NAMES[p.wanted or "task"], turn.lang),
+                   shown=label(SECTION_NAMES[p.section or "task"], turn.lang))
+    if ask == "cv":
+        note = (note + "\n" if note else "") + say("cv_intro", turn.lang)
+    if note:
+        messages[0] = note + "\n" + messages[0]
+    turn.say_all(messages)
+
+
+def _sections_text(s: Searcher, code: str, lang: str) -> str:
+    return ", ".join(label(SECTION_NAMES[x], lang) for x in sections_of(s, code))
+
+
+def section_buttons(s: Searcher, code: str, lang: str, seen: list[str]) -> list[dict[str, str]]:
+    """Buttons for the parts of the description not shown yet."""
+    titles = {x: label(SECTION_TITLES[x], lang) for x in sections_of(s, code) if f"{code}:{x}" not in seen}
+    return [{"title": t[:1].upper() + t[1:], "payload": f'/ask_occupation{{"section":"{x}"}}'}
+            for x, t in titles.items()][:5]
+
+
+def assume(turn: Turn, s: Searcher, state: State, step: Step) -> None:
+    code = step.code or ""
+    turn.say(say("assume", turn.lang, name=s.occupations[code]["name"], code=code),
+             buttons=choose_buttons([(c, s.occupations[c]["name"]) for c, _ in step.candidates if c in s.occupations]))
+    answer(turn, s, state, step)
+
+
+def choose(turn: Turn, s: Searcher, state: State, step: Step) -> None:
+    cands = [(c, n or s.occupations[c]["name"]) for c, n in step.candidates if c in s.occupations]
+    turn.kind = "asked"
+    turn.set("last_question", step.question)
+    turn.set("last_ask", step.ask)
+    _offer(turn, s, [c for c, _ in cands], again=step.words == "again")
+    text = say("choose_again", turn.lang) if step.words == "again" else say("choose", turn.lang, words=step.words)
+    turn.say(text, buttons=choose_buttons(cands))
+
+
+def _offer(turn: Turn, s: Searcher, codes: list[str], again: bool = False, scores: list[float] | None = None) -> None:
+    """Remember the occupations offered as buttons: a question typed instead of a click continues with them, with
+    the first one when it is clearly ahead (likely, and twice as likely as the next)."""
+    turn.set("offered", codes)
+    turn.set("offered_again", again)
+    s1, s2 = (list(scores or []) + [0.0, 0.0])[:2]
+    turn.set("offered_lead", s1 >= LEAD_MIN and s1 >= 2 * s2)
+
+
+def ask_which(turn: Turn, s: Searcher, state: State, step: Step) -> None:
+    turn.kind = "asked"
+    turn.set("last_question", step.question)
+    turn.set("last_ask", step.ask)
+    turn.say(say("which_occupation", turn.lang))
+
+
+def unknown(turn: Turn, s: Searcher, state: State, step: Step) -> None:
+    turn.kind = "declined"
+    turn.set("last_question", step.question)
+    turn.set("last_ask", step.ask)
+    if step.candidates:
+        _offer(turn, s, [c for c, _ in step.candidates])
+        turn.say(say("unknown_occupation", turn.lang), buttons=choose_buttons(list(step.candidates)))
+    else:
+        turn.say(say("unknown_occupation_none", turn.lang), buttons=[counsellor_button(turn.lang)])
+
+
+def routed(turn: Turn, s: Searcher, state: State, step: Step) -> None:
+    if step.code and step.code != state.current:  # "ile zarabia spawacz?" then "a co robi?" is about the welder
+        if state.current:
+            turn.set("previous_code", state.current)
+        turn.set("occupation_code", step.code)
+    route(turn, step.topic or "", s.occupations[step.code]["name"] if step.code else None)
+
+
+def more(turn: Turn, s: Searcher, state: State, step: Step) -> None:
+    if state.last_list == "related" and state.current:
+        return related(turn, s, state, Step("related", code=state.current), start=int(turn.tracker.get_slot("shown") or 0))
+    show_more(turn, s)
+
+
+def compare(turn: Turn, s: Searcher, state: State, step: Step) -> None:
+    a, b = step.code or "", step.other or ""
+    c = relations().compare(a, b)
+    turn.set("previous_code", a)
+    turn.set("occupation_code", b)
+    turn.set("last_question", "")
+    turn.set("last_list", None)
+    messages = comparison_messages(c, turn.lang, shared_first=step.shared)
+    if step.shared and not c.shared_skills:
+        messages[0] = say("shared_none", turn.lang, a=c.a.name, b=c.b.name) + "\n" + messages[0]
+    turn.say_all(messages)
+
+
+def compare_which(turn: Turn, s: Searcher, state: State, step: Step) -> None:
+    turn.kind = "asked"
+    turn.say(say("compare_which", turn.lang))
+
+
+def related(turn: Turn, s: Searcher, state: State, step: Step, start: int = 0) -> None:
+    code = step.code or ""
+    shown = relations().related(code, start + 6)[start:]
+    if not shown:
+        turn.say(say("no_more", turn.lang))
+        return
+    turn.set("occupation_code", code)
+    turn.set("last_list", "related")
+    turn.set("shown", float(start + len(shown)))
+    turn.say(related_text(s.occupations[code]["name"], code, shown, turn.lang),
+             buttons=choose_buttons([(r.code, r.name) for r in shown]))
+    turn.kind = "answered"
+
+
+def classify(turn: Turn, s: Searcher, state: State, step: Step) -> None:
+    """A pasted job offer: three codes with the evidence that decided them, as text a counsellor can copy."""
+    text = turn.text.strip()
+    first, _, rest = ASK_FRAME.sub(" ", text).strip(" :\n").partition("\n")
+    title, description = (first, rest) if rest.strip() else (first[:200], first if len(first) > 200 else None)
+    result = s.classifier.classify(title, description, k=3)
+    lines = [say("codes", turn.lang)]
+    for c in result.candidates:
+        lines.append(f"• {c.code} – {c.name} ({c.score:.0%})")
+        lines.extend(f"   {e.text[:140]}" for e in c.evidence[:1])
+    if result.ambiguous:
+        lines.append(say("codes_unsure", turn.lang))
+    turn.set("last_list", None)
+    turn.say("\n".join(lines), buttons=choose_buttons([(c.code, c.name) for c in result.candidates]))
+    _offer(turn, s, [c.code for c in result.candidates], scores=[c.score for c in result.candidates])
+    turn.kind = "answered"
+
+
+def experience(turn: Turn, s: Searcher, state: State, step: Step) -> None:
+    """Work described in one's own words: the job-offer model's occupations, to choose from."""
+    result = s.classifier.classify(turn.text, None, k=3)
+    cands = [(c.code, c.name) for c in result.candidates]
+    _offer(turn, s, [c for c, _ in cands], scores=[c.score for c in result.candidates])
+    turn.set("last_question", "")
+    turn.set("last_ask", "overview")
+    turn.kind = "asked"
+    turn.say(say("experience", turn.lang), buttons=choose_buttons(cands) + [counsellor_button(turn.lang)])
+
+
+def in_polish(turn: Turn, s: Searcher, state: State, step: Step) -> None:
+    code = step.code or ""
+    turn.set("occupation_code", code)
+    turn.say(say("in_polish", turn.lang, name=s.occupations[code]["name"], code=code))
+    turn.kind = "answered"
+
+
+def chitchat(turn: Turn, s: Searcher, state: State, step: Step) -> None:
+    ranking = (turn.tracker.latest_message or {}).get("intent_ranking") or []
+    key = next((CHITCHAT[r["name"]] for r in ranking if r.get("name") in CHITCHAT), "greet")
+    turn.say(say(key, turn.lang))
+
+
+def off_topic(turn: Turn, s: Searcher, state: State, step: Step) -> None:
+    turn.say(say("out_of_scope", turn.lang), buttons=[counsellor_button(turn.lang)])
+    turn.kind = "declined"
+
+
+def nothing_to_continue(turn: Turn, s: Searcher, state: State, step: Step) -> None:
+    turn.say(say("nothing_to_continue", turn.lang))
+
+
+RUN = {"answer": answer, "assume": assume, "choose": choose, "ask_which": ask_which, "unknown": unknown,
+       "route": routed, "more": more, "compare": compare, "compare_which": compare_which, "related": related,
+       "classify": classify, "experience": experience, "in_polish": in_polish, "chitchat": chitchat,
+       "off_topic": off_topic, "nothing_to_continue": nothing_to_continue}

@@ -1,0 +1,173 @@
+"""The team's labelled conversations (bench/eval/conversations*.yml) played against the running assistant and judged.
+
+Each turn is labelled with the kind of reply expected (passages, decline, route, choose, …) and the occupation
+code(s) it must name. Every turn is also checked for what must never happen: a false "no information" (a decline
+where something else is expected), a list repeated word for word from an earlier turn, and the bot's own
+sentences in another language than the conversation's. A reply's kinds are read from its text: the sentences of
+bot/sentences.yml (in every language) and the headers the composer writes.
+
+Example::
+
+    with Assistant(...) as bot:
+        results = play(bot.send, load(EVAL / "conversations.yml"))
+    summary(results)["all"]          # share of turns that meet their label
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from actions.compose import COMPARE_WORDS, SOURCE_WORD, TASK
+from actions.messages import MESSAGES
+from index.config import ROOT
+
+EVAL = ROOT / "bench" / "eval"
+LANGS = ("pl", "uk", "en")
+# sentence keys -> the kind of reply they make
+KIND_OF: dict[str, str] = {
+    "no_specific": "decline", "no_conditions": "decline", "no_answer": "decline", "no_training": "decline",
+    "out_salary": "route", "out_offers": "route", "out_documents": "route", "out_language": "route",
+    "choose": "choose", "choose_again": "choose", "unknown_occupation": "choose", "experience": "choose",
+    "found_in": "choose", "codes": "codes", "which_occupation": "ask", "compare_which": "ask",
+    "unknown_occupation_none": "ask", "greet": "chitchat", "goodbye": "chitchat", "thank": "chitchat",
+    "capabilities": "chitchat", "contact": "contact", "out_of_scope": "out_of_scope", "section_shown": "end",
+    "no_more": "end", "nothing_to_continue": "ask", "in_polish": "passages",
+}
+NO_INFORMATION = ("no_specific", "no_conditions", "no_answer")  # "nie ma informacji"
+HEADER = re.compile(r"\(KZiS \d{6}\) – ")
+Send = Callable[[str, str], list[dict]]
+
+
+def _pattern(template: str) -> re.Pattern[str] | None:
+    """A sentence as a regular expression, its {fields} as wildcards; None when too little of it is fixed text."""
+    parts = re.split(r"\{\w+\}", template.strip())
+    if sum(len(p.strip()) for p in parts) < 15:
+        return None
+    return re.compile(r"[\s\S]*?".join(re.escape(p) for p in parts))
+
+
+SENTENCES: list[tuple[str, str, re.Pattern[str]]] = [
+    (key, lang, pat) for key, texts in MESSAGES.items() if isinstance(texts, dict)
+    for lang, text in texts.items() if (pat := _pattern(text)) is not None
+]
+
+
+@dataclass
+class Turn:
+    say: str | None
+    click: int | None
+    expect: list[str]
+    codes: list[str]
+
+
+@dataclass
+class Conversation:
+    id: str
+    lang: str
+    user: str
+    turns: list[Turn]
+
+
+@dataclass
+class Result:
+    conversation: Conversation
+    turn: Turn
+    message: str
+    reply: str
+    kinds: set[str]
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def load(path: Path) -> list[Conversation]:
+    out = []
+    for c in yaml.safe_load(path.read_text(encoding="utf-8")):
+        turns = [Turn(t.get("say"), t.get("click"), [t["expect"]] if isinstance(t["expect"], str) else list(t["expect"]),
+                      [str(x) for x in t.get("codes") or []]) for t in c["turns"]]
+        out.append(Conversation(c["id"], c["lang"], c["user"], turns))
+    return out
+
+
+def kinds_of(reply: str) -> tuple[set[str], set[str], set[str]]:
+    """The kinds of a reply, the sentence keys found in it and the languages of those sentences."""
+    keys: set[str] = set()
+    langs: set[str] = set()
+    for key, lang, pat in SENTENCES:
+        if pat.search(reply):
+            keys.add(key)
+            langs.add(lang)
+    kinds = {KIND_OF[k] for k in keys if k in KIND_OF}
+    if HEADER.search(reply) and "•" in reply:
+        kinds.add("passages")
+    for lang, w in COMPARE_WORDS.items():
+        if f"{w['title']}: " in reply:
+            kinds.add("compare")
+            langs.add(lang)
+        if f"{w['related']} – " in reply:
+            kinds.add("related")
+            langs.add(lang)
+    for lang, word in SOURCE_WORD.items():  # the source line and task labels are the bot's own words too
+        if re.search(rf"(^|\n){word}: ", reply) or re.search(rf"(^|\n){TASK[lang]}: ", reply):
+            langs.add(lang)
+    return kinds, keys, langs
+
+
+def _bullets(reply: str) -> tuple[str, ...]:
+    return tuple(line for line in reply.splitlines() if line.startswith("• "))
+
+
+def judge(c: Conversation, turn: Turn, message: str, reply: str, earlier: list[tuple[str, ...]]) -> Result:
+    kinds, keys, langs = kinds_of(reply)
+    problems = []
+    if not set(turn.expect) & kinds:
+        problems.append(f"expected {'/'.join(turn.expect)}, got {'/'.join(sorted(kinds)) or 'nothing known'}")
+    missing = [code for code in turn.codes if code not in reply]
+    if missing:
+        problems.append(f"does not name {', '.join(missing)}")
+    if "decline" not in turn.expect and keys & set(NO_INFORMATION):
+        problems.append("false 'no information'")
+    bullets = _bullets(reply)
+    if bullets and bullets in earlier:
+        problems.append("repeats an earlier list word for word")
+    if langs - {c.lang}:
+        problems.append(f"own sentences in {'/'.join(sorted(langs - {c.lang}))}, not {c.lang}")
+    return Result(c, turn, message, reply, kinds, problems)
+
+
+def play(send: Send, conversations: list[Conversation], prefix: str = "judge") -> list[Result]:
+    """Every conversation from its start (a sender id of its own), each turn judged."""
+    results = []
+    for c in conversations:
+        sender, buttons, earlier = f"{prefix}-{c.id}", [], []
+        for turn in c.turns:
+            if turn.click is not None:
+                message = buttons[turn.click]["payload"] if turn.click < len(buttons) else "?"
+            else:
+                message = turn.say or ""
+            replies = send(sender, message)
+            reply = "\n".join(r.get("text") or "" for r in replies)
+            buttons = [b for r in replies for b in r.get("buttons") or []]
+            results.append(judge(c, turn, message, reply, earlier))
+            if _bullets(reply):
+                earlier.append(_bullets(reply))
+    return results
+
+
+def summary(results: list[Result]) -> dict[str, float]:
+    """Share of turns that meet their label: all, per language, per user group; and the false "no information"."""
+    groups: dict[str, list[Result]] = {"all": results}
+    for r in results:
+        groups.setdefault(r.conversation.lang, []).append(r)
+        groups.setdefault(r.conversation.user, []).append(r)
+    out = {k: sum(r.ok for r in v) / len(v) for k, v in groups.items() if v}
+    out["false_no_information"] = sum("false 'no information'" in r.problems for r in results)
+    out["turns"] = len(results)
+    return out

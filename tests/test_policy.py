@@ -1,0 +1,90 @@
+"""The dialogue policy, table by table: state and understood message in, the step out (no servers needed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.policy import Naming, State, Step, Understood, decide
+
+FOLLOW = Naming("follow_up", question="q")
+NAMED = Naming("named", "712303", question="q")  # tynkarz
+AMBIGUOUS = Naming("ambiguous", candidates=(("341202", "Opiekun osoby starszej"), ("532102", "Opiekun w DPS")),
+                   words="opiekun", question="q")
+NOTHING = Naming("none", question="q")
+ABOUT_WELDER = State(current="721204", last_ask="skill", last_list="section")
+OFFERED = State(offered=("341202", "532102", "532101"))
+
+CASES: list[tuple[str, State, Understood, Step]] = [
+    ("a kind of information about the current occupation", ABOUT_WELDER, Understood("knowledge", FOLLOW),
+     Step("answer", code="721204", ask="knowledge", question="q")),
+    ("a kind of information naming another occupation switches", ABOUT_WELDER, Understood("task", NAMED),
+     Step("answer", code="712303", ask="task", question="q")),
+    ("'a tynkarz?' answers the last kind of information for the new one", ABOUT_WELDER, Understood("name", NAMED),
+     Step("answer", code="712303", ask="skill", question="q")),
+    ("a bare name with nothing asked before: what the job is", State(), Understood("name", NAMED),
+     Step("answer", code="712303", ask="overview", question="q")),
+    ("a name after a specific question: what the job is, not the old topic",
+     State(current="721204", last_ask="specific"), Understood("name", NAMED),
+     Step("answer", code="712303", ask="overview", question="q")),
+    ("nothing known yet: ask which occupation, keeping the kind", State(), Understood("skill", NOTHING),
+     Step("ask_which", ask="skill", question="q")),
+    ("an ambiguous name: choose", ABOUT_WELDER, Understood("task", AMBIGUOUS),
+     Step("choose", ask="task", candidates=AMBIGUOUS.candidates, words="opiekun", question="q")),
+    ("a question typed instead of a click, no clear lead: ask once more", OFFERED, Understood("skill", NOTHING),
+     Step("choose", ask="skill", candidates=(("341202", ""), ("532102", ""), ("532101", "")), question="q",
+          words="again")),
+    ("... asked once more already: go on with the first", State(offered=OFFERED.offered, offered_again=True),
+     Understood("skill", NOTHING), Step("assume", code="341202", ask="skill", question="q",
+                                        candidates=(("532102", ""), ("532101", "")))),
+    ("... the first clearly ahead: go on with it", State(offered=OFFERED.offered, offered_lead=True),
+     Understood("knowledge", NOTHING), Step("assume", code="341202", ask="knowledge", question="q",
+                                            candidates=(("532102", ""), ("532101", "")))),
+    ("a pending choice does not win over a current occupation's... it does: the buttons were the last turn",
+     State(current="721204", offered=("341202",), offered_lead=True), Understood("task", FOLLOW),
+     Step("assume", code="341202", ask="task", question="q")),
+    ("a name typed after buttons is that occupation", OFFERED, Understood("task", NAMED),
+     Step("answer", code="712303", ask="task", question="q")),
+]
+
+ROUTES = [(kind, Step("route", code="721204", topic=kind)) for kind in ("salary", "offers", "documents", "language")]
+
+OTHERS: list[tuple[str, State, Understood, Step]] = [
+    ("'więcej' continues the last list", ABOUT_WELDER, Understood("more"), Step("more")),
+    ("'więcej' with nothing shown", State(), Understood("more"), Step("nothing_to_continue")),
+    ("a comparison naming two", State(), Understood("compare", pair=("712303", "711202")),
+     Step("compare", code="712303", other="711202")),
+    ("a comparison naming one: the current one is the other", ABOUT_WELDER, Understood("compare", pair=("712303",)),
+     Step("compare", code="721204", other="712303")),
+    ("'a co mają wspólnego?' after a comparison: the last two", State(current="711202", previous="712303"),
+     Understood("shared"), Step("compare", code="712303", other="711202", shared=True)),
+    ("a comparison with one occupation known only", ABOUT_WELDER, Understood("compare"),
+     Step("compare_which")),
+    ("related occupations of the current one", ABOUT_WELDER, Understood("related", FOLLOW),
+     Step("related", code="721204")),
+    ("related occupations with none known: ask which", State(), Understood("related", NOTHING),
+     Step("ask_which", ask="related", question="q")),
+    ("a pasted offer asking for its code", ABOUT_WELDER, Understood("classify_offer", FOLLOW), Step("classify")),
+    ("work described in one's own words", State(), Understood("experience", NOTHING), Step("experience")),
+    ("work described with a clear occupation name: that occupation", State(), Understood("experience", NAMED),
+     Step("answer", code="712303", ask="overview", question="q")),
+    ("off topic", ABOUT_WELDER, Understood("off_topic", FOLLOW), Step("off_topic")),
+    ("off topic by the model but names an occupation for sure", State(), Understood("off_topic", NAMED),
+     Step("answer", code="712303", ask="overview", question="q")),
+    ("chit-chat", ABOUT_WELDER, Understood("chitchat", FOLLOW), Step("chitchat")),
+    ("the Polish name of the current occupation", ABOUT_WELDER, Understood("in_polish", FOLLOW),
+     Step("in_polish", code="721204")),
+]
+
+
+@pytest.mark.parametrize(("state", "msg", "step"), [c[1:] for c in CASES + OTHERS], ids=[c[0] for c in CASES + OTHERS])
+def test_policy(state: State, msg: Understood, step: Step) -> None:
+    assert decide(state, msg) == step
+
+
+@pytest.mark.parametrize(("kind", "step"), ROUTES, ids=[r[0] for r in ROUTES])
+def test_pay_offers_documents_and_language_are_routed_with_the_current_occupation(kind: str, step: Step) -> None:
+    assert decide(ABOUT_WELDER, Understood(kind, FOLLOW)) == step
+
+
+def test_routing_names_the_occupation_the_message_names() -> None:
+    assert decide(ABOUT_WELDER, Understood("salary", NAMED)) == Step("route", code="712303", topic="salary")
