@@ -11,10 +11,15 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
+import simplemma
+import yaml
+
 from .records import Source
-from .text import FILLER, stem_tokens
+from .text import canonical, content_words
 
 csv.field_size_limit(10_000_000)
 
@@ -76,15 +81,141 @@ def _norm_space(text: str) -> str:
 
 
 def load_dictionary(path: Path) -> tuple[list[KzisEntry], Source]:
+    """The dictionary's entries, with the words its scraper glued together split again (``unglue``)."""
     source = Source(KZIS_SOURCE, file_date(path), path.name)
+    rows = [r for r in _rows(path) if CODE6.match(r["code"].strip().zfill(6))]
+    tasks_raw = [(r.get("tasks1") or "") + "\n" + (r.get("tasks2") or "") for r in rows]
+    vocab = Vocabulary.of([r.get("synthesis") or "" for r in rows] + tasks_raw, tasks_raw)
     entries = []
-    for row in _rows(path):
-        code = row["code"].strip().zfill(6)
-        if not CODE6.match(code):
-            continue
-        tasks, training = split_tasks((row.get("tasks1") or "") + "\n" + (row.get("tasks2") or ""))
-        entries.append(KzisEntry(code, _norm_space(row["name"]), _norm_space(row.get("synthesis") or ""), tasks, training))
+    for row, raw in zip(rows, tasks_raw):
+        # "NazwaProwadzi zakłady sportowe…": the scraped form's label glued to the summary
+        synthesis = re.sub(r"^Nazwa(?=[A-ZĄĆĘŁŃÓŚŹŻ][a-ząćęłńóśźż])", "", row.get("synthesis") or "")
+        tasks, training = split_tasks(unglue(raw, vocab, tasks=True))
+        entries.append(KzisEntry(row["code"].strip().zfill(6), _norm_space(row["name"]),
+                                 _norm_space(unglue(synthesis, vocab)), tasks, training))
     return entries, source
+
+
+# --- Words the dictionary's scraper glued together --------------------------------------------------------
+# The scraped dictionary lost some line breaks and spaces: "…pracowników medycznychprowadzenie opieki…" (2 tasks),
+# "tworzywsztucznych", "BHPergonomii", "choremuiepełnosprawnemu" (" i n" lost), "dobieranie - dobieranie". A word is
+# split only when it is unknown (neither in simplemma's Polish lexicon nor five times in the file) and both parts
+# are known words, so that long real words ("elektroencefalograficznych", "pozaszpitalnej") stay whole. On the
+# 2024-07-10 file this makes 35 fixes of 33 forms (tests/test_kzis.py lists them).
+
+LETTERS = r"[^\W\d_]"
+TOKEN = re.compile(rf"{LETTERS}+")
+UPPER = "A-ZĄĆĘŁŃÓŚŹŻ"
+# Prepositions and prefixes that begin real compounds ("pozaszpitalnej", "przytorowych", "kilkuwarstwowych",
+# "czasokresów"): a word is never split right after one of them.
+PREFIXES = frozenset("""
+poza przy przez prze przed przeciw ponad pod nad wewnątrz zewnątrz między miedzy śród post trój kilku wielo mega
+poli kontr kontra niby para trans anty samo współ super ultra mikro makro czas
+""".split())
+GERUND = ("anie", "enie", "ęcie", "icie", "ycie")
+# Words that never end a compound: "pomocyktórego" is "pomocy którego"
+FUNCTION_WORDS = frozenset("który która które którego której którym których którymi oraz lub albo".split())
+
+
+@lru_cache(maxsize=100_000)
+def _in_lexicon(word: str) -> bool:
+    return simplemma.is_known(word.lower(), "pl", low_memory=True)
+
+
+@dataclass
+class Vocabulary:
+    """What a text collection says about its own words: how often each occurs (lowercased), how often each begins a
+    task, and how often two tokens follow each other."""
+
+    counts: Counter[str]
+    starts: Counter[str]
+    pairs: Counter[tuple[str, str]]
+
+    @classmethod
+    def of(cls, texts: list[str], task_texts: list[str]) -> Vocabulary:
+        counts: Counter[str] = Counter()
+        pairs: Counter[tuple[str, str]] = Counter()
+        for text in texts:
+            tokens = [t.lower() for t in re.findall(rf"{LETTERS}+|[^\w\s]", text)]
+            counts.update(t for t in tokens if t[0].isalpha())
+            pairs.update(pairwise(tokens))
+        starts = Counter(m.group(0).lower() for text in task_texts for part in re.split(r"[;\n\t]+", text)
+                         if (m := TOKEN.match(part.strip())))
+        return cls(counts, starts, pairs)
+
+    def freq(self, word: str) -> int:
+        return self.counts[word.lower()]
+
+    def known(self, word: str) -> bool:
+        # five times: a glued form the source repeats ("choregoiepełnosprawnego" three times) is not a word
+        return self.freq(word) >= 5 or _in_lexicon(word)
+
+    def starts_task(self, word: str) -> bool:
+        """A word that begins tasks: three times in the file, or a long gerund ("konfekcjonowanie")."""
+        return word.islower() and (self.starts[word] >= 3 or (len(word) >= 10 and word.endswith(GERUND)))
+
+
+def glued_parts(word: str, vocab: Vocabulary) -> tuple[str, str, str] | None:
+    """(left, joiner, right) of a word the source glued together, or None. The joiner is "; " when the right part
+    begins a task (the source lost the line break between two tasks), ", " after an acronym ("BHP, ergonomii", as
+    the file writes it twelve times elsewhere), " i " where " i n" was lost, else a space."""
+    if len(word) < 8 or vocab.known(word):
+        return None
+    m = re.fullmatch(rf"([{UPPER}]{{2,}})({LETTERS}{{4,}})", word)
+    if m and m.group(2).islower() and vocab.freq(m.group(1)) >= 3 and vocab.known(m.group(2)):
+        return m.group(1), ", ", m.group(2)
+    best: tuple[int, str, str] | None = None
+    for i in range(4, len(word) - 4):
+        a, b = word[:i], word[i:]
+        # "foto|elektrycznych" is a compound ("-o-" joins its parts); "fotograficznego|…" ends in a case ending
+        if a.lower().removeprefix("nie") in PREFIXES or (a.endswith("o") and not a.endswith("ego")):
+            continue
+        if not vocab.known(b):
+            continue
+        starter = vocab.starts_task(b)
+        if not (vocab.known(a) or (starter and len(a) >= 6)):  # "chorobotworczymi|udzielanie": a typo before a task
+            continue
+        sentence = b[0].isupper() and b[1:].islower() and a.islower() and len(b) >= 5
+        # a second word that is not a task's first needs the pair elsewhere in the file ("tworzyw sztucznych"):
+        # "straty|graficznych" and "kanty|nowych" are never written apart
+        if not (starter or sentence or b in FUNCTION_WORDS or vocab.pairs[(a.lower(), b.lower())]):
+            continue
+        score = min(vocab.freq(a), vocab.freq(b)) + 1_000 * starter
+        if best is None or score > best[0]:
+            best = (score, a, b)
+    if best:
+        return best[1], "; " if vocab.starts_task(best[2]) else " ", best[2]
+    for i in range(4, len(word) - 6):  # "choremu|iepełnosprawnemu": " i n" lost between two coordinated words
+        a, rest = word[:i], word[i:]
+        if (rest.startswith("ie") and vocab.known(a) and not vocab.known(rest[1:]) and vocab.freq("n" + rest)
+                and a[-3:] == rest[-3:]):  # the same ending: "gazoniebezpiecznych" is one word
+            return a, " i ", "n" + rest
+    return None
+
+
+def unglue(text: str, vocab: Vocabulary, tasks: bool = False, fixes: list[tuple[str, str]] | None = None) -> str:
+    """``text`` with glued words split and doubled words ("propozycji propozycji", "dobieranie - dobieranie") said
+    once. In a task field a split before a task's first word becomes "; ", which ``split_tasks`` splits on; elsewhere
+    it is a space. ``fixes`` collects (before, after) pairs."""
+    def split(m: re.Match[str]) -> str:
+        parts = glued_parts(m.group(0), vocab)
+        if parts is None:
+            return m.group(0)
+        a, joiner, b = parts
+        out = a + (joiner if tasks or joiner != "; " else " ") + b
+        if fixes is not None:
+            fixes.append((m.group(0), out))
+        return out
+
+    def once(m: re.Match[str]) -> str:
+        if fixes is not None:
+            fixes.append((m.group(0), m.group(1)))
+        return m.group(1)
+
+    text = TOKEN.sub(split, text)
+    text = re.sub(rf"\b({LETTERS}{{4,}}) \1\b", once, text)
+    # with a dash only a gerund: "ciecz - ciecz" is a real term (liquid-liquid extraction)
+    return re.sub(rf"\b({LETTERS}{{4,}}(?:{'|'.join(GERUND)})) - \1\b", once, text)
 
 
 def load_gus_thesaurus(path: Path) -> dict[str, list[str]]:
@@ -99,26 +230,40 @@ def load_gus_thesaurus(path: Path) -> dict[str, list[str]]:
     return out
 
 
-def load_esco(path: Path) -> tuple[dict[str, list[str]], dict[str, list[str]], Source]:
-    """Code -> ESCO names (the mapped ESCO occupation's name first, then its alternative names) and code -> ESCO
-    skill labels."""
-    names: dict[str, list[str]] = defaultdict(list)
-    skills: dict[str, list[str]] = defaultdict(list)
+@dataclass
+class EscoOccupation:
+    """One ESCO occupation the file maps to a KZiS code (a code can have several: 12 subject teachers for 233001)."""
+
+    code: str
+    name: str  # as the file writes it, male/female: "nauczyciel biologii …/nauczycielka biologii …"
+    alt_names: list[str] = field(default_factory=list)
+    skills: list[str] = field(default_factory=list)
+
+
+def load_esco(path: Path) -> tuple[list[EscoOccupation], Source]:
+    """The ESCO occupations of ``esco-kzis-*.csv`` with their names and skill labels, in file order (each starts
+    with its ``occupation_name`` row)."""
+    out: list[EscoOccupation] = []
     for row in _rows(path):
         code = row["code"].strip().zfill(6)
         var, desc = row.get("var", ""), row.get("desc") or ""
-        if var == "occupation_name":
-            names[code][:0] = [n for n in [_norm_space(desc)] if n]
-        elif var == "occupation_alternative_names":
-            names[code].extend(n for n in (_norm_space(x) for x in re.split(r"[;\n]", desc)) if n)
+        if var == "occupation_name" or not out or out[-1].code != code:
+            out.append(EscoOccupation(code, _norm_space(desc) if var == "occupation_name" else ""))
+        occ = out[-1]
+        if var == "occupation_alternative_names":
+            occ.alt_names.extend(n for n in (_norm_space(x) for x in re.split(r"[;\n]", desc)) if n)
         elif var == "skills":
             for s in (_norm_space(x) for x in desc.split(";")):
-                if s and s not in skills[code]:
-                    skills[code].append(s)
-    verbs = skill_verbs([s for labels in skills.values() for s in labels])
-    for code, labels in skills.items():
-        skills[code] = list(dict.fromkeys(part for s in labels for part in split_merged(s, verbs)))
-    return names, skills, Source(ESCO_SOURCE, None, path.name)
+                if s and s not in occ.skills:
+                    occ.skills.append(s)
+    # the verbs that start skills, counted once per KZiS code as before occupations were kept apart
+    per_code: dict[str, dict[str, None]] = defaultdict(dict)
+    for occ in out:
+        per_code[occ.code].update(dict.fromkeys(occ.skills))
+    verbs = skill_verbs([s for labels in per_code.values() for s in labels])
+    for occ in out:
+        occ.skills = list(dict.fromkeys(part for s in occ.skills for part in split_merged(s, verbs)))
+    return [o for o in out if o.name or o.skills], Source(ESCO_SOURCE, None, path.name)
 
 
 INFINITIVE = re.compile(r"(ać|ić|yć|eć|ąć|ść|źć)$")
@@ -141,22 +286,64 @@ def split_merged(label: str, verbs: set[str]) -> list[str]:
     return [" ".join(p) for p in parts]
 
 
-def esco_source(base: Source, esco_name: str, fits: bool) -> Source:
-    """The source of one occupation's ESCO skills: which ESCO occupation they come from, and whether the mapping is
-    only approximate (``fits`` False)."""
-    note = "" if fits else " – przyporządkowanie przybliżone"
-    return Source(f"ESCO (PL): umiejętności zawodu ESCO „{esco_name}”{note}, © Unia Europejska", base.date, base.file)
+def esco_source(base: Source, esco_name: str) -> Source:
+    """The source of one occupation's ESCO skills: which ESCO occupation they come from."""
+    return Source(f"ESCO (PL): umiejętności zawodu ESCO „{esco_name}”, © Unia Europejska", base.date, base.file)
 
 
-def esco_fits(kzis_names: Iterable[str], esco_name: str) -> bool:
-    """Whether an ESCO occupation's name shares a word (lemma) with the KZiS occupation's official name or GUS
-    synonyms. 110 of 557 mappings share none ("Szeregowy zawodowy Sił Zbrojnych" -> "specjalista przechwytywania
-    transmisji komunikacyjnych"): their skills are shown as an approximate mapping."""
-    def lemmas(text: str) -> set[str]:
-        return {t for t in stem_tokens(text) if t not in FILLER and len(t) > 2}
+# --- Is the ESCO occupation mapped to a KZiS code the same job? --------------------------------------------
+# The crosswalk maps some KZiS occupations to a different job: Kierowca ciągnika siodłowego to "kierowca
+# betoniarki" (whose skills include "rodzaje pomp do betonu"), Operator koparki to "operator zgarniarki". An ESCO
+# occupation's skills and names are used only when it is the same job: when it has the same words as the KZiS
+# occupation (``same_words``), unless a hand label says otherwise, or when a hand label says so
+# (``esco_same_job.yml``: every mapping without the same words was read and labelled). docs/data-quality.md has
+# the counts and how the rule was chosen (E5 similarity of the names did not separate the hard cases).
 
-    ours = set().union(*(lemmas(n) for n in kzis_names))
-    return bool(ours & lemmas(esco_name))
+SAME_JOB_LABELS = Path(__file__).parent / "sources" / "esco_same_job.yml"
+
+
+def _name_variants(name: str) -> list[str]:
+    """A name and its parts: "Polityk (minister, sekretarz / …)" -> also "minister, sekretarz / …" and "Polityk";
+    "Stewardesa / steward" -> also "Stewardesa", "steward"; ESCO's "kucharz/kucharka" -> "kucharz", "kucharka"."""
+    out = [name]
+    if m := re.search(r"\(([^)]+)\)", name):
+        out += [m.group(1), re.sub(r"\s*\([^)]*\)", "", name)]
+    out += [p for p in re.split(r"\s*/\s*", name) if p] if "/" in name else []
+    return [n.strip() for n in out if n.strip()]
+
+
+def _content_keys(name: str) -> frozenset[str]:
+    """The name's content words, one key per word for its female and male forms and its inflections."""
+    return frozenset(canonical(w) for w in content_words(name) if len(w) > 2)
+
+
+def same_words(kzis_names: Iterable[str], esco_names: Iterable[str]) -> bool:
+    """Whether some KZiS name (the official one or a GUS synonym) and some ESCO name (the occupation's or an
+    alternative one) have the same content words, whatever their gender and inflection ("Hafciarka" and "hafciarz",
+    "Kierujący tramwajem (motorniczy)" and "kierujący tramwajem")."""
+    ours = {_content_keys(v) for n in kzis_names for v in _name_variants(n)} - {frozenset()}
+    return any(_content_keys(v) in ours for n in esco_names for v in _name_variants(n))
+
+
+def esco_key(code: str, esco_name: str) -> tuple[str, str]:
+    """A mapping's key in the labels: the code and the ESCO name's first (male) form, lowercased."""
+    return code, _norm_space(esco_name.split("/")[0]).lower()
+
+
+@lru_cache(maxsize=4)
+def same_job_labels(path: Path = SAME_JOB_LABELS) -> dict[tuple[str, str], bool]:
+    """Hand labels: (code, ESCO name) -> whether the ESCO occupation is the same job as the KZiS occupation."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {esco_key(str(p["code"]).zfill(6), p["esco"]): bool(p["same_job"]) for p in data["pairs"]}
+
+
+def esco_same_job(code: str, kzis_names: Iterable[str], esco: EscoOccupation,
+                  labels: dict[tuple[str, str], bool] | None = None) -> bool:
+    """Whether an ESCO occupation is the same job as the KZiS occupation ``code``: its hand label, else the same
+    words. A mapping with neither (a new file) is not shown: a missing skill list costs less than a wrong one."""
+    labels = same_job_labels() if labels is None else labels
+    label = labels.get(esco_key(code, esco.name))
+    return label if label is not None else same_words(kzis_names, [esco.name, *esco.alt_names])
 
 
 def load_hierarchy(path: Path) -> dict[str, str]:

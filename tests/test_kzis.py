@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from index.corpus import load_corpus
-from index.kzis import file_date, load_dictionary, load_esco, load_hierarchy, split_tasks
+from index.kzis import Vocabulary, file_date, load_dictionary, load_esco, load_hierarchy, split_tasks, unglue
 
 from .conftest import CORPUS, needs_corpus
 
@@ -112,9 +112,106 @@ def test_real_esco_skills_merged_without_a_separator_are_split():
     they are split before the verb that starts the second skill, and nothing else is."""
     path = next(p for folder in CORPUS for p in folder.rglob("esco-kzis-*.csv"))
     assert "sortować odpady samodzielnie wykonywać prace ręczne" in path.read_text(encoding="utf-8")
-    _, skills, _ = load_esco(path)
-    labels = {s for ls in skills.values() for s in ls}
+    esco, _ = load_esco(path)
+    labels = {s for e in esco for s in e.skills}
     assert "sortować odpady samodzielnie wykonywać prace ręczne" not in labels
     assert {"sortować odpady samodzielnie", "wykonywać prace ręczne"} <= labels
     assert "tworzyć sieć specjalistów w danej dziedzinie" in labels  # "sieć" is a noun, not a second skill
     assert "stosować się do przepisów w zakresie HACCP" in labels
+
+
+def _vocab(*texts: str) -> Vocabulary:
+    return Vocabulary.of(list(texts), list(texts))
+
+
+def test_unglue_splits_two_known_words_and_keeps_real_long_words():
+    """A split needs both parts known; a glued task boundary becomes "; " in a task field."""
+    # the file's own evidence: "tworzyw sztucznych" written apart elsewhere, "prowadzenie" starting tasks
+    vocab = _vocab("wyroby z tworzyw sztucznych;\nprowadzenie dokumentacji;\nprowadzenie kasy;\nprowadzenie zajęć")
+    fixes: list[tuple[str, str]] = []
+    text = unglue("płaszcze z tworzywsztucznych;pomoc pracownikom medycznychprowadzenie opieki", vocab, True, fixes)
+    assert text == "płaszcze z tworzyw sztucznych;pomoc pracownikom medycznych; prowadzenie opieki"
+    assert split_tasks(text)[0] == ["Płaszcze z tworzyw sztucznych", "Pomoc pracownikom medycznych",
+                                    "Prowadzenie opieki"]
+    assert unglue("medycznychprowadzenie", vocab) == "medycznych prowadzenie"  # a summary has no tasks to split
+    assert fixes == [("tworzywsztucznych", "tworzyw sztucznych"), ("medycznychprowadzenie", "medycznych; prowadzenie")]
+    for word in ("elektroencefalograficznych", "pozaszpitalnej", "przytorowych", "gazoniebezpiecznych",
+                 "stratygraficznych", "kinezyterapeutyczne", "symulatorowych", "fotoelektrycznych"):
+        assert unglue(word, vocab, True) == word
+
+
+def test_unglue_doubled_words_but_not_terms():
+    vocab = _vocab("")
+    assert unglue("propozycji propozycji zastosowania", vocab) == "propozycji zastosowania"
+    assert unglue("dobieranie - dobieranie modelu", vocab) == "dobieranie modelu"
+    assert unglue("ekstrakcji LLE (ciecz - ciecz)", vocab) == "ekstrakcji LLE (ciecz - ciecz)"
+
+
+# Every fix the cleaning makes on the 2024-07-10 dictionary, read one by one (before -> after, how many times).
+REAL_FIXES = {
+    ("BHPergonomii", "BHP, ergonomii"): 1,
+    ("choremuiepełnosprawnemu", "choremu i niepełnosprawnemu"): 1,
+    ("choregoiepełnosprawnego", "chorego i niepełnosprawnego"): 3,
+    ("chorobotworczymiudzielanie", "chorobotworczymi; udzielanie"): 1,
+    ("dobieranie - dobieranie", "dobieranie"): 1,
+    ("dzieckaprowadzenie", "dziecka; prowadzenie"): 1,
+    ("dziecięcejwspółpraca", "dziecięcej; współpraca"): 1,
+    ("eksploatacjiwyposażanie", "eksploatacji; wyposażanie"): 1,
+    ("fotograficznegoprzygotowywanie", "fotograficznego; przygotowywanie"): 1,
+    ("fotograficznychopracowywanie", "fotograficznych; opracowywanie"): 1,
+    ("jubilerskiepoddawanie", "jubilerskie; poddawanie"): 1,
+    ("klientówwspieranie", "klientów; wspieranie"): 1,
+    ("klinicznegoudzielanie", "klinicznego; udzielanie"): 1,
+    ("leczeniarozpoznawanie", "leczenia; rozpoznawanie"): 1,
+    ("materiałowych materiałowych", "materiałowych"): 1,
+    ("medycznychdoskonalenie", "medycznych; doskonalenie"): 1,
+    ("medycznychprowadzenie", "medycznych; prowadzenie"): 1,
+    ("mikroflorybadanie", "mikroflory; badanie"): 1,
+    ("młodzieżyprowadzenie", "młodzieży; prowadzenie"): 1,
+    ("molekularnejoznaczanie", "molekularnej; oznaczanie"): 1,
+    ("naczyńorzekanie", "naczyń; orzekanie"): 1,
+    ("naczyńplanowanie", "naczyń; planowanie"): 1,
+    ("parkietówwykonywanie", "parkietów; wykonywanie"): 1,
+    ("pociągowychsprawdzanie", "pociągowych; sprawdzanie"): 1,
+    ("pomocyktórego", "pomocy którego"): 1,
+    ("propozycji propozycji", "propozycji"): 1,
+    ("przetwórczychpobieranie", "przetwórczych; pobieranie"): 1,
+    ("pudrowaniekonfekcjonowanie", "pudrowanie; konfekcjonowanie"): 1,
+    ("trepanobiopisjileczenie", "trepanobiopisji; leczenie"): 1,
+    ("tworzywsztucznych", "tworzyw sztucznych"): 1,
+    ("współdziałaniaposługiwanie", "współdziałania; posługiwanie"): 1,
+    ("wyrobieocena", "wyrobie; ocena"): 1,
+    ("zakresieumawianie", "zakresie; umawianie"): 1,
+}
+
+
+@needs_corpus
+def test_real_dictionary_glued_words_are_split_and_nothing_else():
+    """The scraped dictionary glued words together (lost line breaks and spaces): exactly the fixes read by hand
+    are made, and what users read no longer has them."""
+    import csv
+    from collections import Counter
+
+    path = next(p for folder in CORPUS for p in folder.rglob("kzis-dictionary-*.csv"))
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    tasks = [(r["tasks1"] or "") + "\n" + (r["tasks2"] or "") for r in rows]
+    vocab = Vocabulary.of([r["synthesis"] or "" for r in rows] + tasks, tasks)
+    fixes: list[tuple[str, str]] = []
+    for r, t in zip(rows, tasks):
+        unglue(r["synthesis"] or "", vocab, False, fixes)
+        unglue(t, vocab, True, fixes)
+    assert Counter(fixes) == REAL_FIXES
+
+    entries, _ = load_dictionary(path)
+    text = "\n".join(t for e in entries for t in (e.synthesis, *e.tasks, *e.training))
+    assert not [glued for glued, _ in REAL_FIXES if glued in text]
+    by_code = {e.code: e for e in entries}
+    assert "Zapewnianie opieki człowiekowi choremu i niepełnosprawnemu" in by_code["222101"].tasks
+    assert any("przepisami BHP, ergonomii, ochrony ppoż." in t for e in entries for t in e.tasks)
+    assert "Prowadzenie opieki medycznej i leczenie chorych w okresie odległym po transplantacji, a w szczególności " \
+        "stosowanie alternatywnych metod leczenia schyłkowej niewydolności narządów w aspekcie oceny jakości " \
+        "życia" in by_code["221265"].tasks
+    assert by_code["421201"].synthesis.startswith("Prowadzi zakłady sportowe")  # the form's label dropped
+    for word in ("elektroencefalograficznych", "immunohistochemicznych", "przeciwepidemiologicznych"):
+        assert word in text  # real long words stay whole

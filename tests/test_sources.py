@@ -41,3 +41,24 @@ def test_names_attach_only_to_known_occupations(tmp_path: Path):
     assert set(corpus.occupations) == {"512001"}
     assert {"кухар", "cook"} <= corpus.occupations["512001"].names
     assert corpus.problems == [] and len(corpus.files) == 2
+
+
+def test_esco_merges_only_the_same_job(tmp_path: Path):
+    """A code's ESCO occupations are merged only when they are the same job: the labelled concrete-mixer driver and
+    an unlabelled baker without the cook's words add neither skills nor names; the cook does, citing itself."""
+    (tmp_path / "kzis-hierarchy-test.tsv").write_text(
+        "class\tname\n512001\tKucharz\n833202\tKierowca ciągnika siodłowego\n", encoding="utf-8")
+    (tmp_path / "esco-kzis-test.csv").write_text(
+        "code,var,desc\n"
+        "833202,occupation_name,kierowca betoniarki\n833202,skills,rodzaje pomp do betonu; obsługiwać systemy GPS\n"
+        "512001,occupation_name,kucharz/kucharka\n512001,occupation_alternative_names,szef kuchni\n"
+        "512001,skills,gotować; przestrzegać zasad HACCP\n"
+        "512001,occupation_name,piekarz\n512001,skills,piec chleb; gotować\n",
+        encoding="utf-8")
+    corpus = load_corpus([tmp_path])
+    cook, driver = corpus.occupations["512001"], corpus.occupations["833202"]
+    assert [p.text for p in cook.passages] == ["gotować", "przestrzegać zasad HACCP"]
+    cook_esco = "ESCO (PL): umiejętności zawodu ESCO „kucharz/kucharka”, © Unia Europejska"
+    assert {p.source.cite() for p in cook.passages} == {cook_esco}
+    assert "szef kuchni" in cook.names and "piekarz" not in cook.names
+    assert driver.passages == [] and "kierowca betoniarki" not in driver.names

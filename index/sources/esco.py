@@ -1,29 +1,37 @@
-"""ESCO in Polish (``esco-kzis-*.csv``): names and skills of the ESCO occupation mapped to a KZiS code."""
+"""ESCO in Polish (``esco-kzis-*.csv``): names and skills of the ESCO occupations mapped to a KZiS code.
+
+Only an ESCO occupation that is the same job as the KZiS occupation is merged (``kzis.esco_same_job``): the
+crosswalk maps some codes to a different job (Kierowca ciągnika siodłowego to "kierowca betoniarki"), whose skills
+("rodzaje pomp do betonu") and names would mislead.
+"""
 
 from __future__ import annotations
 
 from ..corpus import Corpus
-from ..kzis import esco_fits, esco_source, load_esco
+from ..kzis import EscoOccupation, esco_same_job, esco_source, load_esco
 from ..records import Passage, Source
 from . import SourceKind, named
 
 
-def merge(corpus: Corpus, read: tuple[dict[str, list[str]], dict[str, list[str]], Source]) -> None:
-    names, skills, base = read
-    sources: dict[str, Source] = {}
-    for code, ns in names.items():
-        if code in corpus.occupations and ns:
-            occ = corpus.occupations[code]
-            sources[code] = esco_source(base, ns[0], esco_fits([occ.name, *occ.names], ns[0]))
-            occ.names.update(ns)
-    for code, labels in skills.items():
-        occ = corpus.occupations.get(code)
-        if occ is None:
+def merge(corpus: Corpus, read: tuple[list[EscoOccupation], Source]) -> None:
+    esco, base = read
+    shown: dict[str, dict[str, Source]] = {}  # code -> skill -> the ESCO occupation it comes from, in file order
+    for e in esco:
+        occ = corpus.occupations.get(e.code)
+        # the KZiS names as merged so far: the official name and the GUS synonyms
+        if occ is None or not esco_same_job(e.code, [occ.name, *occ.names], e):
             continue
-        source = sources.get(code, base)
-        occ.sources.add(source)
+        occ.names.update(n for n in (e.name, *e.alt_names) if n)
+        source = esco_source(base, e.name)
+        skills = shown.setdefault(e.code, {})
+        for s in e.skills:
+            skills.setdefault(s, source)
+    for code, skills in shown.items():
+        occ = corpus.occupations[code]
+        occ.sources.update(set(skills.values()))
         occ.passages.extend(
-            Passage(f"{code}/esco_skill/{i}", code, occ.name, "esco_skill", s, source) for i, s in enumerate(labels, 1)
+            Passage(f"{code}/esco_skill/{i}", code, occ.name, "esco_skill", s, source)
+            for i, (s, source) in enumerate(skills.items(), 1)
         )
 
 
