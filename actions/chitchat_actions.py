@@ -7,11 +7,31 @@ from .messages import say
 from .settings import ActionSettings, load_office
 
 
+SURE = 0.6  # the learned model's probability above which it overrides Rasa's small-talk intent
+
+
+def asks_about_occupations(turn: Turn) -> bool:
+    """Rasa's intent model took a typed message for small talk ("Do I need to speak Polish?" -> a human); the
+    model of the team's labelled messages, sure it asks about occupations, hands it to ``converse``."""
+    if not turn.text.strip() or turn.text.startswith("/"):
+        return False
+    from .runtime import asks
+
+    ask = asks().predict(turn.text)
+    if ask.kind in ("chitchat", "off_topic") or ask.p < SURE:
+        return False
+    from .converse import converse
+
+    converse(turn)
+    return True
+
+
 class _Say(DoradcaAction):
     key = ""
 
     def act(self, turn: Turn) -> None:
-        turn.say(say(self.key, turn.lang))
+        if not asks_about_occupations(turn):
+            turn.say(say(self.key, turn.lang))
 
 
 class ActionGreet(_Say):
@@ -59,10 +79,16 @@ class ActionContactCounsellor(DoradcaAction):
         return "action_contact_counsellor"
 
     def act(self, turn: Turn) -> None:
-        office = load_office(ActionSettings().office_file)  # read per request: the office may edit it
-        address = f"\n{office.address}" if office.address else ""
-        turn.say(say("contact", turn.lang, name=office.name, phone=office.phone, email=office.email,
-                     hours=office.hours, address=address))
+        if not asks_about_occupations(turn):
+            contact(turn)
+
+
+def contact(turn: Turn) -> None:
+    """The office's counsellor: read per request, the office may edit its file."""
+    office = load_office(ActionSettings().office_file)
+    address = f"\n{office.address}" if office.address else ""
+    turn.say(say("contact", turn.lang, name=office.name, phone=office.phone, email=office.email,
+                 hours=office.hours, address=address))
 
 
 class ActionWarmup(DoradcaAction):

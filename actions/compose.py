@@ -131,9 +131,8 @@ def counsellor_button(lang: str) -> dict[str, str]:
     return {"title": titles.get(lang, titles["pl"]), "payload": "/ask_human"}
 
 
-def comparison_messages(c: Comparison, lang: str, shared_first: bool = False) -> list[str]:
-    """Two occupations side by side: unit group, first tasks and skills, training, shared ESCO skills, sources.
-    ``shared_first``: for "what do they have in common?", the shared skills come right after the title."""
+def comparison_messages(c: Comparison, lang: str) -> list[str]:
+    """Two occupations side by side: unit group, first tasks and skills, training, shared ESCO skills, sources."""
     w = COMPARE_WORDS.get(lang, COMPARE_WORDS["pl"])
     a, b = c.a, c.b
     group = (f"{w['same_group']}: {a.group} {a.group_name or ''}".strip() if c.same_group else
@@ -149,11 +148,28 @@ def comparison_messages(c: Comparison, lang: str, shared_first: bool = False) ->
         lines.append(f"{w['training']}: " + (side.training[0].text if side.training else w["no_training"]))
         blocks.append("\n".join(lines))
     if c.shared_skills:
-        blocks.insert(1 if shared_first else len(blocks), f"{w['shared']}: " + "; ".join(c.shared_skills[:8]))
+        blocks.append(f"{w['shared']}: " + "; ".join(c.shared_skills[:8]))
     shown = [p for side in (a, b) for p in side.tasks + side.skills + side.training]
     sources = "; ".join(dict.fromkeys(p.source.cite() for p in shown))
     blocks.append(f"{label(SOURCE_WORD, lang)}: {sources}")
     return pack(blocks)
+
+
+def shared_messages(c: Comparison, lang: str, none: str) -> list[str]:
+    """What two occupations have in common: their unit groups and the ESCO skills both have (``none`` when they
+    share none); never the side-by-side comparison again."""
+    w = COMPARE_WORDS.get(lang, COMPARE_WORDS["pl"])
+    a, b = c.a, c.b
+    group = (f"{w['same_group']}: {a.group} {a.group_name or ''}".strip() if c.same_group else
+             f"{w['other_groups']}: {a.group} {a.group_name or ''}; {b.group} {b.group_name or ''}")
+    lines = [f"{w['title']}: {a.name} (KZiS {a.code}) – {b.name} (KZiS {b.code})", group]
+    if c.shared_skills:
+        lines.append(f"{w['shared']}:")
+        lines.extend(f"• {x}" for x in c.shared_skills[:10])
+        lines.append(f"{label(SOURCE_WORD, lang)}: ESCO (PL), © Unia Europejska; Klasyfikacja zawodów i specjalności")
+    else:
+        lines.append(none)
+    return pack(["\n".join(lines)])
 
 
 def related_text(name: str, code: str, related: list[Related], lang: str) -> str:

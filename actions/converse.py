@@ -9,24 +9,34 @@ whatever Rasa's intents make of it.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from index.answer import plan_for, sections_of
 from index.resolve import Resolution
-from index.search import Searcher
+from index.distinct import distinct
+from index.search import MAX_K, Searcher
 from index.text import name_words
 
 from .base import Turn
-from .compose import choose_buttons, comparison_messages, counsellor_button, passages_messages, related_text
+from .compose import (
+    choose_buttons,
+    comparison_messages,
+    counsellor_button,
+    passages_messages,
+    related_text,
+    shared_messages,
+)
 from .lookup_actions import CODE, codes_in, two_occupations
 from .messages import SECTION_NAMES, SECTION_TITLES, label, say
 from .occupation_actions import decide as name_decision
-from .occupation_actions import resolve, route, show_more
+from .occupation_actions import SHOW_ALL, resolve, route
 from .policy import INFO, Naming, State, Step, Understood, decide
 from .runtime import asks, relations, searcher
 from .settings import ActionSettings
 
 LEAD_MIN = 0.5
-CHITCHAT = {"greet": "greet", "goodbye": "goodbye", "thank": "thank", "bot_capabilities": "capabilities"}
+CHITCHAT = {"greet": "greet", "goodbye": "goodbye", "thank": "thank", "bot_capabilities": "capabilities",
+            "ask_human": "contact"}
 SECTION_ASK = {"overview": "overview", "task": "task", "knowledge": "knowledge", "skill": "skill",
                "social_competence": "competence", "key_competence": "competence", "esco_skill": "skill",
                "training": "training"}
@@ -70,7 +80,8 @@ def _naming(s: Searcher, q: str, res: Resolution, current: str | None) -> tuple[
     if d.kind == "answer":
         return Naming("follow_up", question=d.question), ()
     if d.kind == "choose":  # not masked: the words may not name an occupation at all ("яка погода")
-        return Naming("ambiguous", candidates=d.candidates, words=d.words, question=d.question), ()
+        head = res.head_named if res.method == "lexical" else True
+        return Naming("ambiguous", candidates=d.candidates, words=d.words, question=d.question, head=head), ()
     if d.kind == "unknown":
         return Naming("unknown", candidates=d.candidates, question=q), ()
     return Naming("none", question=q), ()
@@ -105,7 +116,8 @@ def answer_chosen(turn: Turn, code: str) -> None:
 
 
 def answer(turn: Turn, s: Searcher, state: State, step: Step) -> None:
-    """Passages of one occupation for a kind of question; remembers where we are for follow-ups and "więcej"."""
+    """Passages of one occupation for a kind of question; remembers where we are for follow-ups and "więcej".
+    A section listed before is not listed again from its start: its next page, or "that is all" with the others."""
     code, ask = step.code or "", step.ask or "task"
     name = s.occupations[code]["name"]
     if code != state.current and state.current:
@@ -113,29 +125,37 @@ def answer(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     turn.set("occupation_code", code)
     turn.set("last_ask", ask)
     question = step.question or name
-    p = plan_for(s, code, question, ActionSettings().page_size, ask)
-    turn.set("last_question", question)
-    turn.set("last_section", p.section)
-    turn.set("shown", float(p.shown))
-    turn.set("last_list", "section" if p.section else "passages" if p.kind == "passages" else None)
-    seen = list(turn.tracker.get_slot("seen") or [])
+    page = ActionSettings().page_size
+    p = plan_for(s, code, question, page, ask)
+    seen = Seen(turn.tracker.get_slot("seen"))
     if p.kind == "none":
         turn.kind = "declined"
+        turn.set("last_question", question)
+        turn.set("last_list", None)
         values = {"name": name, "code": code, "sections": _sections_text(s, code, turn.lang)}
         text = (say("no_training", turn.lang, **values) if ask == "training" else
                 say("no_conditions", turn.lang, **values) if ask == "conditions" else
                 say("no_specific", turn.lang, **values))
-        turn.say(text, buttons=section_buttons(s, code, turn.lang, []) + [counsellor_button(turn.lang)])
+        turn.say(text, buttons=section_buttons(s, code, turn.lang, seen) + [counsellor_button(turn.lang)])
         return
-    mark = f"{code}:{p.section}"
-    if p.kind == "listing" and mark in seen and p.section != p.wanted:  # a stand-in already shown: never again
-        turn.kind = "answered"
-        shown = label(SECTION_NAMES[p.section or "task"], turn.lang)
-        turn.say(say("section_shown", turn.lang, name=name, shown=shown),
-                 buttons=section_buttons(s, code, turn.lang, seen) + [counsellor_button(turn.lang)])
-        return
+    before = seen.count(code, p.section) if p.kind == "listing" and p.section else None
+    if before is not None and p.section:
+        listing = s.listing(code, p.section)
+        if before >= len(listing):
+            turn.kind = "answered"
+            turn.set("last_list", None)
+            shown = label(SECTION_NAMES[p.section], turn.lang)
+            turn.say(say("section_shown", turn.lang, name=name, shown=shown),
+                     buttons=section_buttons(s, code, turn.lang, seen) + [counsellor_button(turn.lang)])
+            return
+        hits = listing[before:before + page]  # the next page: the start was shown already
+        p = replace(p, hits=hits, shown=before + len(hits), more=len(listing) > before + len(hits))
+    turn.set("last_question", question)
+    turn.set("last_section", p.section)
+    turn.set("shown", float(p.shown))
+    turn.set("last_list", "section" if p.section else "passages")
     if p.section:
-        turn.set("seen", [*seen, mark][-20:])
+        turn.set("seen", seen.updated(code, p.section, p.shown))
     hint = say("more_hint", turn.lang) if p.more else ""
     messages = passages_messages(s, p.hits, turn.lang, hint, title=p.section)
     note = ""
@@ -149,13 +169,60 @@ def answer(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     turn.say_all(messages)
 
 
+class Seen:
+    """How far each section of each occupation was listed in this conversation (slot ``seen``: "code:section:n")."""
+
+    def __init__(self, slot: list[str] | None) -> None:
+        self.counts: dict[tuple[str, str], int] = {}
+        for item in slot or []:
+            code, _, rest = str(item).partition(":")
+            section, _, n = rest.partition(":")
+            self.counts[(code, section)] = int(n) if n.isdigit() else 0
+
+    def count(self, code: str, section: str) -> int | None:
+        return self.counts.get((code, section))
+
+    def updated(self, code: str, section: str, n: int) -> list[str]:
+        counts = {**self.counts, (code, section): max(n, self.counts.get((code, section), 0))}
+        return [f"{c}:{x}:{k}" for (c, x), k in counts.items()][-20:]
+
+
+def more(turn: Turn, s: Searcher, state: State, step: Step) -> None:
+    """The next page of the last list the bot showed: a section, the passages of a question, related occupations."""
+    if state.last_list == "related" and state.current:
+        return related(turn, s, state, Step("related", code=state.current), start=int(turn.tracker.get_slot("shown") or 0))
+    code, question = state.current, turn.tracker.get_slot("last_question")
+    if not code or not question:
+        turn.say(say("nothing_to_continue", turn.lang))
+        return
+    cfg = ActionSettings()
+    section = turn.tracker.get_slot("last_section")
+    shown = int(turn.tracker.get_slot("shown") or 0)
+    n = cfg.show_all if SHOW_ALL.search(turn.text) else cfg.page_size
+    if section:  # a listing in the description's order
+        rest = s.listing(code, section)[shown:]
+    else:  # the next passages of a specific question, after those shown
+        rest = distinct(s.search(question, occupation=code, k=min(MAX_K, 2 * (shown + n) + 5)).hits)[shown:]
+    hits = rest[:n]
+    if not hits:
+        turn.set("last_list", None)
+        turn.say(say("no_more", turn.lang), buttons=section_buttons(s, code, turn.lang, Seen(turn.tracker.get_slot("seen"))))
+        return
+    hint = say("more_hint", turn.lang) if len(rest) > n else ""
+    turn.say_all(passages_messages(s, hits, turn.lang, hint, title=section))
+    turn.set("shown", float(shown + len(hits)))
+    if section:
+        turn.set("seen", Seen(turn.tracker.get_slot("seen")).updated(code, section, shown + len(hits)))
+
+
 def _sections_text(s: Searcher, code: str, lang: str) -> str:
     return ", ".join(label(SECTION_NAMES[x], lang) for x in sections_of(s, code))
 
 
-def section_buttons(s: Searcher, code: str, lang: str, seen: list[str]) -> list[dict[str, str]]:
-    """Buttons for the parts of the description not shown yet."""
-    titles = {x: label(SECTION_TITLES[x], lang) for x in sections_of(s, code) if f"{code}:{x}" not in seen}
+def section_buttons(s: Searcher, code: str, lang: str, seen: Seen) -> list[dict[str, str]]:
+    """Buttons for the parts of the description not shown to their end yet."""
+    titles = {x: label(SECTION_TITLES[x], lang) for x in sections_of(s, code)
+              if (seen.count(code, x) or 0) < len(s.listing(code, x))}
     return [{"title": t[:1].upper() + t[1:], "payload": f'/ask_occupation{{"section":"{x}"}}'}
             for x, t in titles.items()][:5]
 
@@ -212,12 +279,6 @@ def routed(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     route(turn, step.topic or "", s.occupations[step.code]["name"] if step.code else None)
 
 
-def more(turn: Turn, s: Searcher, state: State, step: Step) -> None:
-    if state.last_list == "related" and state.current:
-        return related(turn, s, state, Step("related", code=state.current), start=int(turn.tracker.get_slot("shown") or 0))
-    show_more(turn, s)
-
-
 def compare(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     a, b = step.code or "", step.other or ""
     c = relations().compare(a, b)
@@ -225,10 +286,10 @@ def compare(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     turn.set("occupation_code", b)
     turn.set("last_question", "")
     turn.set("last_list", None)
-    messages = comparison_messages(c, turn.lang, shared_first=step.shared)
-    if step.shared and not c.shared_skills:
-        messages[0] = say("shared_none", turn.lang, a=c.a.name, b=c.b.name) + "\n" + messages[0]
-    turn.say_all(messages)
+    if step.shared:
+        turn.say_all(shared_messages(c, turn.lang, say("shared_none", turn.lang, a=c.a.name, b=c.b.name)))
+    else:
+        turn.say_all(comparison_messages(c, turn.lang))
 
 
 def compare_which(turn: Turn, s: Searcher, state: State, step: Step) -> None:
@@ -287,9 +348,15 @@ def in_polish(turn: Turn, s: Searcher, state: State, step: Step) -> None:
 
 
 def chitchat(turn: Turn, s: Searcher, state: State, step: Step) -> None:
+    """Which small talk it is, Rasa's intent model knows best (its ranking, the first chit-chat intent)."""
     ranking = (turn.tracker.latest_message or {}).get("intent_ranking") or []
     key = next((CHITCHAT[r["name"]] for r in ranking if r.get("name") in CHITCHAT), "greet")
-    turn.say(say(key, turn.lang))
+    if key == "contact":
+        from .chitchat_actions import contact
+
+        contact(turn)
+    else:
+        turn.say(say(key, turn.lang))
 
 
 def off_topic(turn: Turn, s: Searcher, state: State, step: Step) -> None:

@@ -6,15 +6,14 @@ import re
 from dataclasses import dataclass
 
 from index.answer import leading
-from index.distinct import distinct
 from index.intent import names_occupation, section_intent
 from index.resolve import Resolution
-from index.search import MAX_K, Searcher, strip_words
+from index.search import Searcher, strip_words
 from index.text import fold, name_words
 
 from . import metrics
 from .base import DoradcaAction, Turn
-from .compose import choose_buttons, counsellor_button, occupations_text, passages_messages
+from .compose import choose_buttons, counsellor_button, occupations_text
 from .messages import ABOUT, label, say
 from .runtime import searcher
 from .settings import ActionSettings, load_office
@@ -136,30 +135,6 @@ class ActionShowMore(DoradcaAction):
         from .converse import converse
 
         converse(turn)
-
-
-def show_more(turn: Turn, s: Searcher) -> None:
-    """The next passages of the last listing or specific answer ("więcej", "pokaż wszystko")."""
-    code = turn.tracker.get_slot("occupation_code")
-    question = turn.tracker.get_slot("last_question")
-    if not code or not question:
-        turn.say(say("nothing_to_continue", turn.lang))
-        return
-    cfg = ActionSettings()
-    section = turn.tracker.get_slot("last_section")
-    shown = int(turn.tracker.get_slot("shown") or 0)
-    n = cfg.show_all if SHOW_ALL.search(turn.text) else cfg.page_size
-    if section:  # a listing in the description's order
-        rest = s.listing(code, section)[shown:]
-    else:  # the next passages of a specific question, after those shown
-        rest = distinct(s.search(question, occupation=code, k=min(MAX_K, 2 * (shown + n) + 5)).hits)[shown:]
-    hits = rest[:n]
-    if not hits:
-        turn.say(say("no_more", turn.lang))
-        return
-    hint = say("more_hint", turn.lang) if len(rest) > n else ""
-    turn.say_all(passages_messages(s, hits, turn.lang, hint, title=section))
-    turn.set("shown", float(shown + len(hits)))
 
 
 class ActionFindOccupations(DoradcaAction):

@@ -42,6 +42,7 @@ class Naming:
     candidates: tuple[tuple[str, str], ...] = ()
     words: str = ""
     question: str = ""  # the message without the occupation's name: what to rank passages by
+    head: bool = True  # the words are the head of the candidates' names ("opiekun"), not a topic ("zmiany")
 
 
 @dataclass(frozen=True)
@@ -95,15 +96,20 @@ def decide(state: State, msg: Understood) -> Step:
     ask = kind
     if kind == "name":
         ask = state.last_ask if state.last_ask in INFO and state.last_ask != "specific" else "overview"
-    return _about_occupation(state, ask, n)
+    return _about_occupation(state, ask, n, naming=kind == "name")
 
 
-def _about_occupation(state: State, ask: str, n: Naming) -> Step:
+def _about_occupation(state: State, ask: str, n: Naming, naming: bool) -> Step:
+    """``naming``: the message is about which occupation ("a opiekunka?"); otherwise words that fit no occupation
+    for sure are the topic of a question about the occupation at hand ("czy trzeba myć okna?")."""
     if n.kind == "named" and n.code:
         return _with(ask, n.code, n.question)
-    if n.kind == "ambiguous":
+    at_hand = bool(state.offered or state.current)
+    if n.kind == "ambiguous" and (naming or n.head or not at_hand):
         return Step("choose", ask=ask, candidates=n.candidates, words=n.words, question=n.question)
-    if n.kind == "unknown":
+    # the resolver's "unknown" weighed the current occupation already ("czym zajmuje się X" introduces X); only
+    # buttons it did not know of make the words a topic
+    if n.kind == "unknown" and (naming or not state.offered):
         return Step("unknown", ask=ask, candidates=n.candidates, question=n.question)
     if state.offered:  # the user typed on instead of clicking one of the occupations offered
         if state.offered_lead or state.offered_again:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from services.conversations import EVAL, load, play, summary
 from services.processes import Assistant, Ports
-from tests.conftest import free_port
+from fault_bench import free_port  # bench/ is on the path when a bench runs
 
 SETS = {"dev": EVAL / "conversations.yml", "heldout": EVAL / "conversations-heldout.yml"}
 COLUMNS = ("all", "pl", "uk", "en", "jobseeker", "counsellor", "false_no_information", "turns")

@@ -170,14 +170,16 @@ POLISH = frozenset(
 
 
 def language(text: str, default: str = "pl") -> str:
-    """pl, uk or en: Cyrillic means Ukrainian; more English than Polish function words means English."""
+    """pl, uk or en: Cyrillic means Ukrainian; more English than Polish function words means English (a Polish
+    place or occupation name in an English sentence does not make it Polish); a message of names alone, with no
+    function word of either language ("Pakowacz ręczny"), keeps the conversation's language."""
     if CYRILLIC.search(text):
         return "uk"
-    if POLISH_LETTERS.search(text):
-        return "pl"
-    ws = re.findall(r"[a-z']+", text.lower())
+    ws = re.findall(r"[a-ząćęłńóśźż']+", text.lower())
     english = sum(w in ENGLISH for w in ws)
     polish = sum(w in POLISH for w in ws)
     if english > polish:
         return "en"
-    return "pl" if polish else default
+    if polish or (POLISH_LETTERS.search(text) and default != "en"):
+        return "pl"
+    return default

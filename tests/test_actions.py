@@ -43,7 +43,7 @@ def test_knowledge_question_lists_the_section_in_description_order(data_searcher
         SlotSet("last_section", "knowledge"),
         SlotSet("shown", 5.0),
         SlotSet("last_list", "section"),
-        SlotSet("seen", ["243108:knowledge"]),
+        SlotSet("seen", ["243108:knowledge:5"]),
     ]
     assert messages == [("\n".join([
         "Specjalista do spraw mediów interaktywnych (KZiS 243108) – co trzeba wiedzieć:",
@@ -75,7 +75,7 @@ def test_a_chat_question_encodes_what_its_answer_ranks_by_while_resolving(data_s
 def test_more_continues_the_listing(data_searcher):
     slots = {"occupation_code": "243108", "last_question": "Co musi wiedzieć ?", "last_section": "knowledge", "shown": 10.0}
     events, messages = run(ActionShowMore(), "więcej", slots, intent="ask_more")
-    assert events == [SlotSet("shown", 15.0)]
+    assert events == [SlotSet("shown", 15.0), SlotSet("seen", ["243108:knowledge:15"])]
     text = messages[0][0]
     assert "• Przepisy prawa związane z możliwością komunikacji przedsiębiorstwa z otoczeniem poprzez media interaktywne." in text
     assert "\nZadanie: Przygotowywanie i prowadzenie kampanii marketingowej" in text
@@ -86,9 +86,12 @@ def test_more_continues_the_listing(data_searcher):
 def test_show_all_then_nothing_more(data_searcher):
     slots = {"occupation_code": "243108", "last_question": "Co musi wiedzieć ?", "last_section": "knowledge", "shown": 50.0}
     events, messages = run(ActionShowMore(), "pokaż wszystko", slots, intent="ask_more")
-    assert events == [SlotSet("shown", 54.0)] and messages[0][0].count("• ") == 4
+    assert events == [SlotSet("shown", 54.0), SlotSet("seen", ["243108:knowledge:54"])]
+    assert messages[0][0].count("• ") == 4
     events, messages = run(ActionShowMore(), "więcej", {**slots, "shown": 54.0}, intent="ask_more")
-    assert events == [] and messages == [("To już wszystkie fragmenty opisu pasujące do pytania.", [])]
+    assert events == []
+    assert messages == [("To już wszystkie fragmenty opisu pasujące do pytania.",
+                         ["Zadania zawodowe", "Co trzeba umieć", "Kompetencje społeczne", "Kompetencje kluczowe"])]
 
 
 def test_follow_up_keeps_the_occupation_and_answers_from_z3(data_searcher):
@@ -110,8 +113,7 @@ def test_follow_up_keeps_the_occupation_and_answers_from_z3(data_searcher):
 def test_question_the_description_cannot_answer_says_so(data_searcher):
     events, messages = run(ActionAnswerOccupation(), "czy trzeba umieć latać samolotem?",
                            {"occupation_code": "243108", "shown": 5.0})
-    assert events == [SlotSet("last_ask", "specific"), SlotSet("last_question", "czy trzeba umieć latać samolotem?"),
-                      SlotSet("shown", 0.0)]
+    assert events == [SlotSet("last_ask", "specific"), SlotSet("last_question", "czy trzeba umieć latać samolotem?")]
     # said only after all its sections were searched; what the description holds, as buttons
     assert messages == [(
         "W opisie zawodu Specjalista do spraw mediów interaktywnych (243108) nie ma informacji na ten temat – "

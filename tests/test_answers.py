@@ -206,15 +206,14 @@ def test_a_code_anywhere_in_a_sentence_is_a_look_up(corpus_searcher):
 
 
 @needs_corpus
-def test_esco_skills_name_the_esco_occupation_and_flag_approximate_mappings(corpus_searcher):
-    """Kierowca ciągnika siodłowego is mapped to ESCO 'kierowca betoniarki': the source says so; a mapping that shares
-    no word with the KZiS names is flagged (110 of 557 in the real file)."""
-    tir = corpus_searcher.catalog.section_passages("833202", "esco_skill")[0].source.cite()
-    assert tir == "ESCO (PL): umiejętności zawodu ESCO „kierowca betoniarki”, © Unia Europejska"
-    soldier = corpus_searcher.catalog.section_passages("031001", "esco_skill")[0].source.cite()
-    assert "„specjalista przechwytywania transmisji komunikacyjnych” – przyporządkowanie przybliżone" in soldier
-    flagged = {p.occupation_code for p in corpus_searcher.passages if "przybliżone" in p.source.cite()}
-    assert len(flagged) == 110
+def test_esco_skills_are_shown_only_for_the_same_job(corpus_searcher):
+    """Kierowca ciągnika siodłowego is mapped to ESCO 'kierowca betoniarki', another job: none of its skills are shown
+    (index/sources/esco_same_job.yml); a piekarz keeps the ESCO piekarz's, cited as such."""
+    assert corpus_searcher.catalog.section_passages("833202", "esco_skill") == []
+    assert corpus_searcher.catalog.section_passages("031001", "esco_skill") == []
+    baker = corpus_searcher.catalog.section_passages("751204", "esco_skill")[0].source.cite()
+    assert baker == "ESCO (PL): umiejętności zawodu ESCO „piekarz”, © Unia Europejska"
+    assert not any("przybliżone" in p.source.cite() for p in corpus_searcher.passages)
 
 
 @needs_corpus

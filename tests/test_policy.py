@@ -10,6 +10,7 @@ FOLLOW = Naming("follow_up", question="q")
 NAMED = Naming("named", "712303", question="q")  # tynkarz
 AMBIGUOUS = Naming("ambiguous", candidates=(("341202", "Opiekun osoby starszej"), ("532102", "Opiekun w DPS")),
                    words="opiekun", question="q")
+TOPIC = Naming("ambiguous", candidates=(("512201", "Kierownik zmiany"),), words="zmiany", question="q", head=False)
 NOTHING = Naming("none", question="q")
 ABOUT_WELDER = State(current="721204", last_ask="skill", last_list="section")
 OFFERED = State(offered=("341202", "532102", "532101"))
@@ -44,6 +45,16 @@ CASES: list[tuple[str, State, Understood, Step]] = [
      Step("assume", code="341202", ask="task", question="q")),
     ("a name typed after buttons is that occupation", OFFERED, Understood("task", NAMED),
      Step("answer", code="712303", ask="task", question="q")),
+    ("topic words that fit several names are the current occupation's topic", ABOUT_WELDER,
+     Understood("specific", TOPIC), Step("answer", code="721204", ask="specific", question="q")),
+    ("... and after buttons, the offered occupations' topic", State(offered=OFFERED.offered, offered_lead=True),
+     Understood("conditions", TOPIC), Step("assume", code="341202", ask="conditions", question="q",
+                                               candidates=(("532102", ""), ("532101", "")))),
+    ("an occupation the resolver does not know, in a question: never the current one's passages", ABOUT_WELDER,
+     Understood("task", Naming("unknown", question="q")), Step("unknown", ask="task", question="q")),
+    ("a name that is not known, asked as a name: the candidates", ABOUT_WELDER,
+     Understood("name", Naming("unknown", candidates=(("1", "A"),), question="q")),
+     Step("unknown", ask="skill", candidates=(("1", "A"),), question="q")),
 ]
 
 ROUTES = [(kind, Step("route", code="721204", topic=kind)) for kind in ("salary", "offers", "documents", "language")]
