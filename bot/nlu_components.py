@@ -14,8 +14,9 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, vstack
 from sklearn.preprocessing import normalize
 
 
@@ -36,4 +37,20 @@ class IntentLogisticRegression(LogisticRegressionClassifier):
         self.clf.C = float(self.config["C"])
 
     def _create_X(self, messages: list[Message]) -> csr_matrix:
-        return normalize(super()._create_X(messages), norm="l2")
+        width = getattr(self.clf, "n_features_in_", None)  # None while training
+        if width is None:
+            return normalize(super()._create_X(messages), norm="l2")
+        return normalize(vstack([self._row(m, width) for m in messages], format="csr"), norm="l2")
+
+    def _row(self, message: Message, width: int) -> csr_matrix:
+        """One message's features. A message without a word ("", " ", "?") gets no regex features (RegexFeaturizer
+        skips a message without tokens), one column short of the model ("X has 7677 features, but LogisticRegression
+        is expecting 7678"), and the turn failed: its row is all zeros instead (nothing to read; the intent comes
+        from the intercepts). Any other mismatch is a real fault and is raised."""
+        row = LogisticRegressionClassifier._create_X(self, [message])
+        if row.shape[1] == width:
+            return row
+        text = message.get(TEXT) or ""
+        if not any(c.isalnum() for c in text):
+            return csr_matrix((1, width))
+        raise ValueError(f"{self.name}: a message has {row.shape[1]} features, the model {width}")

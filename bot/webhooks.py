@@ -13,7 +13,9 @@ These channels:
   asynchronously (Rasa's client blocks the server on each send).
 
 Both compare secrets in constant time and reject with 403 before the body is parsed. Messages then pass
-the same guards as the web chat (``channels.never_silent``: redaction, limits, apology when silent).
+the same guards as the web chat (``channels.never_silent``: redaction, limits, apology when silent); a chat id
+that looks like personal data (a 9-digit Telegram id reads as a phone number) is stored as a keyed pseudonym,
+while the answers go to the real id.
 The platforms' API addresses are settings so that the tests can point them at a recorder on loopback.
 
 credentials.yml::
@@ -50,7 +52,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import SENTENCES, Handler, never_silent, shared_redis
+from channels import SENTENCES, Handler, never_silent, shared_redis, valid_id
 
 logger = logging.getLogger(__name__)
 
@@ -209,9 +211,11 @@ class TelegramInput(InputChannel):
             if not isinstance(msg, dict):
                 return  # channel posts, polls, joins: nothing to answer
             chat, text = msg.get("chat"), msg.get("text")
-        if not isinstance(chat, dict) or "id" not in chat:
+        if not isinstance(chat, dict) or not isinstance(chat.get("id"), (int, str)):
             return
         sender = str(chat["id"])
+        if not valid_id(sender):
+            return  # Telegram's chat ids are numbers; anything else is not worth an answer
         if not isinstance(text, str) or not text.strip():
             await self.output.send_text_message(sender, TEXT_ONLY)  # stickers, photos, voice
             return
@@ -322,8 +326,8 @@ class FacebookInput(InputChannel):
     async def _dispatch(self, event: dict, handle: Handler, metadata: Any) -> None:
         sender = (event.get("sender") or {}).get("id")
         message, postback = event.get("message"), event.get("postback")
-        if not isinstance(sender, str) or not sender:
-            return
+        if not valid_id(sender):
+            return  # page-scoped ids are numbers
         if isinstance(message, dict):
             if message.get("is_echo") or await self.events.seen(message.get("mid")):
                 return  # the page's own messages come back as echoes

@@ -210,6 +210,29 @@ def test_telegram_personal_data_is_redacted_before_storage(bot: Assistant, recor
     assert stored and "44051401359" not in stored[0] and "[PESEL]" in stored[0]
 
 
+def test_telegram_chat_id_that_reads_as_a_phone_number_is_stored_keyed_and_still_answered(bot: Assistant,
+                                                                                        recorder: Recorder):
+    """A 9-digit chat id is a phone number to redaction: the tracker store keeps an HMAC of it (issue 29: keyed, so
+    that trying all 10^9 numbers does not find it), and the answers still go to the chat itself."""
+    chat = 600100200
+    assert tg_post(bot, tg_update(chat, "dziękuję bardzo")).status_code == 200
+    calls = recorder.take()
+    assert {body["chat_id"] for p, body in calls if p.endswith("/sendMessage")} == {str(chat)}
+    assert "Proszę bardzo" in sent_texts(calls)
+    assert stored_texts(bot, str(chat)) == []
+    with sqlite3.connect(bot.tracker_db) as db:
+        senders = {r[0] for r in db.execute("select distinct sender_id from events")}
+    keyed = [s for s in senders if s.startswith("anon-") and "dziękuję bardzo" in stored_texts(bot, s)]
+    assert len(keyed) == 1 and len(keyed[0]) == 37 and str(chat) not in senders
+
+
+def test_telegram_update_with_a_malformed_chat_id_is_not_answered(bot: Assistant, recorder: Recorder):
+    update = {"update_id": next(_update_ids), "message": {"message_id": 1, "date": 0, "text": "dzięki",
+                                                          "chat": {"id": "x" * 5000, "type": "private"}}}
+    assert tg_post(bot, update).status_code == 200
+    assert recorder.take() == []
+
+
 @needs_corpus
 def test_telegram_buttons_are_inline_keys_that_answer_when_pressed(bot: Assistant, recorder: Recorder):
     chat = 7007

@@ -1,5 +1,7 @@
 // doradca chat widget: talks to the Rasa server over socket.io; keeps the conversation in this browser tab only
 // (sessionStorage: gone when the tab closes), with a "new conversation" button and an optional kiosk idle reset.
+// Of what the user typed, the tab keeps only the server's redacted echo ("user_echo": a PESEL comes back as
+// [PESEL]), never the raw text: the next person at a shared computer scrolls back to placeholders.
 (function () {
   "use strict";
   const cfg = window.DORADCA_CONFIG;
@@ -25,11 +27,23 @@
   function load() {
     try { return JSON.parse(sessionStorage.getItem(KEY)) || {}; } catch (e) { return {}; }
   }
-  function save() { sessionStorage.setItem(KEY, JSON.stringify(state)); }
+  // Messages still waiting for their redacted echo are shown but not stored.
+  function save() {
+    const kept = state.messages.filter(function (m) { return !m.echo; })
+      .map(function (m) { return { from: m.from, text: m.text, buttons: m.buttons }; });
+    sessionStorage.setItem(KEY, JSON.stringify({ lang: state.lang, session: state.session, messages: kept }));
+  }
+  // An id the server accepts (A-Z a-z 0-9 _ . : -, at most 128): a UUID, or 32 random hex digits where
+  // crypto.randomUUID is missing (a page served over plain HTTP); never a number-like id.
+  function newId() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
   localStorage.removeItem(KEY);  // conversations kept by earlier versions of this page on a shared computer
   state.messages = state.messages || [];
   if (!UI[state.lang]) state.lang = "pl";  // Polish until the user picks another language
-  if (!state.session) state.session = (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
+  if (!state.session) state.session = newId();
 
   function applyLanguage() {
     const t = UI[state.lang];
@@ -64,6 +78,7 @@
     }
     log.appendChild(div);
     log.scrollTop = log.scrollHeight;
+    return div;
   }
   // Links (http/https only) become <a>; everything else stays plain text.
   function appendText(parent, text) {
@@ -78,7 +93,8 @@
       }
     });
   }
-  function add(msg) { state.messages.push(msg); save(); render(msg); }
+  function add(msg) { state.messages.push(msg); save(); return render(msg); }
+  const shown = {};  // echo id -> the message and its bubble, until the redacted echo replaces the typed text
 
   const socket = io(cfg.botServer, { transports: ["websocket"], reconnection: true, reconnectionDelay: 1000,
                                      reconnectionDelayMax: 5000, timeout: 5000 });
@@ -99,19 +115,33 @@
   socket.on("connect_error", offline);
   socket.on("disconnect", offline);
   function offline() { status.textContent = UI[state.lang].offline; status.hidden = false; typing.hidden = true; }
+  socket.on("user_echo", function (data) {
+    const entry = data && shown[data.id];
+    if (!entry || typeof data.text !== "string") return;
+    delete shown[data.id];
+    delete entry.msg.echo;
+    entry.msg.text = data.text;
+    entry.div.textContent = "";
+    appendText(entry.div, data.text);
+    save();
+  });
   socket.on("bot_uttered", function (data) {
     typing.hidden = true;
     const buttons = (data.quick_replies || data.buttons || []).map(function (b) { return { title: b.title, payload: b.payload }; });
     add({ from: "bot", text: data.text || "", buttons: buttons });
   });
 
-  function send(text, shown) {
+  // A button's title comes from the bot and is stored as it is; typed text waits for its redacted echo.
+  function send(text, title) {
     text = (text || "").trim();
     if (!text) return;
-    add({ from: "user", text: shown || text });
+    const msg = { message: text, session_id: state.session, metadata: { language: state.lang } };
+    const entry = { from: "user", text: title || text };
+    if (!title) { entry.echo = msg.echo = newId(); }
+    const div = add(entry);
+    if (entry.echo) shown[entry.echo] = { msg: entry, div: div };
     if (!socket.connected) { add({ from: "bot", text: UI[state.lang].error }); return; }
     typing.hidden = false;
-    const msg = { message: text, session_id: state.session, metadata: { language: state.lang } };
     if (ready()) socket.emit("user_uttered", msg); else pending.push(msg);
   }
 
