@@ -240,14 +240,31 @@ def classify(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     jsonl: Annotated[bool, typer.Option(
         "--jsonl", help='Read {"title", "description", "k"} lines from stdin, write one result per line.')] = False,
+    file: Annotated[Optional[Path], typer.Option(
+        "--file", help="A spreadsheet of offers (.csv with , ; or tab; .xlsx): every row coded.")] = None,
+    out: Annotated[Optional[Path], typer.Option(
+        help="Where to write the coded file (.csv or .xlsx; default: IN's name + '-kody', IN's format).")] = None,
+    title_column: Annotated[Optional[str], typer.Option(
+        help="Header of the title column (default: title, tytuł, stanowisko, nazwa stanowiska, job.title).")] = None,
+    description_column: Annotated[Optional[str], typer.Option(
+        help="Header of the description column (default: description, opis, opis stanowiska, zakres obowiązków, "
+             "job.description).")] = None,
 ) -> None:
-    """Job offer -> KZiS occupation codes with evidence: `doradca classify "Kierowca C+E" --description -`.
+    """Job offer -> KZiS occupation codes with evidence: `doradca classify "Kierowca C+E" --description -`;
+    a whole spreadsheet: `doradca classify --file oferty.xlsx --out oferty-kody.xlsx`.
 
     Learns from job ads coded by experts: Beręsewicz, M.; Pater, R. (2024), OJA Lab, doi:10.18150/SX0E7G.
     """
     from .classify import check_offer
     from .search import MAX_K, QueryError
 
+    if file is not None:
+        if jsonl or title is not None or description is not None:
+            fail("give --file or a TITLE or --jsonl, one of them")
+        _classify_file(file, out, k, title_column, description_column)
+        return
+    if out is not None or title_column is not None or description_column is not None:
+        fail("--out, --title-column and --description-column go with --file")
     if jsonl and (title is not None or description is not None):
         fail("give a TITLE (and --description) or --jsonl, not both")
     if not jsonl and title is None and description is None:
@@ -270,6 +287,44 @@ def classify(
     if jsonl:
         _answer_jsonl(lambda req: one(req.get("title"), req.get("description"), req.get("k", 3)), key="title")
     _answer_one(lambda: one(title, description, k), as_json, "(niepewne: sprawdź kandydatów przed wyborem kodu)")
+
+
+def _classify_file(path: Path, out: Path | None, k: int, title_column: str | None,
+                   description_column: str | None) -> None:
+    """`classify --file`: read, code every row with a progress bar on the terminal, write; exit 2 for a file that
+    cannot be coded (what was found is said), before the index is loaded."""
+    from tqdm import tqdm
+
+    from .batch import MAX_K, OUT_SUFFIXES, BatchError, code_table, output_format, read_table, summary, write_table
+
+    if not 1 <= k <= MAX_K:
+        fail(f"-k must be from 1 to {MAX_K} for a file")
+    if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
+        fail(f"--out {out}: write {', '.join(OUT_SUFFIXES)}")
+    if out is not None and out.exists() and path.exists() and out.resolve() == path.resolve():
+        fail("--out is the input file: write the coded file beside it, not over it")
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        fail(f"cannot read {path}: {e.strerror or e}")
+    try:
+        table = read_table(data, title_column=title_column, description_column=description_column)
+    except BatchError as e:
+        fail(f"{path}: {e}")
+    if out is None:  # beside the input, in its format
+        suffix = path.suffix.lower() if path.suffix.lower() in OUT_SUFFIXES else f".{table.kind}"
+        out = path.with_name(f"{path.stem}-kody{suffix}")
+    typer.echo(f"{path}: {table.describe()}", err=True)
+    s = _searcher()
+    with tqdm(total=table.row_count, unit=" rows", desc="coding", disable=None) as bar:  # None: off unless a terminal
+        coded = code_table(table, s.classifier, k, progress=lambda n: bar.update(1))
+    try:
+        out.write_bytes(write_table(table, coded, k, output_format(out.suffix, table)))
+    except OSError as e:
+        fail(f"cannot write {out}: {e.strerror or e}")
+    n = summary(coded)
+    typer.echo(f"{n['rows']:,} rows: {n['sure']:,} coded, {n['unsure']:,} to check (do_sprawdzenia = tak), "
+               f"{n['blank']:,} blank -> {out}", err=True)
 
 
 @app.command()
