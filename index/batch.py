@@ -43,7 +43,13 @@ ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters an .xlsx
 
 
 class BatchError(ValueError):
-    """A file that cannot be coded; the message says what was found (exit code 2, HTTP 422)."""
+    """A file that cannot be coded; the message says what was found (exit code 2, HTTP 422). ``reason`` names the
+    case for a client that says it in its own words (the look-up page, in Polish); ``found``: the first row's cells
+    when a column is missing."""
+
+    def __init__(self, message: str, reason: str = "unreadable", found: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.reason, self.found = reason, found or []
 
 
 class TooLarge(BatchError):
@@ -174,25 +180,31 @@ def _shown(row: list[Any]) -> str:
     return ", ".join(repr(c) for c in cells) if cells else "nothing"
 
 
+def _cells(row: list[Any]) -> list[str]:
+    return [cell_text(v).strip()[:100] for v in row if cell_text(v).strip()][:30]
+
+
 def _locate(rows: list[list[Any]], title_column: str | None,
             description_column: str | None) -> tuple[int, int, int | None]:
     """(header row, title column, description column) or BatchError saying what the first rows hold."""
     if not rows or all(_blank(r) for r in rows):
-        raise BatchError("the file is empty: no rows with any text")
+        raise BatchError("the file is empty: no rows with any text", "empty")
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         title = _find(row, title_column or TITLE_HEADERS)
         if title is not None:
             description = _find(row, description_column or DESCRIPTION_HEADERS)
             if description_column and description is None:
-                raise BatchError(f"no column {description_column!r}: the header row has {_shown(row)}")
+                raise BatchError(f"no column {description_column!r}: the header row has {_shown(row)}", "no_column",
+                                 _cells(row))
             return i, title, description
     first = next(r for r in rows if not _blank(r))
     if title_column:
         raise BatchError(f"no column {title_column!r} in the first {HEADER_SEARCH_ROWS} rows; the first row has "
-                         f"{_shown(first)}")
+                         f"{_shown(first)}", "no_column", _cells(first))
     raise BatchError(f"no title column: the first row has {_shown(first)}; name the column with the job titles "
                      f"'stanowisko' (or {', '.join(repr(n) for n in TITLE_HEADERS if n != 'stanowisko')}), "
-                     "or say which it is (--title-column NAME, or title_column in the API)")
+                     "or say which it is (--title-column NAME, or title_column in the API)", "no_title_column",
+                     _cells(first))
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -203,7 +215,7 @@ def _decode(data: bytes) -> tuple[str, str]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text": UTF-16 with tabs
         return data.decode("utf-16"), "utf-16"
     if b"\x00" in data:
-        raise BatchError("not a text file (it holds NUL bytes): save the sheet as .xlsx or CSV")
+        raise BatchError("not a text file (it holds NUL bytes): save the sheet as .xlsx or CSV", "binary")
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data.decode("utf-8-sig"), "utf-8-sig"
@@ -236,7 +248,7 @@ def _parse_csv(text: str, delimiter: str, stop: int | None = None) -> list[list[
 def _read_csv(data: bytes, title_column: str | None, description_column: str | None) -> Table:
     text, encoding = _decode(data)
     if not text.strip():
-        raise BatchError("the file is empty")
+        raise BatchError("the file is empty", "empty")
     sample = text[:65536]
     try:
         sniffed = csv.Sniffer().sniff(sample, delimiters=SEPARATORS).delimiter
@@ -271,12 +283,12 @@ def _xlsx(data: bytes, limits: Limits):  # noqa: ANN202 - an openpyxl read-only 
     except zipfile.BadZipFile as e:
         raise BatchError(f"unreadable .xlsx file ({e})") from e
     if "mimetype" in names and "content.xml" in names:
-        raise BatchError("an OpenDocument spreadsheet (.ods): save it as .xlsx or CSV")
+        raise BatchError("an OpenDocument spreadsheet (.ods): save it as .xlsx or CSV", "ods")
     if "xl/workbook.xml" not in names:
         raise BatchError("a zip file, but not an Excel workbook (.xlsx)")
     if limits.max_bytes and unpacked > XLSX_EXPANSION * limits.max_bytes:
         raise TooLarge(f"the workbook unpacks to {unpacked / 1e6:.0f} MB; at most "
-                       f"{XLSX_EXPANSION * limits.max_bytes / 1e6:.0f} MB")
+                       f"{XLSX_EXPANSION * limits.max_bytes / 1e6:.0f} MB", "too_large")
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds (KeyError, ValueError, its own) for a damaged file
@@ -307,7 +319,7 @@ def _read_xlsx(data: bytes, limits: Limits, title_column: str | None, descriptio
             try:
                 _locate(_sheet_rows(ws, HEADER_SEARCH_ROWS), title_column, description_column)
             except BatchError as e:
-                error = error or (BatchError(f"sheet {ws.title!r}: {e}") if len(sheets) > 1 else e)
+                error = error or (BatchError(f"sheet {ws.title!r}: {e}", e.reason, e.found) if len(sheets) > 1 else e)
                 continue
             stop = None if limits.max_rows is None else limits.max_rows + HEADER_SEARCH_ROWS + 1
             rows = _sheet_rows(ws, stop)  # stop reading past the limit: the check below refuses it anyway
@@ -323,21 +335,22 @@ def read_table(data: bytes, limits: Limits = Limits(), title_column: str | None 
                description_column: str | None = None) -> Table:
     """Read a CSV or .xlsx file (told apart by content, not name); raises BatchError / TooLarge."""
     if limits.max_bytes is not None and len(data) > limits.max_bytes:
-        raise TooLarge(f"the file has {len(data) / 1e6:.1f} MB; at most {limits.max_bytes / 1e6:.0f} MB per file")
+        raise TooLarge(f"the file has {len(data) / 1e6:.1f} MB; at most {limits.max_bytes / 1e6:g} MB per file",
+                       "too_large")
     if not data.strip():
-        raise BatchError("the file is empty")
+        raise BatchError("the file is empty", "empty")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise BatchError("an old Excel file (.xls): save it as .xlsx (Excel workbook) or CSV")
+        raise BatchError("an old Excel file (.xls): save it as .xlsx (Excel workbook) or CSV", "xls")
     if data.startswith(b"PK\x03\x04"):
         table = _read_xlsx(data, limits, title_column, description_column)
     else:
         table = _read_csv(data, title_column, description_column)
     if table.row_count == 0:
-        raise BatchError(f"no rows below the header row ({_shown(table.rows[table.header])})")
+        raise BatchError(f"no rows below the header row ({_shown(table.rows[table.header])})", "no_rows")
     if limits.max_rows is not None and table.row_count > limits.max_rows:
         more = "more than " if table.kind == "xlsx" else ""
         raise TooLarge(f"the file has {more}{table.row_count:,} rows; at most {limits.max_rows:,} per file: "
-                       "split it")
+                       "split it", "too_many_rows")
     return table
 
 

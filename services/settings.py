@@ -40,6 +40,13 @@ class ServingSettings(BaseSettings):
     actions_secret: str = ""  # empty: `doradca bot run` makes one per run
     rasa_api_token: str = ""  # empty: Rasa's HTTP API is not served
     max_body_bytes: int = Field(65536, ge=1024)
+    # whole files of job offers coded on the look-up page and /api/batch (web/batch.py)
+    batch_max_bytes: int = Field(10_000_000, ge=1024)  # per file; the upload route's own body limit
+    batch_max_rows: int = Field(5000, ge=1)
+    batch_keep_seconds: int = Field(3600, ge=1)  # a job and its files are deleted this long after it finished
+    batch_queue: int = Field(8, ge=1)  # files waiting or being coded at once; more get 503
+    batch_uploads_per_hour: int = Field(30, ge=0)  # per client address; 0: off
+    batch_polls_per_minute: int = Field(600, ge=0)  # progress and download calls per client address; 0: off
     # the PostgreSQL tracker store of bot/endpoints-scaled.yml, for `doradca conversations prune --postgres`
     db_host: str = "127.0.0.1"
     db_port: int = 5432

@@ -6,6 +6,7 @@ Run with ``uvicorn web.app:app --host 127.0.0.1 --port 8000`` (``make run`` does
 | module | owns |
 |---|---|
 | ``api`` | the look-up API under ``/api`` |
+| ``batch`` | whole files of job offers as jobs under ``/api/batch`` |
 | ``health`` | ``/health/live`` and ``/health/ready`` |
 | ``pages`` | the pages, their run-time settings, the vendor file, the security headers |
 | ``schemas`` | the API's request and response models |
@@ -23,7 +24,7 @@ from index.search import QueryError, Searcher
 
 from services.settings import serving
 
-from . import api, health, pages
+from . import api, batch, health, pages
 
 
 def create_app(searcher: Searcher | None = None) -> FastAPI:
@@ -33,7 +34,9 @@ def create_app(searcher: Searcher | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.searcher = searcher or Searcher.open()
         app.state.relations = Relations(app.state.searcher)
+        app.state.batch = batch.Batch.create(app.state.searcher.classifier, serving())
         yield
+        app.state.batch.jobs.close()  # the files in memory go with the process; the sweeper stops
 
     app = FastAPI(title="doradca look-up API", version="1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Occupations, their official descriptions and passage search (KZiS, INFOdoradca+, ESCO).")
@@ -42,11 +45,13 @@ def create_app(searcher: Searcher | None = None) -> FastAPI:
     async def bad_query(request: Request, exc: QueryError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=422)
 
-    for router in (api.router, health.router, pages.router):
+    for router in (batch.router, api.router, health.router, pages.router):
         app.include_router(router)
     app.middleware("http")(pages.security_headers(pages.content_security_policy(pages.bot_url())))
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
-    app.add_middleware(pages.BodyLimit, limit=serving().max_body_bytes)  # the outermost: before anything reads
+    s = serving()
+    app.add_middleware(pages.BodyLimit, limit=s.max_body_bytes,  # the outermost: before anything reads
+                       routes={("POST", "/api/batch"): s.batch_max_bytes})  # an upload is the file: its own limit
     return app
 
 

@@ -35,8 +35,12 @@ def root() -> RedirectResponse:
 
 @router.get("/runtime-config.js")
 def runtime_config() -> Response:
-    """Where this installation's Rasa server is; static/config.js (the office's settings) comes after it."""
-    body = f"window.DORADCA_CONFIG = Object.assign({{botServer: {json.dumps(bot_url())}}}, window.DORADCA_CONFIG || {{}});"
+    """Where this installation's Rasa server is and the limits of a file to code (the look-up page states them);
+    static/config.js (the office's settings) comes after it."""
+    s = serving()
+    batch = {"maxBytes": s.batch_max_bytes, "maxRows": s.batch_max_rows, "keepMinutes": round(s.batch_keep_seconds / 60)}
+    settings = {"botServer": bot_url(), "batch": batch}
+    body = f"window.DORADCA_CONFIG = Object.assign({json.dumps(settings)}, window.DORADCA_CONFIG || {{}});"
     return Response(body, media_type="text/javascript")
 
 
@@ -72,24 +76,26 @@ def security_headers(csp: str):  # noqa: ANN201 - Starlette's middleware signatu
 class BodyLimit:
     """ASGI middleware: a request whose body is over ``limit`` bytes gets 413 before the app sees it, also when it
     comes in chunks without a Content-Length (uvicorn has no limit of its own). The body, at most ``limit`` bytes,
-    is read here and handed on: an error raised while the app reads it would become FastAPI's 400."""
+    is read here and handed on: an error raised while the app reads it would become FastAPI's 400. ``routes``:
+    (method, path) -> a limit of its own (an upload of a whole file)."""
 
-    def __init__(self, app, limit: int) -> None:  # noqa: ANN001 - any ASGI app
-        self.app, self.limit = app, limit
+    def __init__(self, app, limit: int, routes: dict[tuple[str, str], int] | None = None) -> None:  # noqa: ANN001
+        self.app, self.limit, self.routes = app, limit, routes or {}
 
     async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001 - the ASGI interface
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        limit = self.routes.get((scope.get("method", ""), scope.get("path", "")), self.limit)
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            return await self._refuse(send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            return await self._refuse(send, limit)
         messages, size = [], 0
         while True:
             message = await receive()
             messages.append(message)
             size += len(message.get("body", b""))
-            if size > self.limit:
-                return await self._refuse(send)
+            if size > limit:
+                return await self._refuse(send, limit)
             if message["type"] != "http.request" or not message.get("more_body"):
                 break
 
@@ -98,8 +104,8 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, send) -> None:  # noqa: ANN001
-        body = json.dumps({"detail": f"request body over {self.limit} bytes"}).encode()
+    async def _refuse(self, send, limit: int) -> None:  # noqa: ANN001
+        body = json.dumps({"detail": f"request body over {limit} bytes", "reason": "too_large"}).encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})

@@ -159,3 +159,39 @@ class ReadyOut(BaseModel):
         description="starting: a part has not answered yet since this process started; degraded: one that answered "
                     "does not now (action server down: the chat apologises; Rasa server down: no chat)")
     parts: dict[str, Literal["up", "down"]]
+
+
+class BatchCandidateOut(BaseModel):
+    code: str
+    name: str
+    score: float = Field(description="calibrated probability that this is the code an expert would give")
+
+
+class BatchRowOut(BaseModel):
+    line: int = Field(description="the row's number as the spreadsheet shows it")
+    title: str
+    unsure: bool = Field(description="do_sprawdzenia: the resolver is unsure, or the row could not be coded")
+    reason: str = Field(description="uzasadnienie: the closest expert-coded ad or the name that decided")
+    candidates: list[BatchCandidateOut]
+
+
+class BatchCountsOut(BaseModel):
+    rows: int
+    sure: int
+    unsure: int
+    blank: int
+
+
+class BatchJobOut(BaseModel):
+    id: str = Field(description="the job's only key: keep it to yourself")
+    state: Literal["queued", "running", "done", "failed"]
+    rows: int = Field(description="data rows in the file")
+    done: int = Field(description="rows coded so far")
+    found: str = Field(description="what was read: format, rows, title and description columns")
+    k: int
+    format: Literal["csv", "xlsx"] = Field(description="the coded file's format")
+    counts: BatchCountsOut | None = Field(None, description="when done")
+    preview: list[BatchRowOut] = Field(description="when done: the first rows, those to check first")
+    result: str | None = Field(None, description="when done: where to download the coded file")
+    error: str | None = None
+    expires_at: str | None = Field(None, description="when finished: the job and its files are deleted then (UTC)")
