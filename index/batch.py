@@ -37,7 +37,8 @@ MAX_K = 10  # candidates per row: three columns each
 XLSX_EXPANSION = 20  # an .xlsx may unpack to this many times its size (text compresses ~4-8x); more is a zip bomb
 SEPARATORS = ",;\t"
 UNSURE, SURE = "tak", "nie"
-ESCAPED_START = ("=", "+", "-", "@", "\t", "\r")  # what makes Excel or LibreOffice read a cell as a formula (OWASP)
+# what makes a spreadsheet read a cell as a formula (OWASP's list; a line feed too: an .xlsx reads a CR back as one)
+ESCAPED_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")  # "-5", "+48": a number, never run; left as it is
 ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters an .xlsx cannot hold (openpyxl refuses them)
 
@@ -453,7 +454,7 @@ def _layout(table: Table, k: int) -> tuple[list[int], int]:
     width = max(len(r) for r in table.rows)
     positions = []
     for name in output_columns(k):
-        at = next((i for i, v in enumerate(header) if fold_header(v) == name), None)
+        at = next((i for i, v in enumerate(header) if fold_header(v) == fold_header(name)), None)
         if at is None:
             at, width = width, width + 1
         positions.append(at)

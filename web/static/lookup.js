@@ -1,4 +1,5 @@
-// Counsellor's look-up: autocomplete occupations, search passages, open a whole description, copy a passage.
+// Counsellor's look-up: autocomplete occupations, search passages, open a whole description, copy a passage;
+// code one job offer, or a whole file of them.
 (function () {
   "use strict";
   const api = (window.DORADCA_CONFIG && window.DORADCA_CONFIG.apiServer) || "";
@@ -124,6 +125,113 @@
     c.evidence.forEach(function (e) { ul.appendChild(el("li", (KIND[e.kind] || e.kind) + ": " + e.text)); });
     li.appendChild(ul);
     return li;
+  }
+
+  // --- a whole file of offers: upload, progress, download, the rows to check first --------------------------
+  const limits = Object.assign({ maxBytes: 10000000, maxRows: 5000, keepMinutes: 60 },
+                               (window.DORADCA_CONFIG && window.DORADCA_CONFIG.batch) || {});
+  $("batch-max-mb").textContent = String(Math.round(limits.maxBytes / 1e5) / 10).replace(".", ",");
+  $("batch-max-rows").textContent = limits.maxRows.toLocaleString("pl-PL");
+  $("batch-keep").textContent = String(limits.keepMinutes);
+  const bar = $("batch-progress"), bStatus = $("batch-status"), link = $("batch-download");
+  const REFUSED = {   // the API's reasons, said in the page's words (its detail is for other clients)
+    empty: "Plik jest pusty.",
+    no_rows: "Pod wierszem z nagłówkami nie ma żadnej oferty.",
+    no_title_column: "W pliku nie ma kolumny ze stanowiskiem. Nazwij ją „stanowisko” (albo „tytuł”, „nazwa stanowiska”, „title”).",
+    no_column: "W pliku nie ma kolumny o tej nazwie.",
+    too_large: "Plik jest za duży: najwyżej " + $("batch-max-mb").textContent + " MB.",
+    too_many_rows: "Plik ma za dużo wierszy: najwyżej " + $("batch-max-rows").textContent + ". Podziel go na części.",
+    xls: "To plik w starym formacie Excela (.xls). Zapisz go jako .xlsx albo CSV i wyślij ponownie.",
+    ods: "To arkusz OpenDocument (.ods). Zapisz go jako .xlsx albo CSV i wyślij ponownie.",
+    binary: "To nie jest arkusz ani plik tekstowy. Zapisz oferty jako .xlsx albo CSV.",
+    unreadable: "Nie udało się odczytać pliku. Zapisz go jako .xlsx albo CSV (UTF-8) i wyślij ponownie.",
+    rate_limited: "Za dużo plików w krótkim czasie. Spróbuj ponownie za kilka minut.",
+    busy: "Serwer koduje teraz inne pliki. Spróbuj ponownie za kilka minut.",
+  };
+  let polling = null;
+
+  function refused(status, body) {
+    let text = REFUSED[body.reason] || (typeof body.detail === "string" ? body.detail : "Błąd serwera (HTTP " + status + ").");
+    if (body.found && body.found.length) text += " Pierwszy wiersz pliku: " + body.found.slice(0, 12).join(" · ") + ".";
+    return text;
+  }
+
+  function upload(file) {   // XMLHttpRequest: fetch cannot report the upload's progress
+    return new Promise(function (resolve, reject) {
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", api + "/api/batch?k=3");
+      xhr.setRequestHeader("Content-Type", "application/octet-stream");
+      xhr.upload.addEventListener("progress", function (e) {
+        if (e.lengthComputable) {
+          bar.max = e.total; bar.value = e.loaded;
+          bStatus.textContent = "Wysyłam plik… " + Math.round(100 * e.loaded / e.total) + "%";
+        }
+      });
+      xhr.addEventListener("load", function () {
+        let body = {};
+        try { body = JSON.parse(xhr.responseText); } catch (e) { /* not JSON: said below */ }
+        if (xhr.status === 202) resolve(body); else reject(new Error(refused(xhr.status, body)));
+      });
+      xhr.addEventListener("error", function () { reject(new Error("Brak połączenia z serwerem.")); });
+      xhr.send(file);
+    });
+  }
+
+  $("batch-form").addEventListener("submit", async function (ev) {
+    ev.preventDefault();
+    const file = $("batch-file").files[0];
+    clearTimeout(polling);
+    link.hidden = true;
+    $("batch-preview-box").hidden = true;
+    if (!file) { bStatus.textContent = "Wybierz plik z ofertami."; return; }
+    if (file.size > limits.maxBytes) { bStatus.textContent = REFUSED.too_large; return; }
+    bar.hidden = false; bar.value = 0;
+    try {
+      const job = await upload(file);
+      const stem = file.name.replace(/\.[^.]*$/, "");
+      link.download = stem + "-kody." + job.format;
+      poll(job.id);
+    } catch (e) { bar.hidden = true; bStatus.textContent = e.message; }
+  });
+
+  async function poll(id) {
+    try {
+      const job = await getJSON("/api/batch/" + encodeURIComponent(id));
+      bar.max = Math.max(job.rows, 1); bar.value = job.done;
+      if (job.state === "failed") { bar.hidden = true; bStatus.textContent = "Nie udało się zakodować pliku."; return; }
+      if (job.state !== "done") {
+        bStatus.textContent = (job.state === "queued" ? "Plik czeka w kolejce… " : "Koduję oferty… ") +
+          job.done + " z " + job.rows + " wierszy";
+        polling = setTimeout(function () { poll(id); }, 700);
+        return;
+      }
+      const n = job.counts;
+      bStatus.textContent = "Gotowe. Wiersze: " + n.rows + ", do sprawdzenia: " + n.unsure +
+        (n.blank ? ", puste: " + n.blank : "") + ". Plik jest na serwerze do " +
+        new Date(job.expires_at).toLocaleTimeString("pl-PL", { hour: "2-digit", minute: "2-digit" }) + ".";
+      link.href = api + job.result;
+      link.hidden = false;
+      showPreview(job.preview);
+    } catch (e) { bar.hidden = true; bStatus.textContent = e.message; }
+  }
+
+  function showPreview(rows) {
+    const body = $("batch-preview").tBodies[0];
+    body.replaceChildren();
+    rows.forEach(function (r) {
+      const tr = el("tr", undefined, r.unsure ? "unsure" : "");
+      tr.appendChild(el("td", String(r.line)));
+      tr.appendChild(el("td", r.title));
+      const codes = el("td");
+      r.candidates.forEach(function (c) {
+        codes.appendChild(el("div", c.code + " " + c.name + " · " + Math.round(c.score * 100) + "%"));
+      });
+      tr.appendChild(codes);
+      tr.appendChild(el("td", r.unsure ? "tak" : "nie"));
+      tr.appendChild(el("td", r.reason));
+      body.appendChild(tr);
+    });
+    $("batch-preview-box").hidden = rows.length === 0;
   }
 
   function groupBySection(rows) {
