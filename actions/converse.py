@@ -17,6 +17,7 @@ from index.distinct import distinct
 from index.search import MAX_K, Searcher
 from index.text import name_words
 
+from . import metrics
 from .base import Turn
 from .compose import (
     choose_buttons,
@@ -80,8 +81,11 @@ def _naming(s: Searcher, q: str, res: Resolution, current: str | None) -> tuple[
     if d.kind == "answer":
         return Naming("follow_up", question=d.question), ()
     if d.kind == "choose":  # not masked: the words may not name an occupation at all ("яка погода")
-        head = res.head_named if res.method == "lexical" else True
-        return Naming("ambiguous", candidates=d.candidates, words=d.words, question=d.question, head=head), ()
+        # with an occupation at hand, words name another one only with all the words of one of its names
+        head = res.head_named and res.coverage >= 1.0 if res.method == "lexical" else True
+        scores = [c.score for c in res.candidates]
+        return Naming("ambiguous", candidates=d.candidates, words=d.words, question=d.question, head=head,
+                      lead=leads(scores) and bool(d.candidates) and d.candidates[0][0] == res.candidates[0].code), ()
     if d.kind == "unknown":
         return Naming("unknown", candidates=d.candidates, question=q), ()
     return Naming("none", question=q), ()
@@ -126,7 +130,8 @@ def answer(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     turn.set("last_ask", ask)
     question = step.question or name
     page = ActionSettings().page_size
-    p = plan_for(s, code, question, page, ask)
+    with metrics.SEARCH_SECONDS.time():
+        p = plan_for(s, code, question, page, ask)
     seen = Seen(turn.tracker.get_slot("seen"))
     if p.kind == "none":
         turn.kind = "declined"
@@ -249,8 +254,13 @@ def _offer(turn: Turn, s: Searcher, codes: list[str], again: bool = False, score
     the first one when it is clearly ahead (likely, and twice as likely as the next)."""
     turn.set("offered", codes)
     turn.set("offered_again", again)
-    s1, s2 = (list(scores or []) + [0.0, 0.0])[:2]
-    turn.set("offered_lead", s1 >= LEAD_MIN and s1 >= 2 * s2)
+    turn.set("offered_lead", leads(scores or []))
+
+
+def leads(scores: list[float]) -> bool:
+    """The first candidate is clearly ahead: likely, and at least twice as likely as the next."""
+    s1, s2 = (list(scores) + [0.0, 0.0])[:2]
+    return s1 >= LEAD_MIN and s1 >= 2 * s2
 
 
 def ask_which(turn: Turn, s: Searcher, state: State, step: Step) -> None:

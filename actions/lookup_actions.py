@@ -12,8 +12,9 @@ CODE = re.compile(r"(?<!\d)\d{6}(?!\d)")
 # Words around the names in "porównaj zawody piekarz i kucharz", "czym się różni piekarz od kucharza?"
 FRAME = re.compile(
     r"(?i)\b(porównaj\w*|porownaj\w*|porównanie|porownanie|zawody|zawodów|zawod\w*|czym|się|sie|różni\w*|rozni\w*"
-    r"|różnic\w*|roznic\w*|compare|comparison|difference|differences|between|the|occupations|jobs"
-    r"|порівня\w*|різниц\w*|між|професі\w*)\b")
+    r"|różnic\w*|roznic\w*|compare|comparison|difference|differences|between|the|occupations|jobs|what|is|an"
+    r"|порівня\w*|різниц\w*|відрізня\w*|чим|між|професі\w*)\b")
+LIKELY = 0.3  # a part of a comparison names an occupation when the resolver gives it this much
 # ... and in "jakie są zawody pokrewne do piekarza?"
 RELATED_WORDS = re.compile(r"(?i)\b(pokrewn\w*|podobn\w*|jakie|jaki|są|sa|do|dla|related|similar|to|what|are|які|є|схож\w*"
                            r"|спорідн\w*|co|jeszcze|mogę|moge|robić|robic|takimi|umiejętnościami|w|pracować|pracowac)\b")
@@ -34,7 +35,7 @@ def two_occupations(text: str, s: Searcher, current: str | None) -> list[str]:
         for part in (p.strip() for p in SEPARATOR.split(rest)):
             if part and re.search(r"[^\W\d_]{3,}", part):
                 res = s.resolve(part)
-                if res.confident and res.best and res.best.code not in found:
+                if res.best and (res.confident or res.best.score >= LIKELY) and res.best.code not in found:
                     found.append(res.best.code)
     if len(found) == 1 and current and current != found[0]:
         found.insert(0, current)

@@ -43,6 +43,7 @@ class Naming:
     words: str = ""
     question: str = ""  # the message without the occupation's name: what to rank passages by
     head: bool = True  # the words are the head of the candidates' names ("opiekun"), not a topic ("zmiany")
+    lead: bool = False  # ambiguous, yet the first candidate is clearly ahead: go on with it, the others as buttons
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,8 @@ def _about_occupation(state: State, ask: str, n: Naming, naming: bool) -> Step:
         return _with(ask, n.code, n.question)
     at_hand = bool(state.offered or state.current)
     if n.kind == "ambiguous" and (naming or n.head or not at_hand):
+        if n.lead and n.candidates:
+            return Step("assume", code=n.candidates[0][0], ask=ask, question=n.question, candidates=n.candidates[1:])
         return Step("choose", ask=ask, candidates=n.candidates, words=n.words, question=n.question)
     # the resolver's "unknown" weighed the current occupation already ("czym zajmuje się X" introduces X); only
     # buttons it did not know of make the words a topic

@@ -161,7 +161,9 @@ POLISH_LETTERS = re.compile(r"[ąćęłńóśźż]", re.I)
 ENGLISH = frozenset(
     "what which who whom how does do did is are was the an must need needs know knows skills job jobs tell me about "
     "hello hi thanks thank you more show can could help bye goodbye and of work works with want to talk person human "
-    "should have has there this that for in on be i i'm am worked working as my been".split()
+    "should have has there this that for in on be i i'm am worked working as my been also any it its if or but not "
+    "no yes so than then when where why you your we our they their them he she his her will would get like very "
+    "much many some other from by at after before just still only too".split()
 )
 POLISH = frozenset(
     "czy co jak jaki jakie jaka jakich czym kto gdzie się sie jest są sa w we z ze na do nie to i oraz musi trzeba "
@@ -180,6 +182,6 @@ def language(text: str, default: str = "pl") -> str:
     polish = sum(w in POLISH for w in ws)
     if english > polish:
         return "en"
-    if polish or (POLISH_LETTERS.search(text) and default != "en"):
+    if polish > english or (not english and POLISH_LETTERS.search(text) and default != "en"):
         return "pl"
-    return default
+    return default  # a tie ("do" is both) or no function word: the conversation's language
