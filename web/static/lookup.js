@@ -150,6 +150,21 @@
   };
   let polling = null;
 
+  // The file is saved under the counsellor's own file name + "-kody": fetched and handed over as a blob, since a
+  // browser prefers the server's Content-Disposition name to the link's download attribute.
+  link.addEventListener("click", async function (ev) {
+    ev.preventDefault();
+    try {
+      const r = await fetch(link.href);
+      if (!r.ok) throw new Error(r.status === 404 ? "Plik został już usunięty z serwera. Wyślij go ponownie." : "HTTP " + r.status);
+      const url = URL.createObjectURL(await r.blob());
+      const a = document.createElement("a");
+      a.href = url; a.download = link.download;
+      document.body.appendChild(a); a.click(); a.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+    } catch (e) { bStatus.textContent = e.message; }
+  });
+
   function refused(status, body) {
     let text = REFUSED[body.reason] || (typeof body.detail === "string" ? body.detail : "Błąd serwera (HTTP " + status + ").");
     if (body.found && body.found.length) text += " Pierwszy wiersz pliku: " + body.found.slice(0, 12).join(" · ") + ".";
