@@ -318,6 +318,7 @@ def related(turn: Turn, s: Searcher, state: State, step: Step, start: int = 0) -
         return
     turn.set("occupation_code", code)
     turn.set("last_list", "related")
+    turn.set("last_ask", "overview")  # a button under the list opens what that occupation is
     turn.set("shown", float(start + len(shown)))
     turn.say(related_text(s.occupations[code]["name"], code, shown, turn.lang),
              buttons=choose_buttons([(r.code, r.name) for r in shown]))

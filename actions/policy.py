@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 ROUTED = ("salary", "offers", "documents", "language")  # no description says it: the office does
 INFO = ("task", "overview", "knowledge", "skill", "competence", "training", "cv", "conditions", "specific")
-ABOUT_OCCUPATION = (*INFO, "name", "in_polish", "related")
+TOPICAL = ("specific", "conditions", "training", "cv", "related")
 
 
 @dataclass(frozen=True)
@@ -106,13 +106,16 @@ def _about_occupation(state: State, ask: str, n: Naming, naming: bool) -> Step:
     if n.kind == "named" and n.code:
         return _with(ask, n.code, n.question)
     at_hand = bool(state.offered or state.current)
-    if n.kind == "ambiguous" and (naming or n.head or not at_hand):
+    # a question about a topic (a specific point, conditions, training, a CV, other jobs) seldom brings in a new
+    # occupation by a name the resolver cannot place: its odd words are the topic of the occupation at hand
+    topical = ask in TOPICAL and at_hand and not naming
+    if n.kind == "ambiguous" and (naming or n.head or not at_hand) and not (topical and not n.head):
         if n.lead and n.candidates:
             return Step("assume", code=n.candidates[0][0], ask=ask, question=n.question, candidates=n.candidates[1:])
         return Step("choose", ask=ask, candidates=n.candidates, words=n.words, question=n.question)
     # the resolver's "unknown" weighed the current occupation already ("czym zajmuje się X" introduces X); only
     # buttons it did not know of make the words a topic
-    if n.kind == "unknown" and (naming or not state.offered):
+    if n.kind == "unknown" and (naming or not state.offered) and not topical:
         return Step("unknown", ask=ask, candidates=n.candidates, question=n.question)
     if state.offered:  # the user typed on instead of clicking one of the occupations offered
         if state.offered_lead or state.offered_again:
