@@ -23,8 +23,17 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from index.batch import (BatchError, CsvFormat, Limits, TooLarge, code_table, for_review, output_columns, read_table,
-                         write_table)
+from index.batch import (
+    BatchError,
+    CsvFormat,
+    Limits,
+    TooLarge,
+    code_table,
+    for_review,
+    output_columns,
+    read_table,
+    write_table,
+)
 from index.config import ROOT
 
 from .conftest import needs_corpus
@@ -121,7 +130,7 @@ def test_descriptions_full_of_commas_do_not_fool_the_separator():
 
 
 def test_a_one_column_file_of_titles():
-    table = read_table("stanowisko\nSpawacz\nKucharz\n".encode())
+    table = read_table(b"stanowisko\nSpawacz\nKucharz\n")
     assert (table.title, table.description, table.row_count) == (0, None, 2)
     assert "no description column" in table.describe()
 
@@ -132,7 +141,7 @@ def test_a_one_column_file_of_titles():
     (b"", "empty", "empty"),
     (b"  \r\n\r\n", "empty", "empty"),
     (b";;;\r\n;;;\r\n", "empty", "no rows with any text"),
-    ("Stanowisko;Opis\r\n".encode(), "no_rows", "no rows below the header row ('Stanowisko', 'Opis')"),
+    (b"Stanowisko;Opis\r\n", "no_rows", "no rows below the header row ('Stanowisko', 'Opis')"),
     ("Firma;Miasto;Pensja\r\nABC;Poznań;5000\r\n".encode("cp1250"), "no_title_column",
      "no title column: the first row has 'Firma', 'Miasto', 'Pensja'"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "xls", "old Excel file (.xls)"),
@@ -274,7 +283,7 @@ def doradca(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("content, says", [
     (b"", "the file is empty"),
-    ("Firma,Miasto\nABC,Kalisz\n".encode(), "no title column: the first row has 'Firma', 'Miasto'"),
+    (b"Firma,Miasto\nABC,Kalisz\n", "no title column: the first row has 'Firma', 'Miasto'"),
     (b"\xd0\xcf\x11\xe0" + bytes(100), "old Excel file (.xls)"),
 ])
 def test_cli_refuses_a_file_it_cannot_code_with_exit_2(tmp_path: Path, content: bytes, says: str):

@@ -123,6 +123,8 @@ def test_bad_parameters_and_unknown_jobs(web):
     assert requests.get(f"{BASE}/api/batch/{unknown}/result", timeout=30).status_code == 404
     assert requests.delete(f"{BASE}/api/batch/{unknown}", timeout=30).status_code == 404
     assert requests.get(f"{BASE}/api/batch/short", timeout=30).status_code == 422
+    form = requests.post(f"{BASE}/api/batch", files={"file": ("o.csv", csv_bytes(rows_of()))}, timeout=30)
+    assert form.status_code == 415 and form.json()["reason"] == "multipart"
 
 
 def test_the_chat_limit_stays_on_the_other_routes(web):

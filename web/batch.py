@@ -19,6 +19,7 @@ import math
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
@@ -27,8 +28,22 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
-from index.batch import (EXCEL_CSV, MAX_K, BatchError, Classifier, Coded, Format, Limits, Table, TooLarge, code_table,
-                         for_review, read_table, summary, write_table)
+from index.batch import (
+    EXCEL_CSV,
+    MAX_K,
+    BatchError,
+    Classifier,
+    Coded,
+    Format,
+    Limits,
+    Table,
+    TooLarge,
+    code_table,
+    for_review,
+    read_table,
+    summary,
+    write_table,
+)
 from services.settings import ServingSettings
 
 from .schemas import BatchJobOut, BatchRowOut
@@ -99,7 +114,8 @@ class Jobs:
     """The jobs of one web process: coded one at a time on a background thread, swept ``keep`` seconds after they
     finished."""
 
-    def __init__(self, classifier: Classifier, keep: float, queue: int, clock=time.time) -> None:  # noqa: ANN001
+    def __init__(self, classifier: Classifier, keep: float, queue: int,
+                 clock: Callable[[], float] = time.time) -> None:
         self.classifier, self.keep, self.queue, self.clock = classifier, keep, queue, clock
         self.jobs: dict[str, Job] = {}
         self.lock = threading.Lock()
@@ -230,6 +246,7 @@ def job_out(b: Batch, job: Job) -> BatchJobOut:
 ERRORS = {413: {"description": "the file is over the size or row limit"},
           422: {"description": "an empty or unreadable file, or no title column; `reason` says which, `found` what "
                                "the first row holds"},
+          415: {"description": "a form (multipart) instead of the file itself"},
           429: {"description": "too many uploads (or progress calls) from this address"},
           503: {"description": "too many files waiting; try again later"}}
 
@@ -256,6 +273,9 @@ async def upload(request: Request, b: Loaded,
     if not b.uploads.allow(_address(request)):
         return refuse(429, "too many files from this address; try again within the hour", "rate_limited",
                       headers={"Retry-After": "600"})
+    if request.headers.get("content-type", "").startswith("multipart/"):
+        return refuse(415, "send the file itself as the request body (Content-Type application/octet-stream), "
+                           "not a form", "multipart")
     data = await request.body()  # at most the route's own limit (web.pages.BodyLimit)
     try:
         table = await run_in_threadpool(read_table, data, b.limits, title_column or None, description_column or None)
