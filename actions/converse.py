@@ -76,19 +76,35 @@ def understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
 def _naming(s: Searcher, q: str, res: Resolution, current: str | None) -> tuple[Naming, tuple[str, ...]]:
     d = name_decision(s, q, res, current)
     words = tuple(res.name_words) or tuple(d.words.split())
+    full = res.method == "lexical" and res.coverage >= 1.0  # every word of one of its names
     if d.kind == "answer" and d.code and d.code != current:
-        return Naming("named", d.code, question=d.question), words
+        return Naming("named", d.code, question=d.question, full=full), words
     if d.kind == "answer":
         return Naming("follow_up", question=d.question), ()
+    lead = _lead(res, d.candidates)
     if d.kind == "choose":  # not masked: the words may not name an occupation at all ("яка погода")
         # with an occupation at hand, words name another one only with all the words of one of its names
-        head = res.head_named and res.coverage >= 1.0 if res.method == "lexical" else True
-        scores = [c.score for c in res.candidates]
+        head = res.head_named and full if res.method == "lexical" else True
         return Naming("ambiguous", candidates=d.candidates, words=d.words, question=d.question, head=head,
-                      lead=leads(scores) and bool(d.candidates) and d.candidates[0][0] == res.candidates[0].code), ()
+                      lead=lead), ()
     if d.kind == "unknown":
+        # never assumed: a made-up name leads as clearly as a foreign one ("zwyrtacz": Wiertacz 0.26 against 0.02,
+        # "нотаріус": Notariusz 0.31 against 0.02); its candidates are offered
         return Naming("unknown", candidates=d.candidates, question=q), ()
     return Naming("none", question=q), ()
+
+
+def _lead(res: Resolution, offered: tuple[tuple[str, str], ...]) -> bool:
+    """The first candidate offered is clearly what the message names: far ahead of the next (``leads``) and, for
+    words of names, named whole or likely ("specjalista" leads nowhere); or the message names exactly it, every
+    name-like word in it ("Що робить пекар?": Piekarz, not Pomocnik piekarza)."""
+    if not offered or not res.candidates or offered[0][0] != res.candidates[0].code:
+        return False
+    scores = [c.score for c in res.candidates]
+    if res.method != "lexical":
+        return leads(scores)
+    full = res.coverage >= 1.0
+    return (leads(scores) and (full or scores[0] >= 0.5)) or (full and res.asks_name_only and scores[0] >= 0.5)
 
 
 def converse(turn: Turn) -> None:
@@ -211,7 +227,10 @@ def more(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     hits = rest[:n]
     if not hits:
         turn.set("last_list", None)
-        turn.say(say("no_more", turn.lang), buttons=section_buttons(s, code, turn.lang, Seen(turn.tracker.get_slot("seen"))))
+        seen = Seen(turn.tracker.get_slot("seen"))
+        if section:
+            seen = Seen(seen.updated(code, section, shown))
+        turn.say(say("no_more", turn.lang), buttons=section_buttons(s, code, turn.lang, seen))
         return
     hint = say("more_hint", turn.lang) if len(rest) > n else ""
     turn.say_all(passages_messages(s, hits, turn.lang, hint, title=section))
@@ -311,8 +330,14 @@ def compare_which(turn: Turn, s: Searcher, state: State, step: Step) -> None:
 
 
 def related(turn: Turn, s: Searcher, state: State, step: Step, start: int = 0) -> None:
+    """Related occupations, five at a time, each with one statement the two share and one to learn; "what would I
+    have to learn to become X?" about another occupation than the current one answers that move (``to_learn``)."""
     code = step.code or ""
-    shown = relations().related(code, start + 6)[start:]
+    learn_words = (r"(?i)(doucz|nauczyć|nauczyc|nauczę|naucze|zostać|zostac|przekwalifik|brakuje|brakowa|стати|станув|навчит|вивчит|"
+                   r"довчит|бракує|перекваліф|become|learn|retrain|missing|\black)")
+    if start == 0 and state.current and code != state.current and re.search(learn_words, turn.text):
+        return to_learn(turn, s, state, step)
+    shown = relations().related(code, start + 5)[start:]
     if not shown:
         turn.say(say("no_more", turn.lang))
         return
@@ -320,8 +345,45 @@ def related(turn: Turn, s: Searcher, state: State, step: Step, start: int = 0) -
     turn.set("last_list", "related")
     turn.set("last_ask", "overview")  # a button under the list opens what that occupation is
     turn.set("shown", float(start + len(shown)))
-    turn.say(related_text(s.occupations[code]["name"], code, shown, turn.lang),
-             buttons=choose_buttons([(r.code, r.name) for r in shown]))
+
+    def short(text: str, n: int = 110) -> str:
+        return text if len(text) <= n else text[: n - 1].rsplit(" ", 1)[0] + "…"
+
+    head, *lines = related_text(s.occupations[code]["name"], code, shown, turn.lang).split("\n")
+    out = [head]
+    for r, line in zip(shown, lines):  # the list's lines, each with what is shared and what to learn under it
+        out.append(line)
+        if r.shared:
+            out.append("   " + say("related_shared", turn.lang, text=short(r.shared[0])))
+        if r.to_learn:
+            out.append("   " + say("related_learn", turn.lang, text=short(r.to_learn[0])))
+    out += lines[len(shown):]  # the source line
+    out.append(say("related_hint", turn.lang))
+    turn.say("\n".join(out), buttons=choose_buttons([(r.code, r.name) for r in shown]))
+    turn.kind = "answered"
+
+
+def to_learn(turn: Turn, s: Searcher, state: State, step: Step) -> None:
+    """The move from the current occupation to the one named: what the named one's description lists that the
+    current one has nothing close to, and what carries over, with the source."""
+    from .compose import SOURCE_WORD
+
+    a, b = state.current or "", step.code or ""
+    shared, learn = relations().move(a, b)
+    names = {"a": s.occupations[a]["name"], "b": s.occupations[b]["name"], "code_a": a, "code_b": b}
+    turn.set("previous_code", a)
+    turn.set("occupation_code", b)
+    turn.set("last_list", None)
+    turn.set("last_ask", "overview")
+    lines = [say("to_learn_head" if learn else "to_learn_none", turn.lang, **names)]
+    lines += [f"• {p.text}" for p in learn]
+    if shared:
+        lines.append(say("to_learn_shared", turn.lang, **names))
+        lines += [f"• {p.text}" for p in shared[:3]]
+    sources = "; ".join(dict.fromkeys(p.source.cite() for p in learn + shared[:3]))
+    if sources:
+        lines.append(f"{label(SOURCE_WORD, turn.lang)}: {sources}")
+    turn.say("\n".join(lines), buttons=choose_buttons([(b, names["b"])]))
     turn.kind = "answered"
 
 
@@ -384,5 +446,6 @@ def nothing_to_continue(turn: Turn, s: Searcher, state: State, step: Step) -> No
 
 RUN = {"answer": answer, "assume": assume, "choose": choose, "ask_which": ask_which, "unknown": unknown,
        "route": routed, "more": more, "compare": compare, "compare_which": compare_which, "related": related,
+       "to_learn": to_learn,
        "classify": classify, "experience": experience, "in_polish": in_polish, "chitchat": chitchat,
        "off_topic": off_topic, "nothing_to_continue": nothing_to_continue}

@@ -44,6 +44,7 @@ class Naming:
     question: str = ""  # the message without the occupation's name: what to rank passages by
     head: bool = True  # the words are the head of the candidates' names ("opiekun"), not a topic ("zmiany")
     lead: bool = False  # ambiguous, yet the first candidate is clearly ahead: go on with it, the others as buttons
+    full: bool = False  # named by every word of one of its names (a message turned away still names it)
 
 
 @dataclass(frozen=True)
@@ -90,10 +91,10 @@ def decide(state: State, msg: Understood) -> Step:
         return _compare(state, msg)
     if kind == "classify_offer":
         return Step("classify")
-    if kind in ("experience", "off_topic", "chitchat") and named is None:
-        return Step(kind)
     if kind in ("experience", "off_topic", "chitchat"):
-        kind = "name"  # a message turned away that still names an occupation for sure ("ślusarz")
+        if named is None or not n.full:  # "w krakowie" near "Krawiec" is no name
+            return Step(kind)
+        kind = "name"  # a message turned away that still names an occupation by all its words ("ślusarz")
     ask = kind
     if kind == "name":
         ask = state.last_ask if state.last_ask in INFO and state.last_ask != "specific" else "overview"

@@ -196,7 +196,7 @@ def test_ambiguous_name_offers_three_buttons(corpus_searcher):
     assert len(offered) == 3
     text, buttons = messages[0]
     assert text == "Nazwa „specjalista” pasuje do kilku zawodów. Który masz na myśli?"
-    assert len(buttons) == 3 and all(b.startswith("Specjalista") for b in buttons)
+    assert len(buttons) == 3 and all("specjalista" in b.lower() for b in buttons)
 
 
 @needs_corpus
@@ -257,7 +257,6 @@ def test_a_message_naming_an_unknown_occupation_never_gets_the_current_ones_pass
 
 @needs_corpus
 @pytest.mark.parametrize("text, code, slots", [
-    ("Jestem kierowcą kat. C+E, co powinienem umieć?", "833202", {}),
     ("Я працювала касиркою в супермаркеті", "523002", {}),
     ("I was a nurse", "222101", {}),
     ("Czym zajmuje się księgowa?", "331301", {"occupation_code": "243108", "last_section": "task"}),
@@ -267,6 +266,16 @@ def test_people_naming_their_occupation_get_its_description(corpus_searcher, tex
     events, messages = run(ActionAnswerOccupation(), text, slots)
     assert SlotSet("occupation_code", code) in events
     assert f"KZiS {code}" in messages[-1][0]
+
+
+@needs_corpus
+def test_a_job_ad_title_two_occupations_fit_is_answered_or_offered_first(corpus_searcher):
+    """"kat. C+E" fits a tractor-unit driver and a lorry driver (0.62 and 0.53 by the resolver): either the bot
+    answers about the first, or it asks with it as the first button."""
+    events, messages = run(ActionAnswerOccupation(), "Jestem kierowcą kat. C+E, co powinienem umieć?")
+    answered = SlotSet("occupation_code", "833202") in events
+    offered = next((e["value"] for e in events if e["name"] == "offered"), None)
+    assert answered or (offered and offered[0] == "833202"), (events, messages)
 
 
 @pytest.mark.parametrize("text, section", [("a umiejetnosci?", "skill"), ("a kompetencje spoleczne?", "social_competence"),

@@ -7,7 +7,7 @@ import pytest
 from actions.policy import Naming, State, Step, Understood, decide
 
 FOLLOW = Naming("follow_up", question="q")
-NAMED = Naming("named", "712303", question="q")  # tynkarz
+NAMED = Naming("named", "712303", question="q", full=True)  # tynkarz
 AMBIGUOUS = Naming("ambiguous", candidates=(("341202", "Opiekun osoby starszej"), ("532102", "Opiekun w DPS")),
                    words="opiekun", question="q")
 TOPIC = Naming("ambiguous", candidates=(("512201", "Kierownik zmiany"),), words="zmiany", question="q", head=False)
@@ -85,6 +85,8 @@ OTHERS: list[tuple[str, State, Understood, Step]] = [
     ("work described with a clear occupation name: that occupation", State(), Understood("experience", NAMED),
      Step("answer", code="712303", ask="overview", question="q")),
     ("off topic", ABOUT_WELDER, Understood("off_topic", FOLLOW), Step("off_topic")),
+    ("off topic with a word near a name ('w krakowie' ~ Krawiec): still off topic", State(),
+     Understood("off_topic", Naming("named", "753105", question="q")), Step("off_topic")),
     ("off topic by the model but names an occupation for sure", State(), Understood("off_topic", NAMED),
      Step("answer", code="712303", ask="overview", question="q")),
     ("chit-chat", ABOUT_WELDER, Understood("chitchat", FOLLOW), Step("chitchat")),
