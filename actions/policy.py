@@ -5,8 +5,9 @@ actions carry it out (``actions/converse.py``). Tested table by table in ``tests
 
 | the message asks | the bot |
 |---|---|
-| pay, job offers, documents and diplomas, language requirements | routes it: what the descriptions do not say, and the counsellor |
-| a kind of information (tasks, knowledge, …) or something specific | answers it about the occupation named, else the one offered as a button the user did not click (when it is clearly ahead; else asks once more), else the current one, else asks which |
+| pay, offers, documents, language | routes it: what the descriptions do not say, and the counsellor |
+| a kind of information or something specific | answers it about the occupation named; else the one offered as a |
+| | button the user did not click (clearly ahead; else asks once more); else the current one; else asks which |
 | just a name ("a murarz?") | the same kind of information as the last answer, about that occupation |
 | "więcej" | continues the last list the bot showed |
 | a comparison, what two share | the two occupations named, or one named and the current one, or the last two |

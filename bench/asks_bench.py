@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from index.asks import C, LANGS, AskModel, Example, accuracy, by_split, examples, mistakes
+from index.asks import LANGS, AskModel, C, Example, accuracy, by_split, examples, mistakes
 from index.config import settings
 from index.embedder import Embedder
 

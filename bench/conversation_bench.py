@@ -14,9 +14,10 @@ import argparse
 import tempfile
 from pathlib import Path
 
+from fault_bench import free_port  # bench/ is on the path when a bench runs
+
 from services.conversations import EVAL, load, play, summary
 from services.processes import Assistant, Ports
-from fault_bench import free_port  # bench/ is on the path when a bench runs
 
 SETS = {"dev": EVAL / "conversations.yml", "heldout": EVAL / "conversations-heldout.yml"}
 COLUMNS = ("all", "pl", "uk", "en", "jobseeker", "counsellor", "false_no_information", "turns")

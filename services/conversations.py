@@ -90,10 +90,14 @@ class Result:
 def load(path: Path) -> list[Conversation]:
     out = []
     for c in yaml.safe_load(path.read_text(encoding="utf-8")):
-        turns = [Turn(t.get("say"), t.get("click"), [t["expect"]] if isinstance(t["expect"], str) else list(t["expect"]),
-                      [str(x) for x in t.get("codes") or []]) for t in c["turns"]]
+        turns = [Turn(t.get("say"), t.get("click"), _as_list(t["expect"]), [str(x) for x in t.get("codes") or []])
+                 for t in c["turns"]]
         out.append(Conversation(c["id"], c["lang"], c["user"], turns))
     return out
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
 
 
 def kinds_of(reply: str) -> tuple[set[str], set[str], set[str]]:
