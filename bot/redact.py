@@ -34,32 +34,74 @@ from stdnum import luhn as std_luhn
 from stdnum.pl import nip as std_nip
 from stdnum.pl import pesel as std_pesel
 from stdnum.pl import regon as std_regon
+from stdnum.ua import rntrc as std_rntrc
 
 ID_WEIGHTS = (7, 3, 1, 9, 7, 3, 1, 7, 3)  # Polish ID card: 3 letters, check digit, 5 digits (not in python-stdnum)
 LETTERS = "A-Za-zĄĆĘŁŃÓŚŹŻąćęłńóśźżА-ЯІЇЄҐа-яіїєґ"
 UPPER = "A-ZĄĆĘŁŃÓŚŹŻА-ЯІЇЄҐ"
 WORD = r"\w{1,40}"  # a word, bounded: a 60 KiB "word" must not be scanned again from each of its letters
 
-# "@", "(at)", "[at]", "(małpa)", " at ", " małpa " (with at most a few spaces: an unbounded \s+ is rescanned)
-AT = r"(?:\s{0,2}@\s{0,2}|\s?[(\[](?:at|małpa|malpa)[)\]]\s?|\s{1,3}(?:at|małpa|malpa)\s{1,3})"
-DOT = r"(?:\.|\s?[(\[](?:dot|kropka)[)\]]\s?|\s{1,3}(?:dot|kropka)\s{1,3})"
+# "@", "(at)", "[at]", "{at}", "(małpa)", " at ", " małpa ", Ukrainian "собака"/"равлик" (with at most a few
+# spaces: an unbounded \s+ is rescanned)
+AT_WORD = r"(?:at|małpa|malpa|małpka|собака|равлик|эт)"
+AT = rf"(?:\s{{0,2}}@\s{{0,2}}|\s?[(\[{{]\s?(?:{AT_WORD}|@)\s?[)\]}}]\s?|\s{{1,3}}{AT_WORD}\s{{1,3}})"
+# A spelled-out dot ("kropka", "dot", "крапка"); never a bare ".", which the address characters include: a
+# repeat of runs that may end on either side of a "." would backtrack through every split of "a.a.a.a…"
+DOT_WORD = r"(?:\s?[(\[{]\s?(?:dot|kropka|крапка|точка)\s?[)\]}]\s?|\s{1,3}(?:dot|kropka|krpk|крапка|точка)\s{1,3})"
+DOT = rf"(?:\.|\s\.\s|{DOT_WORD})"
 # Starts only where a run of address characters starts (the lookbehind): a run of 60,000 letters is tried once,
-# not from each of its letters. Lengths as RFC 5321 allows (64 before the @, 63 a label).
-EMAIL = re.compile(rf"(?<![\w.+-])[\w.+-]{{1,64}}{AT}[\w-]{{1,63}}(?:{DOT}[\w-]{{1,63}}){{0,8}}{DOT}[a-z]{{2,24}}\b",
-                   re.I | re.U)
+# not from each of its letters. Lengths as RFC 5321 allows (64 before the @, 63 a label). The part before the @
+# may be spelled too ("jan kropka kowalski małpa …"), at most 3 times.
+EMAIL = re.compile(rf"(?<![\w.+-])[\w.+-]{{1,64}}(?:{DOT_WORD}[\w.+-]{{1,64}}){{0,3}}{AT}[\w-]{{1,63}}"
+                   rf"(?:{DOT}[\w-]{{1,63}}){{0,8}}{DOT}[a-z]{{2,24}}\b", re.I | re.U)
 # An IBAN of any country (two letters, two check digits, up to 30 more), or a Polish one without "PL".
 IBAN = re.compile(r"\b[A-Z]{2}\s?\d{2}(?:[ -]?[A-Z0-9]){11,30}\b|(?<![\w-])\d{2}(?:[ -]?\d){24}(?![\w-])", re.I)
 # A run of digits with the separators people type between them; an optional + or 00 prefix.
 # Where a number may start: not inside a word, except glued to the words that announce one ("tel600100200").
 NUMBER_START = r"(?:(?<=tel)|(?<=tel\.)|(?<=nr)|(?<=nr\.)|(?<=pesel)|(?<![\w+]))"
-SEPARATOR = r"[ .\-–—/()]{0,2}"
+SEPARATOR = r"[ .\-–—/()]{0,3}"  # "600 - 100 - 200"
 DIGITS = re.compile(rf"{NUMBER_START}(?:\+|00)?\(?\d(?:{SEPARATOR}\d){{5,18}}(?!\w)", re.I)
 # Every 11 digits that start and end a group of digits, overlapping (a lookahead): "30010100005 300102 00002" holds
 # two PESELs, which a longest run of digits would cut in the middle. A valid PESEL wins over any other reading.
 PESEL_AT = re.compile(rf"{NUMBER_START}(?=(\d(?:{SEPARATOR}\d){{10}})(?!\w))", re.I)
-# Upper-case letters only: "kod 243108" is a KZiS code, "ABA 300000" an ID card.
-ID_CARD = re.compile(rf"(?<![{LETTERS}])([A-Z]{{3}})[\s-]?(\d{{6}})(?!\d)")
+# "kod 243108" is a KZiS code, "ABA 300000" an ID card: letters in lower case count only glued to the digits
+# ("abc123456") and only with a valid check digit (the words before an ID card are judged by DOCUMENT below).
+ID_CARD = re.compile(rf"(?<![{LETTERS}])([A-Za-z]{{3}})([\s-]?)(\d{{6}})(?!\d)")
 PASSPORT = re.compile(rf"(?<![{LETTERS}])([A-Z]{{2}}|[А-ЯІЇЄҐ]{{2}})[\s-]?(\d{{3}}[\s-]?\d{{3,4}})(?!\d)")
+# The Ukrainian record number УНЗР: date of birth YYYYMMDD, a dash, 4 digits and a check digit.
+UNZR = re.compile(r"(?<![\w\-–./])((?:19|20)\d{2})[.]?(\d{2})[.]?(\d{2})\s?[-–]\s?(\d{4})\s?(\d)(?![\w\-–/])")
+
+# A document's number after the words that name the document, within a few filler words ("nr dowodu 000123456",
+# "prawo jazdy nr 00123/12/1234", "паспорт FA123456", "karta pobytu RP 1234567", "ІПН 1759013776"). Only the
+# words right before count (``DOCUMENT_SAID``: a named document, then "nr", "numer", "seria", "mój", ":" …), so
+# "paszport i 4 500 zł" keeps its salary. The number: up to 3 letters, then 5 to 16 digits with separators.
+DOCUMENT = re.compile(rf"(?<![\w\[])(?:(?P<letters>[{LETTERS}]{{1,3}})(?P<gap>[ -]?|\s(?:nr\.?|numer|номер|№|no\.?)\s?|"
+                      r"\s?№\s?))?"
+                      r"(?P<number>\d(?:[ ./\-–]{0,2}\d){4,15})(?![\w\-–/])", re.U)
+DOCUMENT_KINDS = {
+    "PRAWO JAZDY": r"prawo jazdy|prawa jazdy|prawem jazdy|driving licen[cs]e|driver'?s licen[cs]e|"
+                   r"посвідчення водія|посвідченн\w{0,3} водія|водійськ\w{0,4}(?: посвідченн\w{0,3}| прав\w{0,2})?|"
+                   r"права водія",
+    "KARTA POBYTU": r"kart\w{0,2} (?:stałego |czasowego |rezydenta długoterminowego )?pobytu|"
+                    r"residence (?:card|permit)|посвідк\w{0,3}(?: на (?:постійне |тимчасове )?проживання)?",
+    "DOWÓD": r"dow[oó]d\w{0,4}(?: osobist\w{0,3})?|dowodu osobistego|id[ -]?card|identity card|"
+             r"id[ -]?картк\w{0,2}|паспорт\w{0,3}[ -]картк\w{0,2}|посвідченн\w{0,3} особи|картк\w{0,2}",
+    "PASZPORT": r"paszport\w{0,3}|passport|паспорт\w{0,3}|закордонн\w{0,4} паспорт\w{0,3}",
+    "RNOKPP": r"рнокпп|ріпн|іпн|інн|ипн|rnokpp|ipn|податков\w{0,4} номер\w{0,2}|податковий код|"
+              r"ідентифікаційн\w{0,3} (?:код|номер)\w{0,2}|tax (?:id|number)",
+    "UNZR": r"унзр|unzr|запис\w{0,3} (?:в|у) реєстрі",
+}
+FILLER = (r"nr|numer\w{0,2}|no|number|номер\w{0,2}|№|#|seria|serii|series|серія|серії|m[oó]j|moje|moja|mojego|mojej|"
+          r"mam|is|to|ma|my|osobist\w{0,3}|мій|моя|мого|моєї|моє|мене|у|біометричн\w{0,3}|закордонн\w{0,4}|"
+          r"польськ\w{0,3}|українськ\w{0,3}|polsk\w{0,3}|ukraińsk\w{0,3}|kierowcy|водія|-")
+GROUPS = "|".join(f"(?P<{k.replace(' ', '_').replace('Ó', 'O')}>{v})" for k, v in DOCUMENT_KINDS.items())
+DOCUMENT_SAID = re.compile(
+    rf"(?<![\[\w])(?:{GROUPS}"
+    + rf")\W{{0,3}}(?:(?:{FILLER})(?!\w)\W{{0,3}}){{0,4}}$", re.I | re.U)
+FUNCTION_WORDS = {"i", "a", "w", "z", "o", "u", "na", "do", "od", "po", "za", "ze", "we", "lub", "czy", "jak", "ile",
+                  "and", "or", "in", "on", "at", "of", "for", "the", "і", "й", "та", "в", "з", "до", "від", "по",
+                  "за", "або", "чи", "як", "и"}
+FILLERS = re.compile(rf"(?:{FILLER})$", re.I | re.U)
 STREET = (r"(?:ul\.|ulica|ulicy|al\.|aleja|alei|os\.|osiedle|osiedlu|pl\.|plac|placu|вул\.|вулиця|просп\.|проспект)"
           r"\s{0,3}")
 NAME_WORD = rf"[{LETTERS}][{LETTERS}.-]{{0,39}}"
@@ -76,10 +118,16 @@ POSTAL = re.compile(rf"(?<!\d)\d{{2}}-\d{{3}}(?!\d)(?:\s{{1,3}}[{UPPER}][{LETTER
 NAME = re.compile(rf"(?:(?<=[Nn]azywam się )|(?<=[Nn]azywam sie )|(?<=[Mm]am na imię )|(?<=[Mm]am na imie )|"
                   rf"(?<=[Mm]y name is )|(?<=[Мм]ене звати )|(?<=[Мм]оє ім'я )|(?<=[Ii]mię i nazwisko: ))"
                   rf"[{UPPER}][{LETTERS}'-]{{1,40}}(?:\s{{1,3}}[{UPPER}][{LETTERS}'-]{{1,40}}){{0,2}}", re.U)
-BIRTH = re.compile(r"\b(?:urodzon[ya]|urodziłe[mś]|urodziłam|ur\.|data urodzenia:?|date of birth:?|born(?: on)?|"
-                   r"народ\w{0,12}|дата народження:?)\s{0,3}(?:się\s{1,3}|w\s{1,3}|dnia\s{1,3})?"
-                   r"(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2}|"
-                   rf"\d{{1,2}}\s{{1,3}}{WORD}\s{{1,3}}\d{{4}})", re.I | re.U)
+# A date of birth after the words that introduce one, in Polish, Ukrainian and English: "ur. 3 maja 1990",
+# "народився 12 травня 1985", "д.н. 12.05.1985", "born on May 12, 1985", "DOB: 12/05/1985", "12th of May 1985".
+BIRTH_WORDS = (r"(?:urodzon[ya]|urodziłe[mś]|urodziłam|urodzin|ur\.|data ur\.|data urodzenia|date of birth|"
+               r"birth ?date|birthday|dob|d\.o\.b\.|born|народ\w{0,12}|д\.\s?н\.|дата народж\w{0,6})")
+BIRTH_LINK = r"(?:\s{0,3}(?::|-|–|się|w|dnia|on|the|is|was|в|у|:)(?![\w]))"  # "się", "on the", ":" between
+ORDINAL = r"(?:st|nd|rd|th|\.|-?го|-?ого)?"
+BIRTH = re.compile(rf"(?<![\w.])(?:{BIRTH_WORDS}){BIRTH_LINK}{{0,3}}\s{{0,3}}"
+                   r"(?:\d{1,2}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{2,4}|\d{4}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{1,2}|"
+                   rf"\d{{1,2}}{ORDINAL}\s{{1,3}}(?:of\s{{1,3}})?{WORD}\.?,?\s{{1,3}}\d{{4}}|"
+                   rf"{WORD}\.?\s{{1,3}}\d{{1,2}}{ORDINAL},?\s{{1,3}}\d{{4}})", re.I | re.U)
 
 # Words that say what a number is, within a few words before it. Never inside a placeholder ("[TELEFON] 1234
 # 5678" is not a phone number said to be one: redacting the output again must change nothing).
@@ -89,11 +137,16 @@ CONTEXT = {
     "DOWÓD": re.compile(r"(?<!\[)(?:dow[oó]d\w*|dowodu|id card|паспорт\w*|посвідч\w*)", re.I),
     "TELEFON": re.compile(r"(?<!\[)(?:tel\w*|komórk\w*|kom\.|phone|mobile|call|zadzwo\w*|dzwo\w*|тел\w*|номер)", re.I),
     "NIP": re.compile(r"(?<!\[)\bnip\b", re.I),
+    "RNOKPP": re.compile(rf"(?<!\[)(?:{DOCUMENT_KINDS['RNOKPP']})", re.I),
+    "UNZR": re.compile(rf"(?<!\[)(?:{DOCUMENT_KINDS['UNZR']})", re.I),
 }
 NOT_PERSONAL = re.compile(r"(kod\w*|code|kzis|zł|zl|pln|eur|euro|€|\$|brutto|netto|godz\w*|rok\w*)\W*$", re.I)
 # an employer's register number right after its name (at most one word between: "REGON firmy 123456785")
 EMPLOYER = re.compile(r"\b(regon|krs)\b\W{0,3}(?:\w{1,20}\W{1,3})?$", re.I)
 NOT_DIGIT = re.compile(r"\D")
+AMOUNT = r"(?:\d{1,3}(?: \d{3}){1,2}|\d{3,6})"  # "4 500", "10 100", "12500"
+RANGE = re.compile(rf"{AMOUNT}\s?[-–—]\s?{AMOUNT}")  # a range of amounts: "10 100 – 12 900 zł"
+DATE_FIRST = re.compile(r"\d{1,2}\s?[./]\s?\d{1,2}\s?[./]\s?(?:19|20)\d{2}(?!\d)")  # an offer's date, then a time
 MONEY_AFTER = re.compile(r"\s{0,3}(zł|zl|pln|eur|euro|€|\$|brutto|netto|tys)", re.I)  # matched at the number's end
 
 
@@ -111,6 +164,24 @@ def id_card_ok(letters: str, digits: str) -> bool:
     """A Polish ID card number (3 letters, 6 digits, the first of them the check digit)."""
     values = [ord(c) - 55 for c in letters.upper()] + [int(d) for d in digits]
     return sum(v * w for v, w in zip(values, ID_WEIGHTS)) % 10 == 0 and len(values) == 9
+
+
+def rntrc_ok(digits: str) -> bool:
+    """The Ukrainian taxpayer number РНОКПП/ІПН: 10 digits with a check digit (python-stdnum's ``ua.rntrc``)."""
+    return len(digits) == 10 and digits.isdigit() and std_rntrc.is_valid(digits)
+
+
+def unzr_ok(digits: str) -> bool:
+    """УНЗР: a date YYYYMMDD that exists, 4 digits and a check digit (weights 7, 3, 1 repeated, mod 10, as in the
+    machine-readable zone of the documents that carry it)."""
+    if len(digits) != 13 or not digits.isdigit() or not _date_ok(digits[:8]):
+        return False
+    return sum(int(d) * (7, 3, 1)[i % 3] for i, d in enumerate(digits[:12])) % 10 == int(digits[12])
+
+
+def _date_ok(yyyymmdd: str) -> bool:
+    year, month, day = int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8])
+    return 1900 <= year <= 2035 and 1 <= month <= 12 and 1 <= day <= 31
 
 
 def nip_ok(digits: str) -> bool:
@@ -148,10 +219,11 @@ def redact(text: str) -> str:
     text = BIRTH.sub("[DATA URODZENIA]", text)
     text = NAME.sub("[IMIĘ I NAZWISKO]", text)
     text = _pesels(text)
+    text = UNZR.sub(_unzr, text)
     text = IBAN.sub(lambda m: "[IBAN]" if iban_ok(m.group(0)) or _said(m.string, m.start(), "IBAN") else m.group(0),
                     text)
-    text = ID_CARD.sub(lambda m: "[DOWÓD]" if id_card_ok(m.group(1), m.group(2)) or _said(m.string, m.start(), "DOWÓD")
-                       else m.group(0), text)
+    text = DOCUMENT.sub(_document, text)
+    text = ID_CARD.sub(_id_card, text)
     text = PASSPORT.sub(_passport, text)
     text = ADDRESS.sub("[ADRES]", text)
     text = LIVES_AT.sub(r"\g<intro>[ADRES]", text)
@@ -176,6 +248,45 @@ def _pesels(text: str) -> str:
     return "".join(out) + text[last:]
 
 
+def _unzr(m: re.Match[str]) -> str:
+    """A date that exists, a dash and 5 digits is an УНЗР, whether or not its check digit holds."""
+    digits = NOT_DIGIT.sub("", m.group(0))
+    return "[UNZR]" if _date_ok(digits[:8]) or _said(m.string, m.start(), "UNZR") else m.group(0)
+
+
+def _document(m: re.Match[str]) -> str:
+    """A number right after the words naming a document (``DOCUMENT_SAID``), labelled by that document. Letters
+    before the number that are a filler word ("nr 000123456") stay in the text."""
+    letters, number = m.group("letters") or "", m.group("number")
+    start, keep = m.start(), ""
+    if letters and FILLERS.match(letters):
+        start, keep, letters = m.start("number"), letters + m.group("gap"), ""
+    elif letters and (letters.lower() in FUNCTION_WORDS or len(letters) == 1 and m.group("gap")
+                      or m.group("gap").strip(" -") and not letters.isupper()):
+        return m.group(0)  # "dowód osobisty i numer 411004": a word, not a series; "seria AB nr": capitals only
+    said = DOCUMENT_SAID.search(m.string, max(0, start - 60), start)
+    if not said:
+        return m.group(0)
+    kind = next(k for k, v in said.groupdict().items() if v is not None)
+    digits = NOT_DIGIT.sub("", number)
+    if kind == "RNOKPP" and len(digits) != 10 or kind == "UNZR" and len(digits) != 13:
+        return m.group(0)
+    if len(digits) < (5 if letters else 6):
+        return m.group(0)
+    return keep + "[" + kind.replace("_", " ").replace("DOWOD", "DOWÓD") + "]"
+
+
+def _id_card(m: re.Match[str]) -> str:
+    """Upper-case letters: a valid check digit or the words before ("dowód", "nr dowodu"); lower or mixed case
+    only glued to the digits with a valid check digit ("abc123456"), since "kod 243108" is a code."""
+    letters, gap, digits = m.group(1), m.group(2), m.group(3)
+    if letters.isupper():
+        ok = id_card_ok(letters, digits) or _said(m.string, m.start(), "DOWÓD")
+    else:
+        ok = not gap and id_card_ok(letters, digits)
+    return "[DOWÓD]" if ok else m.group(0)
+
+
 def _passport(m: re.Match[str]) -> str:
     """Two letters and 7 digits (Polish passport), or two Cyrillic letters and 6 digits (Ukrainian passport)."""
     digits = re.sub(r"\D", "", m.group(2))
@@ -193,18 +304,29 @@ def _number(m: re.Match[str]) -> str:
     """Judge one run of digits by how many digits it has, its checksums and the words around it."""
     raw, text, start = m.group(0), m.string, m.start()
     digits = NOT_DIGIT.sub("", raw)
-    international = raw.startswith(("+", "00"))
+    # "+48…" or "0048…" is dialled from abroad; "000123456" (an ID card number starting with 00) is not
+    international = raw.startswith("+") or (raw.startswith("00") and len(digits) >= 11)
     if international:
         digits = digits[2:] if raw.startswith("00") else digits
     n = len(digits)
     if n == 11 and not international and pesel_ok(digits):
         return "[PESEL]"  # a valid PESEL is one, whatever the words around it say ("REGON ... i PESEL ...")
+    if n == 13 and not international and unzr_ok(digits):
+        return "[UNZR]"
     before = text[max(0, start - 25) : start]
     employer = EMPLOYER.search(before)
     if employer and (regon_ok(digits) if employer.group(1).lower() == "regon" else n == 10):
         return raw  # an employer's REGON or KRS
-    if NOT_PERSONAL.search(before[-12:]) or MONEY_AFTER.match(text, m.end()):
-        return raw  # a code, a salary
+    if RANGE.fullmatch(raw) and MONEY_AFTER.match(text, m.end()):
+        return raw  # "10252-12536 zł": two amounts, not one number (only a PESEL's date and check digit win here)
+    if n == 10 and not international and not _said(text, start, "NIP"):
+        phone = digits[0] == "0" and _phone(digits, n, False, raw)  # "0600 100 200"
+        if _said(text, start, "RNOKPP") or (rntrc_ok(digits) and not phone):
+            return "[RNOKPP]"  # a valid checksum wins over "kod", "brutto"
+    if n == 13 and not international and _said(text, start, "UNZR"):
+        return "[UNZR]"
+    if NOT_PERSONAL.search(before[-12:]) or MONEY_AFTER.match(text, m.end()) or DATE_FIRST.match(raw):
+        return raw  # a code, a salary, an offer's date and hour ("01.05.2024 10:00")
     if n == 11 and not international and _said(text, start, "PESEL", 40):
         return "[PESEL]"
     if n == 10 and not international and (_said(text, start, "NIP") or (nip_ok(digits) and "-" in raw)):
