@@ -3,13 +3,19 @@
 Jobseekers type PESEL numbers, phone numbers, e-mail addresses, ID card and passport numbers,
 bank accounts, card numbers, NIP, street addresses, their names and dates of birth, in Polish
 and Ukrainian formats, spaced and punctuated any way. ``redact`` replaces them with placeholders.
+Ukrainian ones too: the taxpayer number РНОКПП/ІПН (python-stdnum's ``ua.rntrc``), the record
+number УНЗР (``YYYYMMDD-NNNNN``), passports ("паспорт FA123456", "серії КВ № 123456"), the ID card
+("ID-картка 001234567"), driving licences and residence permits ("посвідка").
 
 How a number is judged: its separators (spaces, dots, dashes, slashes, brackets) are ignored
 and its digits counted. A checksum that holds (PESEL, ID card, IBAN, NIP, Luhn for cards;
 python-stdnum's implementations where it has one) decides the label, and a valid PESEL is
 replaced whatever the words around it say; a number whose checksum fails is still replaced
 when the words before it say what it is ("PESEL", "konto", "dowód", "tel."), since a mistyped
-PESEL is still a PESEL. Numbers that are not personal data stay: six-digit KZiS codes, years,
+PESEL is still a PESEL. Documents without a checksum of their own (passports, driving licences,
+"karta pobytu", a Ukrainian ID card, an ID card typed "abc 123456" or "000123456") are replaced when
+the words right before name the document ("nr prawa jazdy", "паспорт серії КВ №"); a valid
+РНОКПП or УНЗР check digit is enough on its own. Numbers that are not personal data stay: six-digit KZiS codes, years,
 dates of job offers, prices and salaries ("4 500 zł"), an employer's REGON (valid checksum,
 right after the word) and KRS numbers.
 
@@ -211,8 +217,9 @@ def _said(text: str, start: int, kind: str, window: int = 25) -> bool:
 
 
 def redact(text: str) -> str:
-    """The text with personal data replaced by [EMAIL], [IBAN], [PESEL], [NIP], [KARTA], [DOWÓD], [PASZPORT],
-    [TELEFON], [ADRES], [IMIĘ I NAZWISKO], [DATA URODZENIA]. Linear in the length of the text."""
+    """The text with personal data replaced by [EMAIL], [IBAN], [PESEL], [NIP], [RNOKPP], [UNZR], [KARTA],
+    [DOWÓD], [PASZPORT], [PRAWO JAZDY], [KARTA POBYTU], [TELEFON], [ADRES], [IMIĘ I NAZWISKO], [DATA URODZENIA].
+    Linear in the length of the text."""
     if not text:
         return text
     text = EMAIL.sub("[EMAIL]", text)

@@ -242,8 +242,13 @@ class MessengerOutput(OutputChannel):
     async def _send(self, recipient_id: str, message: dict) -> None:
         body = {"recipient": {"id": recipient_id}, "messaging_type": "RESPONSE", "message": message}
         async with self.session.post(self.url, params={"access_token": self.page_token}, json=body) as r:
-            if r.status >= 400:
-                logger.error("Messenger Send API answered %s: %s", r.status, (await r.text())[:300])
+            if r.status >= 400:  # Graph's error code only: its message may name the recipient
+                try:
+                    error = (await r.json(content_type=None)).get("error") or {}
+                except Exception:  # noqa: BLE001 - not JSON: the status says enough
+                    error = {}
+                code = error.get("code") if isinstance(error, dict) else None
+                logger.error("Messenger Send API answered %s (error code %s)", r.status, code)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         for part in _chunks(text.strip(), self.MAX_TEXT):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -137,7 +137,8 @@ app.add_typer(conversations_app, name="conversations")
 
 @conversations_app.command("prune")
 def conversations_prune(
-    days: Annotated[int, typer.Option(min=0, help="Delete every event (message, reply) older than this many days.")],
+    days: Annotated[Optional[int], typer.Option(min=0, help=(
+        "Delete every event (message, reply) older than this many days [DORADCA_RETENTION_DAYS: 30]."))] = None,
     db: Annotated[Optional[Path], typer.Option(help="SQLite tracker store file [DORADCA_TRACKER_DB].")] = None,
     postgres: Annotated[bool, typer.Option(
         help="The PostgreSQL tracker store of bot/endpoints-scaled.yml (DORADCA_DB_HOST, _PORT, _NAME, _USER, "
@@ -150,6 +151,7 @@ def conversations_prune(
     from .settings import serving
 
     s = serving()
+    days = s.retention_days if days is None else days
     cutoff = time.time() - days * 86400
     if postgres:
         import psycopg

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import secrets
 import signal
+import stat
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -36,6 +37,13 @@ QUIET = {
     "TOKENIZERS_PARALLELISM": "false",
     "TF_CPP_MIN_LOG_LEVEL": "2",
 }
+# what the servers create (the tracker store, its write-ahead log, the pseudonym key, the logs) is theirs alone:
+# the same as the units' UMask=0077 (deploy/systemd)
+UMASK = 0o077
+# the tracker store's companions beside it: SQLite's write-ahead log and shared memory, the pseudonym key and the
+# webhook ids (bot/channels.py, bot/webhooks.py)
+STATE_FILES = ("{db}", "{db}-wal", "{db}-shm", "{db}-journal", "pseudonym.key", "webhook-ids.db", "webhook-ids.db-wal",
+               "webhook-ids.db-shm")
 
 
 class StartError(RuntimeError):
@@ -92,22 +100,65 @@ class Assistant:
             "DORADCA_TRACKER_DB": str(self.tracker_db),
             "DORADCA_ACTIONS_SECRET": self.actions_secret,
             "SANIC_HOST": "127.0.0.1",
-            "PYTHONPATH": str(ROOT / "bot"),  # the project's input channels (bot/channels.py)
         })
         return env
 
+    def server_env(self, name: str) -> dict[str, str]:
+        """The whole environment a server starts with; deploy/systemd's units give theirs the same
+        (tests/test_hardening.py compares them)."""
+        own: dict[str, str] = {}
+        if name == "rasa":
+            own = {
+                "PYTHONPATH": str(ROOT / "bot"),  # the project's input channels (bot/channels.py)
+                # the public server refuses bodies over 64 KiB before reading them (Sanic's default is 100 MB; a
+                # message is at most DORADCA_MAX_MESSAGE_CHARS, channel webhooks a few KiB)
+                "SANIC_REQUEST_MAX_SIZE": str(self.settings.max_body_bytes),
+                # behind the office's proxy the client's address is the last X-Forwarded-For entry, else every
+                # user shares the proxy's per-address limit; 0: the peer's address (a forged header counts nothing)
+                "SANIC_PROXIES_COUNT": str(self.settings.proxies_count),
+            }
+        return {**self._env(), **own}
+
+    def command(self, name: str) -> list[str]:
+        """A server's command line (the units' ExecStart is the same, with /opt/doradca for this checkout)."""
+        if name == "actions":
+            # its body limit is its own (rasa_sdk_plugins), so it holds under systemd too
+            return [str(PYTHON), "-m", "services.action_server", "--actions", "actions", "--port", str(self.ports.actions)]
+        if name == "rasa":
+            cmd = [str(RASA), "run", "--model", str(self.model), "--endpoints", str(self.endpoints),
+                   "--credentials", str(self.credentials), "--interface", "127.0.0.1", "--port", str(self.ports.rasa),
+                   "--cors", *self.origins]
+            if self.settings.rasa_api_token:  # Rasa's HTTP API only behind a token, which bot/channels.py
+                cmd += ["--enable-api"]  # reads from the environment (a command line is visible to every local user)
+            return cmd
+        # X-Forwarded-For counts only from a proxy on loopback (uvicorn's default, said here so that the unit and
+        # this launcher cannot differ): the look-up API's rate limits then count users, not the proxy
+        return [str(PYTHON), "-m", "uvicorn", "web.app:app", "--host", "127.0.0.1", "--port", str(self.ports.web),
+                "--log-level", "warning", "--proxy-headers", "--forwarded-allow-ips", "127.0.0.1"]
+
+    def prepare_state(self) -> None:
+        """The tracker store's folder and the log folder readable by this user only (created 0700, tightened if
+        they were open), and what is already in them 0600: conversations and logs are nobody else's to read."""
+        for folder in (self.tracker_db.parent, self.log_dir):
+            private_dir(folder)
+        names = [n.format(db=self.tracker_db.name) for n in STATE_FILES]
+        for path in [*(self.tracker_db.parent / n for n in names), *self.log_dir.glob("*.log*")]:
+            if path.is_file() and not path.is_symlink() and stat.S_IMODE(path.stat().st_mode) & 0o077:
+                path.chmod(0o600)
+
     def _spawn(self, name: str, cmd: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        log = (self.log_dir / f"{name}.log").open("ab")
-        proc = subprocess.Popen(cmd, cwd=ROOT, env={**self._env(), **(env or {})}, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+        self.prepare_state()
+        fd = os.open(self.log_dir / f"{name}.log", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        log = os.fdopen(fd, "ab")
+        proc = subprocess.Popen(cmd, cwd=ROOT, env={**self.server_env(name), **(env or {})}, stdout=log,
+                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+                                umask=UMASK)  # the tracker store, its WAL, the key: 0600
+        log.close()  # the child has its own copy
         self.procs[name] = proc
         return proc
 
     def start_actions(self, timeout: float = 120) -> None:
-        # its body limit is its own (rasa_sdk_plugins), so it holds under systemd too
-        self._spawn("actions", [str(PYTHON), "-m", "services.action_server", "--actions", "actions", "--port",
-                                str(self.ports.actions)])
+        self._spawn("actions", self.command("actions"))
         self._wait("actions", f"http://127.0.0.1:{self.ports.actions}/health", timeout)
         # load the model and index now rather than on the first user's question
         r = requests.post(f"http://127.0.0.1:{self.ports.actions}/webhook", json=warmup_call(),
@@ -118,21 +169,12 @@ class Assistant:
     def start_rasa(self, timeout: float = 180) -> None:
         if not self.model.exists():
             raise StartError(f"no trained Rasa model at {self.model}: run `make setup` (it trains the bot)")
-        self.tracker_db.parent.mkdir(parents=True, exist_ok=True)
-        cmd = [str(RASA), "run", "--model", str(self.model), "--endpoints", str(self.endpoints),
-               "--credentials", str(self.credentials), "--interface", "127.0.0.1", "--port", str(self.ports.rasa),
-               "--cors", *self.origins]
-        if self.settings.rasa_api_token:  # Rasa's HTTP API only behind a token, which bot/channels.py
-            cmd += ["--enable-api"]  # reads from the environment (a command line is visible to every local user)
-        # the public server refuses bodies over 64 KiB before reading them (Sanic's default is 100 MB; a message is
-        # at most DORADCA_MAX_MESSAGE_CHARS, channel webhooks a few KiB)
-        self._spawn("rasa", cmd, {"SANIC_REQUEST_MAX_SIZE": str(self.settings.max_body_bytes)})
+        self._spawn("rasa", self.command("rasa"))
         self._wait("rasa", f"http://127.0.0.1:{self.ports.rasa}/", timeout)
 
     def start_web(self, timeout: float = 120) -> None:
         """The pages and the look-up API (uvicorn, one process)."""
-        self._spawn("web", [str(PYTHON), "-m", "uvicorn", "web.app:app", "--host", "127.0.0.1", "--port",
-                            str(self.ports.web), "--log-level", "warning"])
+        self._spawn("web", self.command("web"))
         self._wait("web", f"http://127.0.0.1:{self.ports.web}/api/health", timeout)
 
     def healthy(self, name: str, timeout: float = 5) -> bool:
@@ -195,6 +237,17 @@ class Assistant:
         r = requests.post(self.rest_url, json={"sender": sender, "message": text}, timeout=timeout)
         r.raise_for_status()
         return r.json()
+
+
+def private_dir(folder: Path) -> None:
+    """``folder`` and its missing parents' last level created 0700; an existing one of this user's, not a shared
+    sticky folder such as /tmp, tightened to 0700."""
+    if not folder.exists():
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, exist_ok=True)
+    st = folder.stat()
+    if st.st_uid == os.getuid() and not st.st_mode & stat.S_ISVTX and stat.S_IMODE(st.st_mode) & 0o077:
+        folder.chmod(0o700)
 
 
 def descendants(pid: int) -> list[int]:

@@ -40,6 +40,13 @@ class ServingSettings(BaseSettings):
     actions_secret: str = ""  # empty: `doradca bot run` makes one per run
     rasa_api_token: str = ""  # empty: Rasa's HTTP API is not served
     max_body_bytes: int = Field(65536, ge=1024)
+    # reverse proxies in front of the Rasa server that append X-Forwarded-For (SANIC_PROXIES_COUNT): 0 with
+    # `make run` on loopback, 1 behind the office's proxy (deploy/systemd/doradca.env)
+    proxies_count: int = Field(0, ge=0, le=5)
+    # the look-up API's searches: /api/search and /api/classify calls per minute per client address (0: off)
+    api_per_minute: int = Field(120, ge=0)
+    ready_cache_seconds: float = Field(5.0, ge=0)  # /health/ready answers from its last check this long
+    retention_days: int = Field(30, ge=0)  # `doradca conversations prune` without --days (the daily timer)
     # whole files of job offers coded on the look-up page and /api/batch (web/batch.py)
     batch_max_bytes: int = Field(10_000_000, ge=1024)  # per file; the upload route's own body limit
     batch_max_rows: int = Field(5000, ge=1)

@@ -19,7 +19,7 @@ def installed(tmp_path: Path) -> list[Path]:
     """The units as `README: Running as a service` installs them, with this checkout in place of /opt/doradca."""
     out = []
     for unit in sorted(UNITS.glob("doradca*.*")):
-        if unit.suffix in (".service", ".target"):
+        if unit.suffix in (".service", ".target", ".timer"):
             target = tmp_path / unit.name
             target.write_text(unit.read_text().replace(INSTALLED_AT, str(ROOT)))
             out.append(target)
@@ -30,7 +30,7 @@ def installed(tmp_path: Path) -> list[Path]:
 def test_units_verify_cleanly(tmp_path: Path):
     units = installed(tmp_path)
     assert {u.name for u in units} == {"doradca.target", "doradca-actions.service", "doradca-rasa.service",
-                                       "doradca-web.service"}
+                                       "doradca-web.service", "doradca-retention.service", "doradca-retention.timer"}
     done = subprocess.run(["systemd-analyze", "verify", "--man=no", *map(str, units)], capture_output=True,
                           text=True, timeout=120)
     # an unknown key or section is only a warning for systemd: any output fails the test
@@ -40,8 +40,9 @@ def test_units_verify_cleanly(tmp_path: Path):
 def test_units_have_the_service_settings():
     for unit in UNITS.glob("*.service"):
         text = unit.read_text()
-        for required in ("User=doradca", "Restart=on-failure", "MemoryMax=", "EnvironmentFile=-/etc/doradca/doradca.env",
-                         "StartLimitBurst=", "NoNewPrivileges=yes"):
+        servers = () if unit.name == "doradca-retention.service" else ("Restart=on-failure", "StartLimitBurst=")  # oneshot
+        for required in ("User=doradca", "MemoryMax=", "EnvironmentFile=-/etc/doradca/doradca.env",
+                         "NoNewPrivileges=yes", *servers):
             assert required in text, f"{unit.name} lacks {required}"
         assert "0.0.0.0" not in text and ("127.0.0.1" in text), f"{unit.name} must listen on loopback only"
 

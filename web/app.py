@@ -7,7 +7,8 @@ Run with ``uvicorn web.app:app --host 127.0.0.1 --port 8000`` (``make run`` does
 |---|---|
 | ``api`` | the look-up API under ``/api`` |
 | ``batch`` | whole files of job offers as jobs under ``/api/batch`` |
-| ``health`` | ``/health/live`` and ``/health/ready`` |
+| ``health`` | ``/health/live`` and ``/health/ready`` (cached) |
+| ``limits`` | the per-address rate limits of ``/api/search`` and ``/api/classify`` |
 | ``pages`` | the pages, their run-time settings, the vendor file, the security headers |
 | ``schemas`` | the API's request and response models |
 """
@@ -24,7 +25,7 @@ from index.search import QueryError, Searcher
 
 from services.settings import serving
 
-from . import api, batch, health, pages
+from . import api, batch, health, limits, pages
 
 
 def create_app(searcher: Searcher | None = None) -> FastAPI:
@@ -50,6 +51,7 @@ def create_app(searcher: Searcher | None = None) -> FastAPI:
     app.middleware("http")(pages.security_headers(pages.content_security_policy(pages.bot_url())))
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     s = serving()
+    app.add_middleware(limits.RouteLimits, routes=limits.api_limits(s))  # /api/search, /api/classify per address
     app.add_middleware(pages.BodyLimit, limit=s.max_body_bytes,  # the outermost: before anything reads
                        routes={("POST", "/api/batch"): s.batch_max_bytes})  # an upload is the file: its own limit
     return app

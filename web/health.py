@@ -1,9 +1,12 @@
 """Liveness and readiness of the assistant, for the reverse proxy and the office's monitoring (``/health``)."""
 
+import threading
+import time
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from services.health import Readiness
+from services.health import Readiness, State
 from services.processes import Ports
 from services.settings import serving
 
@@ -12,10 +15,29 @@ from .schemas import LiveOut, ReadyOut
 router = APIRouter(prefix="/health", tags=["health"])
 
 
-def readiness(request: Request) -> Readiness:
+class CachedReadiness:
+    """The last check's answer for ``seconds`` (DORADCA_READY_CACHE_SECONDS): however often the proxy, the monitoring
+    or anyone on the internet polls, the servers are checked (an action call that searches the index) at most once
+    in that time; calls that come during a check wait for it and share its answer."""
+
+    def __init__(self, readiness: Readiness, seconds: float) -> None:
+        self.readiness, self.seconds = readiness, seconds
+        self.answer: tuple[State, dict[str, str]] | None = None
+        self.at = 0.0
+        self.lock = threading.Lock()
+
+    def check(self) -> tuple[State, dict[str, str]]:
+        with self.lock:
+            if self.answer is None or time.monotonic() - self.at >= self.seconds:
+                self.answer, self.at = self.readiness.check(), time.monotonic()
+            return self.answer
+
+
+def readiness(request: Request) -> CachedReadiness:
     """One per app: it remembers which parts have answered since the process started."""
     if not hasattr(request.app.state, "readiness"):
-        request.app.state.readiness = Readiness(Ports(), serving().actions_secret)
+        s = serving()
+        request.app.state.readiness = CachedReadiness(Readiness(Ports(), s.actions_secret), s.ready_cache_seconds)
     return request.app.state.readiness
 
 
@@ -28,7 +50,8 @@ def live() -> LiveOut:
 @router.get("/ready", response_model=ReadyOut,
             responses={503: {"model": ReadyOut, "description": "starting, or degraded: a part does not answer"}})
 def ready(request: Request) -> JSONResponse:
-    """Can a user chat now? Checks the Rasa server and the action server (an action that searches the index)."""
+    """Can a user chat now? Checks the Rasa server and the action server (an action that searches the index); the
+    answer is at most DORADCA_READY_CACHE_SECONDS (5) old."""
     state, parts = readiness(request).check()
     body = ReadyOut(status=state, parts={"web": "up", **parts})
     return JSONResponse(body.model_dump(), status_code=200 if state == "ready" else 503)
