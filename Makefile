@@ -105,6 +105,7 @@ bench: setup
 	$(BIN)/python bench/asks_bench.py
 	$(BIN)/python bench/conversation_bench.py
 	$(BIN)/python bench/batch_bench.py
+	$(BIN)/python bench/related_bench.py
 
 REFS ?= HEAD~1
 bench-versions: setup  # this checkout against earlier commits, side by side: make bench-versions REFS=460acd2,7ca12c0

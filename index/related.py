@@ -1,24 +1,31 @@
 """Occupations side by side: related occupations and a comparison of two, for counsellors and jobseekers.
 
-Related occupations are those of the same KZiS unit group (first four digits) and those whose tasks and
-skills are closest in meaning (the mean E5 vector of an occupation's task and skill passages, compared by
-cosine). A comparison puts two descriptions' tasks, skills and training side by side and names what they
-share (the unit group, the same ESCO skills).
+Related occupations are those that share the most specific tasks and skills, statement by statement, with the
+KZiS hierarchy as a signal (``relatedness.py``, ranked at index build into ``related.jsonl``); each comes with what
+the two share and what a move there would leave to learn. The former ranking, the cosine of the occupations'
+mean passage vectors with the same unit group first, stays as ``related_by_mean`` for comparison
+(``bench/related_bench.py``) and for an index built before ``related.jsonl`` existed. A comparison puts two
+descriptions' tasks, skills and training side by side and names what they share (the unit group, the same ESCO
+skills).
 
 Example::
 
     rel = Relations(searcher)
-    [r.code for r in rel.related("243108", 5)]     # same group first: ['243103', ...]
+    r = rel.related("513101", 5)[0]                # Technik usług kelnerskich
+    r.shared[:1], r.to_learn[:1]                   # ['Obsługiwanie gości, ...'], ['Organizowanie usług ...']
     c = rel.compare("751204", "512001")
     c.shared_skills[:2]                            # ['stosować się do przepisów w zakresie HACCP', ...]
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
+import faiss
 import numpy as np
 
+from . import relatedness
 from .records import Passage
 from .search import Searcher
 from .text import fold
@@ -33,11 +40,13 @@ class Related:
     code: str
     name: str
     same_group: bool
-    similarity: float  # cosine of the two occupations' mean task and skill vectors
+    similarity: float  # relatedness score (relatedness.py); the old ranking's: cosine of the mean vectors
+    shared: list[str] = field(default_factory=list)  # the target's statements the source has a close one for
+    to_learn: list[str] = field(default_factory=list)  # the target's statements with none close in the source
 
     def to_json(self) -> dict:
         return {"code": self.code, "name": self.name, "same_group": self.same_group,
-                "similarity": round(self.similarity, 4)}
+                "similarity": round(self.similarity, 4), "shared": self.shared, "to_learn": self.to_learn}
 
 
 @dataclass(frozen=True)
@@ -70,12 +79,35 @@ class Comparison:
 
 
 class Relations:
-    """Built once per searcher; the occupation vectors are computed on first use (~0.5 s for 2,913)."""
+    """Built once per searcher; the ranking and the statements' vectors are read on first use (~1 s), the
+    mean vectors of the old ranking computed on first use (~0.5 s for 2,913)."""
 
     def __init__(self, searcher: Searcher) -> None:
         self.s = searcher
         self._row: dict[str, int] = {}  # code -> row of the occupation vectors
         self._vectors: np.ndarray | None = None
+        self._ranked: dict[str, list[tuple[str, float]]] | None = None
+        self._statements: relatedness.Statements | None = None
+        self._lock = threading.Lock()  # the API's worker threads share one Relations
+
+    def _load(self) -> tuple[dict[str, list[tuple[str, float]]], relatedness.Statements | None]:
+        """The build's ranking and the bare statements' vectors; none (the old ranking) for an index built
+        before they existed."""
+        with self._lock:
+            if self._ranked is None:
+                folder = self.s.version.path
+                try:
+                    ranked, weight = relatedness.read(folder)
+                    index = faiss.read_index(str(folder / f"{relatedness.VECTORS}.faiss"))
+                    texts = relatedness.statement_texts(self.s.passages)
+                    if index.ntotal != len(texts):
+                        raise ValueError("statements.faiss does not match the passages")
+                    vectors = index.reconstruct_n(0, index.ntotal).astype(np.float16)  # half the memory
+                    self._statements = relatedness.Statements.of(self.s.passages, texts, vectors, weight)
+                except (OSError, ValueError, RuntimeError):
+                    ranked = {}
+                self._ranked = ranked
+        return self._ranked, self._statements
 
     def _matrix(self) -> tuple[dict[str, int], np.ndarray]:
         if self._vectors is None:
@@ -96,7 +128,33 @@ class Relations:
         return float(m[row[a]] @ m[row[b]]) if a in row and b in row else 0.0
 
     def related(self, code: str, k: int = 8) -> list[Related]:
-        """Occupations of the same unit group (closest first), then the closest others, ``k`` in all."""
+        """The ``k`` occupations that share the most specific tasks and skills with ``code`` (up to 20), each
+        with what they share and what it would leave to learn; an occupation with no tasks in its description
+        gets the other occupations of its unit group."""
+        self._known(code)
+        ranked, st = self._load()
+        if st is None:
+            return self.related_by_mean(code, k)
+        chosen = ranked.get(code) or [(c, 0.0) for c in sorted(self.s.occupations)
+                                      if c[:4] == code[:4] and c != code]
+        out = []
+        for c, score in chosen[:k]:
+            shared, learn = st.explain(code, c)
+            out.append(Related(c, self.s.occupations[c]["name"], c[:4] == code[:4], score,
+                               [p.text for p in shared], [p.text for p in learn]))
+        return out
+
+    def move(self, a: str, b: str) -> tuple[list[Passage], list[Passage]]:
+        """From ``a`` to ``b``: b's statements a already has a close one for, and those it would have to learn
+        (the most specific first, 5 each); both empty when the index has no bare statement vectors."""
+        self._known(a)
+        self._known(b)
+        _, st = self._load()
+        return st.explain(a, b) if st is not None else ([], [])
+
+    def related_by_mean(self, code: str, k: int = 8) -> list[Related]:
+        """The former ranking: occupations of the same unit group (closest first), then the closest others by the
+        cosine of the mean task and skill vectors, ``k`` in all."""
         self._known(code)
         row, m = self._matrix()
         sims = m @ m[row[code]] if code in row else np.zeros(len(row), dtype=np.float32)

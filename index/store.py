@@ -9,6 +9,8 @@ Layout of the index folder::
     v-.../examples.jsonl, .faiss      expert-coded job ads (title vectors), for resolution
     v-.../vocabularies.joblib         TF-IDF vocabularies and vectors of names, titles and ads, fitted at build
     v-.../fusion.joblib               the resolver's fusion (scikit-learn), trained on examples and names at build
+    v-.../statements.jsonl, .faiss    task and skill statements embedded bare (without the occupation's name)
+    v-.../related.jsonl               each occupation's 20 related occupations, ranked at build (relatedness.py)
 
 A rebuild re-embeds only texts whose embedding text changed: vectors of unchanged
 texts are copied from the current version when it was built by the same model.
@@ -30,6 +32,7 @@ from typing import TYPE_CHECKING
 import faiss
 import numpy as np
 
+from . import relatedness
 from .corpus import Corpus, load_corpus
 from .embedder import DEFAULT_BACKEND, Embedder, model_key
 from .files import sha256_of
@@ -121,7 +124,8 @@ def _build(folders: list[Path], index_dir: Path, model: str, force: bool, progre
     passages, names, examples = corpus.passages, occupation_names(corpus), corpus.examples
     fusion_key = _fusion_key(key, names, examples)  # also changes with the code of the fusion's features
     if (old and not force and old.get("format") == FORMAT and old.get("model_key") == key
-            and old.get("inputs_checksum") == checksum and old.get("fusion_key") == fusion_key):
+            and old.get("inputs_checksum") == checksum and old.get("fusion_key") == fusion_key
+            and old.get("related_key") == relatedness.code_key()):
         return BuildReport(current.resolve(), old["passage_count"], old["name_count"], 0, 0,
                            time.perf_counter() - start, True, corpus.problems)
     if isinstance(embedder, str):
@@ -131,15 +135,21 @@ def _build(folders: list[Path], index_dir: Path, model: str, force: bool, progre
     n_vecs, n_new = _vectors(embedder, [name_embed_text(n) for n in names], reuse, "names", progress)
     e_vecs, e_new = _vectors(embedder, [example_embed_text(e) for e in examples], reuse, "examples", progress,
                              query=True)
+    statements = relatedness.statement_texts(passages)
+    related_start = time.perf_counter()  # embedding the bare statements is part of the related occupations' cost
+    s_vecs, s_new = _vectors(embedder, statements, reuse, relatedness.VECTORS, progress)
+    related_seconds = time.perf_counter() - related_start
     vocab = Vocabularies.fit(names, examples, occupation_texts(passages))
     fusion = None if force or not old or old.get("fusion_key") != fusion_key else _reusable_fusion(current, old)
     reused_fusion = fusion is not None
     fusion = fusion or train_fusion(corpus, names, n_vecs, e_vecs, p_vecs, vocab, embedder)
 
-    arrays = {"passages": p_vecs, "names": n_vecs, "examples": e_vecs}
+    arrays = {"passages": p_vecs, "names": n_vecs, "examples": e_vecs, relatedness.VECTORS: s_vecs}
     counts = {"embedded": p_new + n_new + e_new, "fusion_key": fusion_key, "fusion_reused": reused_fusion,
-              "build_seconds": round(time.perf_counter() - start, 1)}
-    version = _write_version(index_dir, corpus, names, arrays, vocab, fusion, embedder, key, checksum, counts)
+              "related_key": relatedness.code_key(), "statements_embedded": s_new,
+              "related_seconds": round(related_seconds, 1)}
+    version = _write_version(index_dir, corpus, names, arrays, vocab, fusion, embedder, key, checksum, counts,
+                             statements, progress, start)
     _swap(current, version)
     _prune(index_dir, keep=version)
     embedded = p_new + n_new + e_new
@@ -150,8 +160,9 @@ def _build(folders: list[Path], index_dir: Path, model: str, force: bool, progre
 
 def _write_version(index_dir: Path, corpus: Corpus, names: list[Name], arrays: dict[str, np.ndarray],
                    vocab: Vocabularies, fusion: FusionModel, embedder: Embedder, key: str, checksum: str,
-                   counts: dict[str, object]) -> Path:
-    """Write a complete version beside the others and fsync it; only then does it get its final name."""
+                   counts: dict[str, object], statements: list[str], progress: bool, start: float) -> Path:
+    """Write a complete version beside the others and fsync it; only then does it get its final name.
+    ``statements``: the texts of ``arrays["statements"]``; ``start``: when the build began."""
     passages, examples = corpus.passages, corpus.examples
     work = index_dir / f".tmp-{os.getpid()}-{time.time_ns()}"
     work.mkdir()
@@ -163,6 +174,10 @@ def _write_version(index_dir: Path, corpus: Corpus, names: list[Name], arrays: d
         # the ads' descriptions serve only the build (vocabularies, fusion), which reads them from the corpus
         _write_jsonl(work / "examples.jsonl", ({"id": e.id, "title": e.title, "code": e.code,
                                                  "h": _sha(QUERY + example_embed_text(e))} for e in examples))
+        _write_jsonl(work / f"{relatedness.VECTORS}.jsonl", ({"h": _sha(t)} for t in statements))
+        seconds = relatedness.build(passages, statements, arrays[relatedness.VECTORS], work, progress)
+        counts = {**counts, "related_seconds": round(float(counts["related_seconds"]) + seconds, 1),  # type: ignore[arg-type]
+                  "build_seconds": round(time.perf_counter() - start, 1)}
         vocab.save(work / "vocabularies.joblib")
         fusion.save(work / "fusion.joblib")
         for kind, vecs in arrays.items():
@@ -293,7 +308,7 @@ def _reusable(current: Path, key: str) -> dict[str, np.ndarray]:
     if not manifest or manifest.get("model_key") != key:
         return {}
     out: dict[str, np.ndarray] = {}
-    for kind in ("passages", "names", "examples"):
+    for kind in ("passages", "names", "examples", relatedness.VECTORS):
         rows, vecs = current / f"{kind}.jsonl", current / f"{kind}.faiss"
         sha = manifest.get("files", {})
         if not rows.exists() or not vecs.exists() or any(sha256_of(f) != sha.get(f.name) for f in (rows, vecs)):

@@ -188,8 +188,8 @@ def test_related_occupations_of_the_current_or_a_named_one(corpus_searcher):
     assert "Operator robotów spawalniczych (721202)" in buttons
     events, messages = run(ActionRelatedOccupations(), "jakie są podobne zawody do piekarza?", intent="related_occupations")
     assert events == [SlotSet("occupation_code", "751204"), SlotSet("last_list", "related"),
-                      SlotSet("last_ask", "overview"), SlotSet("shown", 6.0)]
-    assert "Cukiernik (751201)" in messages[0][0]
+                      SlotSet("last_ask", "overview"), SlotSet("shown", 5.0)]  # five at a time
+    assert "Cukiernik (751201)" in messages[0][0] and "\n   wspólne: " in messages[0][0]
 
 
 @needs_corpus

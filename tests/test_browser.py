@@ -156,8 +156,13 @@ def test_lookup_autocomplete_search_and_description(servers, browser):
     page.locator("h2", has_text="Specjalista do spraw mediów interaktywnych (243108)").wait_for()
     assert page.locator(".section h3", has_text="wiedza").count() == 1
     assert page.locator(".passage", has_text="243108/key_competence/9").count() == 1
+    related = page.locator("section.related")  # related occupations: what is shared, what to learn
+    related.wait_for(timeout=30_000)
+    assert related.locator(".related-item").count() == 5 and related.get_by_text("Wspólne:").count() >= 1
     shot(page, "lookup")
     assert axe_violations(page) == []
+    related.get_by_role("button", name="Specjalista do spraw mediów społecznościowych (243110)").click()
+    page.locator("h2", has_text="Specjalista do spraw mediów społecznościowych (243110)").wait_for()
 
 
 @pytest.mark.parametrize("width", [1280, 360])

@@ -23,7 +23,8 @@ def test_manifest_records_model_counts_and_checksums(data_index: Path, embedder)
     assert m["passage_count"] == 129 and m["occupation_count"] == 1
     assert len(m["inputs_checksum"]) == 64 and m["built_at"]
     assert set(m["files"]) == {"passages.jsonl", "passages.faiss", "names.jsonl", "names.faiss", "occupations.jsonl",
-                               "examples.jsonl", "examples.faiss", "vocabularies.joblib", "fusion.joblib"}
+                               "examples.jsonl", "examples.faiss", "vocabularies.joblib", "fusion.joblib",
+                               "statements.jsonl", "statements.faiss", "related.jsonl"}  # related occupations
     version = open_index(data_index, embedder.name)
     assert version.passage_index.ntotal == 129
     assert version.passages[0].id == "243108/task/Z1"

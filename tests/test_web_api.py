@@ -173,9 +173,16 @@ def test_pages_are_served(web):
 @needs_corpus
 def test_related_occupations_and_a_comparison(web):
     related = get("/api/occupations/751204/related", k=6).json()
-    assert [r["code"] for r in related][:3] == ["751201", "751203", "751202"]  # the same unit group first
-    assert all(r["same_group"] for r in related[:3]) and not any(r["same_group"] for r in related[3:])
+    assert len(related) == 6 and related[0]["code"] == "751201" and related[0]["same_group"]  # Cukiernik
+    for r in related:  # the fields kept, and what the two share and what a move there leaves to learn
+        assert set(r) == {"code", "name", "same_group", "similarity", "shared", "to_learn"}
+        assert len(r["shared"]) <= 5 and len(r["to_learn"]) <= 5
+        assert all(isinstance(t, str) and t for t in r["shared"] + r["to_learn"])
+    assert related[0]["shared"] and not set(related[0]["shared"]) & set(related[0]["to_learn"])
+    assert len(get("/api/occupations/751204/related", k=30).json()) == 20  # kept per occupation at build
     assert get("/api/occupations/751204", ).json()["related"][0]["code"] == "751201"
+    schema = requests.get(BASE + "/openapi.json", timeout=30).json()["components"]["schemas"]["RelatedOut"]
+    assert {"shared", "to_learn"} <= set(schema["required"]) and "learn" in schema["properties"]["to_learn"]["description"]
     c = get("/api/compare", a="751204", b="512001").json()
     assert c["a"]["name"] == "Piekarz" and c["b"]["name"] == "Kucharz" and not c["same_group"]
     assert "kontrolować wydatki" in c["shared_skills"] and c["a"]["tasks"] and c["b"]["skills"]

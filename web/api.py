@@ -75,7 +75,10 @@ def occupation(s: Loaded, rel: Related, code: Code) -> DescriptionOut:
 @router.get("/occupations/{code}/related", response_model=list[RelatedOut])
 def related(s: Loaded, rel: Related, code: Annotated[str, PathParam(pattern=r"^\d{6}$")],
             k: Annotated[int, Query(ge=1, le=30)] = 8) -> list[dict]:
-    """Occupations of the same KZiS unit group first, then those whose tasks and skills are closest."""
+    """The occupations that share the most specific tasks and skills with this one (compared statement by
+    statement; the same KZiS unit group counts a little), best first, up to 20. Each says what the two share
+    (``shared``) and what a move from this occupation there would leave to learn (``to_learn``), in the words of
+    the related occupation's description."""
     known(s, code)
     return [r.to_json() for r in rel.related(code, k)]
 

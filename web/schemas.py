@@ -85,7 +85,15 @@ class RelatedOut(BaseModel):
     code: str
     name: str
     same_group: bool = Field(description="the same KZiS unit group (first four digits)")
-    similarity: float = Field(description="cosine of the two occupations' mean task and skill vectors")
+    similarity: float = Field(description="relatedness: the share of specific tasks and skills the two have in "
+                                          "common, statement by statement (ESCO skills by label), with a small "
+                                          "bonus for the same KZiS unit or minor group")
+    shared: list[str] = Field(description="up to 5 statements of this occupation (as its description words them) "
+                                          "that the source occupation has a close statement for, the most "
+                                          "specific first")
+    to_learn: list[str] = Field(description="up to 5 statements of this occupation with no close statement in the "
+                                            "source occupation: what a move there would leave to learn, the most "
+                                            "specific first")
 
 
 class ComparedPassage(BaseModel):

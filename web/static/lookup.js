@@ -81,6 +81,43 @@
       s.passages.forEach(function (p) { rows.push(Object.assign({ section: s.section, label: s.label }, p)); });
     });
     groupBySection(rows);
+    await showRelated(d.code);
+  }
+
+  // Related occupations, each with what the two share and what a move there would leave to learn: what a
+  // counsellor talks through with a jobseeker who lost this job.
+  async function showRelated(code) {
+    let related;
+    try {
+      related = await getJSON("/api/occupations/" + encodeURIComponent(code) + "/related?k=5");
+    } catch (e) { return; }   // the description is shown; the related list is an extra
+    if (!related.length) return;
+    const box = el("section", undefined, "section related");
+    box.setAttribute("aria-labelledby", "related-title");
+    const title = el("h3", "Zawody pokrewne: co wspólne, czego się douczyć");
+    title.id = "related-title";
+    box.appendChild(title);
+    related.forEach(function (r) {
+      const item = el("div", undefined, "passage related-item");
+      const body = el("div");
+      const open = el("button", r.name + " (" + r.code + ")", "occ-link");
+      open.type = "button";
+      open.addEventListener("click", function () {
+        showDescription(r.code).catch(function (e) { status.textContent = e.message; });
+      });
+      body.appendChild(open);
+      if (r.same_group) body.appendChild(el("span", " · ta sama grupa elementarna", "note"));
+      [["Wspólne", r.shared], ["Do nauczenia", r.to_learn]].forEach(function (part) {
+        if (!part[1].length) return;
+        body.appendChild(el("strong", part[0] + ":"));
+        const ul = el("ul");
+        part[1].forEach(function (t) { ul.appendChild(el("li", t)); });
+        body.appendChild(ul);
+      });
+      item.appendChild(body);
+      box.appendChild(item);
+    });
+    results.appendChild(box);
   }
 
   const KIND = { example: "oferta zakodowana przez eksperta", name: "nazwa zawodu", passage: "opis zawodu" };

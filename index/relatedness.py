@@ -1,0 +1,255 @@
+"""Related occupations by what they share, statement by statement; ranked once at index build.
+
+The old ranking (``Relations.related_by_mean``) takes the cosine of each occupation's mean passage vector: the many
+generic statements ("przestrzeganie przepisów BHP", "utrzymywanie porządku") dominate the mean, and since a
+passage is embedded with its occupation's name ("Pizzer – zadanie zawodowe: ..."), similar-looking names pull
+each other in (Pizzer -> Piaskarz, Pisarz). Here:
+
+- each task statement is embedded bare, without the occupation's name (``statements.faiss``, reused by text hash
+  on rebuilds like the passage vectors);
+- each task of A is matched with its closest task of B. E5 cosines say more about wording than meaning
+  ("Przygotowywanie elementów do piaskowania" - "Przygotowanie produktów do wyrobu pizzy": 0.96), so a match is
+  judged against the statement's own matches in all occupations: its z-score there (how far above that statement's
+  usual best match in an occupation); it counts from ``LOW`` and fully from ``HIGH`` standard deviations;
+- a statement counts by how specific it is: an inverse document frequency over the occupations that have a
+  near paraphrase of it (cosine >= ``GENERIC``), so "przestrzeganie przepisów BHP" weighs little;
+- ESCO skills are compared by label where both occupations have them (idf-weighted overlap);
+- the KZiS hierarchy adds a little (the same unit group, minor group, sub-major group), a signal, not the answer;
+  a move that needs a degree (into major group 2 from groups 3-9) counts a little less.
+
+    cover(A -> B) = sum of weight(p) * match(p, B) over A's tasks p / sum of weight(p)
+    score(A, B)   = sqrt(cover(A -> B) * cover(B -> A)), mixed with the ESCO overlap, + hierarchy bonus
+
+``rank`` keeps the ``TOP`` best per occupation (written to ``related.jsonl`` at build); ``explain`` says, for a move
+from A to B, which of B's statements A already has (``shared``) and which it lacks (``to_learn``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .records import Passage
+from .text import fold
+
+TASKS = ("task", "knowledge", "skill")  # compared by meaning (knowledge and skills: INFOdoradca+ descriptions)
+ESCO = "esco_skill"  # compared by label
+STATEMENTS = (*TASKS, ESCO)  # embedded bare, shown as shared / to learn
+TOP = 20  # related occupations kept per occupation
+LOW, HIGH = 1.0, 3.5  # z-score at which a task starts to match / fully matches another (bench/related_bench.py)
+CLOSE = 3.0  # z-score of "a close statement": counted as shared
+SPECIFIC = 0.5  # a statement less specific than this is not listed as something to learn
+GENERIC = 0.93  # cosine of a near paraphrase: a statement with one in many occupations is generic ("BHP")
+LEARN = 2.5  # a target's task with no match this close (z-score) in the source is something to learn
+ESCO_SHARE = 0.5  # weight of the ESCO overlap when both occupations have ESCO skills
+SAME_UNIT, SAME_MINOR, SAME_SUBMAJOR = 0.15, 0.08, 0.04  # hierarchy bonus (cumulative: unit includes minor)
+DEGREE_STEP = 0.1  # less for a move into KZiS major group 2 (professionals: a degree) from groups 3-9
+SHOWN = 5  # shared and to-learn statements per pair
+BLOCK = 1024  # task rows compared at once (~100 MB of float32)
+FILE = "related.jsonl"
+VECTORS = "statements"  # statements.faiss / statements.jsonl: the bare statements' vectors
+
+
+def statement_texts(passages: list[Passage]) -> list[str]:
+    """The distinct statement texts, in first-seen order: what ``statements.faiss`` holds."""
+    return list(dict.fromkeys(p.text for p in passages if p.section in STATEMENTS))
+
+
+def code_key() -> str:
+    """Changes with this module's code: a build whose ranking was made by other code is redone."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+@dataclass
+class Statements:
+    """Occupations' statements with their bare vectors (unit length) and how specific each is."""
+
+    passages: list[Passage]
+    vectors: np.ndarray  # one per distinct text
+    row_of: dict[str, int]  # text -> row of ``vectors``
+    by_code: dict[str, list[int]]  # occupation -> passage rows of its statements
+    weight: dict[str, list[float]]  # passage id -> [specificity in 0..1, mean and deviation of its best matches]
+
+    @classmethod
+    def of(cls, passages: list[Passage], texts: list[str], vectors: np.ndarray,
+           weight: dict[str, list[float]] | None = None) -> Statements:
+        v = np.asarray(vectors, dtype=np.float32)
+        v = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
+        if np.asarray(vectors).dtype == np.float16:  # a server keeps them as float16: half the memory
+            v = v.astype(np.float16)
+        by_code: dict[str, list[int]] = {}
+        for i, p in enumerate(passages):
+            if p.section in STATEMENTS:
+                by_code.setdefault(p.occupation_code, []).append(i)
+        return cls(passages, v, {t: i for i, t in enumerate(texts)}, by_code, weight or {})
+
+    def rows(self, code: str, sections: tuple[str, ...] = STATEMENTS) -> list[int]:
+        return [i for i in self.by_code.get(code, []) if self.passages[i].section in sections]
+
+    def matrix(self, rows: list[int]) -> np.ndarray:
+        v = self.vectors[[self.row_of[self.passages[i].text] for i in rows]]
+        return v.reshape(len(rows), -1).astype(np.float32)
+
+    def explain(self, a: str, b: str) -> tuple[list[Passage], list[Passage]]:
+        """The move A -> B: B's statements that A has a close statement for (``shared``), and B's with none
+        (``to_learn``), the most specific first, ``SHOWN`` distinct texts each."""
+        ra, rb = self.rows(a, TASKS), self.rows(b)
+        if not rb:
+            return [], []
+        z = np.full(len(rb), -9.0, dtype=np.float32)  # how close each of b's statements comes in a, as a z-score
+        w = np.zeros(len(rb), dtype=np.float32)
+        tasks = [k for k, i in enumerate(rb) if self.passages[i].section in TASKS]
+        if ra and tasks:
+            best = (self.matrix([rb[k] for k in tasks]) @ self.matrix(ra).T).max(axis=1)
+            for k, cos in zip(tasks, best):
+                spec, mu, sd = self.weight.get(self.passages[rb[k]].id, [0.5, 0.9, 0.03])
+                z[k], w[k] = (cos - mu) / max(sd, 1e-3), spec
+        labels = {fold(self.passages[i].text) for i in self.rows(a, (ESCO,))}
+        for k, i in enumerate(rb):  # ESCO skills by label; "to learn" only when a has ESCO skills to compare
+            if self.passages[i].section == ESCO:
+                w[k] = self.weight.get(self.passages[i].id, [0.5])[0]
+                z[k] = HIGH if fold(self.passages[i].text) in labels else (-9.0 if labels else LEARN)
+        # the most specific and closest first; tasks before ESCO skills, which are terser ("pomagać klientom")
+        esco = np.array([self.passages[i].section == ESCO for i in rb])
+        shared = [rb[k] for k in np.lexsort((-w * np.minimum(z, HIGH), esco)) if z[k] >= CLOSE]
+        # generic statements ("przestrzegać przepisów BHP") are not what a move has to learn
+        learn = [rb[k] for k in np.lexsort((-w, esco)) if z[k] < LEARN and w[k] >= SPECIFIC]
+        return self._distinct(shared), self._distinct(learn)
+
+    def _distinct(self, rows: list[int]) -> list[Passage]:
+        seen: dict[str, Passage] = {}
+        for i in rows:
+            seen.setdefault(fold(self.passages[i].text), self.passages[i])
+        return list(seen.values())[:SHOWN]
+
+
+def _ramp(z: np.ndarray) -> np.ndarray:
+    return np.clip((z - LOW) / (HIGH - LOW), 0.0, 1.0)
+
+
+def task_covers(st: Statements, codes: list[str], progress: bool = False
+                ) -> tuple[np.ndarray, dict[str, list[float]]]:
+    """cover[a, b] over the tasks of ``codes``, and each task's specificity with the mean and deviation of its
+    best matches over the occupations (passage id -> [weight, mean, deviation])."""
+    rows, owner = [], []
+    for k, code in enumerate(codes):
+        r = st.rows(code, TASKS)
+        rows += r
+        owner += [k] * len(r)
+    n, n_occ = len(rows), len(codes)
+    owner_a = np.array(owner, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, owner_a[1:] != owner_a[:-1]]) if n else np.zeros(0, np.int64)
+    present = owner_a[starts]  # occupations with tasks, in order
+    x = st.matrix(rows)
+    z = np.zeros((n, n_occ), dtype=np.float16)  # each task's best match in every occupation, as a z-score
+    mean, dev = np.zeros(n, dtype=np.float32), np.ones(n, dtype=np.float32)
+    df = np.zeros(n, dtype=np.int64)  # occupations with a near paraphrase
+    others = np.zeros(n_occ, dtype=bool)
+    others[present] = True
+    for lo in range(0, n, BLOCK):
+        hi = min(n, lo + BLOCK)
+        block = np.zeros((hi - lo, n_occ), dtype=np.float32)
+        block[:, present] = np.maximum.reduceat(x[lo:hi] @ x.T, starts, axis=1)
+        mask = np.broadcast_to(others, block.shape).copy()
+        mask[np.arange(hi - lo), owner_a[lo:hi]] = False  # not its own occupation
+        df[lo:hi] = (mask & (block >= GENERIC)).sum(axis=1)
+        count = np.maximum(mask.sum(axis=1), 1)  # an index of one occupation has no others
+        mu = np.where(mask, block, 0.0).sum(axis=1) / count
+        var = np.where(mask, (block - mu[:, None]) ** 2, 0.0).sum(axis=1) / count
+        mean[lo:hi], dev[lo:hi] = mu, np.maximum(np.sqrt(var), 1e-3)
+        z[lo:hi] = np.where(mask, (block - mean[lo:hi, None]) / dev[lo:hi, None], -9.0)
+        if progress and lo // BLOCK % 10 == 9:
+            print(f"related occupations: {hi:,}/{n:,} tasks compared", flush=True)
+    w = (np.log((n_occ + 1) / (df + 1)) / math.log(n_occ + 1)).astype(np.float32)
+    cover = np.zeros((n_occ, n_occ), dtype=np.float32)
+    for s, a in zip(range(len(starts)), present):
+        lo, hi = int(starts[s]), int(starts[s + 1]) if s + 1 < len(starts) else n
+        cover[a] = (w[lo:hi] @ _ramp(z[lo:hi].astype(np.float32))) / max(float(w[lo:hi].sum()), 1e-6)
+    return cover, {st.passages[i].id: [float(a), float(b), float(c)] for i, a, b, c in zip(rows, w, mean, dev)}
+
+
+def esco_overlap(st: Statements, codes: list[str]) -> tuple[np.ndarray, np.ndarray, dict[str, list[float]]]:
+    """overlap[a, b]: the idf-weighted share of ESCO labels the two have in common (sqrt of both directions'
+    shares); ``has[a]``: whether an occupation has ESCO skills; each ESCO statement's specificity."""
+    labels = [{fold(st.passages[i].text) for i in st.rows(c, (ESCO,))} for c in codes]
+    has = np.array([bool(x) for x in labels])
+    df = Counter(x for s in labels for x in s)
+    n = int(has.sum())
+    idf = {x: math.log((n + 1) / (k + 1)) / math.log(n + 1) for x, k in df.items()}
+    vocab = {x: j for j, x in enumerate(idf)}
+    m = np.zeros((len(codes), len(vocab)), dtype=np.float32)
+    for a, s in enumerate(labels):
+        for x in s:
+            m[a, vocab[x]] = idf[x]
+    inter = (m > 0).astype(np.float32) @ m.T  # [a, b]: idf sum of b's labels that a has too
+    total = np.maximum(m.sum(axis=1), 1e-6)
+    share = inter / total[None, :]  # of b's labels
+    overlap = np.sqrt(share * share.T)
+    weight = {st.passages[i].id: [idf[fold(st.passages[i].text)]] for c in codes for i in st.rows(c, (ESCO,))}
+    return overlap, has, weight
+
+
+def hierarchy(codes: list[str]) -> np.ndarray:
+    """The KZiS signal: a bonus for the same sub-major, minor and unit group; a malus for a move that needs a
+    degree (into the professionals, major group 2, from a job of groups 3-9: the vet for a vet technician, the
+    nurse for a carer), which a counsellor plans as retraining, not as a related job."""
+    out = np.zeros((len(codes), len(codes)), dtype=np.float32)
+    major = np.array([c[0] for c in codes])
+    out -= DEGREE_STEP * (~np.isin(major, ["1", "2"])[:, None] & (major[None, :] == "2"))
+    for size, bonus in ((2, SAME_SUBMAJOR), (3, SAME_MINOR - SAME_SUBMAJOR), (4, SAME_UNIT - SAME_MINOR)):
+        g = np.array([c[:size] for c in codes])
+        out += bonus * (g[:, None] == g[None, :])
+    return out
+
+
+def rank(st: Statements, progress: bool = False) -> tuple[list[dict], dict[str, list[float]]]:
+    """Each occupation's ``TOP`` related occupations (``{"code", "related": [{"code", "score"}]}``), best first,
+    and every statement's specificity (passage id -> weight)."""
+    codes = sorted(st.by_code)
+    cover, w_task = task_covers(st, codes, progress)
+    score = np.sqrt(cover * cover.T)
+    overlap, has, w_esco = esco_overlap(st, codes)
+    both = has[:, None] & has[None, :]
+    score = np.where(both, (1 - ESCO_SHARE) * score + ESCO_SHARE * overlap, score) + hierarchy(codes)
+    np.fill_diagonal(score, -np.inf)
+    out = []
+    for a, code in enumerate(codes):
+        top = np.argsort(-score[a], kind="stable")[:TOP]
+        out.append({"code": code, "related": [{"code": codes[b], "score": round(float(score[a, b]), 4)}
+                                              for b in top if np.isfinite(score[a, b])]})
+    return out, {**w_task, **w_esco}
+
+
+def build(passages: list[Passage], texts: list[str], vectors: np.ndarray, folder: Path,
+          progress: bool = False) -> float:
+    """Rank every occupation's related ones and write ``related.jsonl`` (one line per occupation; a last line holds
+    the statements' specificity) into ``folder``; returns the seconds it took."""
+    start = time.perf_counter()
+    st = Statements.of(passages, texts, vectors)
+    rows, weight = rank(st, progress)
+    with (folder / FILE).open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+        f.write(json.dumps({"weights": {k: [round(x, 4) for x in v] for k, v in weight.items()}}) + "\n")
+    return time.perf_counter() - start
+
+
+def read(folder: Path) -> tuple[dict[str, list[tuple[str, float]]], dict[str, list[float]]]:
+    """The ranking written by ``build``: code -> [(related code, score)], and the statements' specificity."""
+    ranked: dict[str, list[tuple[str, float]]] = {}
+    weight: dict[str, list[float]] = {}
+    with (folder / FILE).open(encoding="utf-8") as f:
+        for line in f:
+            row = json.loads(line)
+            if "weights" in row:
+                weight = row["weights"]
+            else:
+                ranked[row["code"]] = [(r["code"], r["score"]) for r in row["related"]]
+    return ranked, weight

@@ -1,0 +1,136 @@
+"""Related occupations (issue 30): the ranking built with the index, the team's labelled set and its floors, what two
+occupations share and what a move leaves to learn, and the chat in Polish, Ukrainian and English."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from rasa_sdk.events import SlotSet
+
+from actions.lookup_actions import ActionRelatedOccupations
+from index.related import Relations
+from index.search import Searcher
+
+from .conftest import ROOT, needs_corpus
+from .test_actions import run
+
+sys.path.insert(0, str(ROOT / "bench"))
+from related_bench import K, load, score  # the bench's own reading of the labelled set
+
+# Floors: measured 0.85 / 0.10 for the new ranking, 0.74 / 0.32 for the mean vectors (bench/related_bench.py);
+# the issue's targets (0.9, 0.05) are not reached yet (docs/related.md).
+PRECISION_FLOOR, IMPLAUSIBLE_CEILING = 0.83, 0.12
+
+
+def test_the_labelled_set_covers_every_major_group_with_reasons():
+    labelled = load()
+    assert len(labelled) >= 60 and len({x.code for x in labelled}) == len(labelled)
+    assert {x.code[0] for x in labelled} == set("0123456789")
+    for x in labelled:
+        assert len(x.verdict) >= 10, x.code  # the first ten of both rankings
+        assert all(x.reason[c].strip() for c in x.verdict), x.code
+        assert x.code not in x.verdict
+
+
+@pytest.fixture(scope="module")
+def relations(full_searcher: Searcher) -> Relations:
+    return Relations(full_searcher)
+
+
+@needs_corpus
+def test_the_new_ranking_meets_its_floors_and_beats_the_mean_vectors(relations: Relations):
+    labelled = load()
+    new = score(labelled, {x.code: [r.code for r in relations.related(x.code, K)] for x in labelled})
+    old = score(labelled, {x.code: [r.code for r in relations.related_by_mean(x.code, K)] for x in labelled})
+    assert new.precision >= PRECISION_FLOOR and new.implausible <= IMPLAUSIBLE_CEILING, new
+    assert new.precision > old.precision + 0.05 and new.implausible < old.implausible / 2, (new, old)
+    assert new.unlabelled <= 3  # the labels still describe what the ranking shows
+
+
+@needs_corpus
+def test_a_waiter_gets_restaurant_jobs_with_what_is_shared_and_what_to_learn(relations: Relations):
+    related = relations.related("513101", 5)  # Kelner
+    codes = [r.code for r in related]
+    assert codes[0] == "513102" and "513202" in codes  # Technik usług kelnerskich, Barman
+    assert "333101" not in [r.code for r in relations.related("513101", 20)]  # Agent celny: not at all
+    first = related[0]
+    assert first.same_group and 1 <= len(first.shared) <= 5 and len(first.to_learn) <= 5
+    # shared: the target's own wording, from its description
+    target = {p.text for p in relations.s.catalog.of("513102")}
+    assert set(first.shared) <= target and set(first.to_learn) <= target
+    assert not set(first.shared) & set(first.to_learn)
+
+
+@needs_corpus
+def test_a_move_lists_the_specific_statements_to_learn_and_not_the_generic_ones(relations: Relations):
+    shared, learn = relations.move("513101", "512001")  # Kelner -> Kucharz
+    texts = [p.text for p in learn]
+    assert texts and not any("bhp" in t.lower() for t in texts)
+    assert all(p.occupation_code == "512001" for p in shared + learn)
+    assert relations.move("513101", "513101")[1] == []  # nothing to learn for the same job
+
+
+@needs_corpus
+def test_the_ranking_is_built_with_the_index(full_searcher: Searcher):
+    folder = full_searcher.version.path
+    manifest = full_searcher.version.manifest
+    assert (folder / "related.jsonl").exists() and (folder / "statements.faiss").exists()
+    assert {"related.jsonl", "statements.faiss", "statements.jsonl"} <= set(manifest["files"])
+    assert manifest["related_seconds"] > 0 and "related_key" in manifest
+
+
+@needs_corpus
+@pytest.mark.parametrize("text, lang_words", [
+    ("Co jeszcze mogę robić z takim doświadczeniem?", ("Zawody pokrewne – Kelner (KZiS 513101):", "wspólne: ",
+                                                       "do douczenia: ")),
+    ("jakie inne zawody są podobne do mojego?", ("Zawody pokrewne – Kelner (KZiS 513101):", "wspólne: ")),
+    ("Яку ще роботу я можу робити?", ("Споріднені професії – Kelner (KZiS 513101):", "спільне: ")),
+    ("What else could I do?", ("Related occupations – Kelner (KZiS 513101):", "shared: ")),
+])
+def test_the_chat_lists_five_related_jobs_with_a_line_shared_and_one_to_learn(corpus_searcher, text: str,
+                                                                               lang_words: tuple[str, ...]):
+    events, messages = run(ActionRelatedOccupations(), text, {"occupation_code": "513101"})
+    (reply, buttons), = messages
+    assert all(w in reply for w in lang_words), reply
+    assert reply.count("\n• ") == 5 and len(buttons) == 5 and "Technik usług kelnerskich" in buttons[0]
+    assert SlotSet("last_list", "related") in events and SlotSet("shown", 5.0) in events
+
+
+@needs_corpus
+@pytest.mark.parametrize("text, head", [
+    ("a co musiałbym się douczyć, żeby zostać kucharzem?", "Z zawodu Kelner (KZiS 513101) do zawodu Kucharz"),
+    ("Чого мені треба довчитися, щоб стати кухарем?", "З професії Kelner (KZiS 513101) до професії Kucharz"),
+    ("What would I have to learn to become a cook?", "From Kelner (KZiS 513101) to Kucharz"),
+])
+def test_what_to_learn_to_become_another_occupation(corpus_searcher, text: str, head: str):
+    """The step the policy gives a "related" message naming another occupation than the current one. (Whether
+    the learned model calls these messages "related" is index.asks's part: today it calls them "training".)"""
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.base import Turn
+    from actions.converse import related, state_of
+    from actions.policy import Step
+
+    from .test_actions import SLOTS
+
+    tracker = Tracker("t1", {**SLOTS, "occupation_code": "513101"}, {"text": text, "intent": {"name": "ask_occupation"},
+                      "entities": []}, [], False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    turn = Turn(tracker, dispatcher)
+    related(turn, corpus_searcher, state_of(turn), Step("related", code="512001"))
+    (message,) = dispatcher.messages
+    reply = message["text"]
+    assert reply.startswith(head), reply
+    assert "\n• " in reply and "Opisy zawodów KZiS" in reply.splitlines()[-1]  # the source line
+    lines = reply.splitlines()
+    learn = lines[1:next(i for i, x in enumerate(lines[1:], 1) if not x.startswith("• "))]
+    assert learn and not any("bhp" in x.lower() for x in learn)  # generic statements are not what to learn
+    assert SlotSet("previous_code", "513101") in turn.events and SlotSet("occupation_code", "512001") in turn.events
+    assert [b["title"] for b in message["buttons"]] == ["Kucharz (512001)"]
+    # the same words about the current occupation list its related ones
+    tracker.slots["occupation_code"] = "512001"
+    turn = Turn(tracker, CollectingDispatcher())
+    related(turn, corpus_searcher, state_of(turn), Step("related", code="512001"))
+    assert SlotSet("last_list", "related") in turn.events
