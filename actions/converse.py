@@ -12,8 +12,8 @@ import re
 from dataclasses import replace
 
 from index.answer import plan_for, sections_of
-from index.resolve import Resolution
 from index.distinct import distinct
+from index.resolve import Resolution
 from index.search import MAX_K, Searcher
 from index.text import name_words
 
@@ -29,8 +29,8 @@ from .compose import (
 )
 from .lookup_actions import CODE, codes_in, two_occupations
 from .messages import SECTION_NAMES, SECTION_TITLES, label, say
-from .occupation_actions import decide as name_decision
 from .occupation_actions import SHOW_ALL, resolve, route
+from .occupation_actions import decide as name_decision
 from .policy import INFO, Naming, State, Step, Understood, decide
 from .runtime import asks, relations, searcher
 from .settings import ActionSettings
@@ -62,7 +62,7 @@ def understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
     codes = codes_in(q, s)
     if codes:
         rest = CODE.sub(" ", q).strip(" ,.?!-–") or s.occupations[codes[0]]["name"]
-        naming = Naming("named", codes[0], question=rest) if codes[0] != state.current else \
+        naming = Naming("named", codes[0], question=rest, full=True) if codes[0] != state.current else \
             Naming("follow_up", question=rest)
         words: tuple[str, ...] = tuple(codes)  # masked like a name: "pokaż 243108" asks for the occupation
     else:
@@ -211,7 +211,8 @@ class Seen:
 def more(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     """The next page of the last list the bot showed: a section, the passages of a question, related occupations."""
     if state.last_list == "related" and state.current:
-        return related(turn, s, state, Step("related", code=state.current), start=int(turn.tracker.get_slot("shown") or 0))
+        shown = int(turn.tracker.get_slot("shown") or 0)
+        return related(turn, s, state, Step("related", code=state.current), start=shown)
     code, question = state.current, turn.tracker.get_slot("last_question")
     if not code or not question:
         turn.say(say("nothing_to_continue", turn.lang))
@@ -330,13 +331,8 @@ def compare_which(turn: Turn, s: Searcher, state: State, step: Step) -> None:
 
 
 def related(turn: Turn, s: Searcher, state: State, step: Step, start: int = 0) -> None:
-    """Related occupations, five at a time, each with one statement the two share and one to learn; "what would I
-    have to learn to become X?" about another occupation than the current one answers that move (``to_learn``)."""
+    """Related occupations, five at a time, each with one statement the two share and one to learn."""
     code = step.code or ""
-    learn_words = (r"(?i)(doucz|nauczyć|nauczyc|nauczę|naucze|zostać|zostac|przekwalifik|brakuje|brakowa|стати|станув|навчит|вивчит|"
-                   r"довчит|бракує|перекваліф|become|learn|retrain|missing|\black)")
-    if start == 0 and state.current and code != state.current and re.search(learn_words, turn.text):
-        return to_learn(turn, s, state, step)
     shown = relations().related(code, start + 5)[start:]
     if not shown:
         turn.say(say("no_more", turn.lang))
@@ -368,7 +364,7 @@ def to_learn(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     current one has nothing close to, and what carries over, with the source."""
     from .compose import SOURCE_WORD
 
-    a, b = state.current or "", step.code or ""
+    a, b = step.code or "", step.other or ""
     shared, learn = relations().move(a, b)
     names = {"a": s.occupations[a]["name"], "b": s.occupations[b]["name"], "code_a": a, "code_b": b}
     turn.set("previous_code", a)
@@ -446,6 +442,5 @@ def nothing_to_continue(turn: Turn, s: Searcher, state: State, step: Step) -> No
 
 RUN = {"answer": answer, "assume": assume, "choose": choose, "ask_which": ask_which, "unknown": unknown,
        "route": routed, "more": more, "compare": compare, "compare_which": compare_which, "related": related,
-       "to_learn": to_learn,
-       "classify": classify, "experience": experience, "in_polish": in_polish, "chitchat": chitchat,
+       "move": to_learn, "classify": classify, "experience": experience, "in_polish": in_polish, "chitchat": chitchat,
        "off_topic": off_topic, "nothing_to_continue": nothing_to_continue}

@@ -12,6 +12,7 @@ actions carry it out (``actions/converse.py``). Tested table by table in ``tests
 | "więcej" | continues the last list the bot showed |
 | a comparison, what two share | the two occupations named, or one named and the current one, or the last two |
 | related occupations | those of the occupation named or the current one |
+| what to learn to become X | the move from the current occupation to X; without a current one, X's training |
 | a pasted job offer with "jaki kod", one's own work described | the job-offer model's occupations |
 
 Example::
@@ -68,7 +69,7 @@ class Understood:
 
 @dataclass(frozen=True)
 class Step:
-    action: str  # answer | assume | choose | ask_which | unknown | route | more | compare | related | classify
+    action: str  # answer | assume | choose | ask_which | unknown | route | more | compare | related | move | classify
     #              | experience | in_polish | chitchat | off_topic | compare_which | nothing_to_continue
     code: str | None = None
     ask: str | None = None  # the kind of information to answer
@@ -92,6 +93,11 @@ def decide(state: State, msg: Understood) -> Step:
         return _compare(state, msg)
     if kind == "classify_offer":
         return Step("classify")
+    if kind == "move":  # "co musiałbym się douczyć, żeby zostać X?": from the occupation at hand to X
+        target = named or (n.candidates[0][0] if n.kind == "ambiguous" and n.lead and n.candidates else None)
+        if target and state.current and target != state.current:
+            return Step("move", code=state.current, other=target)
+        kind = "training" if named or not state.current else "related"  # no move to speak of
     if kind in ("experience", "off_topic", "chitchat"):
         if named is None or not n.full:  # "w krakowie" near "Krawiec" is no name
             return Step(kind)

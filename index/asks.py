@@ -33,7 +33,7 @@ from .text import fold
 DATA = ROOT / "data" / "asks"
 LANGS = ("pl", "uk", "en")
 KINDS = ("task", "overview", "knowledge", "skill", "competence", "training", "cv", "conditions", "salary", "offers",
-         "documents", "language", "compare", "shared", "related", "classify_offer", "experience", "in_polish",
+         "documents", "language", "compare", "shared", "related", "move", "classify_offer", "experience", "in_polish",
          "specific", "more", "name", "chitchat", "off_topic")
 FILLS = 3  # occupations per template (each a training message)
 SLOT = re.compile(r"\{(\w+)\}")

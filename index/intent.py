@@ -69,7 +69,7 @@ OCCUPATION_FRAMES = re.compile(
     r"|\bjako\b|\bzawod\w*|\bzostac\b|\bchce byc\b"
     r"|\bwhat does an? |\bwhat do\b.*\bdo\b|\bi am an?\b|\bi'm an?\b|\bi was an?\b|\bi worked as\b|\bworking as\b"
     r"|\bas an? \w+|\bbecome an?\b|\bjob of\b"
-    r"|\bщо робить|\bчим займа|\bя\s|\bпрацю\w*|\bбути\b|\bхто так|\bпрофесі"
+    r"|\bщо робить|\bчим займа|\bя\s|\bпрацю\w*|\bбути\b|\bстати\b|\bхто так|\bпрофесі"
 )
 
 

@@ -104,33 +104,18 @@ def test_the_chat_lists_five_related_jobs_with_a_line_shared_and_one_to_learn(co
     ("What would I have to learn to become a cook?", "From Kelner (KZiS 513101) to Kucharz"),
 ])
 def test_what_to_learn_to_become_another_occupation(corpus_searcher, text: str, head: str):
-    """The step the policy gives a "related" message naming another occupation than the current one. (Whether
-    the learned model calls these messages "related" is index.asks's part: today it calls them "training".)"""
-    from rasa_sdk import Tracker
-    from rasa_sdk.executor import CollectingDispatcher
+    """Asked in a conversation about a waiter: the learned model calls the message a move, the policy gives the
+    move from the current occupation to the one named."""
+    from actions.occupation_actions import ActionAnswerOccupation
 
-    from actions.base import Turn
-    from actions.converse import related, state_of
-    from actions.policy import Step
+    from .test_actions import run
 
-    from .test_actions import SLOTS
-
-    tracker = Tracker("t1", {**SLOTS, "occupation_code": "513101"}, {"text": text, "intent": {"name": "ask_occupation"},
-                      "entities": []}, [], False, None, {}, "action_listen")
-    dispatcher = CollectingDispatcher()
-    turn = Turn(tracker, dispatcher)
-    related(turn, corpus_searcher, state_of(turn), Step("related", code="512001"))
-    (message,) = dispatcher.messages
-    reply = message["text"]
+    events, messages = run(ActionAnswerOccupation(), text, {"occupation_code": "513101", "language_noted": True})
+    reply, buttons = messages[0]
     assert reply.startswith(head), reply
     assert "\n• " in reply and "Opisy zawodów KZiS" in reply.splitlines()[-1]  # the source line
     lines = reply.splitlines()
     learn = lines[1:next(i for i, x in enumerate(lines[1:], 1) if not x.startswith("• "))]
     assert learn and not any("bhp" in x.lower() for x in learn)  # generic statements are not what to learn
-    assert SlotSet("previous_code", "513101") in turn.events and SlotSet("occupation_code", "512001") in turn.events
-    assert [b["title"] for b in message["buttons"]] == ["Kucharz (512001)"]
-    # the same words about the current occupation list its related ones
-    tracker.slots["occupation_code"] = "512001"
-    turn = Turn(tracker, CollectingDispatcher())
-    related(turn, corpus_searcher, state_of(turn), Step("related", code="512001"))
-    assert SlotSet("last_list", "related") in turn.events
+    assert SlotSet("previous_code", "513101") in events and SlotSet("occupation_code", "512001") in events
+    assert buttons == ["Kucharz (512001)"]
