@@ -40,7 +40,9 @@ def bot(tmp_path_factory: pytest.TempPathFactory):
     a = Assistant(ports, tracker_db=tmp / "t.db", log_dir=tmp / "logs",
                   extra_env={"DORADCA_RATE_PER_MINUTE": "4", "DORADCA_ACTION_TIMEOUT": str(ACTION_TIMEOUT),
                              "DORADCA_MAX_MESSAGE_CHARS": "300", "DORADCA_RATE_PER_ADDRESS": str(PER_ADDRESS),
-                             "DORADCA_MAX_CONCURRENT": "1"})
+                             "DORADCA_MAX_CONCURRENT": "1",
+                             # the readiness tests watch a stopped server at once (the cache: test_hardening.py)
+                             "DORADCA_READY_CACHE_SECONDS": "0"})
     a.start(web=True)
     yield a
     a.stop()
