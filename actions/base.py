@@ -35,6 +35,7 @@ class Turn:
         self.lang = previous if self.text.startswith("/") else language(self.text, default=previous)
         self.events: list[EventType] = [] if self.lang == previous else [SlotSet("language", self.lang)]
         self._noted = bool(tracker.get_slot("language_noted"))
+        self._set: dict[str, Any] = {}  # slots this turn set, with their values
         # how the turn ended, for the metrics: answered, asked, declined, apology, other; None: not a user's turn
         self.kind: str | None = "other"
 
@@ -61,8 +62,11 @@ class Turn:
             return None
 
     def set(self, slot: str, value: Any) -> None:
-        if self.tracker.get_slot(slot) != value:
+        """Set a slot; compared with what this turn set before, else with the tracker (the last event wins)."""
+        before = self._set[slot] if slot in self._set else self.tracker.get_slot(slot)
+        if before != value:
             self.events.append(SlotSet(slot, value))
+            self._set[slot] = value
 
 
 class DoradcaAction(Action, ABC):

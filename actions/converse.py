@@ -31,7 +31,7 @@ from .lookup_actions import CODE, codes_in, two_occupations
 from .messages import SECTION_NAMES, SECTION_TITLES, label, say
 from .occupation_actions import SHOW_ALL, resolve, route
 from .occupation_actions import decide as name_decision
-from .policy import INFO, Naming, State, Step, Understood, decide
+from .policy import INFO, Naming, State, Step, Understood, about, decide
 from .runtime import asks, relations, searcher
 from .settings import ActionSettings
 
@@ -44,14 +44,13 @@ SECTION_ASK = {"overview": "overview", "task": "task", "knowledge": "knowledge",
 ASK_FRAME = re.compile(r"(?i)\b(jaki|jakie|podaj|what|which|який|яка)\b.{0,20}\b(kod\w*|code|код\w*)\b[^:]*[:?]?")
 
 
-def state_of(turn: Turn) -> State:
+def state_of(turn: Turn, s: Searcher | None = None) -> State:
+    """The conversation's state from the slots; codes the index no longer has (rebuilt since) are dropped."""
     slot = turn.tracker.get_slot
-    # what "więcej" continues; a conversation begun before the slot existed continues its listing or passages
-    last_list = slot("last_list") or ("section" if slot("last_section") else "passages" if slot("last_question")
-                                      and slot("occupation_code") else None)
-    return State(current=slot("occupation_code"), previous=slot("previous_code"),
-                 offered=tuple(slot("offered") or ()), offered_lead=bool(slot("offered_lead")),
-                 offered_again=bool(slot("offered_again")), last_ask=slot("last_ask"), last_list=last_list)
+    known = (lambda c: c if c and (s is None or c in s.occupations) else None)  # noqa: E731 - a filter
+    return State(current=known(slot("occupation_code")), previous=known(slot("previous_code")),
+                 offered=tuple(c for c in slot("offered") or () if known(c)), offered_lead=bool(slot("offered_lead")),
+                 offered_again=bool(slot("offered_again")), last_ask=slot("last_ask"), last_list=slot("last_list"))
 
 
 def understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
@@ -112,7 +111,7 @@ def converse(turn: Turn) -> None:
     if q is None:
         return
     s = searcher()
-    state = state_of(turn)
+    state = state_of(turn, s)
     step = decide(state, understand(turn, s, state, q))
     if state.offered:  # buttons are offered for one turn: a later message starts afresh
         turn.set("offered", None)
@@ -128,11 +127,12 @@ def answer_chosen(turn: Turn, code: str) -> None:
         turn.kind = "asked"
         turn.say(say("which_occupation", turn.lang))
         return
-    state = state_of(turn)
-    ask = state.last_ask if state.last_ask in INFO else "overview"
+    state = state_of(turn, s)
+    ask = state.last_ask if state.last_ask in (*INFO, "related", "in_polish") else "overview"
     if state.offered:
         turn.set("offered", None)
-    answer(turn, s, state, Step("answer", code=code, ask=ask, question=turn.tracker.get_slot("last_question") or ""))
+    step = about(ask, code, turn.tracker.get_slot("last_question") or "")
+    RUN[step.action](turn, s, state, step)
 
 
 def answer(turn: Turn, s: Searcher, state: State, step: Step) -> None:
@@ -146,13 +146,14 @@ def answer(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     turn.set("last_ask", ask)
     question = step.question or name
     page = ActionSettings().page_size
+    button = next(turn.tracker.get_latest_entity_values("section"), None)  # a section button names its section
     with metrics.SEARCH_SECONDS.time():
-        p = plan_for(s, code, question, page, ask)
+        p = plan_for(s, code, question, page, ask, section=button if button in SECTION_ASK else None)
     seen = Seen(turn.tracker.get_slot("seen"))
     if p.kind == "none":
         turn.kind = "declined"
         turn.set("last_question", question)
-        turn.set("last_list", None)
+        turn.set("last_list", None)  # nothing to continue: "więcej" does not show weak passages
         values = {"name": name, "code": code, "sections": _sections_text(s, code, turn.lang)}
         text = (say("no_training", turn.lang, **values) if ask == "training" else
                 say("no_conditions", turn.lang, **values) if ask == "conditions" else
@@ -256,7 +257,8 @@ def assume(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     code = step.code or ""
     turn.say(say("assume", turn.lang, name=s.occupations[code]["name"], code=code),
              buttons=choose_buttons([(c, s.occupations[c]["name"]) for c, _ in step.candidates if c in s.occupations]))
-    answer(turn, s, state, step)
+    then = about(step.ask or "overview", code, step.question)  # the answer, the related list, the Polish name
+    RUN[then.action](turn, s, state, then)
 
 
 def choose(turn: Turn, s: Searcher, state: State, step: Step) -> None:
@@ -271,7 +273,7 @@ def choose(turn: Turn, s: Searcher, state: State, step: Step) -> None:
 
 def _offer(turn: Turn, s: Searcher, codes: list[str], again: bool = False, scores: list[float] | None = None) -> None:
     """Remember the occupations offered as buttons: a question typed instead of a click continues with them, with
-    the first one when it is clearly ahead (likely, and twice as likely as the next)."""
+    the first one when it is clearly ahead (``leads``)."""
     turn.set("offered", codes)
     turn.set("offered_again", again)
     turn.set("offered_lead", leads(scores or []))
@@ -396,6 +398,8 @@ def classify(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     if result.ambiguous:
         lines.append(say("codes_unsure", turn.lang))
     turn.set("last_list", None)
+    turn.set("last_question", "")
+    turn.set("last_ask", "overview")  # a button opens what that occupation is
     turn.say("\n".join(lines), buttons=choose_buttons([(c.code, c.name) for c in result.candidates]))
     _offer(turn, s, [c.code for c in result.candidates], scores=[c.score for c in result.candidates])
     turn.kind = "answered"

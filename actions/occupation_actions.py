@@ -160,5 +160,7 @@ class ActionFindOccupations(DoradcaAction):
         text, shown = occupations_text(leading(result.hits), 5, turn.lang, say("found_in", turn.lang))
         buttons = choose_buttons([(h.passage.occupation_code, h.passage.occupation_name) for h in shown])
         turn.set("last_question", "")
+        turn.set("last_ask", "overview")  # a button opens what that occupation is
+        turn.set("last_list", None)
         turn.say(text, buttons=buttons, passages=True)
         turn.kind = "answered"

@@ -32,7 +32,7 @@ TOPICAL = ("specific", "conditions", "training", "cv", "related")
 
 @dataclass(frozen=True)
 class Naming:
-    """Which occupation the message names, given the current one (``occupation_actions.naming``).
+    """Which occupation the message names, given the current one (``converse._naming``).
 
     kind: "named" (a new one, sure), "follow_up" (none named, or only topic words: the current one stands),
     "ambiguous" (several fit: ``candidates``), "unknown" (a name the bot does not know; ``candidates`` may fit),
@@ -57,7 +57,7 @@ class State:
     offered_lead: bool = False  # the first of them is clearly ahead
     offered_again: bool = False  # the bot already asked a second time
     last_ask: str | None = None  # the kind of the last answered question
-    last_list: str | None = None  # what "więcej" continues: "section" | "passages" | "related" | "found"
+    last_list: str | None = None  # what "więcej" continues: "section" | "passages" | "related"
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def _about_occupation(state: State, ask: str, n: Naming, naming: bool) -> Step:
     """``naming``: the message is about which occupation ("a opiekunka?"); otherwise words that fit no occupation
     for sure are the topic of a question about the occupation at hand ("czy trzeba myć okna?")."""
     if n.kind == "named" and n.code:
-        return _with(ask, n.code, n.question)
+        return about(ask, n.code, n.question)
     at_hand = bool(state.offered or state.current)
     # a question about a topic (a specific point, conditions, training, a CV, other jobs) seldom brings in a new
     # occupation by a name the resolver cannot place: its odd words are the topic of the occupation at hand
@@ -132,11 +132,12 @@ def _about_occupation(state: State, ask: str, n: Naming, naming: bool) -> Step:
         return Step("choose", ask=ask, candidates=tuple((c, "") for c in state.offered), question=n.question,
                     words="again")
     if state.current:
-        return _with(ask, state.current, n.question)
+        return about(ask, state.current, n.question)
     return Step("ask_which", ask=ask, question=n.question)
 
 
-def _with(ask: str, code: str, question: str) -> Step:
+def about(ask: str, code: str, question: str) -> Step:
+    """The step that answers ``ask`` about ``code``: the related list, the Polish name, or passages."""
     if ask == "related":
         return Step("related", code=code)
     if ask == "in_polish":

@@ -92,7 +92,7 @@ SEARCHED = ("specific", "conditions")  # answered by the passages close to the q
 KEY = ("kluczow", "key competenc", "ключов")
 
 
-def plan_for(s: Searcher, code: str, question: str, page: int, ask: str) -> Plan:
+def plan_for(s: Searcher, code: str, question: str, page: int, ask: str, section: str | None = None) -> Plan:
     """The answer to a question of a known kind (``index.asks``) about ``code``.
 
     A kind of information the descriptions hold is never declined while the occupation has any content: its
@@ -100,6 +100,10 @@ def plan_for(s: Searcher, code: str, question: str, page: int, ask: str) -> Plan
     its ``none`` is said as such, with the parts the description has. Otherwise only a specific question (or one
     about working conditions) that no passage of the occupation covers is declined.
     """
+    if section and s.catalog.section_passages(code, section):  # a section asked by name (a button): that one
+        listing = s.listing(code, section)
+        return Plan("listing", section, section, hits=listing[:page], more=len(listing) > page,
+                    shown=min(page, len(listing)))
     if ask in SEARCHED:
         result = s.search(question, occupation=code, k=page * 2)
         if not result.answered:

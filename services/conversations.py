@@ -30,15 +30,16 @@ EVAL = ROOT / "bench" / "eval"
 LANGS = ("pl", "uk", "en")
 # sentence keys -> the kind of reply they make
 KIND_OF: dict[str, str] = {
-    "no_specific": "decline", "no_conditions": "decline", "no_answer": "decline", "no_training": "decline",
+    "no_specific": "decline", "no_conditions": "decline", "no_training": "decline",
     "out_salary": "route", "out_offers": "route", "out_documents": "route", "out_language": "route",
     "choose": "choose", "choose_again": "choose", "unknown_occupation": "choose", "experience": "choose",
     "found_in": "choose", "codes": "codes", "which_occupation": "ask", "compare_which": "ask",
     "unknown_occupation_none": "ask", "greet": "chitchat", "goodbye": "chitchat", "thank": "chitchat",
     "capabilities": "chitchat", "contact": "contact", "out_of_scope": "out_of_scope", "section_shown": "end",
-    "no_more": "end", "nothing_to_continue": "ask", "in_polish": "passages",
+    "no_more": "end", "nothing_to_continue": "ask", "in_polish": "passages", "to_learn_head": "related",
+    "to_learn_none": "related", "shared_none": "compare",
 }
-NO_INFORMATION = ("no_specific", "no_conditions", "no_answer")  # "nie ma informacji"
+NO_INFORMATION = ("no_specific", "no_conditions")  # "nie ma informacji"
 HEADER = re.compile(r"\(KZiS \d{6}\) – ")
 Send = Callable[[str, str], list[dict]]
 
@@ -152,10 +153,10 @@ def play(send: Send, conversations: list[Conversation], prefix: str = "judge") -
     for c in conversations:
         sender, buttons, earlier = f"{prefix}-{c.id}", [], []
         for turn in c.turns:
-            if turn.click is not None:
-                message = buttons[turn.click]["payload"] if turn.click < len(buttons) else "?"
-            else:
-                message = turn.say or ""
+            if turn.click is not None and not 0 <= turn.click < len(buttons):
+                results.append(Result(c, turn, f"(button {turn.click})", "", set(), [f"no button {turn.click}"]))
+                continue
+            message = buttons[turn.click]["payload"] if turn.click is not None else turn.say or ""
             replies = send(sender, message)
             reply = "\n".join(r.get("text") or "" for r in replies)
             buttons = [b for r in replies for b in r.get("buttons") or []]

@@ -73,7 +73,8 @@ def test_a_chat_question_encodes_what_its_answer_ranks_by_while_resolving(data_s
 
 
 def test_more_continues_the_listing(data_searcher):
-    slots = {"occupation_code": "243108", "last_question": "Co musi wiedzieć ?", "last_section": "knowledge", "shown": 10.0}
+    slots = {"occupation_code": "243108", "last_question": "Co musi wiedzieć ?", "last_section": "knowledge", "shown": 10.0,
+             "last_list": "section"}
     events, messages = run(ActionShowMore(), "więcej", slots, intent="ask_more")
     assert events == [SlotSet("shown", 15.0), SlotSet("seen", ["243108:knowledge:15"])]
     text = messages[0][0]
@@ -84,12 +85,13 @@ def test_more_continues_the_listing(data_searcher):
 
 
 def test_show_all_then_nothing_more(data_searcher):
-    slots = {"occupation_code": "243108", "last_question": "Co musi wiedzieć ?", "last_section": "knowledge", "shown": 50.0}
+    slots = {"occupation_code": "243108", "last_question": "Co musi wiedzieć ?", "last_section": "knowledge", "shown": 50.0,
+             "last_list": "section"}
     events, messages = run(ActionShowMore(), "pokaż wszystko", slots, intent="ask_more")
     assert events == [SlotSet("shown", 54.0), SlotSet("seen", ["243108:knowledge:54"])]
     assert messages[0][0].count("• ") == 4
     events, messages = run(ActionShowMore(), "więcej", {**slots, "shown": 54.0}, intent="ask_more")
-    assert events == []
+    assert events == [SlotSet("last_list", None)]  # nothing left to continue
     assert messages == [("To już wszystkie fragmenty opisu pasujące do pytania.",
                          ["Zadania zawodowe", "Co trzeba umieć", "Kompetencje społeczne", "Kompetencje kluczowe"])]
 

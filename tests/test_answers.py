@@ -77,14 +77,15 @@ def test_the_same_task_from_two_sources_is_shown_once_and_both_are_cited(corpus_
 
 @needs_corpus
 def test_more_never_repeats_a_task(corpus_searcher: Searcher):
-    slots = {"occupation_code": "243108", "last_question": "Co robi ?", "last_section": "task", "language": "pl"}
+    slots = {"occupation_code": "243108", "last_question": "Co robi ?", "last_section": "task", "language": "pl",
+             "last_list": "section"}
     seen: list[str] = []
     _, first = run(ActionAnswerOccupation(), "Co robi specjalista do spraw mediów interaktywnych?")
     seen += [line for line in first[0][0].splitlines() if line.startswith("• ")]
     shown = 5.0
     while True:
         events, messages = run(ActionShowMore(), "więcej", {**slots, "shown": shown}, intent="ask_more")
-        if not events:
+        if not any(e.get("name") == "shown" for e in events):  # the end: nothing more shown
             break
         seen += [line for m, _ in messages for line in m.splitlines() if line.startswith("• ")]
         shown = next(e["value"] for e in events if e.get("name") == "shown")
