@@ -15,9 +15,6 @@ FRAME = re.compile(
     r"|różnic\w*|roznic\w*|compare|comparison|difference|differences|between|the|occupations|jobs|what|is|an"
     r"|порівня\w*|різниц\w*|відрізня\w*|чим|між|професі\w*)\b")
 LIKELY = 0.3  # a part of a comparison names an occupation when the resolver gives it this much
-# ... and in "jakie są zawody pokrewne do piekarza?"
-RELATED_WORDS = re.compile(r"(?i)\b(pokrewn\w*|podobn\w*|jakie|jaki|są|sa|do|dla|related|similar|to|what|are|які|є|схож\w*"
-                           r"|спорідн\w*|co|jeszcze|mogę|moge|robić|robic|takimi|umiejętnościami|w|pracować|pracowac)\b")
 SEPARATOR = re.compile(r"(?i)\s*(?:,|;|/|\bi\b|\boraz\b|\ba\b|\bod\b|\bz\b|\bvs\.?|\bversus\b|\band\b|\bі\b|\bта\b|\bй\b|\bвід\b)\s*")
 
 

@@ -102,3 +102,22 @@ def corpus_searcher(full_searcher, monkeypatch: pytest.MonkeyPatch):
 
     monkeypatch.setattr(runtime, "_searcher", full_searcher)
     return full_searcher
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium driven by Playwright (its own browser download does not work here); one per
+    module: Playwright's sync API keeps an event loop running, which later tests' asyncio.run() cannot share."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("needs Debian's chromium (apt-get install chromium; .ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--no-first-run", "--disable-sync"])
+        yield b
+        b.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import time
 from pathlib import Path
 
@@ -26,7 +25,6 @@ UPLOADS = 40  # per hour in this server; the last test uses them up
 LIMITS = {"DORADCA_BATCH_MAX_ROWS": "200", "DORADCA_BATCH_MAX_BYTES": "300000", "DORADCA_BATCH_KEEP_SECONDS": "8",
           "DORADCA_BATCH_UPLOADS_PER_HOUR": str(UPLOADS)}
 MARKER = "Zbieracz truskawek ZQX"  # a title whose traces are looked for in the logs
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = ROOT / "build" / "screenshots"
 pytestmark = needs_corpus  # codes checked against the full index
@@ -163,20 +161,6 @@ def test_openapi_describes_the_jobs(web):
 
 
 # --- the look-up page in Chromium -----------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("needs Debian's chromium (apt-get install chromium; .ci/run does)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run", "--disable-sync"])
-        yield b
-        b.close()
-
 
 def page_at(browser, width: int):  # noqa: ANN001, ANN201
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="pl-PL", accept_downloads=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -10,9 +9,8 @@ import pytest
 from index.config import ROOT
 from services.processes import RASA, RASA_MODEL, Assistant, Ports
 
-from .conftest import free_port, needs_corpus
+from .conftest import CHROMIUM, free_port, needs_corpus
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = ROOT / "build" / "screenshots"
 pytestmark = [
@@ -30,18 +28,6 @@ def servers(tmp_path_factory: pytest.TempPathFactory):
     with_web.start(web=True)
     yield with_web
     with_web.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run", "--disable-sync"])
-        yield b
-        b.close()
 
 
 def new_page(browser, width: int = 1280, height: int = 900):
