@@ -190,3 +190,70 @@ def test_unreachable_server_is_reported(servers, browser):
     servers.stop_one("rasa")
     page.locator("#status", has_text="Brak połączenia z doradcą").wait_for(timeout=30_000)
     shot(page, "chat-offline")
+
+
+PESEL = "44051401359"  # a valid PESEL (checksum right), typed in with the question
+STORED = "() => sessionStorage.getItem('doradca-chat')"
+READY = "() => document.documentElement.dataset.session === 'ready'"
+
+
+def stored(page) -> dict:
+    return page.evaluate("JSON.parse(sessionStorage.getItem('doradca-chat'))")
+
+
+def test_the_tab_keeps_only_the_redacted_echo(servers, browser):
+    """What the tab keeps of typed text is the server's redacted echo: a PESEL is shown and stored as [PESEL]."""
+    page = new_page(browser)
+    page.goto(f"http://127.0.0.1:{WEB}/chat")
+    page.wait_for_function(READY)
+    ask(page, f"Mój PESEL to {PESEL}. {QUESTION}", "co trzeba wiedzieć:")
+    page.locator("#log .msg.user", has_text="[PESEL]").wait_for(timeout=10_000)
+    assert PESEL not in page.inner_text("#log")
+    raw = page.evaluate(STORED)
+    assert PESEL not in raw and "Mój PESEL to [PESEL]." in raw
+    page.reload()
+    page.locator("#log .msg.user", has_text="[PESEL]").wait_for(timeout=10_000)
+    assert PESEL not in page.inner_text("#log")
+
+
+def test_kiosk_idle_reset_leaves_nothing(servers, browser):
+    """After the idle time (here 6 s: the office's setting overridden as a page embedding the chat would, through
+    window.DORADCA_CONFIG) the page starts over: an empty log, nothing earlier in sessionStorage, a new session id
+    the server confirms and that knows no occupation."""
+    page = new_page(browser, 360, 780)
+    page.add_init_script("window.DORADCA_CONFIG = {kioskIdleMinutes: 0.1};")
+    page.goto(f"http://127.0.0.1:{WEB}/chat")
+    page.wait_for_function(READY)
+    assert page.get_attribute("html", "data-kiosk-idle") == "0.1"
+    ask(page, QUESTION, "co trzeba wiedzieć:")
+    before = stored(page)
+    assert len(before["messages"]) >= 3 and QUESTION in page.evaluate(STORED)
+    with page.expect_navigation(timeout=30_000):  # the reset reloads the page once the 6 s have passed
+        pass
+    page.wait_for_function(READY)
+    page.locator("#log .msg.bot").first.wait_for(timeout=10_000)
+    assert page.locator("#log .msg").count() == 1 and page.locator("#log .msg.user").count() == 0
+    after = stored(page)
+    assert [m["from"] for m in after["messages"]] == ["bot"]  # the greeting alone
+    assert QUESTION not in page.evaluate(STORED) and "mediów" not in page.inner_text("#log")
+    assert after["session"] != before["session"]
+    ask(page, "a jakie umiejętności?", "O jaki zawód chodzi?")  # the new session knows no occupation
+
+
+def test_kiosk_idle_reset_is_on_by_default(servers, browser):
+    """With the shipped config.js the reset is armed (10 minutes): on the browser's clock, run forward, nothing
+    happens at 9 minutes and the page starts over after 10."""
+    page = new_page(browser)
+    page.clock.install()
+    page.goto(f"http://127.0.0.1:{WEB}/chat")
+    page.wait_for_function(READY)
+    assert page.get_attribute("html", "data-kiosk-idle") == "10"
+    ask(page, QUESTION, "co trzeba wiedzieć:")
+    session = stored(page)["session"]
+    page.clock.fast_forward("09:00")
+    assert page.locator("#log .msg.user").count() == 1 and stored(page)["session"] == session
+    with page.expect_navigation(timeout=30_000):
+        page.clock.fast_forward("01:30")
+    page.locator("#log .msg.bot").first.wait_for(timeout=10_000)
+    assert page.locator("#log .msg").count() == 1 and page.locator("#log .msg.user").count() == 0
+    assert QUESTION not in page.evaluate(STORED)

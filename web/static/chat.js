@@ -19,7 +19,12 @@
   const KEY = "doradca-chat";
   const $ = (id) => document.getElementById(id);
   const log = $("log"), input = $("input"), typing = $("typing"), status = $("status");
+  // Kiosk reset (on unless the office sets kioskIdleMinutes to 0): a conversation idle this long starts over.
+  const idleMs = Math.max(0, Number(cfg.kioskIdleMinutes) || 0) * 60000;
   let state = load();
+  // A tab restored later (after a reload, or with the browser's "continue where you left off") keeps its
+  // sessionStorage: an idle one starts empty, as the timer would have made it.
+  if (stale()) state = { lang: state.lang };
 
   document.documentElement.style.setProperty("--primary", cfg.primary);
   document.documentElement.style.setProperty("--accent", cfg.accent);
@@ -31,7 +36,12 @@
   function save() {
     const kept = state.messages.filter(function (m) { return !m.echo; })
       .map(function (m) { return { from: m.from, text: m.text, buttons: m.buttons }; });
-    sessionStorage.setItem(KEY, JSON.stringify({ lang: state.lang, session: state.session, messages: kept }));
+    sessionStorage.setItem(KEY, JSON.stringify({ lang: state.lang, session: state.session, messages: kept,
+                                                 active: state.active }));
+  }
+  // Idle too long for a kiosk, with something of a conversation to hide (the greeting alone is nobody's).
+  function stale() {
+    return idleMs > 0 && (state.messages || []).length > 1 && Date.now() - (state.active || 0) >= idleMs;
   }
   // An id the server accepts (A-Z a-z 0-9 _ . : -, at most 128): a UUID, or 32 random hex digits where
   // crypto.randomUUID is missing (a page served over plain HTTP); never a number-like id.
@@ -158,16 +168,24 @@
     location.reload();
   }
   $("restart").addEventListener("click", restart);
-  // Kiosk mode: after kioskIdleMinutes without a message or a key press the conversation starts over.
-  if (cfg.kioskIdleMinutes > 0) {
+  // Kiosk mode: after kioskIdleMinutes without a message, a key press or a click the conversation starts over.
+  // The timer is checked again when the tab comes back into view or the page gets focus: a sleeping computer's
+  // or a hidden tab's timers run late. The page says the reset is armed in <html data-kiosk-idle="minutes">.
+  if (idleMs > 0) {
     let idle = null;
+    const check = function () { if (stale()) restart(); };
     const arm = function () {
+      state.active = Date.now();
+      save();
       clearTimeout(idle);
-      idle = setTimeout(function () { if (state.messages.length > 1) restart(); }, cfg.kioskIdleMinutes * 60000);
+      idle = setTimeout(check, idleMs);
     };
     ["keydown", "pointerdown", "submit"].forEach(function (e) { document.addEventListener(e, arm, true); });
+    document.addEventListener("visibilitychange", function () { if (!document.hidden) check(); });
+    window.addEventListener("focus", check);
     socket.on("bot_uttered", arm);
     arm();
+    document.documentElement.dataset.kioskIdle = String(cfg.kioskIdleMinutes);
   }
   $("lang").addEventListener("change", function (e) {
     state.lang = e.target.value; save(); applyLanguage();

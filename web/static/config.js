@@ -6,7 +6,8 @@ window.DORADCA_CONFIG = Object.assign({
   accent: "#e8f1fa",        // bot bubbles
   botServer: "http://127.0.0.1:5005",   // the Rasa server (socket.io)
   apiServer: "",            // the look-up API ("" = the page's own server)
-  kioskIdleMinutes: 0,      // on a shared computer (office kiosk): start over after this many idle minutes; 0 = off
+  kioskIdleMinutes: 10,     // a shared computer (office hall, library): the conversation starts over after this many
+                            // idle minutes (fractions allowed); 0 = off, e.g. on a page only ever opened at home
   greeting: {
     pl: "Dzień dobry! Zapytaj o dowolny zawód, np. „Czym zajmuje się spawacz?”.",
     uk: "Добрий день! Запитайте про будь-яку професію.",
