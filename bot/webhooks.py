@@ -13,9 +13,15 @@ These channels:
   asynchronously (Rasa's client blocks the server on each send).
 
 Both compare secrets in constant time and reject with 403 before the body is parsed. Messages then pass
-the same guards as the web chat (``channels.never_silent``: redaction, limits, apology when silent); a chat id
-that looks like personal data (a 9-digit Telegram id reads as a phone number) is stored as a keyed pseudonym,
-while the answers go to the real id.
+the same guards as the web chat (``channels.never_silent``: redaction, limits, apology when silent).
+
+A Telegram chat id or a Messenger page-scoped id names a person (a Telegram id is the user's account; either can
+be looked up on the platform), so neither reaches Rasa: every one becomes ``anon-`` + HMAC-SHA256 of
+"<channel>:<id>" with the pseudonym key (``channels.pseudonym_key``) before the message is handed on, and that is
+all the tracker store, the lock store, the rate limiter, the action server and the logs ever see. The answers still
+go to the chat: the raw id lives only in the ``ChatOutput`` made for the one incoming message, in memory, for as
+long as its turn runs. A failed send or a failed update is logged under the pseudonym, with the raw id replaced
+wherever the platform's error echoes it.
 The platforms' API addresses are settings so that the tests can point them at a recorder on loopback.
 
 credentials.yml::
@@ -39,20 +45,22 @@ import os
 import re
 import sqlite3
 import time
+import traceback
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Text
+from typing import Any
 
 import aiohttp
 from aiogram import Bot
 from aiogram.bot.api import TelegramAPIServer
+from channels import PSEUDONYM, SENTENCES, Handler, keyed_hash, never_silent, shared_redis, valid_id
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.telegram import TelegramOutput as RasaTelegramOutput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-
-from channels import SENTENCES, Handler, never_silent, shared_redis, valid_id
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +73,53 @@ SECRET_FORMAT = re.compile(r"[A-Za-z0-9_-]{16,256}")  # Telegram allows 1-256 of
 def same(given: str | None, expected: str) -> bool:
     """Constant-time comparison: how much of a guess was right must not show in the response time."""
     return hmac.compare_digest((given or "").encode(), expected.encode())
+
+
+def chat_pseudonym(channel: str, raw_id: str) -> str:
+    """What Rasa knows a messenger chat by: stable for one chat and key, different for another key; the channel's
+    name is part of the input, so a Telegram chat and a Messenger user with the same number stay apart."""
+    return PSEUDONYM + keyed_hash(f"{channel}:{raw_id}")
+
+
+def scrubbed(error: BaseException, raw_id: str, pseudonym: str, trace: bool = False) -> str:
+    """An exception as text (with its traceback if ``trace``) for the log, the raw id replaced by the pseudonym: a
+    platform's error may echo the chat it was sent to."""
+    lines = traceback.format_exception(type(error), error, error.__traceback__) if trace else \
+        traceback.format_exception_only(type(error), error)
+    return "".join(lines).strip().replace(raw_id, pseudonym)
+
+
+class SendFailed(Exception):
+    """A platform refused a message (its HTTP status and error code only)."""
+
+
+class ChatOutput(OutputChannel):
+    """The replies of one incoming message of a messenger channel: Rasa addresses them to the pseudonym, they go to
+    the raw id. Made per message and dropped with it: the pseudonym -> raw id mapping is never stored. A reply
+    addressed to anything else is dropped; a failed send is logged under the pseudonym (and not raised: the rest of
+    the turn still runs and is stored)."""
+
+    def __init__(self, inner: OutputChannel, pseudonym: str, raw_id: str) -> None:
+        self.inner, self.pseudonym, self.raw_id = inner, pseudonym, raw_id
+
+    def name(self) -> str:  # type: ignore[override]  # channel-specific responses keep working
+        return self.inner.name()
+
+    async def send_response(self, recipient_id: str, message: dict) -> None:
+        if recipient_id != self.pseudonym:
+            logger.warning("%s: a reply for another conversation dropped", self.inner.name())
+            return
+        with self.logged("reply not delivered"):
+            await self.inner.send_response(self.raw_id, message)
+
+    @contextmanager
+    def logged(self, what: str, trace: bool = False) -> Iterator[None]:
+        """Any exception in the block logged under the pseudonym, never the raw id, and not raised."""
+        try:
+            yield
+        except Exception as error:  # noqa: BLE001 - logged here, so no traceback elsewhere carries the raw id
+            logger.error("%s: %s (%s): %s", self.inner.name(), what, self.pseudonym,
+                         scrubbed(error, self.raw_id, self.pseudonym, trace))
 
 
 def _required(credentials: dict | None, channel: str, *keys: str) -> list[str]:
@@ -126,7 +181,7 @@ class SeenIds:
             if new and self.inserted % 1000 == 0:
                 self.db.execute("DELETE FROM seen WHERE at < ?", (now - self.KEEP,))
             return not new
-        except Exception:  # noqa: BLE001 - a failing store must not stop the answers
+        except Exception:  # a failing store must not stop the answers
             logger.warning("webhook ids kept in memory only: their store failed", exc_info=True)
             return self.memory.seen(name)
 
@@ -139,7 +194,7 @@ class TelegramOutput(RasaTelegramOutput):
     def __init__(self, access_token: str, api_base: str) -> None:
         Bot.__init__(self, access_token, server=TelegramAPIServer.from_base(api_base))
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         # Rasa's sends each paragraph as a message of its own; Telegram throttles bursts to one chat.
         for part in _chunks(text.strip(), self.MAX_TEXT):
             await self.send_message(recipient_id, part)
@@ -152,7 +207,7 @@ class TelegramInput(InputChannel):
     """
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "telegram"
 
     @classmethod
@@ -203,8 +258,8 @@ class TelegramInput(InputChannel):
         if isinstance(query, dict):  # a button was pressed
             try:
                 await self.output.answer_callback_query(query.get("id"))  # stops the button's spinner
-            except Exception:  # cosmetic; the answer matters more
-                logger.warning("answerCallbackQuery failed", exc_info=True)
+            except Exception as error:  # noqa: BLE001 - cosmetic; the answer matters more
+                logger.warning("answerCallbackQuery failed: %s", type(error).__name__)  # its text may name the chat
             chat, text = (query.get("message") or {}).get("chat"), query.get("data")
         else:
             msg = update.get("message") or update.get("edited_message")
@@ -213,14 +268,16 @@ class TelegramInput(InputChannel):
             chat, text = msg.get("chat"), msg.get("text")
         if not isinstance(chat, dict) or not isinstance(chat.get("id"), (int, str)):
             return
-        sender = str(chat["id"])
-        if not valid_id(sender):
+        raw_id = str(chat["id"])
+        if not valid_id(raw_id):
             return  # Telegram's chat ids are numbers; anything else is not worth an answer
+        out = ChatOutput(self.output, chat_pseudonym(self.name(), raw_id), raw_id)
         if not isinstance(text, str) or not text.strip():
-            await self.output.send_text_message(sender, TEXT_ONLY)  # stickers, photos, voice
+            await out.send_response(out.pseudonym, {"text": TEXT_ONLY})  # stickers, photos, voice
             return
         text = COMMANDS.get(text.strip().split("@")[0], text)
-        await handle(UserMessage(text, self.output, sender, input_channel=self.name(), metadata=metadata))
+        with out.logged("update not handled", trace=True):
+            await handle(UserMessage(text, out, out.pseudonym, input_channel=self.name(), metadata=metadata))
 
 
 class MessengerOutput(OutputChannel):
@@ -231,7 +288,7 @@ class MessengerOutput(OutputChannel):
     MAX_TITLE = 20  # characters of a quick reply's title
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "facebook"
 
     def __init__(self, session: aiohttp.ClientSession, graph_url: str, page_token: str) -> None:
@@ -248,13 +305,13 @@ class MessengerOutput(OutputChannel):
                 except Exception:  # noqa: BLE001 - not JSON: the status says enough
                     error = {}
                 code = error.get("code") if isinstance(error, dict) else None
-                logger.error("Messenger Send API answered %s (error code %s)", r.status, code)
+                raise SendFailed(f"Send API answered {r.status} (error code {code})")
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         for part in _chunks(text.strip(), self.MAX_TEXT):
             await self._send(recipient_id, {"text": part})
 
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: list[dict], **kwargs: Any) -> None:
+    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list[dict], **kwargs: Any) -> None:
         # Quick-reply titles are cut at 20 characters, so the full titles are listed in the text, numbered.
         buttons = buttons[: self.MAX_REPLIES]
         listing = "\n".join(f"{i}. {b.get('title', '')}" for i, b in enumerate(buttons, 1))
@@ -273,7 +330,7 @@ class FacebookInput(InputChannel):
     """
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "facebook"
 
     @classmethod
@@ -329,9 +386,9 @@ class FacebookInput(InputChannel):
         return bp
 
     async def _dispatch(self, event: dict, handle: Handler, metadata: Any) -> None:
-        sender = (event.get("sender") or {}).get("id")
+        raw_id = (event.get("sender") or {}).get("id")
         message, postback = event.get("message"), event.get("postback")
-        if not valid_id(sender):
+        if not valid_id(raw_id):
             return  # page-scoped ids are numbers
         if isinstance(message, dict):
             if message.get("is_echo") or await self.events.seen(message.get("mid")):
@@ -343,11 +400,12 @@ class FacebookInput(InputChannel):
             text = postback.get("payload")
         else:
             return  # deliveries, reads, reactions
-        out = self.get_output_channel()
+        out = ChatOutput(self.get_output_channel(), chat_pseudonym(self.name(), raw_id), raw_id)
         if not isinstance(text, str) or not text.strip():
-            await out.send_text_message(sender, TEXT_ONLY)  # images, audio, stickers
+            await out.send_response(out.pseudonym, {"text": TEXT_ONLY})  # images, audio, stickers
             return
-        await handle(UserMessage(text, out, sender, input_channel=self.name(), metadata=metadata))
+        with out.logged("event not handled", trace=True):
+            await handle(UserMessage(text, out, out.pseudonym, input_channel=self.name(), metadata=metadata))
 
 
 def _blueprint_with_health(name: str) -> Blueprint:
