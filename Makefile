@@ -55,6 +55,12 @@ web/node_modules/.stamp: web/package.json web/package-lock.json
 /usr/bin/chromium:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
+# Debian's nginx for the reverse-proxy test (tests/test_nginx.py starts its own on loopback): the package's own
+# service is stopped and disabled, so nothing stays on port 80.
+/usr/sbin/nginx:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx
+	-(systemctl disable --now nginx || service nginx stop) >/dev/null 2>&1
+
 # PostgreSQL and Redis for the several-servers layout (the scaling test starts its own on loopback).
 PG_INITDB := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb) /usr/lib/postgresql/15/bin/initdb)
 services: /usr/bin/redis-server $(PG_INITDB) /usr/sbin/logrotate
@@ -92,7 +98,7 @@ run: setup
 chat:
 	$(BIN)/doradca bot chat
 
-test: setup services /usr/bin/chromium
+test: setup services /usr/bin/chromium /usr/sbin/nginx
 	$(BIN)/python -m pytest -q
 
 bench: setup
