@@ -103,6 +103,7 @@ test: setup services /usr/bin/chromium /usr/sbin/nginx
 
 bench: setup
 	$(BIN)/python bench/redact_bench.py
+	$(BIN)/python bench/hostile_bench.py  # starts its own Rasa + action servers on loopback
 	$(BIN)/python bench/search_bench.py
 	$(BIN)/python bench/resolve_bench.py
 	$(BIN)/python bench/answer_bench.py
