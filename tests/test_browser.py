@@ -183,15 +183,6 @@ def test_ambiguous_name_buttons_in_the_page(servers, browser):
     page.locator("#log .msg.bot", has_text="(KZiS ").last.wait_for(timeout=30_000)
 
 
-def test_unreachable_server_is_reported(servers, browser):
-    page = new_page(browser)
-    page.goto(f"http://127.0.0.1:{WEB}/chat")
-    page.wait_for_function("() => document.documentElement.dataset.session === 'ready'")
-    servers.stop_one("rasa")
-    page.locator("#status", has_text="Brak połączenia z doradcą").wait_for(timeout=30_000)
-    shot(page, "chat-offline")
-
-
 PESEL = "44051401359"  # a valid PESEL (checksum right), typed in with the question
 STORED = "() => sessionStorage.getItem('doradca-chat')"
 READY = "() => document.documentElement.dataset.session === 'ready'"
@@ -257,3 +248,14 @@ def test_kiosk_idle_reset_is_on_by_default(servers, browser):
     page.locator("#log .msg.bot").first.wait_for(timeout=10_000)
     assert page.locator("#log .msg").count() == 1 and page.locator("#log .msg.user").count() == 0
     assert QUESTION not in page.evaluate(STORED)
+
+
+# last in the module: it stops the module's Rasa server
+def test_unreachable_server_is_reported(servers, browser):
+    page = new_page(browser)
+    page.goto(f"http://127.0.0.1:{WEB}/chat")
+    page.wait_for_function("() => document.documentElement.dataset.session === 'ready'")
+    servers.stop_one("rasa")
+    page.locator("#status", has_text="Brak połączenia z doradcą").wait_for(timeout=30_000)
+    shot(page, "chat-offline")
+
