@@ -20,6 +20,7 @@ Example::
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 
 import faiss
@@ -108,6 +109,27 @@ class Relations:
                     ranked = {}
                 self._ranked = ranked
         return self._ranked, self._statements
+
+    def built_by_this_code(self) -> bool:
+        """Whether the index's ranking was made by this checkout's ``relatedness.py`` (``make`` rebuilds it when
+        not)."""
+        return self.s.version.manifest.get("related_key") == relatedness.code_key()
+
+    def rerank(self) -> float:
+        """Rank again with this checkout's ``relatedness.py`` over the index's statement vectors, without rebuilding
+        the index (the bench and the floors test, when the code changed since the build; ~25 s on 2 cores);
+        returns the seconds the ranking took."""
+        folder = self.s.version.path
+        index = faiss.read_index(str(folder / f"{relatedness.VECTORS}.faiss"))
+        texts = relatedness.statement_texts(self.s.passages)
+        vectors = index.reconstruct_n(0, index.ntotal)
+        start = time.perf_counter()
+        rows, weight = relatedness.rank(relatedness.Statements.of(self.s.passages, texts, vectors))
+        seconds = time.perf_counter() - start
+        with self._lock:
+            self._ranked = {r["code"]: [(x["code"], x["score"]) for x in r["related"]] for r in rows}
+            self._statements = relatedness.Statements.of(self.s.passages, texts, vectors.astype(np.float16), weight)
+        return seconds
 
     def _matrix(self) -> tuple[dict[str, int], np.ndarray]:
         if self._vectors is None:

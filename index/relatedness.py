@@ -14,11 +14,20 @@ each other in (Pizzer -> Piaskarz, Pisarz). Here:
 - a statement counts by how specific it is: an inverse document frequency over the occupations that have a
   near paraphrase of it (cosine >= ``GENERIC``), so "przestrzeganie przepisów BHP" weighs little;
 - ESCO skills are compared by label where both occupations have them (idf-weighted overlap);
-- the KZiS hierarchy adds a little (the same unit group, minor group, sub-major group), a signal, not the answer;
-  a move that needs a degree (into major group 2 from groups 3-9) counts a little less.
+- the KZiS hierarchy adds a bonus (the same unit group, minor group, sub-major group), a signal, not the answer:
+  in full only for a pair with some shared statements (``HIERARCHY_FULL``), so that a mixed group ("specjaliści
+  ochrony zdrowia gdzie indziej niesklasyfikowani") does not bring in what has nothing in common;
+- moves a counsellor plans as retraining, not as a related job, count less: one that needs a degree (into major
+  group 2 from groups 3-9), another degree (another minor group within major group 2: the physiotherapist to the
+  psychologist, the doctor to the dentist), and an office one is elected or appointed to (minor groups 111, 112:
+  members of parliament, ministers, presidents of companies) from outside sub-major group 11.
 
     cover(A -> B) = sum of weight(p) * match(p, B) over A's tasks p / sum of weight(p)
-    score(A, B)   = sqrt(cover(A -> B) * cover(B -> A)), mixed with the ESCO overlap, + hierarchy bonus
+    raw(A, B)     = sqrt(cover(A -> B) * cover(B -> A)), mixed with the ESCO overlap
+    score(A, B)   = raw + hierarchy bonus * min(1, raw / HIERARCHY_FULL) - retraining steps
+
+The parameters were chosen on the dev set (bench/eval/related-labelled.txt) only; bench/related_bench.py prints
+the held-out set beside it.
 
 ``rank`` keeps the ``TOP`` best per occupation (written to ``related.jsonl`` at build); ``explain`` says, for a move
 from A to B, which of B's statements A already has (``shared``) and which it lacks (``to_learn``).
@@ -46,11 +55,15 @@ TOP = 20  # related occupations kept per occupation
 LOW, HIGH = 1.0, 3.5  # z-score at which a task starts to match / fully matches another (bench/related_bench.py)
 CLOSE = 3.0  # z-score of "a close statement": counted as shared
 SPECIFIC = 0.5  # a statement less specific than this is not listed as something to learn
-GENERIC = 0.93  # cosine of a near paraphrase: a statement with one in many occupations is generic ("BHP")
+GENERIC = 0.92  # cosine of a near paraphrase: a statement with one in many occupations is generic ("BHP")
 LEARN = 2.5  # a target's task with no match this close (z-score) in the source is something to learn
-ESCO_SHARE = 0.5  # weight of the ESCO overlap when both occupations have ESCO skills
-SAME_UNIT, SAME_MINOR, SAME_SUBMAJOR = 0.15, 0.08, 0.04  # hierarchy bonus (cumulative: unit includes minor)
-DEGREE_STEP = 0.1  # less for a move into KZiS major group 2 (professionals: a degree) from groups 3-9
+ESCO_SHARE = 0.7  # weight of the ESCO overlap when both occupations have ESCO skills
+SAME_UNIT, SAME_MINOR, SAME_SUBMAJOR = 0.25, 0.16, 0.02  # hierarchy bonus (cumulative: unit includes minor)
+HIERARCHY_FULL = 0.1  # raw score from which the hierarchy bonus counts in full (below: in proportion)
+DEGREE_STEP = 0.2  # less for a move into KZiS major group 2 (professionals: a degree) from groups 3-9
+OTHER_DEGREE = 0.2  # less for a move within major group 2 into another minor group (another degree)
+APPOINTED = ("111", "112")  # elected or appointed offices: not a move from outside sub-major group 11
+APPOINTED_STEP = 0.2
 SHOWN = 5  # shared and to-learn statements per pair
 BLOCK = 1024  # task rows compared at once (~100 MB of float32)
 FILE = "related.jsonl"
@@ -196,17 +209,22 @@ def esco_overlap(st: Statements, codes: list[str]) -> tuple[np.ndarray, np.ndarr
     return overlap, has, weight
 
 
-def hierarchy(codes: list[str]) -> np.ndarray:
-    """The KZiS signal: a bonus for the same sub-major, minor and unit group; a malus for a move that needs a
-    degree (into the professionals, major group 2, from a job of groups 3-9: the vet for a vet technician, the
-    nurse for a carer), which a counsellor plans as retraining, not as a related job."""
-    out = np.zeros((len(codes), len(codes)), dtype=np.float32)
+def hierarchy(codes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The KZiS signal: the bonus for the same sub-major, minor and unit group (scaled by the evidence in ``rank``),
+    and the steps down for moves a counsellor plans as retraining: into the professionals (major group 2, a
+    degree) from a job of groups 3-9 (the vet for a vet technician, the nurse for a carer); within group 2 into
+    another minor group (another degree: the dentist for a doctor); into an elected or appointed office (111, 112)
+    from outside sub-major group 11."""
     major = np.array([c[0] for c in codes])
-    out -= DEGREE_STEP * (~np.isin(major, ["1", "2"])[:, None] & (major[None, :] == "2"))
-    for size, bonus in ((2, SAME_SUBMAJOR), (3, SAME_MINOR - SAME_SUBMAJOR), (4, SAME_UNIT - SAME_MINOR)):
+    minor = np.array([c[:3] for c in codes])
+    bonus = np.zeros((len(codes), len(codes)), dtype=np.float32)
+    for size, b in ((2, SAME_SUBMAJOR), (3, SAME_MINOR - SAME_SUBMAJOR), (4, SAME_UNIT - SAME_MINOR)):
         g = np.array([c[:size] for c in codes])
-        out += bonus * (g[:, None] == g[None, :])
-    return out
+        bonus += b * (g[:, None] == g[None, :])
+    step = DEGREE_STEP * (~np.isin(major, ["1", "2"])[:, None] & (major[None, :] == "2"))
+    step += OTHER_DEGREE * ((major[:, None] == "2") & (major[None, :] == "2") & (minor[:, None] != minor[None, :]))
+    step += APPOINTED_STEP * (np.array([c[:2] != "11" for c in codes])[:, None] & np.isin(minor, APPOINTED)[None, :])
+    return bonus, step.astype(np.float32)
 
 
 def rank(st: Statements, progress: bool = False) -> tuple[list[dict], dict[str, list[float]]]:
@@ -217,7 +235,9 @@ def rank(st: Statements, progress: bool = False) -> tuple[list[dict], dict[str, 
     score = np.sqrt(cover * cover.T)
     overlap, has, w_esco = esco_overlap(st, codes)
     both = has[:, None] & has[None, :]
-    score = np.where(both, (1 - ESCO_SHARE) * score + ESCO_SHARE * overlap, score) + hierarchy(codes)
+    score = np.where(both, (1 - ESCO_SHARE) * score + ESCO_SHARE * overlap, score)
+    bonus, step = hierarchy(codes)
+    score = score + bonus * np.clip(score / HIERARCHY_FULL, 0.0, 1.0) - step
     np.fill_diagonal(score, -np.inf)
     out = []
     for a, code in enumerate(codes):

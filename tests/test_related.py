@@ -16,34 +16,49 @@ from .conftest import ROOT, needs_corpus
 from .test_actions import run
 
 sys.path.insert(0, str(ROOT / "bench"))
-from related_bench import K, load, score  # the bench's own reading of the labelled set
+from related_bench import HELDOUT, LABELS, K, load, score  # the bench's own reading of the labelled sets
 
-# Floors: measured 0.85 / 0.10 for the new ranking, 0.74 / 0.32 for the mean vectors (bench/related_bench.py);
-# the issue's targets (0.9, 0.05) are not reached yet (docs/related.md).
-PRECISION_FLOOR, IMPLAUSIBLE_CEILING = 0.83, 0.12
+# Floors, a little below what bench/related_bench.py measured for the new ranking (precision@5, share of lists with
+# an implausible occupation in the first five): dev 0.894 / 0.016 (the parameters were chosen on it), held-out
+# 0.787 / 0.044; the mean vectors: dev 0.735 / 0.323, held-out 0.711 / 0.178. The issue's targets (0.9, 0.05) are
+# met on neither set for precision (docs/related.md).
+FLOORS = {LABELS: (0.87, 0.05), HELDOUT: (0.76, 0.07)}
 
 
-def test_the_labelled_set_covers_every_major_group_with_reasons():
-    labelled = load()
-    assert len(labelled) >= 60 and len({x.code for x in labelled}) == len(labelled)
-    assert {x.code[0] for x in labelled} == set("0123456789")
+@pytest.mark.parametrize("path, size, groups", [(LABELS, 60, "0123456789"), (HELDOUT, 40, "123456789")])
+def test_the_labelled_sets_cover_every_major_group_with_reasons(path, size: int, groups: str):
+    """Major group 0 has three occupations, all in the dev set: the held-out set has none of it."""
+    labelled = load(path)
+    assert len(labelled) >= size and len({x.code for x in labelled}) == len(labelled)
+    assert {x.code[0] for x in labelled} == set(groups)
     for x in labelled:
         assert len(x.verdict) >= 10, x.code  # the first ten of both rankings
         assert all(x.reason[c].strip() for c in x.verdict), x.code
         assert x.code not in x.verdict
 
 
+def test_the_held_out_set_shares_no_occupation_with_the_dev_set():
+    assert not {x.code for x in load(LABELS)} & {x.code for x in load(HELDOUT)}
+
+
 @pytest.fixture(scope="module")
 def relations(full_searcher: Searcher) -> Relations:
-    return Relations(full_searcher)
+    """The index's ranking; ranked again in memory (~25 s) when relatedness.py changed since the index was built
+    (``make test`` rebuilds it first, so only a test run by hand does this)."""
+    rel = Relations(full_searcher)
+    if not rel.built_by_this_code():
+        rel.rerank()
+    return rel
 
 
 @needs_corpus
-def test_the_new_ranking_meets_its_floors_and_beats_the_mean_vectors(relations: Relations):
-    labelled = load()
+@pytest.mark.parametrize("path", [LABELS, HELDOUT], ids=["dev", "held-out"])
+def test_the_new_ranking_meets_its_floors_and_beats_the_mean_vectors(relations: Relations, path):
+    labelled = load(path)
+    precision_floor, implausible_ceiling = FLOORS[path]
     new = score(labelled, {x.code: [r.code for r in relations.related(x.code, K)] for x in labelled})
-    old = score(labelled, {x.code: [r.code for r in relations.related_by_mean(x.code, K)] for x in labelled})
-    assert new.precision >= PRECISION_FLOOR and new.implausible <= IMPLAUSIBLE_CEILING, new
+    old = score(labelled, {x.code: [r.code for r in relations.related_by_mean(x.code, 10)] for x in labelled})
+    assert new.precision >= precision_floor and new.implausible <= implausible_ceiling, new
     assert new.precision > old.precision + 0.05 and new.implausible < old.implausible / 2, (new, old)
     assert new.unlabelled <= 3  # the labels still describe what the ranking shows
 
