@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from index.answer import plan_for, sections_of
 from index.distinct import distinct
-from index.resolve import Resolution
+from index.resolve import Resolution, holds_words
 from index.search import MAX_K, Searcher
 from index.text import name_words
 
@@ -36,6 +36,7 @@ from .runtime import asks, relations, searcher
 from .settings import ActionSettings
 
 LEAD_MIN, LEAD_RATIO = 0.08, 2.5
+NAME_ECHO = 3  # words of a message said back as the name it used ("Nazwa „opiekun” pasuje …"); more are a sentence
 CHITCHAT = {"greet": "greet", "goodbye": "goodbye", "thank": "thank", "bot_capabilities": "capabilities",
             "ask_human": "contact"}
 SECTION_ASK = {"overview": "overview", "task": "task", "knowledge": "knowledge", "skill": "skill",
@@ -76,15 +77,19 @@ def _naming(s: Searcher, q: str, res: Resolution, current: str | None) -> tuple[
     d = name_decision(s, q, res, current)
     words = tuple(res.name_words) or tuple(d.words.split())
     full = res.method == "lexical" and res.coverage >= 1.0  # every word of one of its names
+    alone = alone_named(q, [(c.code, c.name) for c in res.candidates])
     if d.kind == "answer" and d.code and d.code != current:
-        return Naming("named", d.code, question=d.question, full=full), words
+        return Naming("named", alone or d.code, question=d.question, full=full or alone is not None), words
     if d.kind == "answer":
         return Naming("follow_up", question=d.question), ()
-    lead = _lead(res, d.candidates)
+    offered = d.candidates
+    if alone and d.kind == "choose":  # named by all its words: first, and ahead
+        offered = ((alone, s.occupations[alone]["name"]),) + tuple(c for c in offered if c[0] != alone)
+    lead = alone is not None or _lead(res, offered)
     if d.kind == "choose":  # not masked: the words may not name an occupation at all ("яка погода")
         # with an occupation at hand, words name another one only with all the words of one of its names
         head = res.head_named and full if res.method == "lexical" else True
-        return Naming("ambiguous", candidates=d.candidates, words=d.words, question=d.question, head=head,
+        return Naming("ambiguous", candidates=offered, words=d.words, question=d.question, head=head,
                       lead=lead), ()
     if d.kind == "unknown":
         # never assumed: a made-up name leads as clearly as a foreign one ("zwyrtacz": Wiertacz 0.26 against 0.02,
@@ -99,11 +104,23 @@ def _lead(res: Resolution, offered: tuple[tuple[str, str], ...]) -> bool:
     name-like word in it ("Що робить пекар?": Piekarz, not Pomocnik piekarza)."""
     if not offered or not res.candidates or offered[0][0] != res.candidates[0].code:
         return False
-    scores = [c.score for c in res.candidates]
+    # an occupation "not elsewhere classified" (code ..90) is a counsellor's last resort, no rival of a named one
+    scores = [res.candidates[0].score] + [c.score for c in res.candidates[1:] if not c.code.endswith("90")]
     if res.method != "lexical":
         return leads(scores)
     full = res.coverage >= 1.0
     return (leads(scores) and (full or scores[0] >= 0.5)) or (full and res.asks_name_only and scores[0] >= 0.5)
+
+
+def alone_named(q: str, candidates: list[tuple[str, str]]) -> str | None:
+    """The only candidate whose name holds every word the message may name an occupation by, when they are two or
+    more ("mechanik samochodowy": Mechanik pojazdów samochodowych, not Technik pojazdów samochodowych; "fryzjer
+    męski": Fryzjer męski, not Fryzjer); one word ("programista") is in many names, and the scores decide."""
+    words = name_words(q)
+    if len(words) < 2:
+        return None
+    holding = [code for code, name in candidates[:3] if holds_words(name, words)]
+    return holding[0] if len(holding) == 1 else None
 
 
 def converse(turn: Turn) -> None:
@@ -175,7 +192,7 @@ def answer(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     turn.set("last_question", question)
     turn.set("last_section", p.section)
     turn.set("shown", float(p.shown))
-    turn.set("last_list", "section" if p.section else "passages")
+    turn.set("last_list", "section" if p.section else None if p.near else "passages")
     if p.section:
         turn.set("seen", seen.updated(code, p.section, p.shown))
     hint = say("more_hint", turn.lang) if p.more else ""
@@ -184,6 +201,8 @@ def answer(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     if p.kind == "listing" and p.section != p.wanted:  # a section stands in for the one asked for
         note = say("no_section", turn.lang, name=name, wanted=label(SECTION_NAMES[p.wanted or "task"], turn.lang),
                    shown=label(SECTION_NAMES[p.section or "task"], turn.lang))
+    if p.near:  # the closest the description comes: said so, the counsellor offered for the rest
+        note = say("not_directly", turn.lang, name=name, code=code)
     if ask == "cv":
         note = (note + "\n" if note else "") + say("cv_intro", turn.lang)
     if note:
@@ -267,7 +286,9 @@ def choose(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     turn.set("last_question", step.question)
     turn.set("last_ask", step.ask)
     _offer(turn, s, [c for c, _ in cands], again=step.words == "again")
-    text = say("choose_again", turn.lang) if step.words == "again" else say("choose", turn.lang, words=step.words)
+    text = (say("choose_again", turn.lang) if step.words == "again" else
+            say("choose", turn.lang, words=step.words) if len(step.words.split()) <= NAME_ECHO else
+            say("choose_unnamed", turn.lang))  # a sentence is no name: not echoed as one
     turn.say(text, buttons=choose_buttons(cands))
 
 

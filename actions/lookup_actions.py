@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from index.search import Searcher
+from index.text import name_text, name_words
 
 from .base import DoradcaAction, Turn
 
@@ -30,6 +31,7 @@ def two_occupations(text: str, s: Searcher, current: str | None) -> list[str]:
     if len(found) < 2:
         rest = FRAME.sub(" ", CODE.sub(" ", text)).strip(" ?!.")
         for part in (p.strip() for p in SEPARATOR.split(rest)):
+            part = name_text(part) if name_words(part) else ""  # without the question's own words
             if part and re.search(r"[^\W\d_]{3,}", part):
                 res = s.resolve(part)
                 if res.best and (res.confident or res.best.score >= LIKELY) and res.best.code not in found:

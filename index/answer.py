@@ -27,6 +27,7 @@ from .search import Hit, Searcher
 from .text import fold, name_words
 
 LISTED = ("task", "overview", "training")  # kinds of information always answered by listing the section
+NEAR_SHOWN = 3  # passages shown as the closest to a question the description does not answer
 RELATIVE_CUT = 0.05  # a specific answer shows the passages scoring close to the best one
 # Where a description lacks the section asked for (KZiS-only occupations have no knowledge/skill lists)
 FALLBACK: dict[str, tuple[str, ...]] = {
@@ -49,6 +50,7 @@ class Plan:
     hits: list[Hit] = field(default_factory=list)  # what to show first
     more: bool = False  # more of the listing is left for "więcej"
     shown: int = 0  # how far into the listing or the ranking "więcej" continues (the overview is extra)
+    near: bool = False  # ``passages`` that come close without answering: said so before them
 
     @property
     def declined(self) -> bool:
@@ -105,18 +107,14 @@ def plan_for(s: Searcher, code: str, question: str, page: int, ask: str, section
         return Plan("listing", section, section, hits=listing[:page], more=len(listing) > page,
                     shown=min(page, len(listing)))
     if ask in SEARCHED:
-        result = s.search(question, occupation=code, k=page * 2)
-        if not result.answered:
-            return Plan("none", ask)
-        hits = distinct(leading(result.hits))[:page]
-        return Plan("passages", ask, hits=hits, shown=len(hits))
+        return searched(s, code, question, page, ask)
     wanted = SECTION_OF.get(ask, "task")
     if wanted == "social_competence" and any(k in fold(question) for k in KEY):
         wanted = "key_competence"
     has = s.catalog.section_passages
     section = next((x for x in (wanted, *FALLBACK.get(wanted, ())) if has(code, x)), None)
-    if section is None and wanted == "training":  # said as such, with the parts the description has (the bot)
-        return Plan("none", wanted)
+    if section is None and wanted == "training":  # a passage may still say it ("prawo jazdy kat. C"); else said
+        return searched(s, code, question, page, wanted)  # as such, with the parts the description has (the bot)
     section = section or next((x for x in ("overview", "task") if has(code, x)), None)
     if section is None:
         return Plan("none", wanted)
@@ -124,6 +122,19 @@ def plan_for(s: Searcher, code: str, question: str, page: int, ask: str, section
     listing = s.listing(code, section)
     shown = listing[: page - len(head)]
     return Plan("listing", wanted, section, hits=head + shown, more=len(listing) > len(shown), shown=len(shown))
+
+
+def searched(s: Searcher, code: str, question: str, page: int, ask: str) -> Plan:
+    """The passages of ``code`` that answer ``question``; else the closest ones that hold its topic's words, said so
+    (``Plan.near``); else ``none``."""
+    result = s.search(question, occupation=code, k=page * 2)
+    if result.answered:
+        hits = distinct(leading(result.hits))[:page]
+        return Plan("passages", ask, hits=hits, shown=len(hits))
+    near = [h for h in result.hits if h.near][:NEAR_SHOWN]
+    if near:
+        return Plan("passages", ask, hits=near, shown=len(near), near=True)
+    return Plan("none", ask)
 
 
 def sections_of(s: Searcher, code: str) -> list[str]:

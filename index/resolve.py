@@ -72,6 +72,13 @@ def _near(a: str, b: str) -> bool:
     return n >= 0.75 * max(len(a), len(b))
 
 
+def holds_words(name: str, words: tuple[str, ...] | list[str]) -> bool:
+    """Every one of ``words`` is a word of ``name`` (as such, by lemma, or up to its ending)."""
+    name_keys = [keys(w) for w in content_words(name)]
+    return bool(words) and all(any(keys(w) & nk or any(_near(a, b) for a in keys(w) for b in nk) for nk in name_keys)
+                               for w in words)
+
+
 class QueryKeys:
     """The keys of a message's name-like words (read only): a message is compared with a few hundred names, and
     tokenising it again for each (folding, lemmas) was most of the resolver's time."""

@@ -52,6 +52,13 @@ CLOSE_WITHOUT_WORDS = 0.86
 # scored 0.77-0.84 on the cross-lingual lines of bench/eval/answerable-dev.jsonl, unanswerable ones 0.74-0.82. At
 # 0.785, 8 of 10 are answered and 6 of 8 declined (at 0.86, none was answered: every one was a false decline).
 CROSS_LINGUAL_BELOW = 0.785
+# Below the thresholds above the two kinds overlap (on the same set, answerable 0.81-0.83, unanswerable 0.77-0.84).
+# A passage that holds a word of the question's topic from NEAR_FROM on is shown as the closest the description
+# comes, saying it does not answer directly: a decline there was wrong for answerable questions, and without a
+# shared word the closest passages of unanswerable ones were unrelated ("nadgodziny" -> "dania gotowe"). Ukrainian
+# and English questions share no word: in their band the unanswerable ones' closest passages were as often
+# unrelated as not ("how to swim" -> "planować menu"), so they get no such band.
+NEAR_FROM = 0.79
 # From this lexical score on, the resolver is likely to be confident: on the dev sets' 326 questions and job titles,
 # this threshold guessed the ranking question right for 259 (`search_bench.py` prints it; a one-off script found
 # 233 with 0.5 and 203 with 0.9).
@@ -78,6 +85,11 @@ class Hit:
         below = (CROSS_LINGUAL_BELOW if self.cross_lingual else NO_ANSWER_BELOW if self.shares_words
                  else CLOSE_WITHOUT_WORDS)
         return "strong" if self.similarity >= below else "weak"
+
+    @property
+    def near(self) -> bool:
+        """Close enough to show as the nearest the description comes to a question it does not answer."""
+        return not self.cross_lingual and self.shares_words and self.similarity >= NEAR_FROM
 
     def to_json(self) -> dict:
         p = self.passage

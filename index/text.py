@@ -132,6 +132,10 @@ pokrewny podobny wspólny różnić różnica porównać porównaj related simil
 знання завдання обов'язки розкажи я ти ми він вона був була бути працювати працювала працював хотіти хочу мати
 мій моя в у на з із до від для роки рік років досвід шукати робота роботу можу могти який повинен мусити має
 займатися вимога яку де знайти п'ять необхідний необхідно потрібний
+tam tu tym tego tej temu taki taka takie właściwie właśnie polegać nazywać nazwa bardzo naprawdę potem wtedy
+trochę może chcę wiem mówić powiedz pytanie pytać codzienny codziennie
+там тут це цей ця такий така називатися називається назва полягати
+called name there łączyć share shared alike спільне схожі
 """.split())
 
 

@@ -30,9 +30,9 @@ EVAL = ROOT / "bench" / "eval"
 LANGS = ("pl", "uk", "en")
 # sentence keys -> the kind of reply they make
 KIND_OF: dict[str, str] = {
-    "no_specific": "decline", "no_conditions": "decline", "no_training": "decline",
+    "no_specific": "decline", "no_conditions": "decline", "no_training": "decline", "not_directly": "decline",
     "out_salary": "route", "out_offers": "route", "out_documents": "route", "out_language": "route",
-    "choose": "choose", "choose_again": "choose", "unknown_occupation": "choose", "experience": "choose",
+    "choose": "choose", "choose_again": "choose", "choose_unnamed": "choose", "unknown_occupation": "choose", "experience": "choose",
     "found_in": "choose", "codes": "codes", "which_occupation": "ask", "compare_which": "ask",
     "unknown_occupation_none": "ask", "greet": "chitchat", "goodbye": "chitchat", "thank": "chitchat",
     "capabilities": "chitchat", "contact": "contact", "out_of_scope": "out_of_scope", "section_shown": "end",

@@ -237,3 +237,29 @@ def test_related_and_compare_on_the_command_line():
     assert p.returncode == 0 and "kontrolować wydatki" in json.loads(p.stdout)["shared_skills"]
     p = cli("compare", "751204", "751204")
     assert p.returncode == 2 and "give two different occupations to compare" in p.stderr
+
+
+def test_a_passage_that_comes_close_is_shown_as_such_and_an_unrelated_one_is_not(corpus_searcher):
+    from index.answer import plan_for
+
+    # the closest task holds the topic's words without answering it for sure: shown, said to be the closest
+    close = plan_for(corpus_searcher, "522301", "czy obsługuje się kasę fiskalną?", 5, "specific")
+    assert close.kind == "passages" and close.near and len(close.hits) <= 3
+    assert all(h.passage.occupation_code == "522301" and h.shares_words for h in close.hits)
+    # nothing near: declined, however close an unrelated passage scores
+    assert plan_for(corpus_searcher, "243108", "czy trzeba umieć latać samolotem?", 5, "specific").kind == "none"
+    # a clear answer is no "closest"
+    clear = plan_for(corpus_searcher, "243108", "czy trzeba znać SEO?", 5, "specific")
+    assert clear.kind == "passages" and not clear.near
+
+
+def test_an_occupation_named_by_all_its_words_is_the_one_meant():
+    from actions.converse import alone_named
+
+    cars = [("723103", "Mechanik pojazdów samochodowych"), ("311513", "Technik pojazdów samochodowych")]
+    assert alone_named("mechanik samochodowy – co musi wiedzieć?", cars) == "723103"
+    assert alone_named("a fryzjer męski?", [("514101", "Fryzjer"), ("514103", "Fryzjer męski (barber)")]) == "514103"
+    assert alone_named("co robi mechanik?", cars) is None  # one word is in many names: the scores decide
+    assert alone_named("pojazdy samochodowe", cars) is None  # both names hold both words
+    # "samochodów" is "samochodowy" up to its ending: a third name holding both words leaves the choice open
+    assert alone_named("mechanik samochodowy", [*cars, ("723105", "Mechanik samochodów osobowych")]) is None
