@@ -78,7 +78,7 @@ def _naming(s: Searcher, q: str, res: Resolution, current: str | None) -> tuple[
     words = tuple(res.name_words) or tuple(d.words.split())
     full = res.method == "lexical" and res.coverage >= 1.0  # every word of one of its names
     alone = alone_named(q, [(c.code, c.name) for c in res.candidates])
-    if d.kind == "answer" and d.code and d.code != current:
+    if d.kind == "answer" and d.code and (d.code != current or alone not in (None, current)):
         return Naming("named", alone or d.code, question=d.question, full=full or alone is not None), words
     if d.kind == "answer":
         return Naming("follow_up", question=d.question), ()
@@ -90,7 +90,7 @@ def _naming(s: Searcher, q: str, res: Resolution, current: str | None) -> tuple[
         # with an occupation at hand, words name another one only with all the words of one of its names
         head = res.head_named and full if res.method == "lexical" else True
         return Naming("ambiguous", candidates=offered, words=d.words, question=d.question, head=head,
-                      lead=lead), ()
+                      lead=lead, bare=res.method == "lexical" and res.asks_name_only and res.head_named), ()
     if d.kind == "unknown":
         # never assumed: a made-up name leads as clearly as a foreign one ("zwyrtacz": Wiertacz 0.26 against 0.02,
         # "нотаріус": Notariusz 0.31 against 0.02); its candidates are offered

@@ -47,6 +47,7 @@ class Naming:
     head: bool = True  # the words are the head of the candidates' names ("opiekun"), not a topic ("zmiany")
     lead: bool = False  # ambiguous, yet the first candidate is clearly ahead: go on with it, the others as buttons
     full: bool = False  # named by every word of one of its names (a message turned away still names it)
+    bare: bool = False  # the message is nothing but the head of several names ("opiekun"): which one is meant
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,8 @@ def decide(state: State, msg: Understood) -> Step:
             return Step("move", code=state.current, other=target)
         kind = "training" if named or not state.current else "related"  # no move to speak of
     if kind in ("experience", "off_topic", "chitchat"):
+        if n.kind == "ambiguous" and n.bare:  # "opiekun" alone asks about an occupation, whatever it reads like
+            return _about_occupation(state, "overview", n, naming=True)
         if named is None or not n.full:  # "w krakowie" near "Krawiec" is no name
             return Step(kind)
         kind = "name"  # a message turned away that still names an occupation by all its words ("ślusarz")

@@ -96,6 +96,10 @@ OTHERS: list[tuple[str, State, Understood, Step]] = [
     ("off topic by the model but names an occupation for sure", State(), Understood("off_topic", NAMED),
      Step("answer", code="712303", ask="overview", question="q")),
     ("chit-chat", ABOUT_WELDER, Understood("chitchat", FOLLOW), Step("chitchat")),
+    ("a bare word that heads several names, read as chit-chat: which occupation is meant", State(),
+     Understood("chitchat", Naming("ambiguous", candidates=(("341202", "A"), ("532102", "B")), words="opiekun",
+                                   question="q", bare=True)),
+     Step("choose", ask="overview", candidates=(("341202", "A"), ("532102", "B")), words="opiekun", question="q")),
     ("the Polish name of the current occupation", ABOUT_WELDER, Understood("in_polish", FOLLOW),
      Step("in_polish", code="721204")),
 ]
