@@ -2,9 +2,10 @@
 
 Trade-off it shows: each signal alone (lexical names, character n-grams, dense E5, nearest
 expert-coded ads, the ad's words) against the shipped fusion (logistic regression over all of
-them, trained at index build on the coded ads) and against the previous resolver (lexical names
-with a dense fallback), side by side in one run, on the same index. Latency is measured cold
-(the query-vector cache emptied, each text seen once).
+them, trained at index build on the coded ads), side by side in one run, on the same index.
+Latency is measured cold (the query-vector cache emptied, each text seen once). The column of
+the previous resolver (lexical names with a dense fallback) is gone with its code, which ran
+nowhere else; its last figures stay in docs/figures.md.
 
 Run: `make bench` (runs it after the search benchmark) or `.venv/bin/python bench/resolve_bench.py`.
 """
@@ -41,17 +42,6 @@ REFERENCE = """For scale (../shared/corpus/jobads-oja/SOURCE.md; arXiv 2411.0377
 Data: Beręsewicz, M.; Pater, R. (2024), OJA Lab, doi:10.18150/SX0E7G."""
 
 
-def previous(s: Searcher, text: str) -> list[str]:
-    """The resolver before fusion: lexical names first, dense similarity to names and passages as fallback."""
-    lexical = s.resolver.resolve(text, None, 3)
-    if lexical.method == "lexical":
-        return [c.code for c in lexical.candidates]
-    qvec = s.encode(text)
-    sims, ids = s.version.passage_index.search(qvec.reshape(1, -1), 100)
-    hits = [(s.passages[i].occupation_code, float(x)) for x, i in zip(sims[0], ids[0]) if i >= 0]
-    return [c.code for c in s.resolver.resolve(text, qvec, 3, passage_hits=hits).candidates]
-
-
 def by_signal(s: Searcher, signal: str, text: str, description: str | None) -> list[str]:
     clf = s.classifier
     qvec = s.encode(name_text(text)).reshape(1, -1)
@@ -78,7 +68,6 @@ def load_sets(eval_dir: Path, own: Path) -> dict[str, Items]:
 
 def accuracy_table(searcher: Searcher, sets: dict[str, Items]) -> None:
     methods: dict[str, Callable[[str, str | None], list[str]]] = {
-        "previous resolver": lambda t, d: previous(searcher, t),
         **{f"{sig} alone": (lambda sig: lambda t, d: by_signal(searcher, sig, t, d))(sig)
            for sig in TITLE_SIGNALS + AD_SIGNALS},
         "fusion: resolve (chat)": lambda t, d: [c.code for c in searcher.classifier.resolve(t, 3).candidates],

@@ -1,7 +1,8 @@
 """Sentence embeddings (E5 prompts "query: " / "passage: ") through one of three backends.
 
 - ``onnx-int8`` (default): the model exported to ONNX with int8 weights (``doradca model build``), run by
-  onnxruntime with the model's own fast tokenizer; no torch at serving time, ~5x faster per question.
+  onnxruntime; texts tokenised by sentencepiece after the model's own normaliser (``PieceTokenizer``: the fast
+  tokenizer's ids); no torch at serving time, ~5x faster per question.
 - ``onnx``: the same graph in fp32.
 - ``torch``: sentence-transformers on torch, fp32 (any local folder or model id).
 

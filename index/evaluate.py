@@ -58,19 +58,6 @@ def retrieval_metrics(searcher: Searcher, items: list[dict]) -> dict[str, float]
     }
 
 
-def failures(searcher: Searcher, items: list[dict]) -> list[str]:
-    """Human-readable list of dev questions that miss, for tuning."""
-    out = []
-    for item in items:
-        hits = run_question(searcher, item)
-        if item["kind"] == "topic":
-            if not any(_matches(h, item["code"], a) for h in hits[:5] for a in item["expect"]):
-                out.append(f"{item['id']} {item['q']!r}: top={[h.passage.id for h in hits[:3]]}")
-        elif sum(h.passage.section == item["section"] and h.passage.occupation_code == item["code"] for h in hits[:5]) < 5:
-            out.append(f"{item['id']} {item['q']!r}: sections={[(h.passage.occupation_code, h.passage.section) for h in hits[:5]]}")
-    return out
-
-
 def accuracy(ranked: list[list[str]], gold: list[str]) -> dict[str, float]:
     """acc@1 and acc@3 at 6 digits, acc@1 at 4 digits (the unit group), over ranked code lists."""
     n = len(gold) or 1

@@ -34,7 +34,7 @@ SKILLS_HEAD = re.compile(r"^\s*UMIEJĘTNOŚCI\b")
 SOCIAL_HEAD = re.compile(r"pracownik jest gotów do:\s*$")
 KEY_AXIS = re.compile(r"^\s*5 4 3 2 1 0\s+(.+)$")
 
-# Words after which a number is a real number, not a glossary footnote reference.
+# Words after which a number is a real number, not a footnote pointing at the description's own list of terms.
 NUMBER_GOVERNORS = {
     "art", "ust", "pkt", "nr", "par", "poz", "rys", "tab", "rozdz", "załącznik", "do", "od", "po", "co",
     "ponad", "powyżej", "poniżej", "przez", "około", "ok", "min", "max", "niż", "najmniej", "najwyżej",
@@ -59,7 +59,7 @@ class ParseError(ValueError):
 
 
 def strip_footnotes(text: str) -> str:
-    """Remove glossary reference numbers ("marketingową 24 zleceniodawcy") but keep real numbers."""
+    """Remove footnote numbers ("marketingową 24 zleceniodawcy": the description's list of terms) but keep real numbers."""
 
     def keep_or_drop(m: re.Match[str]) -> str:
         before = text[: m.start()].split()

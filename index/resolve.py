@@ -1,13 +1,13 @@
-"""Find which occupation a message is about, among all KZiS occupations.
+"""The lexical signal of which occupation a message names: its name words matched against the names.
 
-Lexical matching on name words (lemmas, female forms, missing Polish letters, "ds.")
-against official names and GUS/ESCO synonyms; names in other languages fall back to
-dense similarity between the message and the names (multilingual E5).
+Lexical matching on name words (lemmas, female forms, missing Polish letters, "ds.") against official names
+and GUS/ESCO synonyms. The ranking itself is the fusion's (``classify.OccupationClassifier.resolve``), which
+reads these matches among its signals and asks ``named_by`` which words named its choice.
 
 Example::
 
-    r = resolver.resolve("Co robi sprzedawczyni?")
-    r.candidates[0].code, r.ambiguous   # ('522301', False)
+    best = max(resolver.lexical("Co robi sprzedawczyni?").items(), key=lambda c: c[1][0])
+    best[0]   # '522301' (code; its score and the row of the best name follow)
 """
 
 from __future__ import annotations
@@ -17,18 +17,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
-import faiss
-import numpy as np
-
 from .records import Name
-from .text import canonical, content_words, keys, language, name_words
+from .text import canonical, content_words, keys, name_words
 
 WEAK = 0.75  # a match on a long common prefix only (typo, inflection unknown to the lemmatiser)
 OFFICIAL_BONUS = 0.05  # the KZiS name outranks a synonym that other sources attach to another code
 LEXICAL_MIN = 0.5  # below this the lexical match does not name an occupation
-AMBIGUITY_MARGIN = 0.04
-VOTE_TEMPERATURE = 0.01  # cosine units; E5 similarities of related texts differ by hundredths
-DENSE_MIN_SHARE = 0.5  # a dense answer is trusted when its occupation has most of the votes
 
 
 @dataclass(frozen=True)
@@ -45,7 +39,7 @@ class Candidate:
 class Resolution:
     candidates: list[Candidate]
     ambiguous: bool
-    method: str = "lexical"  # "lexical" (words of a name), "fused" (other signals), "dense" (previous resolver), "none"
+    method: str = "lexical"  # "lexical" (words of a name), "fused" (other signals), "none"
     name_words: tuple[str, ...] = ()  # words of the message that named the best candidate (lexical only)
     coverage: float = 0.0  # share of the best name's words the message contains exactly (lexical only)
     asks_name_only: bool = False  # every name-like word of the message belongs to the best name
@@ -111,13 +105,10 @@ def query_keys(text: str) -> QueryKeys:
 
 
 class Resolver:
-    """Ranks occupations for a message; build once per index (a few hundred ms)."""
+    """Matches a message's words against every name; build once per index (a few hundred ms)."""
 
-    def __init__(self, names: list[Name], name_index: faiss.Index, official: dict[str, str]) -> None:
-        if name_index.ntotal != len(names):
-            raise ValueError("name index and name list differ in length")
+    def __init__(self, names: list[Name], official: dict[str, str]) -> None:
         self.names = names
-        self.name_index = name_index
         self.official = official
         self.tokens: list[list[tuple[frozenset[str], float]]] = []
         by_key: dict[str, set[int]] = defaultdict(set)
@@ -179,45 +170,6 @@ class Resolver:
             if score > best.get(code, (-1.0, 0))[0]:
                 best[code] = (score, i)
         return best
-
-    def dense(self, qvec: np.ndarray, passage_hits: list[tuple[str, float]] | None = None) -> dict[str, float]:
-        """Occupation code -> share of soft votes from the nearest names and passages.
-
-        Each near name or passage votes for its occupation with weight exp((sim - best) / T),
-        so an occupation with many close passages (its tasks, skills) beats a single close name.
-        """
-        sims, rows = self.name_index.search(qvec.reshape(1, -1), 50)
-        hits = [(self.names[r].code, float(s)) for s, r in zip(sims[0], rows[0]) if r >= 0]
-        hits += passage_hits or []
-        if not hits:
-            return {}
-        top = max(s for _, s in hits)
-        votes: dict[str, float] = defaultdict(float)
-        for code, s in hits:
-            votes[code] += math.exp((s - top) / VOTE_TEMPERATURE)
-        total = sum(votes.values())
-        return {code: v / total for code, v in votes.items()}
-
-    def resolve(self, text: str, qvec: np.ndarray | None, k: int = 5,
-                passage_hits: list[tuple[str, float]] | None = None) -> Resolution:
-        lex = self.lexical(text)
-        if lex and max(s for s, _ in lex.values()) >= LEXICAL_MIN:
-            ranked = sorted(((c, s) for c, (s, _) in lex.items()), key=lambda cs: -cs[1])
-            ambiguous = len(ranked) > 1 and ranked[0][1] - ranked[1][1] < AMBIGUITY_MARGIN
-            method = "lexical"
-            best_name = lex[ranked[0][0]][1]
-        elif qvec is not None:
-            # no Polish name in the message: multilingual similarity to names and descriptions
-            ranked = sorted(self.dense(qvec, passage_hits).items(), key=lambda cs: -cs[1])
-            # a Polish message whose words name no occupation gets suggestions, not a decision
-            ambiguous = not ranked or ranked[0][1] < DENSE_MIN_SHARE or language(text) == "pl"
-            method = "dense"
-        else:
-            return Resolution([], False, "none")
-        cands = [Candidate(code, self.official.get(code, code), min(1.0, s)) for code, s in ranked[:k]]
-        if method != "lexical":
-            return Resolution(cands, ambiguous, method)
-        return self.named_by(text, cands, ambiguous, best_name)
 
     def named_by(self, text: str, cands: list[Candidate], ambiguous: bool, name_index: int) -> Resolution:
         """A lexical resolution: which of the message's words named the name at ``name_index``, and how fully."""

@@ -1,8 +1,8 @@
 """Search the occupation knowledge base: resolve the occupation, then rank its passages.
 
-Dense retrieval (faiss, exact inner product) fused with BM25 over lemmatised Polish
-(bm25s). A question that asks for a kind of information ("co musi wiedzieć") ranks
-that section's passages first.
+Dense retrieval (faiss: exhaustive inner-product search over vectors stored as float16, see
+``store.vector_index``) fused with BM25 over lemmatised Polish (bm25s). A question that asks for a
+kind of information ("co musi wiedzieć") ranks that section's passages first.
 
 Example::
 
@@ -17,7 +17,7 @@ import re
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import faiss
 import numpy as np
@@ -26,7 +26,7 @@ from .catalog import Catalog
 from .config import Settings, settings
 from .distinct import distinct
 from .embedder import Embedder
-from .glossary import expand as glossary_expand
+from .equivalents import expand as equivalents_expand
 from .intent import section_intent
 from .records import SECTIONS, Passage
 from .resolve import Candidate, Resolution, Resolver
@@ -38,7 +38,6 @@ if TYPE_CHECKING:  # scikit-learn and bm25s load with the first Searcher, not wi
 
 MAX_QUESTION = 2000
 MAX_K = 100
-Mode = Literal["dense", "bm25", "hybrid"]
 BM25_WEIGHT = 0.1  # share of the normalised BM25 score added to the cosine similarity
 # Below this cosine (question vs passage, E5) no passage answers a specific question. Calibrated on
 # bench/eval/answerable-dev.jsonl (bench/answer_bench.py): passages that answer score 0.81-0.91, the best
@@ -167,20 +166,18 @@ def serving_threads() -> None:
 class Searcher:
     """Holds the index, the model and BM25; answers questions. Create once, reuse."""
 
-    def __init__(self, version: IndexVersion, embedder: Embedder, mode: Mode = "hybrid") -> None:
+    def __init__(self, version: IndexVersion, embedder: Embedder) -> None:
         import bm25s
 
         from .classify import OccupationClassifier
 
-        if mode not in ("dense", "bm25", "hybrid"):
-            raise ValueError(f"unknown mode {mode!r}")
         if version.manifest.get("dimension") != embedder.dim:
             raise ValueError("index dimension and model dimension differ")
-        self.version, self.embedder, self.mode = version, embedder, mode
+        self.version, self.embedder = version, embedder
         self.passages = version.passages
         self.occupations = version.occupations
         official = {c: o["name"] for c, o in version.occupations.items()}
-        self.resolver = Resolver(version.names, version.name_index, official)
+        self.resolver = Resolver(version.names, official)
         self.catalog = Catalog(version)
         self.rows_by_code = self.catalog.rows_by_code
         self.classifier = OccupationClassifier(version, self.encode, self.resolver,
@@ -238,14 +235,14 @@ class Searcher:
         return vec
 
     @classmethod
-    def open(cls, s: Settings | None = None, mode: Mode = "hybrid") -> "Searcher":
+    def open(cls, s: Settings | None = None) -> Searcher:
         """The serving searcher (servers, the CLI). Also limits the process's OpenMP pools to one thread: a serving
         process answers one question per call, and the two OpenMP threads scikit-learn's trees use per
         prediction spin while they wait for a core the other server holds: under load that cost ~8 ms of CPU per
         prediction instead of 0.6 (`bench/bot_bench.py` prints CPU per answer)."""
         s = s or settings()
         version = open_index(s.index_dir, s.model, s.embedding_backend)
-        searcher = cls(version, Embedder(s.model, backend=s.embedding_backend), mode)
+        searcher = cls(version, Embedder(s.model, backend=s.embedding_backend))
         serving_threads()
         return searcher
 
@@ -331,20 +328,13 @@ class Searcher:
 
     def _rank(self, q: str, qvec: np.ndarray, rows: np.ndarray | None, intent: str | None, k: int) -> list[Hit]:
         pool = max(200, k * 5)
-        scores: dict[int, float] = {}
-        if self.mode in ("dense", "hybrid"):
-            scores = self._dense(qvec, rows, pool)
-        if self.mode in ("bm25", "hybrid"):
-            lex = self._bm25(q, rows, pool)
-            if self.mode == "bm25":
-                scores = lex
-            else:
-                # BM25 re-weights the dense pool and may add a few lexical-only candidates
-                for r, s in lex.items():
-                    base = scores.get(r)
-                    if base is None:
-                        base = float(self.version.passage_index.reconstruct(int(r)) @ qvec)
-                    scores[r] = base + BM25_WEIGHT * s
+        scores = self._dense(qvec, rows, pool)
+        # BM25 re-weights the dense pool and may add a few lexical-only candidates
+        for r, s in self._bm25(q, rows, pool).items():
+            base = scores.get(r)
+            if base is None:
+                base = float(self.version.passage_index.reconstruct(int(r)) @ qvec)
+            scores[r] = base + BM25_WEIGHT * s
         order = sorted(scores.items(), key=lambda rs: (intent is not None and self.passages[rs[0]].section != intent, -rs[1]))
         top = np.array([r for r, _ in order[:k]], dtype=np.int64)
         sims = self.version.passage_index.reconstruct_batch(top) @ qvec if len(top) else np.zeros(0)
@@ -366,9 +356,9 @@ class Searcher:
         return {int(r): float(s) for s, r in zip(sims[0], ids[0]) if r >= 0}
 
     def _bm25(self, q: str, rows: np.ndarray | None, pool: int) -> dict[int, float]:
-        if self.mode == "hybrid" and language(q) != "pl":
+        if language(q) != "pl":
             return {}  # the descriptions are Polish: lexical overlap with other languages is noise
-        tokens = [t for t in glossary_expand(stem_tokens(q)) if t in self.bm25.vocab_dict]
+        tokens = [t for t in equivalents_expand(stem_tokens(q)) if t in self.bm25.vocab_dict]
         if not tokens:
             return {}
         all_scores = self.bm25.get_scores(tokens)

@@ -42,7 +42,7 @@ from .resolve import Resolver
 from .text import name_text, stem_tokens
 
 if TYPE_CHECKING:  # the fusion and vocabularies need scikit-learn, imported where they are built or read: a
-    # process that only checks an index (the action server's manager process) stays ~130 MB smaller
+    # process that only reads a manifest (the supervisor of `doradca bot run`, for its banner) stays ~130 MB smaller
     from .fusion import FusionModel
     from .signals import Vocabularies
 
@@ -232,8 +232,8 @@ def train_fusion(corpus: Corpus, names: list[Name], n_vecs: np.ndarray, e_vecs: 
     official = {c: o.name for c, o in corpus.occupations.items()}
     # Exact float32 search here: scoring the ~17,000 training texts against float16 vectors took ~17 s of a
     # profile, against float32 (BLAS, many queries at once) ~6 s; the servers' float16 scores differ by < 1e-4.
-    resolver = Resolver(names, exact_index(n_vecs), official)
-    signals = Signals(names, resolver.name_index, corpus.examples, exact_index(e_vecs), resolver, vocab,
+    resolver = Resolver(names, official)
+    signals = Signals(names, exact_index(n_vecs), corpus.examples, exact_index(e_vecs), resolver, vocab,
                       exact_index(p_vecs), [p.occupation_code for p in corpus.passages])
     return train(signals, e_vecs, embedder.queries, corpus.glossary)
 
