@@ -3,11 +3,15 @@
 On the team's labelled set (`bench/eval/answerable-dev.jsonl`: follow-up questions about one occupation,
 Polish, Ukrainian and English, each marked answerable with the section that answers it, or not
 answerable: job offers, salaries, things no description mentions), it prints the share of answerable
-questions answered from the right section and the share of unanswerable ones declined, for the shipped
-planner (`index.answer.plan`) and, side by side in the same run, for the same planner without the
-question kinds (no routing of offers and salaries, no education section: how the bot answered before).
+questions answered from the right section and the share of unanswerable ones declined, as the bot decides:
+the kind of each question from the learned model of what a message asks (`index.asks`), routed when the
+descriptions cannot say it (`actions.policy.ROUTED`), else planned by `index.answer.plan_for`.
 Trade-off it shows: the threshold on the best passage's score for specific questions, swept, declines
 more unanswerable questions at the price of answerable ones.
+
+The "before" column (the planner by regular expressions, without question kinds, answering when the first
+hit's hybrid score reached 0.84) is gone with that planner: it no longer runs anywhere, and its figures are in
+docs/figures.md.
 
 Run: `make bench` (after the other benchmarks) or `.venv/bin/python bench/answer_bench.py`.
 """
@@ -17,13 +21,15 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
-import index.answer as answer
-import index.search as search
-from index.answer import Plan, plan
+import numpy as np
+
+from actions.policy import INFO
+from index import search
+from index.answer import Plan, plan_for
+from index.asks import AskModel
 from index.search import Searcher
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,42 +46,33 @@ def right(p: Plan, item: dict) -> bool:
     return item["section"] is None or shown == item["section"]
 
 
-PREVIOUS_THRESHOLD = 0.84  # the rule before: the hybrid score of the first hit, calibrated on the seed alone
+def bot_plan(s: Searcher, item: dict, kind: str, page: int) -> Plan:
+    """What the bot answers to a labelled question of ``kind`` (``actions.policy.decide``): a bare name asks for
+    the overview (no answer came before); routed kinds (pay, offers) and kinds that are no question about the
+    occupation (a comparison, chit-chat) are not answered from the description."""
+    ask = "overview" if kind == "name" else kind
+    if ask not in INFO:
+        return Plan("none", kind)
+    return plan_for(s, item["code"], item["q"], page, ask)
 
 
-@contextmanager
-def previous_behaviour():
-    """How the bot answered before: offers and salaries searched, education read as a topic, and a specific
-    question answered when the first hit's hybrid score reached 0.84."""
-    def sections_only(q: str) -> str | None:
-        got = section_intent(q)
-        return None if got == "training" else got
-
-    def answered(self: search.SearchResult) -> bool:
-        return bool(self.hits) and (not self.topic or self.hits[0].score >= PREVIOUS_THRESHOLD)
-
-    section_intent = answer.section_intent
-    with mock.patch.object(answer, "out_of_descriptions", lambda q: None), \
-            mock.patch.object(answer, "section_intent", sections_only), \
-            mock.patch.object(search.SearchResult, "answered", property(answered)):
-        yield
-
-
-def score(s: Searcher, items: list[dict], page: int) -> tuple[float, float, list[dict]]:
-    plans = [plan(s, x["code"], x["q"], page) for x in items]
+def score(s: Searcher, items: list[dict], kinds: list[str], page: int) -> tuple[float, float, list[dict]]:
+    plans = [bot_plan(s, x, kind, page) for x, kind in zip(items, kinds)]
     ok = [right(p, x) for p, x in zip(plans, items)]
     ans = [o for o, x in zip(ok, items) if x["answerable"]]
     una = [o for o, x in zip(ok, items) if not x["answerable"]]
-    wrong = [{**x, "got": p.kind} for p, x, o in zip(plans, items, ok) if not o]
-    return statistics.fmean(ans), statistics.fmean(una), wrong
+    wrong = [{**x, "got": f"{p.kind} (asks {kind})"} for p, x, o, kind in zip(plans, items, ok, kinds) if not o]
+    return statistics.fmean(ans or [float("nan")]), statistics.fmean(una or [float("nan")]), wrong
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--set", type=Path, default=SET)
     ap.add_argument("--page", type=int, default=5)
+    ap.add_argument("--limit", type=int, default=0, help="only the first N questions (a quick check)")
     args = ap.parse_args()
     items = [json.loads(line) for line in args.set.read_text(encoding="utf-8").splitlines() if line.strip()]
+    items = items[: args.limit] if args.limit > 0 else items
     s = Searcher.open()
     missing = sorted({x["code"] for x in items} - set(s.occupations))
     if missing:
@@ -84,17 +81,16 @@ def main() -> None:
     n_a = sum(x["answerable"] for x in items)
     print(f"{len(items)} questions: {n_a} answerable, {len(items) - n_a} not "
           f"({', '.join(sorted({x['lang'] for x in items}))}); {len({x['code'] for x in items})} occupations")
-    with previous_behaviour():
-        before = score(s, items, args.page)
-    after = score(s, items, args.page)
+    asks = AskModel.load(lambda texts: np.stack([s.encode(t) for t in texts]), s.version.manifest["model_key"])
+    kinds = [asks.predict(x["q"]).kind for x in items]
+    after = score(s, items, kinds, args.page)
     print(f"\n{'planner':40}{'answerable: right section':>28}{'unanswerable: declined':>25}")
-    for name, (a, u, _) in (("before (no kinds, hybrid score >= 0.84)", before), ("shipped", after)):
-        print(f"{name:40}{a:>28.2f}{u:>25.2f}")
+    print(f"{'shipped (asks model, plan_for)':40}{after[0]:>28.2f}{after[1]:>25.2f}")
     print(f"\n## The weak-answer threshold (shipped: cosine >= {search.NO_ANSWER_BELOW} with a shared word, "
           f">= {search.CLOSE_WITHOUT_WORDS} without), the first swept on the same set")
     for t in (0.80, 0.82, 0.84, 0.86, 0.88):
         with mock.patch.object(search, "NO_ANSWER_BELOW", t):
-            a, u, _ = score(s, items, args.page)
+            a, u, _ = score(s, items, kinds, args.page)
         print(f"threshold {t:.2f}: answerable right {a:.2f}, unanswerable declined {u:.2f}")
     esco = {p.occupation_code: p.source.cite() for p in s.passages if p.section == "esco_skill"}
     approximate = sum("przybliżone" in cite for cite in esco.values())

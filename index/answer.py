@@ -1,18 +1,18 @@
 """What to answer about one occupation: a section listing, the passages of a specific question, or a decline.
 
-The step between search and the bot's messages: it decides from the question and the description
-alone (no wording), so the bot and the benchmark of answerable questions share one decision.
+The step between search and the bot's messages: it decides from the question, its kind (what the message asks,
+``index.asks``) and the description alone (no wording), so the bot and the benchmark of answerable questions share
+one decision. Job offers and salaries never reach it: the bot routes them (``actions.policy``).
 
-| question | plan |
+| kind of question | plan |
 |---|---|
-| job offers, salaries ("ile zarabia spawacz?") | ``route``: no description says it; the office does |
-| a kind of information ("co musi wiedzieć?", "czym się zajmuje?", "jakie wykształcenie?") or just a name | ``listing`` of that section in the description's order, or of the section that stands in for a missing one; ``none`` when nothing stands in (training) |
-| something specific ("czy trzeba znać SEO?") | ``passages`` close to it, or ``none`` when the best is weak |
+| a kind of information ("co musi wiedzieć?", "czym się zajmuje?", "jakie wykształcenie?") or just a name | ``listing`` of that section in the description's order, or of the section that stands in for a missing one; training without one is searched, then ``none`` |
+| something specific ("czy trzeba znać SEO?"), working conditions | ``passages`` close to it, the closest ones said to be so (``near``), or ``none`` |
 
 Example::
 
-    p = plan(searcher, "243108", "czy trzeba znać SEO?", page=5)
-    p.kind, p.section, p.hits[0].passage.section        # ('passages', 'knowledge', 'knowledge')
+    p = plan_for(searcher, "243108", "czy trzeba znać SEO?", page=5, ask="specific")
+    p.kind, p.hits[0].passage.section        # ('passages', 'knowledge')
 """
 
 from __future__ import annotations
@@ -22,11 +22,9 @@ from itertools import takewhile
 from typing import Literal
 
 from .distinct import distinct
-from .intent import out_of_descriptions, section_intent
 from .search import Hit, Searcher
-from .text import fold, name_words
+from .text import fold
 
-LISTED = ("task", "overview", "training")  # kinds of information always answered by listing the section
 NEAR_SHOWN = 3  # passages shown as the closest to a question the description does not answer
 RELATIVE_CUT = 0.05  # a specific answer shows the passages scoring close to the best one
 # Where a description lacks the section asked for (KZiS-only occupations have no knowledge/skill lists)
@@ -43,10 +41,9 @@ FALLBACK: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class Plan:
-    kind: Literal["route", "listing", "passages", "none"]
-    wanted: str | None = None  # the section asked for (None: something specific)
+    kind: Literal["listing", "passages", "none"]
+    wanted: str | None = None  # the section asked for, or the kind of a searched question ("specific", "conditions")
     section: str | None = None  # the section listed (``listing``)
-    topic: str | None = None  # ``route``: "offers" | "salary"
     hits: list[Hit] = field(default_factory=list)  # what to show first
     more: bool = False  # more of the listing is left for "więcej"
     shown: int = 0  # how far into the listing or the ranking "więcej" continues (the overview is extra)
@@ -54,31 +51,7 @@ class Plan:
 
     @property
     def declined(self) -> bool:
-        return self.kind in ("route", "none")
-
-
-def plan(s: Searcher, code: str, question: str, page: int) -> Plan:
-    """The answer to ``question`` about ``code`` (see the module's table)."""
-    topic = out_of_descriptions(question)
-    if topic:
-        return Plan("route", topic=topic)
-    intent = section_intent(question)
-    just_the_name = fold(question) == fold(s.occupations[code]["name"])
-    # "czym zajmuje się …?" asks for the tasks whatever else the message holds; "czy trzeba znać X?" asks about X
-    if name_words(question) and intent not in LISTED and not just_the_name:
-        result = s.search(question, occupation=code, k=page * 2)
-        if not result.answered:
-            return Plan("none", intent)
-        hits = distinct(leading(result.hits))[:page]
-        return Plan("passages", intent, hits=hits, shown=len(hits))
-    wanted = intent or "task"
-    section = next((x for x in (wanted, *FALLBACK.get(wanted, ())) if s.catalog.section_passages(code, x)), None)
-    if section is None:
-        return Plan("none", wanted)
-    head = s.listing(code, "overview")[:1] if intent is None else []  # just a name: what the job is, then tasks
-    listing = s.listing(code, section)
-    shown = listing[: page - len(head)]
-    return Plan("listing", wanted, section, hits=head + shown, more=len(listing) > len(shown), shown=len(shown))
+        return self.kind == "none"
 
 
 def leading(hits: list[Hit]) -> list[Hit]:

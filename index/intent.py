@@ -1,4 +1,6 @@
-"""Which section a question asks for ("co musi wiedzieć" -> knowledge), in Polish, Ukrainian and English.
+"""Which section a question asks for ("co musi wiedzieć" -> knowledge), in Polish, Ukrainian and English, by its
+words: the search ranks that section's passages first. (What a chat message asks, and so what the bot answers, is
+the learned model's call: ``index.asks``.)
 
 Example::
 
@@ -31,26 +33,6 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"|what does .+ do\b|\binvolve|\bробить|обов.язк|завданн|чим займа")),
     ("overview", re.compile(r"opis zawodu|\bkim jest\b|co to za zawod|what is an? |хто так")),
 ]
-
-
-# Questions the descriptions cannot answer, by what they ask for: routed (the office's offers page, a counsellor)
-# instead of answered with whatever passage happens to be closest. Patterns are folded like the questions
-# ("знайти" -> "знаити").
-OUT_OF_DESCRIPTIONS: list[tuple[str, re.Pattern[str]]] = [
-    ("offers", re.compile(fold(
-        r"ofert\w*( pracy)?\b|\bwakat|ogloszeni\w* o prac|\bszuka\w* (prac|pracownik)|\bgdzie (\w+ )?(znajde|szukac|"
-        r"dostane|znalezc) prac|\bzatrudni\w* (mnie|od zaraz)|\brekrutacj|\bjob (offers?|ads?|openings?)|\bvacanc"
-        r"|\bhiring\b|\bwhere (can i|to) find (a )?(job|work)|ваканс|пропозиці\w* робот|де (знайти|шукати) робот"))),
-    ("salary", re.compile(fold(
-        r"zarab|zarobk|pensj|wynagrodz|\bpensj|\bplac[aąi]\b|\bile (sie )?(placa|dostaje|dostane)|\bstawk|\bbrutto\b"
-        r"|\bnetto\b|\bsalar|\bwages?\b|\bpay\b|\bpaid\b|\bearn|зарплат|зароб|оплат\w* прац|скільки плат"))),
-]
-
-
-def out_of_descriptions(question: str) -> str | None:
-    """What a question asks that no occupation description says ("offers", "salary"), or None."""
-    q = fold(question)
-    return next((kind for kind, pattern in OUT_OF_DESCRIPTIONS if pattern.search(q)), None)
 
 
 def section_intent(question: str) -> str | None:
