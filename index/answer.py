@@ -98,12 +98,15 @@ def plan_for(s: Searcher, code: str, question: str, page: int, ask: str, section
 
 
 def searched(s: Searcher, code: str, question: str, page: int, ask: str) -> Plan:
-    """The passages of ``code`` that answer ``question``; else the closest ones that hold its topic's words, said so
-    (``Plan.near``); else ``none``."""
+    """The passages of ``code`` that answer ``question``; else the closest ones, said so (``Plan.near``): those of a
+    question in another language not clearly answered, or those that hold the topic's words; else ``none``."""
     result = s.search(question, occupation=code, k=page * 2)
-    if result.answered:
+    if result.answered and (not result.topic or any(h.sure for h in result.hits)):
         hits = distinct(leading(result.hits))[:page]
         return Plan("passages", ask, hits=hits, shown=len(hits))
+    if result.answered:  # answered in another language, not clearly: the closest, said so
+        hits = distinct(leading(result.hits))[:NEAR_SHOWN]
+        return Plan("passages", ask, hits=hits, shown=len(hits), near=True)
     near = [h for h in result.hits if h.near][:NEAR_SHOWN]
     if near:
         return Plan("passages", ask, hits=near, shown=len(near), near=True)

@@ -278,3 +278,13 @@ def test_an_occupation_named_by_all_its_words_is_the_one_meant():
     assert alone_named("pojazdy samochodowe", cars) is None  # both names hold both words
     # "samochodów" is "samochodowy" up to its ending: a third name holding both words leaves the choice open
     assert alone_named("mechanik samochodowy", [*cars, ("723105", "Mechanik samochodów osobowych")]) is None
+
+
+def test_a_question_in_another_language_not_clearly_answered_gets_the_closest_said_so(corpus_searcher):
+    from index.answer import plan_for
+    from index.search import CROSS_LINGUAL_SURE
+
+    p = plan_for(corpus_searcher, "222101", "does a nurse repair cars?", 5, "specific")
+    assert p.kind == "none" or (p.near and all(h.similarity < CROSS_LINGUAL_SURE for h in p.hits))
+    sure = plan_for(corpus_searcher, "512001", "does a cook prepare sauces?", 5, "specific")
+    assert sure.kind == "passages" and not sure.near and sure.hits[0].similarity >= CROSS_LINGUAL_SURE
