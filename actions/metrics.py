@@ -9,9 +9,10 @@ resolver was, and which actions failed. No label carries a message, a sender or 
 from __future__ import annotations
 
 import logging
-import os
 
 from prometheus_client import Counter, Histogram, start_http_server
+
+from index.config import settings
 
 SECONDS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0)
 
@@ -31,7 +32,7 @@ log = logging.getLogger(__name__)
 def serve() -> None:
     """Start the exporter in the process that runs actions: called once per rasa-sdk worker as it starts serving
     (rasa_sdk_plugins). A port in use is logged, not fatal."""
-    if port := int(os.environ.get("DORADCA_ACTIONS_METRICS_PORT") or 0):
+    if port := settings().metrics_port("actions"):
         try:
             start_http_server(port, addr="127.0.0.1")
         except OSError as e:

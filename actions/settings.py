@@ -1,4 +1,5 @@
-"""Settings of the action server, from environment variables (prefix ``DORADCA_``)."""
+"""The action server's settings (``office_file``, ``page_size``, ``show_all``) are fields of the project's one
+settings module, ``index.config``; the office's contact file is read here."""
 
 from __future__ import annotations
 
@@ -6,17 +7,10 @@ from pathlib import Path
 
 import yaml
 from pydantic import BaseModel
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from index.config import ROOT
+from index.config import settings as ActionSettings  # the name the actions call
 
-
-class ActionSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="DORADCA_")
-
-    office_file: Path = ROOT / "bot" / "office.yml"
-    page_size: int = 5  # passages per answer
-    show_all: int = 30  # passages shown for "pokaż wszystko"
+__all__ = ["ActionSettings", "Office", "load_office"]
 
 
 class Office(BaseModel):

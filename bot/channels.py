@@ -17,11 +17,10 @@ with ``bot/`` on PYTHONPATH.
 
 Counts messages, replies and turn times for Prometheus (``turn_metrics``).
 
-Settings (environment): DORADCA_MAX_MESSAGE_CHARS (1000), DORADCA_RATE_PER_MINUTE (30 per
-sender, shared by all Rasa servers through Redis when DORADCA_REDIS_HOST is set; 0 turns the limit
-off), DORADCA_CORS (origins allowed to open a socket.io connection), DORADCA_ACTION_TIMEOUT (10 s),
-DORADCA_MAX_BODY_BYTES (64 KiB: request bodies and socket.io frames), DORADCA_PSEUDONYM_KEY (the HMAC
-key; empty: one made on first start, kept in ``pseudonym.key`` beside the tracker store, mode 0600).
+Settings (``index/config.py``, through ``project_settings``): max_message_chars, rate_per_minute (per sender,
+shared by all Rasa servers through Redis when DORADCA_REDIS_HOST is set; 0 turns the limit off), cors (origins
+allowed to open a socket.io connection), action_timeout, max_body_bytes (request bodies and socket.io frames),
+pseudonym_key (the HMAC key; empty: one made on first start, kept in ``pseudonym.key`` beside the tracker store).
 """
 
 from __future__ import annotations
@@ -47,6 +46,7 @@ from sanic import Blueprint
 from sanic.exceptions import InvalidUsage
 
 import turn_metrics as metrics
+from project_settings import settings
 from redact import redact
 
 import rasa.core.actions.action as rasa_action  # noqa: E402
@@ -54,7 +54,8 @@ import rasa.core.actions.action as rasa_action  # noqa: E402
 # Rasa waits 5 minutes for the action server; a hung one (a stopped worker, a full machine) would leave every
 # conversation silent that long. After this many seconds the user gets the apology and the conversation's lock is
 # released.
-ACTION_TIMEOUT = float(os.environ.get("DORADCA_ACTION_TIMEOUT", "10"))
+SETTINGS = settings()  # read once, as the server starts
+ACTION_TIMEOUT = SETTINGS.action_timeout
 rasa_action.DEFAULT_REQUEST_TIMEOUT = ACTION_TIMEOUT  # type: ignore[attr-defined]
 
 # Request bodies and websocket frames: Sanic's defaults are 100 MB and 1 MiB (a socket.io frame of 1 MiB passed the
@@ -62,7 +63,7 @@ rasa_action.DEFAULT_REQUEST_TIMEOUT = ACTION_TIMEOUT  # type: ignore[attr-define
 # SANIC_WEBSOCKET_MAX_SIZE in the environment still win.
 import sanic.config  # noqa: E402
 
-MAX_BODY = int(os.environ.get("DORADCA_MAX_BODY_BYTES", "65536"))
+MAX_BODY = SETTINGS.max_body_bytes
 sanic.config.DEFAULT_CONFIG["REQUEST_MAX_SIZE"] = MAX_BODY
 sanic.config.DEFAULT_CONFIG["WEBSOCKET_MAX_SIZE"] = MAX_BODY
 
@@ -74,7 +75,7 @@ _create_app = rasa.server.create_app
 def create_app(*args: Any, auth_token: str | None = None, **kwargs: Any) -> Any:
     """Rasa's HTTP API (served with --enable-api) takes its token from DORADCA_RASA_API_TOKEN, not from the command
     line, where every local user can read it; without a token the API is refused, never served open."""
-    token = auth_token or os.environ.get("DORADCA_RASA_API_TOKEN")
+    token = auth_token or settings().rasa_api_token
     if not token:
         raise RuntimeError("Rasa's HTTP API needs DORADCA_RASA_API_TOKEN (or leave out --enable-api)")
     return _create_app(*args, auth_token=token, **kwargs)
@@ -82,18 +83,18 @@ def create_app(*args: Any, auth_token: str | None = None, **kwargs: Any) -> Any:
 
 rasa.server.create_app = create_app  # rasa.core.run looks it up when it builds the app, after loading channels
 
-if os.environ.get("DORADCA_RASA_PATCHES", "1") != "0":  # off only to measure what the patch buys
+if SETTINGS.rasa_patches:  # off only to measure what the patch buys
     import rasa_patches  # noqa: F401 - speeds up Rasa's validation of action results
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
 logger = logging.getLogger(__name__)
 
-MAX_CHARS = int(os.environ.get("DORADCA_MAX_MESSAGE_CHARS", "1000"))
-RATE_PER_MINUTE = int(os.environ.get("DORADCA_RATE_PER_MINUTE", "30"))
-RATE_PER_ADDRESS = int(os.environ.get("DORADCA_RATE_PER_ADDRESS", "120"))  # an office's kiosks may share one address
-MAX_CONCURRENT = int(os.environ.get("DORADCA_MAX_CONCURRENT", "64"))
+MAX_CHARS = SETTINGS.max_message_chars
+RATE_PER_MINUTE = SETTINGS.rate_per_minute
+RATE_PER_ADDRESS = SETTINGS.rate_per_address  # an office's kiosks may share one address
+MAX_CONCURRENT = SETTINGS.max_concurrent
 # Browsers' origins allowed to open a socket.io connection (Rasa's own setting lets any site connect).
-ORIGINS = os.environ.get("DORADCA_CORS", "http://127.0.0.1:8000 http://localhost:8000").replace(",", " ").split()
+ORIGINS = SETTINGS.origins()
 
 
 # What a client may send, checked before any other work (a 20,000-letter sender id held the server for 40 s).
@@ -204,11 +205,11 @@ def shared_redis() -> Any:
     """The Redis the Rasa servers share (DORADCA_REDIS_HOST, the lock store's server; db 2 for the project's own
     keys), one client per process; None when there is none (one Rasa server)."""
     global _redis
-    host = os.environ.get("DORADCA_REDIS_HOST")
+    host = settings().redis_host
     if host and _redis is None:
         import redis.asyncio
 
-        _redis = redis.asyncio.Redis(host=host, port=int(os.environ.get("DORADCA_REDIS_PORT", "6379")), db=2,
+        _redis = redis.asyncio.Redis(host=host, port=settings().redis_port, db=2,
                                      socket_timeout=2, socket_connect_timeout=2)
     return _redis
 
@@ -274,10 +275,10 @@ def pseudonym_key() -> bytes:
     machines give them the same DORADCA_PSEUDONYM_KEY. A new key starts new conversations for pseudonymised ids."""
     global _key
     if _key is None:
-        given = os.environ.get("DORADCA_PSEUDONYM_KEY", "").strip()
+        given = settings().pseudonym_key.strip()
         if given and len(given) < 32:
             raise ValueError("DORADCA_PSEUDONYM_KEY must have at least 32 characters (e.g. `openssl rand -hex 32`)")
-        tracker = Path(os.environ.get("DORADCA_TRACKER_DB") or "build/conversations.db")
+        tracker = settings().tracker_db
         _key = given.encode("utf-8") if given else stored_key(tracker.with_name(KEY_FILE))
     return _key
 

@@ -33,7 +33,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from functools import lru_cache
 from typing import Any
@@ -41,6 +40,7 @@ from typing import Any
 import jsonschema
 import sqlalchemy as sa
 from jsonschema.exceptions import best_match
+from project_settings import settings
 from rasa.core.actions.action import RemoteAction
 from rasa.core.lock import TicketLock
 from rasa.core import tracker_store
@@ -186,9 +186,7 @@ def create_engine_kwargs(url: Any) -> dict:
 
 
 SQLITE_SYNC = {"normal": ("wal", "normal"), "full": ("delete", "full")}  # journal mode, synchronous
-_sync = os.environ.get("DORADCA_TRACKER_SYNC", "normal")
-if _sync not in SQLITE_SYNC:
-    raise ValueError(f"DORADCA_TRACKER_SYNC must be one of {', '.join(SQLITE_SYNC)}, not {_sync!r}")
+_sync = settings().tracker_sync  # one of SQLITE_SYNC's keys: the settings refuse others by name
 
 
 @sa.event.listens_for(sa.engine.Engine, "connect")

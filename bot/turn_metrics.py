@@ -10,8 +10,8 @@ The action server counts the other kinds (answered, asked to choose, declined): 
 from __future__ import annotations
 
 import logging
-import os
 
+from project_settings import settings
 from prometheus_client import Counter, Histogram, start_http_server
 
 CHANNELS = frozenset({"rest", "socketio", "telegram", "facebook"})  # other labels would be unbounded
@@ -34,7 +34,7 @@ def channel_label(name: object) -> str:
 def serve() -> None:
     """Start the exporter once per process; a port in use is logged, not fatal (metrics never stop the chat)."""
     global _serving
-    port = int(os.environ.get("DORADCA_RASA_METRICS_PORT") or 0)
+    port = settings().metrics_port("rasa")
     if _serving or port == 0:
         return
     _serving = True  # tried once: every channel calls this, at start-up, on the server's one thread

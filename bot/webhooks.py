@@ -41,7 +41,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import re
 import sqlite3
 import time
@@ -49,13 +48,13 @@ import traceback
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import aiohttp
 from aiogram import Bot
 from aiogram.bot.api import TelegramAPIServer
 from channels import PSEUDONYM, SENTENCES, Handler, keyed_hash, never_silent, shared_redis, valid_id
+from project_settings import settings
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.telegram import TelegramOutput as RasaTelegramOutput
 from sanic import Blueprint, response
@@ -161,7 +160,7 @@ class SeenIds:
         self.db: sqlite3.Connection | None = None
         self.inserted = 0
         if self.redis is None:
-            tracker = Path(os.environ.get("DORADCA_TRACKER_DB") or "build/conversations.db")
+            tracker = settings().tracker_db
             self.db = sqlite3.connect(tracker.with_name("webhook-ids.db"), isolation_level=None,
                                       check_same_thread=False)  # one event loop uses it; autocommit
             self.db.execute("CREATE TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY, at REAL NOT NULL)")

@@ -12,12 +12,13 @@ of this name and calls ``init_hooks``; the action server runs from the project's
 from __future__ import annotations
 
 import hmac
-import os
 import sys
 from typing import Any
 
 import pluggy
 from sanic import Sanic, response
+
+from index.config import settings
 
 SECRET_HEADER = "X-Doradca-Secret"
 # bytes: an action call carries one turn's events and the domain (bot/rasa_patches.py), a few KiB; the whole
@@ -36,12 +37,13 @@ def init_hooks(manager: pluggy.PluginManager) -> None:
 
 @hookimpl
 def attach_sanic_app_extensions(app: Sanic) -> None:
-    secret = os.environ.get("DORADCA_ACTIONS_SECRET", "")
+    s = settings()
+    secret = s.actions_secret
     if not secret:
         raise MissingSecret("DORADCA_ACTIONS_SECRET is not set: the action server needs the secret the Rasa server "
                             "sends (`doradca bot run` makes one; for systemd see deploy/systemd/doradca.env)")
     expected = secret.encode()
-    if "SANIC_REQUEST_MAX_SIZE" not in os.environ:  # Sanic reads it into app.config; an operator's value wins
+    if s.sanic_request_max_size is None:  # Sanic reads it into app.config; an operator's value wins
         app.config.REQUEST_MAX_SIZE = MAX_BODY  # each connection reads it as it opens: set before the worker serves
 
     @app.on_request

@@ -11,7 +11,6 @@ Run: ``python -m services.action_server --actions actions --port 5055`` (rasa-sd
 
 from __future__ import annotations
 
-import os
 import sys
 
 # scikit-learn imports pandas whenever it is installed (only `doradca corpus fetch` needs it): ~30 MB that
@@ -24,6 +23,8 @@ from rasa_sdk.endpoint import create_app_for_serve, create_argument_parser, crea
 from rasa_sdk.executor import ActionExecutor  # noqa: E402
 from sanic import Sanic  # noqa: E402
 
+from index.config import settings  # noqa: E402
+
 
 def main(argv: list[str] | None = None) -> None:
     args = create_argument_parser().parse_args(argv)
@@ -34,7 +35,7 @@ def main(argv: list[str] | None = None) -> None:
     executor = ActionExecutor()
     executor.register_package(args.actions_module or args.actions)
     app = create_app_for_serve(executor, cors_origins=args.cors, endpoints=args.endpoints)
-    app.prepare(host=os.environ.get("SANIC_HOST", "127.0.0.1"), port=args.port, single_process=True, motd=False,
+    app.prepare(host=settings().sanic_host, port=args.port, single_process=True, motd=False,
                 ssl=create_ssl_config(args.ssl_certificate, args.ssl_keyfile, args.ssl_password))
     Sanic.serve_single(app)
 

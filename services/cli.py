@@ -42,7 +42,7 @@ def bot_run(
 
     s = serving()  # an option given on the command line wins over its variable
     ports = Ports(rasa=rasa_port or s.rasa_port, actions=actions_port or s.actions_port, web=web_port or s.web_port)
-    metrics_port = s.supervisor_metrics_port if metrics_port is None else metrics_port
+    metrics_port = s.metrics_port("supervisor", bot_run=True) if metrics_port is None else metrics_port
     bot = Assistant(ports, endpoints=(endpoints or s.endpoints).resolve(),
                     credentials=(credentials or s.credentials).resolve())
     if metrics_port:

@@ -55,9 +55,9 @@ class Ports:
     rasa: int = field(default_factory=lambda: serving().rasa_port)
     actions: int = field(default_factory=lambda: serving().actions_port)
     web: int = field(default_factory=lambda: serving().web_port)
-    # Prometheus exporters on 127.0.0.1 (0: off)
-    rasa_metrics: int = field(default_factory=lambda: serving().rasa_metrics_port)
-    actions_metrics: int = field(default_factory=lambda: serving().actions_metrics_port)
+    # Prometheus exporters on 127.0.0.1 (0: off; unset: index.config.BOT_RUN_METRICS)
+    rasa_metrics: int = field(default_factory=lambda: serving().metrics_port("rasa", bot_run=True))
+    actions_metrics: int = field(default_factory=lambda: serving().metrics_port("actions", bot_run=True))
 
 
 @dataclass

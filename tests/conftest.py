@@ -9,13 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from index.config import ROOT, Settings
+from index.config import BOT_RUN_METRICS, ROOT, Settings
+from index.config import settings as read_settings
 from index.embedder import Embedder, MissingModel
 
 # The suite runs the same whatever the user exported: DORADCA_* settings are cleared for this process and every
 # server it starts, except DORADCA_CORPUS (which corpus the full-corpus tests read; `make test` and CI set it).
 for _name in [n for n in os.environ if n.startswith("DORADCA_") and n != "DORADCA_CORPUS"]:
     del os.environ[_name]
+# The Prometheus exporters are off unless a test gives them a port (free_port()): under `doradca bot run` they would
+# take 9101-9103, which a running `make run` holds.
+os.environ.update({f"DORADCA_{server.upper()}_METRICS_PORT": "0" for server in BOT_RUN_METRICS})
 
 
 _GIVEN: set[int] = set()
@@ -35,7 +39,7 @@ def free_port() -> int:
             return port
 
 
-CORPUS = Settings().corpus_paths()  # the corpus in use: DORADCA_CORPUS, else a fetched corpus/
+CORPUS = read_settings().corpus_paths()  # the corpus in use: DORADCA_CORPUS, else a fetched corpus/
 HAVE_CORPUS = bool(CORPUS) and all(p.is_dir() and any(p.iterdir()) for p in CORPUS)
 NO_CORPUS = "needs the full corpus: set DORADCA_CORPUS=../shared/corpus (CI and make do) or run `doradca corpus fetch`"
 needs_corpus = pytest.mark.skipif(not HAVE_CORPUS, reason=NO_CORPUS)
@@ -43,7 +47,7 @@ needs_corpus = pytest.mark.skipif(not HAVE_CORPUS, reason=NO_CORPUS)
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return Settings()
+    return read_settings()
 
 
 @pytest.fixture(scope="session")

@@ -280,8 +280,10 @@ def test_action_server_without_index_refuses_to_start(tmp_path: Path):
 
 def test_run_command_serves_until_ctrl_c(tmp_path: Path):
     rasa, actions, web = free_port(), free_port(), free_port()
+    metrics = {server: free_port() for server in ("rasa", "actions", "supervisor")}  # not 9101-9103 of a `make run`
     env = {**os.environ, "DORADCA_RASA_PORT": str(rasa), "DORADCA_ACTIONS_PORT": str(actions), "DORADCA_WEB_PORT": str(web),
-           "DORADCA_TRACKER_DB": str(tmp_path / "t.db")}
+           "DORADCA_TRACKER_DB": str(tmp_path / "t.db"),
+           **{f"DORADCA_{server.upper()}_METRICS_PORT": str(port) for server, port in metrics.items()}}
     proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "doradca"), "bot", "run"], env=env, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
@@ -294,6 +296,10 @@ def test_run_command_serves_until_ctrl_c(tmp_path: Path):
         assert f"POST http://127.0.0.1:{rasa}/webhooks/rest/webhook" in "".join(lines)
         assert f"chat page: http://127.0.0.1:{web}/chat" in "".join(lines)
         assert "  index:     " in "".join(lines) and " occupations, " in "".join(lines)
+        assert f"ports {metrics['rasa']} (Rasa server), {metrics['actions']} (action server), {metrics['supervisor']} " \
+               "(supervisor)" in "".join(lines)
+        for port in metrics.values():  # each exporter on the port it was given
+            assert requests.get(f"http://127.0.0.1:{port}/metrics", timeout=10).status_code == 200
         assert requests.get(f"http://127.0.0.1:{web}/api/health", timeout=10).json()["status"] == "ok"
         r = requests.post(f"http://127.0.0.1:{rasa}/webhooks/rest/webhook",
                           json={"sender": "run", "message": "Czym zajmuje się specjalista do spraw mediów interaktywnych?"},
@@ -302,7 +308,7 @@ def test_run_command_serves_until_ctrl_c(tmp_path: Path):
         proc.send_signal(signal.SIGINT)
         assert proc.wait(60) == 0
         assert "Stopped." in proc.stdout.read()  # type: ignore[union-attr]
-        for port in (rasa, actions, web):
+        for port in (rasa, actions, web, *metrics.values()):
             with pytest.raises(requests.ConnectionError):
                 requests.get(f"http://127.0.0.1:{port}/", timeout=5)
     finally:

@@ -178,7 +178,7 @@ def test_the_retention_timer_ships_enabled_daily_with_30_days():
     assert env_file()["DORADCA_RETENTION_DAYS"] == "30"
     from services.settings import ServingSettings
 
-    assert ServingSettings.model_fields["retention_days"].default == 30
+    assert ServingSettings().retention_days == 30
     assert dict(service_section(UNITS / "doradca-retention.service"))["Type"] == "oneshot"
 
 
