@@ -136,6 +136,7 @@ tam tu tym tego tej temu taki taka takie właściwie właśnie polegać nazywać
 trochę może chcę wiem mówić powiedz pytanie pytać codzienny codziennie
 там тут це цей ця такий така називатися називається назва полягати
 called name there łączyć share shared alike спільне схожі
+kat kategoria категорія category
 """.split())
 
 
