@@ -137,6 +137,7 @@ trochę może chcę wiem mówić powiedz pytanie pytać codzienny codziennie
 там тут це цей ця такий така називатися називається назва полягати
 called name there łączyć share shared alike спільне схожі
 kat kategoria категорія category
+стати чого мені щоб довчитися навчитися вчитися треба
 """.split())
 
 
