@@ -88,7 +88,7 @@ def _naming(s: Searcher, q: str, res: Resolution, current: str | None) -> tuple[
     lead = alone is not None or _lead(res, offered)
     if d.kind == "choose":  # not masked: the words may not name an occupation at all ("яка погода")
         # with an occupation at hand, words name another one only with all the words of one of its names
-        head = res.head_named and full if res.method == "lexical" else True
+        head = alone is not None or (res.head_named and full if res.method == "lexical" else True)
         return Naming("ambiguous", candidates=offered, words=d.words, question=d.question, head=head,
                       lead=lead, bare=res.method == "lexical" and res.asks_name_only and res.head_named), ()
     if d.kind == "unknown":
