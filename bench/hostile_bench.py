@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,12 +38,13 @@ from typing import Self
 
 import requests
 from bot_bench import SEARCH_TURNS  # the same search questions as bench-bot
+from fault_bench import free_port
+from redact_bench import best  # the same timing of one redaction
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bot"))
 sys.path.insert(0, str(ROOT))
 
-from redact import redact  # the current version, from bot/ (on the path only now)
 
 from services.processes import RASA_MODEL, Assistant, Ports
 
@@ -80,12 +80,6 @@ def hostile_bodies() -> dict[str, bytes]:
         "60 KiB hostile message": {"sender": "hostile-text", "message": texts[2]},
     }
     return {name: json.dumps(body).encode() for name, body in bodies.items()}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def pct(xs: list[float], q: float) -> float:
@@ -192,15 +186,6 @@ def old_seconds(source: Path, text: str, limit: float) -> float | None:
     return float(done.stdout.strip())
 
 
-def best(text: str, repeat: int = 3) -> float:
-    runs = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        redact(text)
-        runs.append(time.perf_counter() - start)
-    return min(runs)
-
-
 def redaction(cap: int, limit: float) -> list[dict]:
     """Each hostile text: the current version on the whole text and on ``cap`` characters, the old one on ``cap``."""
     try:
@@ -216,8 +201,8 @@ def redaction(cap: int, limit: float) -> list[dict]:
         capped = hostile_texts(cap)
         for name, text in hostile_texts().items():
             old = old_seconds(path, capped[name], limit) if source is not None else None
-            rows.append({"text": name, "chars": len(text), "current_ms": best(text) * 1000,
-                         "current_capped_ms": best(capped[name]) * 1000,
+            rows.append({"text": name, "chars": len(text), "current_ms": best(text, 3) * 1000,
+                         "current_capped_ms": best(capped[name], 3) * 1000,
                          "before_capped_ms": None if old is None else old * 1000,
                          "before_over_limit": source is not None and old is None})
     return rows

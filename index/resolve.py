@@ -66,11 +66,15 @@ def _near(a: str, b: str) -> bool:
     return n >= 0.75 * max(len(a), len(b))
 
 
+def _in_name(word_keys: frozenset[str], name_keys: list[frozenset[str]]) -> bool:
+    """A word (its keys) is one of a name's words: as such, by lemma, or up to its ending."""
+    return any(word_keys & nk or any(_near(a, b) for a in word_keys for b in nk) for nk in name_keys)
+
+
 def holds_words(name: str, words: tuple[str, ...] | list[str]) -> bool:
-    """Every one of ``words`` is a word of ``name`` (as such, by lemma, or up to its ending)."""
+    """Every one of ``words`` is a word of ``name``."""
     name_keys = [keys(w) for w in content_words(name)]
-    return bool(words) and all(any(keys(w) & nk or any(_near(a, b) for a in keys(w) for b in nk) for nk in name_keys)
-                               for w in words)
+    return bool(words) and all(_in_name(keys(w), name_keys) for w in words)
 
 
 class QueryKeys:
@@ -191,7 +195,7 @@ class Resolver:
         out = []
         q = query_keys(text)
         for w, ks in zip(q.words, q.per_word):
-            if any(ks & nk or any(_near(a, b) for a in ks for b in nk) for nk in name_keys):
+            if _in_name(ks, name_keys):
                 out.append(w)
         return tuple(out)
 
