@@ -295,7 +295,9 @@ def _vectors(embedder: Embedder, texts: list[str], reuse: dict[str, np.ndarray],
         vecs = embedder.queries(todo, label) if query else embedder.passages(todo, label)
         for t, v in zip(todo, vecs):
             out[missing[t]] = v
-    return out, len(todo)
+    # As stored (float16): the build then computes from new vectors what it computes from reused ones, so the
+    # fusion and the related occupations do not depend on whether the previous version held the texts.
+    return out.astype(np.float16).astype(np.float32), len(todo)
 
 
 def _reusable(current: Path, key: str) -> dict[str, np.ndarray]:
@@ -323,7 +325,7 @@ def _reusable(current: Path, key: str) -> dict[str, np.ndarray]:
     return out
 
 
-def _write_jsonl(path: Path, rows) -> None:  # noqa: ANN001
+def _write_jsonl(path: Path, rows) -> None:
     with path.open("w", encoding="utf-8") as f:
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")  # fsynced with the whole version (_fsync_tree)
