@@ -239,7 +239,7 @@ def train_fusion(corpus: Corpus, names: list[Name], n_vecs: np.ndarray, e_vecs: 
 
 
 # The modules whose code computes the fusion's features: a change to them makes a trained fusion unusable.
-FUSION_CODE = ("fusion.py", "signals.py", "resolve.py", "text.py")
+FUSION_CODE = ("fusion.py", "signals.py", "resolve.py", "text.py", "jobads.py")  # jobads: the repost groups
 
 
 def _fusion_key(model: str, names: list[Name], examples: list[Example]) -> str:
