@@ -77,7 +77,8 @@ def _naming(s: Searcher, q: str, res: Resolution, current: str | None) -> tuple[
     d = name_decision(s, q, res, current)
     words = tuple(res.name_words) or tuple(d.words.split())
     full = res.method == "lexical" and res.coverage >= 1.0  # every word of one of its names
-    alone = alone_named(q, [(c.code, c.name) for c in res.candidates])
+    alone = alone_named(q, [(c.code, c.name) for c in res.candidates]) or (res.best.code if res.head_alone and
+                                                                            res.best else None)
     if d.kind == "answer" and d.code and (d.code != current or alone not in (None, current)):
         return Naming("named", alone or d.code, question=d.question, full=full or alone is not None), words
     if d.kind == "answer":

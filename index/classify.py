@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -115,11 +115,16 @@ class OccupationClassifier:
         lexical = self.resolver.lexical(text) if lexical is None else lexical
         ranked, scores = self._rank(text, None, "title", max(k, 3), lexical)
         ranked, stated = self._official_first(ranked, scores)
+        alone = None if stated else self.resolver.head_alone(text)
+        if alone is not None and alone in lexical:  # the fusion knows few rare names ("podoficer": Podolog)
+            ranked = [(alone, dict(ranked).get(alone, 0.0))] + [(c, p) for c, p in ranked if c != alone]
         if not ranked:
             return Resolution([], False, "none")
         cands = [self._candidate(c, s) for c, s in ranked[:k]]
         ambiguous = is_ambiguous(ranked) and not (stated and ranked[0][1] >= CONFIDENT)  # a stated name decides
         best = cands[0].code
+        if best == alone:
+            return replace(self.resolver.named_by(text, cands, ambiguous, lexical[best][1]), head_alone=True)
         if best in lexical and lexical[best][0] >= LEXICAL_MIN:
             return self.resolver.named_by(text, cands, ambiguous, lexical[best][1])
         return Resolution(cands, ambiguous, "fused")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .records import Name
-from .text import canonical, content_words, keys, name_words
+from .text import canonical, content_words, keys, name_words, words
 
 WEAK = 0.75  # a match on a long common prefix only (typo, inflection unknown to the lemmatiser)
 OFFICIAL_BONUS = 0.05  # the KZiS name outranks a synonym that other sources attach to another code
@@ -44,6 +44,7 @@ class Resolution:
     coverage: float = 0.0  # share of the best name's words the message contains exactly (lexical only)
     asks_name_only: bool = False  # every name-like word of the message belongs to the best name
     head_named: bool = False  # the message has the best name's first word ("Operator" of "Operator zdjęć")
+    head_alone: bool = False  # the best is named by a word only its names start with ("podoficer", "кухар")
 
     @property
     def best(self) -> Candidate | None:
@@ -51,7 +52,7 @@ class Resolution:
 
     @property
     def confident(self) -> bool:
-        return bool(self.candidates) and not self.ambiguous and self.candidates[0].score >= LEXICAL_MIN
+        return bool(self.candidates) and (self.head_alone or not self.ambiguous and self.candidates[0].score >= LEXICAL_MIN)
 
 
 def _near(a: str, b: str) -> bool:
@@ -101,6 +102,18 @@ class QueryKeys:
         return False
 
 
+def _positions(text: str, name_like: tuple[str, ...]) -> list[int]:
+    """Where each of a message's name-like words (a subsequence of its words) stands among all its words."""
+    out, i = [], 0
+    tokens = words(text)
+    for w in name_like:
+        while i < len(tokens) and tokens[i] != w:
+            i += 1
+        out.append(i)
+        i += 1
+    return out
+
+
 @lru_cache(maxsize=4096)
 def query_keys(text: str) -> QueryKeys:
     """A message's ``QueryKeys``, worked out once: the lexical match, the coverage of each candidate's name and the
@@ -119,7 +132,10 @@ class Resolver:
         by_prefix: dict[str, set[int]] = defaultdict(set)
         df: dict[str, int] = defaultdict(int)
         raw = [[(canonical(w), keys(w)) for w in content_words(n.text)] for n in names]
+        self.heads: dict[str, set[str]] = defaultdict(set)  # key of a name's first word -> codes
         for i, toks in enumerate(raw):
+            for k in toks[0][1] if toks else ():
+                self.heads[k].add(names[i].code)
             for _, ks in toks:
                 for k in ks:
                     by_key[k].add(i)
@@ -174,6 +190,25 @@ class Resolver:
             if score > best.get(code, (-1.0, 0))[0]:
                 best[code] = (score, i)
         return best
+
+    def head_alone(self, text: str) -> str | None:
+        """The one occupation whose names alone start with a word of the message, when each other name-like word
+        of the message is a word of its names, or of no name and not next to that word: "podoficer" names
+        Podoficer zawodowy Sił Zbrojnych, though 1 of its 4 words; "malarz" starts names of several occupations,
+        and in "taxi dispatcher" the unknown word next to "taxi" may be the name's head."""
+        q = query_keys(text)
+        starts = [set().union(*(self.heads.get(k, ()) for k in ks)) for ks in q.per_word]
+        found = {c for s in starts if len(s) == 1 for c in s}
+        if len(found) != 1:
+            return None
+        code = found.pop()
+        at = _positions(text, q.words)
+        heads = {at[i] for i, s in enumerate(starts) if s == {code}}
+        for i, ks in enumerate(q.per_word):
+            codes = {self.names[n].code for k in ks for n in self.by_key.get(k, ())}
+            if (codes and code not in codes) or (not codes and {at[i] - 1, at[i] + 1} & heads):
+                return None
+        return code
 
     def named_by(self, text: str, cands: list[Candidate], ambiguous: bool, name_index: int) -> Resolution:
         """A lexical resolution: which of the message's words named the name at ``name_index``, and how fully."""

@@ -54,6 +54,21 @@ def test_vague_names_are_ambiguous(full_searcher: Searcher, text: str):
     assert len(r.candidates) >= 3
 
 
+@pytest.mark.parametrize("text, code", [
+    ("a podoficer?", "021001"),  # 1 of the name's 4 words; the fusion, with no ads of it, put Podolog first
+    ("Я кухар. Що треба вміти кухарю в Польщі?", "512001"),  # "Польщі" is in no name: it does not count
+    ("Mój syn chce iść do wojska jako szeregowy zawodowy. Co on będzie robił?", "031001"),
+])
+def test_a_word_only_one_occupations_names_start_with_names_it(full_searcher: Searcher, text: str, code: str):
+    r = full_searcher.resolve(text)
+    assert r.head_alone and r.confident and r.best and r.best.code == code
+
+
+@pytest.mark.parametrize("text", ["malarz", "I was a taxi dispatcher", "programista"])
+def test_a_word_that_starts_several_names_or_meets_other_names_decides_nothing(full_searcher: Searcher, text: str):
+    assert full_searcher.classifier.resolver.head_alone(text) is None
+
+
 def test_gender_forms_give_the_same_answer(full_searcher: Searcher):
     a = full_searcher.search("Co musi wiedzieć księgowa?", k=5)
     b = full_searcher.search("Co musi wiedzieć księgowy?", k=5)
