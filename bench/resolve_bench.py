@@ -18,6 +18,7 @@ import resource
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +26,8 @@ import numpy as np
 from index.config import settings
 from index.corpus import load_corpus
 from index.embedder import Embedder
-from index.evaluate import accuracy, load_jsonl
+from index.evaluate import accuracy, calibration, load_jsonl, reposts
+from index.jobads import Example, load_examples
 from index.search import Searcher, serving_threads
 from index.signals import AD_SIGNALS, TITLE_SIGNALS, Vocabularies
 from index.store import occupation_texts, open_index, train_fusion
@@ -52,12 +54,24 @@ def by_signal(s: Searcher, signal: str, text: str, description: str | None) -> l
 Items = list[tuple[str, str | None, str]]  # (title or message, description, expert's code)
 
 
+def training_ads() -> list[Example]:
+    """The coded ads the index was trained on (the corpus folders in use), to find the dev ads that repost them."""
+    return [e for folder in settings().corpus_folders() for f in sorted(folder.rglob("hand-coded-ads*.jsonl"))
+            for e in load_examples(f)]
+
+
 def load_sets(eval_dir: Path, own: Path) -> dict[str, Items]:
     ads = load_jsonl(eval_dir / "jobads-dev.jsonl")
+    repost = reposts(ads, training_ads())
+    fresh = [a for a, r in zip(ads, repost) if not r]
+    print(f"jobads-dev: {len(ads)} ads, {sum(repost)} of them reposts of coded training ads (same title, same first "
+          "300 characters of the description): figures on all of them and without the reposts")
     return {
         "resolve-dev": [(x["q"], None, x["code"]) for x in load_jsonl(eval_dir / "resolve-dev.jsonl")],
         "job titles": [(a["title"], None, a["code"]) for a in ads],
         "whole ads": [(a["title"], a["description"], a["code"]) for a in ads],
+        "titles, no reposts": [(a["title"], None, a["code"]) for a in fresh],
+        "ads, no reposts": [(a["title"], a["description"], a["code"]) for a in fresh],
         "uk (own)": [(x["q"], None, x["code"]) for x in load_jsonl(own / "names-uk-dev.jsonl")],
         "en (own)": [(x["q"], None, x["code"]) for x in load_jsonl(own / "names-en-dev.jsonl")],
         # occupations the team's glossary does not list: what a name the team has not written down gets
@@ -68,8 +82,7 @@ def load_sets(eval_dir: Path, own: Path) -> dict[str, Items]:
 
 def accuracy_table(searcher: Searcher, sets: dict[str, Items]) -> None:
     methods: dict[str, Callable[[str, str | None], list[str]]] = {
-        **{f"{sig} alone": (lambda sig: lambda t, d: by_signal(searcher, sig, t, d))(sig)
-           for sig in TITLE_SIGNALS + AD_SIGNALS},
+        **{f"{sig} alone": partial(by_signal, searcher, sig) for sig in TITLE_SIGNALS + AD_SIGNALS},
         "fusion: resolve (chat)": lambda t, d: [c.code for c in searcher.classifier.resolve(t, 3).candidates],
         "fusion: classify (offer)": lambda t, d: [c.code for c in searcher.classifier.classify(t, d, 3).candidates],
     }
@@ -79,8 +92,8 @@ def accuracy_table(searcher: Searcher, sets: dict[str, Items]) -> None:
     for method, fn in methods.items():
         cells = []
         for name, items in sets.items():
-            ad_only = method.split()[0] in AD_SIGNALS
-            if (ad_only and name != "whole ads") or ("chat" in method and name == "whole ads"):
+            whole = name in ("whole ads", "ads, no reposts")
+            if (method.split()[0] in AD_SIGNALS and not whole) or ("chat" in method and whole):
                 cells.append(f"{'-':>22}")
                 continue
             r = accuracy([fn(t, d) for t, d, _ in items], [g for _, _, g in items])
@@ -89,16 +102,18 @@ def accuracy_table(searcher: Searcher, sets: dict[str, Items]) -> None:
     print(REFERENCE)
 
 
-def calibration(searcher: Searcher, sets: dict[str, Items]) -> None:
-    print("\n## Calibration of the shipped score (job titles and whole ads): share right per score band")
-    pairs = []
-    for t, d, g in sets["job titles"] + sets["whole ads"]:
-        best = searcher.classifier.classify(t, d, 1).candidates[0]
-        pairs.append((best.score, best.code == g))
-    for lo, hi in ((0.0, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01)):
-        band = [ok for sc, ok in pairs if lo <= sc < hi]
-        if band:
-            print(f"score {lo:.1f}-{min(hi, 1.0):.1f}: {len(band):4d} answers, right {statistics.fmean(band):.2f}")
+def calibration_table(searcher: Searcher, sets: dict[str, Items]) -> None:
+    print("\n## Calibration of the shipped score (the first candidate's): per band, answers, mean score, share right;"
+          " ECE (expected calibration error over the bands) and Brier score")
+    for name in ("job titles", "whole ads", "titles, no reposts", "ads, no reposts"):
+        pairs = []
+        for t, d, g in sets[name]:
+            found = searcher.classifier.classify(t, d, 1).candidates
+            pairs.append((found[0].score if found else 0.0, bool(found) and found[0].code == g))
+        c = calibration(pairs)
+        bands = " | ".join(f"{b['band'][0]:.1f}-{b['band'][1]:.1f}: {b['n']} {b['score']:.2f} {b['right']:.2f}"
+                           for b in c["bands"])
+        print(f"{name:20} (n={c['n']}) ECE {c['ece']:.3f} Brier {c['brier']:.3f}   {bands}")
     asked = sum(1 for t, d, g in sets["job titles"] if searcher.classifier.classify(t, None, 3).ambiguous)
     print(f"job titles flagged ambiguous (the bot asks): {asked / len(sets['job titles']):.2f}")
 
@@ -107,19 +122,19 @@ def latency(searcher: Searcher, sets: dict[str, Items]) -> None:
     print("\n## Latency, cold (query-vector cache emptied; each text once), 2 cores")
     timings: dict[str, list[float]] = {"resolve (chat message)": [], "classify (title)": [], "classify (whole ad)": []}
 
-    def timed(name: str, fn: Callable[[], object]) -> None:
+    def timed(name: str, fn: Callable[..., object], *args: object) -> None:
         t1 = time.perf_counter()
-        fn()
+        fn(*args)
         timings[name].append((time.perf_counter() - t1) * 1000)
 
     searcher._cache.clear()
     for t, _, _ in sets["resolve-dev"] + sets["uk (own)"] + sets["en (own)"] + sets["job titles"]:
-        timed("resolve (chat message)", lambda: searcher.resolve(t))
+        timed("resolve (chat message)", searcher.resolve, t)
     searcher._cache.clear()
     for t, d, _ in sets["whole ads"]:
-        timed("classify (title)", lambda: searcher.classifier.classify(t, None, 3))
+        timed("classify (title)", searcher.classifier.classify, t, None, 3)
         searcher._cache.clear()
-        timed("classify (whole ad)", lambda: searcher.classifier.classify(t, d, 3))
+        timed("classify (whole ad)", searcher.classifier.classify, t, d, 3)
     for name, ts in timings.items():
         print(f"{name:24} p50 {statistics.median(ts):6.1f} ms   p95 {np.percentile(ts, 95):6.1f} ms   (n={len(ts)})")
 
@@ -161,7 +176,7 @@ def main() -> None:
         print("no coded ads in the index: set DORADCA_CORPUS to the shared corpus and run `doradca index build`")
     sets = load_sets(args.eval, args.own)
     accuracy_table(searcher, sets)
-    calibration(searcher, sets)
+    calibration_table(searcher, sets)
     latency(searcher, sets)
     build_steps(searcher, embedder)
 

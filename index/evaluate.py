@@ -1,4 +1,5 @@
-"""Metrics of ../shared/eval/README.md: topic hit@1/@5 and MRR@10, section precision@5, resolution accuracy@1/@3.
+"""Metrics of ../shared/eval/README.md: topic hit@1/@5 and MRR@10, section precision@5, resolution accuracy@1/@3;
+the calibration of a confidence; which dev ads repost training ads.
 
 Example::
 
@@ -12,6 +13,7 @@ import json
 import statistics
 from pathlib import Path
 
+from .jobads import Example, repost_key
 from .search import Hit, Searcher
 
 
@@ -80,3 +82,28 @@ def classification_metrics(searcher: Searcher, ads: list[dict], whole: bool) -> 
     ranked = [[c.code for c in clf.classify(a["title"], a.get("description") if whole else None, k=3).candidates]
               for a in ads]
     return accuracy(ranked, [a["code"] for a in ads])
+
+
+BANDS = ((0.0, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01))
+
+
+def calibration(pairs: list[tuple[float, bool]]) -> dict:
+    """How well a confidence says how often it is right: per band of ``(score, right)`` pairs the mean score and
+    the share right; the expected calibration error (those bands' gaps, weighted by their size) and the Brier score
+    (mean squared gap between the score and 1 or 0)."""
+    bands, ece = [], 0.0
+    for lo, hi in BANDS:
+        band = [(s, ok) for s, ok in pairs if lo <= s < hi]
+        if band:
+            score, right = statistics.fmean(s for s, _ in band), statistics.fmean(ok for _, ok in band)
+            ece += len(band) / len(pairs) * abs(score - right)
+            bands.append({"band": (lo, min(hi, 1.0)), "n": len(band), "score": score, "right": right})
+    brier = statistics.fmean((s - ok) ** 2 for s, ok in pairs) if pairs else 0.0
+    return {"n": len(pairs), "bands": bands, "ece": ece, "brier": brier}
+
+
+def reposts(ads: list[dict], examples: list[Example]) -> list[bool]:
+    """Which evaluation ads are reposts of coded training ads (``jobads.repost_key``): the nearest-ad signals find
+    their own copy, so figures are reported with and without them."""
+    seen = {repost_key(e.title, e.description) for e in examples}
+    return [repost_key(a.get("title") or "", a.get("description")) in seen for a in ads]

@@ -4,11 +4,16 @@ Every occupation that some signal ranks near the top becomes a candidate with a 
 vector (each signal's score, whether it is that signal's first choice, how far a name match is
 ahead of the next occupation's, how much the evidence agrees on its 4-digit unit group, how often
 experts used the code). Gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier,
-log-loss) trained on the expert-coded job ads, each scored with itself left out, give the
+log-loss) trained on the expert-coded job ads, each scored with itself and its reposts left out
+(also out of the count of coded ads per occupation: a new ad's code may have none), give the
 probability that a candidate is the right code: that probability is the candidate's ``score``,
 so 0.8 means "right about 8 times in 10" on texts like the training ones. Two models: titles and
 chat messages, which also learn from every official name, synonym and glossary name put in a
 sentence ("Czym zajmuje się {name}?"), and whole ads (title and description).
+
+Training is deterministic: the same signals give the same trees, whatever the hash seed or the number of
+cores (the early-stopping split is drawn from a fixed seed over whole repost groups, the trees are grown on
+one thread since sklearn's OpenMP sums add up in the order threads finish).
 
 Example::
 
@@ -21,8 +26,8 @@ from __future__ import annotations
 
 import math
 import random
-from collections import defaultdict
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -30,8 +35,9 @@ from typing import Literal
 import joblib
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
+from threadpoolctl import threadpool_limits
 
-from .jobads import GlossaryName
+from .jobads import GlossaryName, repost_groups
 from .records import Name
 from .signals import AD_SIGNALS, SIGNALS, TITLE_SIGNALS, Scores, Signals
 from .text import CYRILLIC, fold, name_text
@@ -39,7 +45,20 @@ from .text import CYRILLIC, fold, name_text
 Kind = Literal["title", "ad"]
 TOP_PER_SIGNAL = 8
 VOTING = ("example_char", "example_dense", "ad_words", "name_char", "name_dense", "desc_words")
-GAPPED = ("lexical", "name_char", "name_dense", "passage_dense")  # how far a name match is ahead of the next occupation's
+GAPPED = ("lexical", "name_char", "name_dense", "passage_dense")  # a name match's lead over the next occupation's
+SEED = 0  # the trees' and the early-stopping split's random state
+VALIDATION = 0.1  # share of the training texts (whole repost groups) held out for early stopping
+
+
+class Prior:
+    """Coded ads per occupation as one training text sees them: without the ads left out of its scoring (itself
+    and its reposts), so that the right code may have none, as a new ad's may."""
+
+    def __init__(self, counts: Mapping[str, int], left_out: Mapping[str, int] | None = None) -> None:
+        self.counts, self.left_out = counts, left_out or {}
+
+    def get(self, code: str, default: int = 0) -> int:
+        return self.counts.get(code, default) - self.left_out.get(code, 0)
 
 
 def candidates(s: Scores, per_signal: int = TOP_PER_SIGNAL) -> list[str]:
@@ -50,7 +69,8 @@ def candidates(s: Scores, per_signal: int = TOP_PER_SIGNAL) -> list[str]:
     return list(out)
 
 
-def features(s: Scores, codes: list[str], used: tuple[str, ...], example_count: dict[str, int]) -> np.ndarray:
+def features(s: Scores, codes: list[str], used: tuple[str, ...],
+             example_count: Mapping[str, int] | Prior) -> np.ndarray:
     """One row per candidate code: for each signal in ``used`` its score and whether it is that signal's first
     choice; for voting signals the unit group's share; for name signals the margin; the experts' prior."""
     firsts = {x: max(s[x], key=s[x].get) if s[x] else None for x in used}
@@ -111,27 +131,45 @@ class FusionModel:
         joblib.dump({"models": self.models, "stated_rate": self.stated_rate}, path)
 
     @classmethod
-    def load(cls, path: Path) -> "FusionModel":
+    def load(cls, path: Path) -> FusionModel:
         saved = joblib.load(path)  # written by our own build; the manifest's checksum covers it
         return cls(saved["models"], saved["stated_rate"])
 
 
-def fit(scored: list[Scores], gold: list[str], signals: tuple[str, ...], example_count: dict[str, int]) -> Fitted:
-    """One model from scored training texts (each example scored with itself left out)."""
-    xs, ys = [], []
-    for s, g in zip(scored, gold):
+def held_out(groups: list[int], share: float = VALIDATION, seed: int = SEED) -> np.ndarray:
+    """Which texts validate the early stopping: a seeded draw of whole groups (a repost never validates a tree
+    that learnt from its original), the same draw on every build."""
+    labels = sorted(set(groups))
+    chosen = set(np.random.default_rng(seed).permutation(labels)[: max(1, round(share * len(labels)))].tolist())
+    return np.array([g in chosen for g in groups], dtype=bool)
+
+
+def fit(scored: list[Scores], gold: list[str], signals: tuple[str, ...], priors: list[Prior],
+        groups: list[int]) -> Fitted:
+    """One model from scored training texts (each coded ad scored with itself and its reposts left out);
+    ``priors[i]``: the coded ads per occupation text i may count on; ``groups[i]``: its repost group."""
+    xs, ys, rows_of = [], [], []
+    for i, (s, g) in enumerate(zip(scored, gold)):
         codes = candidates(s)
         if codes:
-            xs.append(features(s, codes, signals, example_count))
+            xs.append(features(s, codes, signals, priors[i]))
             ys.extend(c == g for c in codes)
+            rows_of.extend([groups[i]] * len(codes))
     y = np.array(ys, dtype=int)
     if len(set(y.tolist())) < 2:
         return Fitted(signals, None)
+    x = np.vstack(xs)
+    val = held_out(rows_of)
+    stop = len(set(y[val].tolist())) == 2 and len(set(y[~val].tolist())) == 2  # else too few texts to hold out
     # Trees capture what a linear model cannot: a name match counts for much when no coded ad is near,
     # for little when many are. Early stopping on a held-out tenth keeps the probabilities honest.
     model = HistGradientBoostingClassifier(max_iter=300, learning_rate=0.1, max_leaf_nodes=31,
-                                           early_stopping=True, validation_fraction=0.1, random_state=0)
-    model.fit(np.vstack(xs), y)
+                                           early_stopping=stop, random_state=SEED)
+    with threadpool_limits(1, user_api="openmp"):  # one thread: the same sums, in the same order, on every build
+        if stop:
+            model.fit(x[~val], y[~val], X_val=x[val], y_val=y[val])
+        else:
+            model.fit(x, y)
     return Fitted(signals, model)
 
 
@@ -173,11 +211,27 @@ def unlisted_queries(names: list[Name], glossary: list[GlossaryName], seed: int 
     return out, [hidden[code] for _, code in out]
 
 
-def leave_one_out_scores(signals: Signals, qvecs: np.ndarray) -> tuple[list[Scores], list[Scores]]:
-    """Every coded example scored with itself left out (what a new ad would see): by its title, and as a whole ad
-    (the title's scores plus its description's)."""
+def left_out(groups: list[int]) -> list[set[int]]:
+    """For each coded ad, the rows its scoring must not see: itself and every repost of it."""
+    members: dict[int, set[int]] = defaultdict(set)
+    for i, g in enumerate(groups):
+        members[g].add(i)
+    return [members[g] for g in groups]
+
+
+def priors(signals: Signals, exclude: list[set[int]]) -> list[Prior]:
+    """Each coded ad's view of the coded ads per occupation: without the ads it was scored without."""
+    codes = signals.example_codes
+    return [Prior(signals.example_count, Counter(codes[r] for r in rows)) for rows in exclude]
+
+
+def leave_one_out_scores(signals: Signals, qvecs: np.ndarray,
+                         exclude: list[set[int]] | None = None) -> tuple[list[Scores], list[Scores]]:
+    """Every coded example scored with itself and its reposts left out (what a new ad would see; ``exclude``:
+    those rows, default ``left_out(repost_groups(...))``): by its title, and as a whole ad (the title's scores
+    plus its description's)."""
     ex = signals.examples
-    exclude = list(range(len(ex)))
+    exclude = left_out(repost_groups(ex)) if exclude is None else exclude
     titles = signals.scores([e.title for e in ex], qvecs, exclude=exclude)
     ads = [{signal: dict(by_code) for signal, by_code in s.items()} for s in titles]
     signals.add_descriptions(ads, [e.description for e in ex], exclude)
@@ -189,17 +243,22 @@ def train(signals: Signals, qvecs: np.ndarray, encode: Callable[[list[str]], np.
     """Both models from the examples and names held by ``signals`` (``qvecs``: the examples' title vectors;
     ``encode``: query vectors of texts, for the name sentences; ``glossary``: the uk/en names among them)."""
     gold = [e.code for e in signals.examples]
-    titles, ads = leave_one_out_scores(signals, qvecs) if gold else ([], [])
+    groups = repost_groups(signals.examples)
+    exclude = left_out(groups)
+    titles, ads = leave_one_out_scores(signals, qvecs, exclude) if gold else ([], [])
     named = name_queries(signals.names)
     chat = signals.scores([q for q, _ in named], encode([name_text(q) for q, _ in named])) if named else []
     unlisted, hide = unlisted_queries(signals.names, glossary or [])
     if unlisted:
         chat += signals.scores([q for q, _ in unlisted], encode([name_text(q) for q, _ in unlisted]), hide=hide)
         named += unlisted
-    count = signals.example_count
+    ad_priors = priors(signals, exclude)
+    chat_prior = Prior(signals.example_count)  # a name is no coded ad: it sees all of them, as a message does
+    chat_groups = list(range(len(gold), len(gold) + len(chat)))  # each sentence its own group
     stated = [code == g for x, g in zip(titles, gold) if (code := signals.stated(x))]
     return FusionModel({
         # titles and chat messages: job-ad titles as experts coded them, and every name put in a sentence
-        "title": fit(titles + chat, gold + [c for _, c in named], TITLE_SIGNALS, count),
-        "ad": fit(ads, gold, TITLE_SIGNALS + AD_SIGNALS, count),
+        "title": fit(titles + chat, gold + [c for _, c in named], TITLE_SIGNALS, ad_priors + [chat_prior] * len(chat),
+                     groups + chat_groups),
+        "ad": fit(ads, gold, TITLE_SIGNALS + AD_SIGNALS, ad_priors, groups),
     }, sum(stated) / len(stated) if stated else 1.0)

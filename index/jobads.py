@@ -22,6 +22,7 @@ from pathlib import Path
 
 CODE6 = re.compile(r"^\d{6}$")
 MAX_DESCRIPTION = 4000  # what the classifier reads of an ad; the converted files are already cut there
+REPOST_PREFIX = 300  # an ad with the same title and the same start of its description is the same ad posted again
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,19 @@ def load_examples(path: Path) -> list[Example]:
             desc = (row.get("description") or "")[:MAX_DESCRIPTION]
             out.append(Example(str(row.get("id", n)), title, desc, code))
     return out
+
+
+def repost_key(title: str, description: str | None) -> tuple[str, str]:
+    """What a repost shares with its original: the title and the description's first ``REPOST_PREFIX`` characters
+    (case and spacing aside)."""
+    return " ".join(title.split()).casefold(), " ".join((description or "")[:REPOST_PREFIX].split()).casefold()
+
+
+def repost_groups(examples: list[Example]) -> list[int]:
+    """Each example's group: the index of the first example it reposts (itself when it is the first). A repost
+    and its original must sit on one side of every split, or the held-out one is found by its own copy."""
+    first: dict[tuple[str, str], int] = {}
+    return [first.setdefault(repost_key(e.title, e.description), i) for i, e in enumerate(examples)]
 
 
 def load_glossary(path: Path) -> list[GlossaryName]:

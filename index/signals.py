@@ -80,11 +80,6 @@ def _votes(sims: np.ndarray, labels: Sequence[str], temperature: float) -> dict[
     return {c: v / total for c, v in votes.items()}
 
 
-def _singles(exclude: list[int] | None) -> list[set[int]] | None:
-    """One example to leave out per text (a negative index or None: none) as the sets ``_sparse_knn`` reads."""
-    return None if exclude is None else [{e} if e is not None and e >= 0 else set() for e in exclude]
-
-
 def _best_per_code(sims: np.ndarray, labels: Sequence[str]) -> dict[str, float]:
     out: dict[str, float] = {}
     for s, label in zip(sims, labels):
@@ -110,7 +105,7 @@ class Vocabularies:
     desc_codes: list[str] = field(default_factory=list)
 
     @classmethod
-    def fit(cls, names: list[Name], examples: list[Example], occupation_texts: dict[str, str]) -> "Vocabularies":
+    def fit(cls, names: list[Name], examples: list[Example], occupation_texts: dict[str, str]) -> Vocabularies:
         chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float32)
         matrix = chars.fit_transform([fold(n.text) for n in names] + [_char_text(e.title) for e in examples])
         vocab = cls(chars, matrix[: len(names)].T.tocsr(), matrix[len(names):].T.tocsr())
@@ -129,10 +124,12 @@ class Vocabularies:
         return vocab
 
     def save(self, path: Path) -> None:
+        if self.words is not None:  # sklearn's memo of a stop-word check holds a memory address (id(None)):
+            vars(self.words).pop("_stop_words_id", None)  # without it two builds write the same bytes
         joblib.dump(self, path)
 
     @staticmethod
-    def load(path: Path) -> "Vocabularies":
+    def load(path: Path) -> Vocabularies:
         return joblib.load(path)  # written by our own build; the manifest's checksum covers it
 
 
@@ -161,9 +158,10 @@ class Signals:
             self.example_count[e.code] += 1
 
     def scores(self, texts: list[str], qvecs: np.ndarray, descriptions: list[str] | None = None,
-               exclude: list[int] | None = None, lexical: list[Lexical] | None = None,
+               exclude: list[set[int]] | None = None, lexical: list[Lexical] | None = None,
                hide: list[set[int]] | None = None) -> list[Scores]:
-        """Scores of each text; ``exclude[i]`` is an example to leave out (itself, when training on examples);
+        """Scores of each text; ``exclude[i]``: coded ads (rows) to leave out (when training on the coded ads: the
+        ad itself and its reposts, see ``jobads.repost_groups``);
         ``lexical``: the resolver's matches of each text, when the caller has them already; ``hide[i]``: names
         (rows) the name signals act as if they did not know (training: a name outside the glossary)."""
         n = len(texts)
@@ -180,7 +178,7 @@ class Signals:
         qvecs = np.ascontiguousarray(qvecs, dtype=np.float32)
         self._sparse_knn(chars, v.name_chars, self.name_codes, out, "name_char", NEAREST_NAMES, None, hide)
         self._sparse_knn(chars, v.example_chars, self.example_codes, out, "example_char", NEAREST_EXAMPLES,
-                         CHAR_TEMPERATURE, _singles(exclude))
+                         CHAR_TEMPERATURE, exclude)
         extra = max((len(h) for h in hide), default=0) if hide is not None else 0
         sims, rows = self.name_index.search(qvecs, min(NEAREST_NAMES + extra, len(self.names)))
         for i in range(n):
@@ -192,10 +190,10 @@ class Signals:
                 ok = rows[i] >= 0
                 out[i]["passage_dense"] = _best_per_code(sims[i][ok], [self.passage_codes[r] for r in rows[i][ok]])
         if self.example_index is not None and self.examples:
-            k = NEAREST_EXAMPLES + 1
-            sims, rows = self.example_index.search(qvecs, k)
+            left_out = max((len(e) for e in exclude), default=0) if exclude is not None else 0
+            sims, rows = self.example_index.search(qvecs, min(NEAREST_EXAMPLES + left_out, len(self.examples)))
             for i in range(n):
-                keep = [j for j, r in enumerate(rows[i]) if r >= 0 and (exclude is None or r != exclude[i])]
+                keep = [j for j, r in enumerate(rows[i]) if r >= 0 and (exclude is None or r not in exclude[i])]
                 keep = keep[:NEAREST_EXAMPLES]
                 out[i]["example_dense"] = _votes(sims[i][keep], [self.example_codes[rows[i][j]] for j in keep],
                                                  DENSE_TEMPERATURE)
@@ -203,7 +201,8 @@ class Signals:
             self.add_descriptions(out, descriptions, exclude)
         return out
 
-    def add_descriptions(self, out: list[Scores], descriptions: list[str], exclude: list[int] | None = None) -> None:
+    def add_descriptions(self, out: list[Scores], descriptions: list[str],
+                         exclude: list[set[int]] | None = None) -> None:
         """Add the description signals (``ad_words``, ``desc_words``) to scores of the same texts' titles."""
         v = self.vocab
         if v.words is None:
@@ -214,8 +213,7 @@ class Signals:
         docs = v.words.transform([ad_text(descriptions[i]) for i in with_desc])
         sub = [out[i] for i in with_desc]
         ex = [exclude[i] for i in with_desc] if exclude is not None else None
-        self._sparse_knn(docs, v.ad_words, self.example_codes, sub, "ad_words", NEAREST_ADS, CHAR_TEMPERATURE,
-                         _singles(ex))
+        self._sparse_knn(docs, v.ad_words, self.example_codes, sub, "ad_words", NEAREST_ADS, CHAR_TEMPERATURE, ex)
         self._sparse_knn(docs, v.desc_words, v.desc_codes, sub, "desc_words", NEAREST_NAMES, None, None)
 
     def stated(self, s: Scores) -> str | None:
