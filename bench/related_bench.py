@@ -12,7 +12,9 @@ The new ranking is the index's (related.jsonl) when this checkout's relatedness.
 again in memory from the index's statement vectors (said in the output), so the figures are always this code's.
 The figures are also written to build/bench/related.json.
 
-    .venv/bin/python bench/related_bench.py [--show]     # --show: the dev set's first five with their labels
+    .venv/bin/python bench/related_bench.py [--show] [--dev-only]
+      --show: the dev set's first five with their labels; --dev-only: the dev set alone, for trying an idea without
+      seeing the held-out figures (which are to be measured once, at the end)
 """
 
 from __future__ import annotations
@@ -85,12 +87,13 @@ def score(labelled: list[Labelled], ranked: dict[str, list[str]]) -> Score:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--show", action="store_true", help="print each dev list's first five with their labels")
+    ap.add_argument("--dev-only", action="store_true", help="measure the dev set only (nothing is written)")
     args = ap.parse_args()
 
     from index.related import Relations
     from index.search import Searcher
 
-    sets = {name: load(path) for name, path in SETS.items()}
+    sets = {name: load(path) for name, path in SETS.items() if name == "dev" or not args.dev_only}
     rel = Relations(Searcher.open())
     source = "the index's related.jsonl"
     if not rel.built_by_this_code():
@@ -123,6 +126,8 @@ def main() -> None:
             for x in sets["dev"]:
                 shown = ", ".join(f"{x.verdict.get(c, '?')}{c}" for c in ranked[x.code][:K])
                 print(f"   {x.code} {x.name}: {shown}")
+    if args.dev_only:
+        return
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps({"bench": "related", "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "k": K,
                                "new_ranking": source, "sets": {n: str(p.relative_to(ROOT)) for n, p in SETS.items()},

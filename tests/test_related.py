@@ -9,6 +9,7 @@ import pytest
 from rasa_sdk.events import SlotSet
 
 from actions.lookup_actions import ActionRelatedOccupations
+from index import relatedness
 from index.related import Relations
 from index.search import Searcher
 
@@ -19,10 +20,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 from related_bench import HELDOUT, LABELS, K, load, score  # the bench's own reading of the labelled sets
 
 # Floors, a little below what bench/related_bench.py measured for the new ranking (precision@5, share of lists with
-# an implausible occupation in the first five): dev 0.894 / 0.016 (the parameters were chosen on it), held-out
-# 0.787 / 0.044; the mean vectors: dev 0.735 / 0.323, held-out 0.711 / 0.178. The issue's targets (0.9, 0.05) are
-# met on neither set for precision (docs/related.md).
-FLOORS = {LABELS: (0.87, 0.05), HELDOUT: (0.76, 0.07)}
+# an implausible occupation in the first five): dev (80 occupations) 0.905 / 0.013 (the parameters were chosen on
+# it), held-out 0.769 / 0.044 (4 of its candidates in the first five are not judged and count as not accepted; the
+# held-out set is not changed after a measurement); the mean vectors: dev 0.752 / 0.300, held-out 0.711 / 0.178.
+# The issue's precision target (0.9) is met on dev only (docs/related.md).
+FLOORS = {LABELS: (0.88, 0.05), HELDOUT: (0.76, 0.07)}
+UNJUDGED = {LABELS: 3, HELDOUT: 4}  # candidates in the first five with no label, at most
 
 
 @pytest.mark.parametrize("path, size, groups", [(LABELS, 60, "0123456789"), (HELDOUT, 40, "123456789")])
@@ -60,7 +63,29 @@ def test_the_new_ranking_meets_its_floors_and_beats_the_mean_vectors(relations: 
     old = score(labelled, {x.code: [r.code for r in relations.related_by_mean(x.code, 10)] for x in labelled})
     assert new.precision >= precision_floor and new.implausible <= implausible_ceiling, new
     assert new.precision > old.precision + 0.05 and new.implausible < old.implausible / 2, (new, old)
-    assert new.unlabelled <= 3  # the labels still describe what the ranking shows
+    assert new.unlabelled <= UNJUDGED[path]  # the labels still describe what the ranking shows
+
+
+def test_a_residual_group_is_no_signal_and_the_closest_ordinary_group_counts():
+    """2292 (physiotherapists) is an ordinary unit group inside the residual minor group 229 ("inni specjaliści
+    ochrony zdrowia"); 2299 ("... gdzie indziej niesklasyfikowani") is residual itself."""
+    codes = ["229201", "229202", "229906", "229909", "513101", "513201", "512001"]
+    bonus, _ = relatedness.hierarchy(codes)
+    assert bonus[0, 1] == pytest.approx(relatedness.SAME_UNIT)  # the same physiotherapy unit group, in full
+    assert bonus[2, 3] == bonus[0, 2] == pytest.approx(relatedness.SAME_SUBMAJOR)  # only the sub-major group 22
+    assert bonus[4, 5] == pytest.approx(relatedness.SAME_MINOR)  # waiter and barista: minor group 513
+    assert bonus[4, 6] == pytest.approx(relatedness.SAME_SUBMAJOR)
+
+
+@needs_corpus
+def test_the_words_of_the_work_bring_the_same_field_closer(relations: Relations):
+    _, st = relations._load()
+    codes = sorted(st.by_code)
+    at = {c: i for i, c in enumerate(codes)}
+    words = relatedness.word_cosine(st, codes)
+    for a, near, far in (("516304", "931201", "211405"), ("513101", "513202", "333101")):  # Żałobnik: Grabarz,
+        # Hydrolog; Kelner: Barman, Agent celny
+        assert words[at[a], at[near]] > 0.5 and words[at[a], at[far]] < 0.05, (a, near, far)
 
 
 @needs_corpus
