@@ -15,7 +15,7 @@ from index.answer import plan_for, sections_of
 from index.distinct import distinct
 from index.resolve import Resolution, holds_words
 from index.search import MAX_K, Searcher
-from index.text import name_words
+from index.text import content_words, name_words
 
 from . import metrics
 from .base import Turn
@@ -29,7 +29,7 @@ from .compose import (
 )
 from .lookup_actions import CODE, codes_in, two_occupations
 from .messages import SECTION_NAMES, SECTION_TITLES, label, say
-from .occupation_actions import SHOW_ALL, resolve, route
+from .occupation_actions import SHOW_ALL, SUGGEST_MIN, resolve, route
 from .occupation_actions import decide as name_decision
 from .policy import INFO, Naming, State, Step, Understood, about, decide
 from .runtime import asks, relations, searcher
@@ -77,12 +77,18 @@ def _naming(s: Searcher, q: str, res: Resolution, current: str | None) -> tuple[
     d = name_decision(s, q, res, current)
     words = tuple(res.name_words) or tuple(d.words.split())
     full = res.method == "lexical" and res.coverage >= 1.0  # every word of one of its names
-    alone = alone_named(q, [(c.code, c.name) for c in res.candidates]) or (res.best.code if res.head_alone and
-                                                                            res.best else None)
+    whole = alone_named(q, [(c.code, c.name) for c in res.candidates])
+    # a word only one occupation's names start with names it, yet is not all of a name: a message turned away
+    # ("Can you book me a flight?": Flight attendant) is not made a question about it
+    alone = whole or (res.best.code if res.head_alone and res.best else None)
     if d.kind == "answer" and d.code and (d.code != current or alone not in (None, current)):
-        return Naming("named", alone or d.code, question=d.question, full=full or alone is not None), words
+        return Naming("named", alone or d.code, question=d.question, full=full or whole is not None), words
     if d.kind == "answer":
-        return Naming("follow_up", question=d.question), ()
+        # the current occupation kept, though other signals than its words point elsewhere: if the message is only
+        # a name ("а нотаріус?"), those are what it may name
+        others = tuple((c.code, c.name) for c in res.candidates[:3]
+                       if res.method == "fused" and c.code != current and c.score >= SUGGEST_MIN)
+        return Naming("follow_up", candidates=others, question=d.question), ()
     offered = d.candidates
     if alone and d.kind == "choose":  # named by all its words: first, and ahead
         offered = ((alone, s.occupations[alone]["name"]),) + tuple(c for c in offered if c[0] != alone)
@@ -116,12 +122,18 @@ def _lead(res: Resolution, offered: tuple[tuple[str, str], ...]) -> bool:
 def alone_named(q: str, candidates: list[tuple[str, str]]) -> str | None:
     """The only candidate whose name holds every word the message may name an occupation by, when they are two or
     more ("mechanik samochodowy": Mechanik pojazdów samochodowych, not Technik pojazdów samochodowych; "fryzjer
-    męski": Fryzjer męski, not Fryzjer); one word ("programista") is in many names, and the scores decide."""
+    męski": Fryzjer męski, not Fryzjer); one word ("programista") is in many names, and the scores decide. Words as
+    such or by lemma count before words up to their ending ("samochodowy": Mechanik pojazdów samochodowych, not
+    Mechanik samochodów osobowych)."""
     words = name_words(q)
     if len(words) < 2:
         return None
-    holding = [code for code, name in candidates[:3] if holds_words(name, words)]
-    return holding[0] if len(holding) == 1 else None
+    for near in (False, True):  # and its first word among them: "język migowy" is a topic, not Tłumacz języka …
+        holding = [code for code, name in candidates[:3]
+                   if holds_words(name, words, near) and holds_words(" ".join(words), content_words(name)[:1])]
+        if holding:
+            return holding[0] if len(holding) == 1 else None
+    return None
 
 
 def converse(turn: Turn) -> None:

@@ -8,7 +8,8 @@ actions carry it out (``actions/converse.py``). Tested table by table in ``tests
 | pay, offers, documents, language | routes it: what the descriptions do not say, and the counsellor |
 | a kind of information or something specific | answers it about the occupation named; else the one offered as a |
 | | button the user did not click (clearly ahead; else asks once more); else the current one; else asks which |
-| just a name ("a murarz?") | the same kind of information as the last answer, about that occupation |
+| just a name ("a murarz?") | the same kind of information as the last answer, about that occupation; a name |
+| | known only to other signals than its words ("а нотаріус?"): the occupations it may be, as buttons |
 | "więcej" | continues the last list the bot showed |
 | a comparison, what two share | the two occupations named, or one named and the current one, or the last two |
 | related occupations | those of the occupation named or the current one |
@@ -41,7 +42,7 @@ class Naming:
 
     kind: str
     code: str | None = None
-    candidates: tuple[tuple[str, str], ...] = ()
+    candidates: tuple[tuple[str, str], ...] = ()  # follow_up: what other signals say a bare name may be
     words: str = ""
     question: str = ""  # the message without the occupation's name: what to rank passages by
     head: bool = True  # the words are the head of the candidates' names ("opiekun"), not a topic ("zmiany")
@@ -108,6 +109,8 @@ def decide(state: State, msg: Understood) -> Step:
     ask = kind
     if kind == "name":
         ask = state.last_ask if state.last_ask in INFO and state.last_ask != "specific" else "overview"
+        if n.kind == "follow_up" and n.candidates:  # "а нотаріус?": a name only other signals know
+            return Step("unknown", ask=ask, candidates=n.candidates, question=n.question)
     return _about_occupation(state, ask, n, naming=kind == "name")
 
 
@@ -120,7 +123,10 @@ def _about_occupation(state: State, ask: str, n: Naming, naming: bool) -> Step:
     # a question about a topic (a specific point, conditions, training, a CV, other jobs) seldom brings in a new
     # occupation by a name the resolver cannot place: its odd words are the topic of the occupation at hand
     topical = ask in TOPICAL and at_hand and not naming
-    if n.kind == "ambiguous" and (naming or n.head or not at_hand) and not (topical and not n.head):
+    # buttons ignored for a message of nothing but a name's words ("mechanik samochodowy – co musi wiedzieć?"): the
+    # new name is what the user means, not the occupations offered before
+    typed_on = bool(state.offered) and n.bare
+    if n.kind == "ambiguous" and (naming or n.head or typed_on or not at_hand) and not (topical and not n.head):
         if n.lead and n.candidates:
             return Step("assume", code=n.candidates[0][0], ask=ask, question=n.question, candidates=n.candidates[1:])
         return Step("choose", ask=ask, candidates=n.candidates, words=n.words, question=n.question)

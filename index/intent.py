@@ -47,11 +47,13 @@ def section_intent(question: str) -> str | None:
 # Phrases that introduce an occupation ("czym zajmuje się X", "pracowałam jako X", "I was a X", "Я працювала X"):
 # the words after them name an occupation, not a topic of the current one.
 OCCUPATION_FRAMES = re.compile(
-    r"\bczym (sie )?zajmuj|\bco robi\b|\bkim jest\b|\bjestem\b|\bbylem\b|\bbylam\b|\bpracowal\w*|\bpracuje\b"
+    # "co robi przy złamaniach", "pracuje się w nocy", "чи працюють вночі" ask about the job at hand
+    r"\bczym (sie )?zajmuj|\bco robi\b(?! (przy|w|we|na|z|ze|po|podczas|gdy|kiedy|jak|tam|wtedy)\b)|\bkim jest\b"
+    r"|\bjestem\b|\bbylem\b|\bbylam\b|\bpracowal\w*|\bpracuje\b(?! sie\b)"
     r"|\bjako\b|\bzawod\w*|\bzostac\b|\bchce byc\b"
     r"|\bwhat does an? |\bwhat do\b.*\bdo\b|\bi am an?\b|\bi'm an?\b|\bi was an?\b|\bi worked as\b|\bworking as\b"
     r"|\bas an? \w+|\bbecome an?\b|\bjob of\b"
-    r"|\bщо робить|\bчим займа|\bя\s|\bпрацю\w*|\bбути\b|\bстати\b|\bхто так|\bпрофесі"
+    r"|\bщо робить|\bчим займа|\bя\s|\bпрацюв\w*|\bпрацюю\b|\bбути\b|\bстати\b|\bхто так|\bпрофесі"
 )
 
 

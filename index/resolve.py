@@ -67,15 +67,15 @@ def _near(a: str, b: str) -> bool:
     return n >= 0.75 * max(len(a), len(b))
 
 
-def _in_name(word_keys: frozenset[str], name_keys: list[frozenset[str]]) -> bool:
-    """A word (its keys) is one of a name's words: as such, by lemma, or up to its ending."""
-    return any(word_keys & nk or any(_near(a, b) for a in word_keys for b in nk) for nk in name_keys)
+def _in_name(word_keys: frozenset[str], name_keys: list[frozenset[str]], near: bool = True) -> bool:
+    """A word (its keys) is one of a name's words: as such, by lemma, or (``near``) up to its ending."""
+    return any(word_keys & nk or near and any(_near(a, b) for a in word_keys for b in nk) for nk in name_keys)
 
 
-def holds_words(name: str, words: tuple[str, ...] | list[str]) -> bool:
-    """Every one of ``words`` is a word of ``name``."""
+def holds_words(name: str, words: tuple[str, ...] | list[str], near: bool = True) -> bool:
+    """Every one of ``words`` is a word of ``name`` (``near``: also up to its ending)."""
     name_keys = [keys(w) for w in content_words(name)]
-    return bool(words) and all(_in_name(keys(w), name_keys) for w in words)
+    return bool(words) and all(_in_name(keys(w), name_keys, near) for w in words)
 
 
 class QueryKeys:
@@ -193,9 +193,10 @@ class Resolver:
 
     def head_alone(self, text: str) -> str | None:
         """The one occupation whose names alone start with a word of the message, when each other name-like word
-        of the message is a word of its names, or of no name and not next to that word: "podoficer" names
-        Podoficer zawodowy Sił Zbrojnych, though 1 of its 4 words; "malarz" starts names of several occupations,
-        and in "taxi dispatcher" the unknown word next to "taxi" may be the name's head."""
+        of the message is a word of its names, or of no name and not right after that word: "podoficer" names
+        Podoficer zawodowy Sił Zbrojnych, though 1 of its 4 words, and so does "zwykłego kucharza" Kucharz;
+        "malarz" starts names of several occupations, and in "taxi dispatcher" the unknown word after "taxi" may
+        be the name's head."""
         q = query_keys(text)
         starts = [set().union(*(self.heads.get(k, ()) for k in ks)) for ks in q.per_word]
         found = {c for s in starts if len(s) == 1 for c in s}
@@ -206,7 +207,7 @@ class Resolver:
         heads = {at[i] for i, s in enumerate(starts) if s == {code}}
         for i, ks in enumerate(q.per_word):
             codes = {self.names[n].code for k in ks for n in self.by_key.get(k, ())}
-            if (codes and code not in codes) or (not codes and {at[i] - 1, at[i] + 1} & heads):
+            if (codes and code not in codes) or (not codes and at[i] - 1 in heads):
                 return None
         return code
 

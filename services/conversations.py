@@ -129,12 +129,15 @@ def _bullets(reply: str) -> tuple[str, ...]:
     return tuple(line for line in reply.splitlines() if line.startswith("• "))
 
 
-def judge(c: Conversation, turn: Turn, message: str, reply: str, earlier: list[tuple[str, ...]]) -> Result:
+def judge(c: Conversation, turn: Turn, message: str, reply: str, earlier: list[tuple[str, ...]],
+          buttons: tuple[str, ...] = ()) -> Result:
+    """``buttons``: the titles of the reply's buttons; a choice offered names its occupations there."""
     kinds, keys, langs = kinds_of(reply)
     problems = []
     if not set(turn.expect) & kinds:
         problems.append(f"expected {'/'.join(turn.expect)}, got {'/'.join(sorted(kinds)) or 'nothing known'}")
-    missing = [code for code in turn.codes if code not in reply]
+    shown = reply + "\n" + "\n".join(buttons) if "choose" in kinds else reply
+    missing = [code for code in turn.codes if code not in shown]
     if missing:
         problems.append(f"does not name {', '.join(missing)}")
     if "decline" not in turn.expect and keys & set(NO_INFORMATION):
@@ -160,7 +163,8 @@ def play(send: Send, conversations: list[Conversation], prefix: str = "judge") -
             replies = send(sender, message)
             reply = "\n".join(r.get("text") or "" for r in replies)
             buttons = [b for r in replies for b in r.get("buttons") or []]
-            results.append(judge(c, turn, message, reply, earlier))
+            titles = tuple(b.get("title") or "" for b in buttons)
+            results.append(judge(c, turn, message, reply, earlier, titles))
             if _bullets(reply):
                 earlier.append(_bullets(reply))
     return results

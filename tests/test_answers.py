@@ -276,8 +276,10 @@ def test_an_occupation_named_by_all_its_words_is_the_one_meant():
     assert alone_named("a fryzjer męski?", [("514101", "Fryzjer"), ("514103", "Fryzjer męski (barber)")]) == "514103"
     assert alone_named("co robi mechanik?", cars) is None  # one word is in many names: the scores decide
     assert alone_named("pojazdy samochodowe", cars) is None  # both names hold both words
-    # "samochodów" is "samochodowy" up to its ending: a third name holding both words leaves the choice open
-    assert alone_named("mechanik samochodowy", [*cars, ("723105", "Mechanik samochodów osobowych")]) is None
+    # "samochodów" is "samochodowy" only up to its ending: the name holding "samochodowy" by its lemma comes first
+    assert alone_named("mechanik samochodowy", [*cars, ("723105", "Mechanik samochodów osobowych")]) == "723103"
+    # words of a name without its first word are a topic: a care worker's "czy trzeba znać język migowy?"
+    assert alone_named("czy trzeba znać język migowy?", [("264310", "Tłumacz języka migowego")]) is None
 
 
 def test_a_question_in_another_language_not_clearly_answered_gets_the_closest_said_so(corpus_searcher):

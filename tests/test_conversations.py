@@ -68,6 +68,16 @@ def test_the_judge_catches_a_false_no_information_a_repeat_and_the_wrong_languag
     assert any("not uk" in p for p in judge(UK, Turn("x", None, ["passages"], []), "", LISTING, []).problems)
 
 
+def test_a_choice_names_its_occupations_in_its_buttons_and_only_a_choice_does() -> None:
+    choice = "Nazwa „spawacz” pasuje do kilku zawodów. Który masz na myśli?"
+    titles = ("Spawacz (721204)", "Spawacz ręczny gazowy (721206)")
+    turn = Turn("spawacz", None, ["choose"], ["721206"])
+    assert judge(PL, turn, "", choice, [], titles).ok, judge(PL, turn, "", choice, [], titles).problems
+    assert "does not name 721206" in judge(PL, turn, "", choice, [], ()).problems
+    listing = Turn("co robi spawacz", None, ["passages"], ["721206"])
+    assert "does not name 721206" in judge(PL, listing, "", LISTING, [], titles).problems
+
+
 def test_the_judge_wants_the_expected_kind() -> None:
     r = judge(PL, Turn("ile zarabia", None, ["route"], []), "", LISTING, [])
     assert r.problems and r.problems[0].startswith("expected route")

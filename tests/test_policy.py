@@ -45,6 +45,17 @@ CASES: list[tuple[str, State, Understood, Step]] = [
      Step("assume", code="341202", ask="task", question="q")),
     ("a name typed after buttons is that occupation", OFFERED, Understood("task", NAMED),
      Step("answer", code="712303", ask="task", question="q")),
+    ("buttons ignored for a message of nothing but a new name's words: choose among the new name's occupations",
+     OFFERED, Understood("knowledge", Naming("ambiguous", candidates=(("723103", "A"), ("311513", "B")),
+                                             words="mechanik samochodowy", question="q", head=False, bare=True)),
+     Step("choose", ask="knowledge", candidates=(("723103", "A"), ("311513", "B")), words="mechanik samochodowy",
+          question="q")),
+    ("'а нотаріус?' in a conversation about a welder: the occupations other signals give, not the welder again",
+     ABOUT_WELDER, Understood("name", Naming("follow_up", candidates=(("261905", "Notariusz"),), question="q")),
+     Step("unknown", ask="skill", candidates=(("261905", "Notariusz"),), question="q")),
+    ("... a question with such words stays with the welder", ABOUT_WELDER,
+     Understood("conditions", Naming("follow_up", candidates=(("132103", "Kierownik"),), question="q")),
+     Step("answer", code="721204", ask="conditions", question="q")),
     ("topic words that fit several names are the current occupation's topic", ABOUT_WELDER,
      Understood("specific", TOPIC), Step("answer", code="721204", ask="specific", question="q")),
     ("... and after buttons, the offered occupations' topic", State(offered=OFFERED.offered, offered_lead=True),
@@ -117,3 +128,14 @@ def test_pay_offers_documents_and_language_are_routed_with_the_current_occupatio
 
 def test_routing_names_the_occupation_the_message_names() -> None:
     assert decide(ABOUT_WELDER, Understood("salary", NAMED)) == Step("route", code="712303", topic="salary")
+
+
+@pytest.mark.parametrize("text, introduces", [
+    ("pracuję jako kucharz", True), ("co robi kucharz?", True), ("Працювала швачкою", True),
+    ("я працюю кухарем", True),
+    ("a pracuje się w nocy?", False), ("co robi przy złamaniach i krwotokach?", False), ("чи працюють вночі?", False),
+])
+def test_what_introduces_an_occupation_and_what_asks_about_the_one_at_hand(text: str, introduces: bool) -> None:
+    from index.intent import names_occupation
+
+    assert names_occupation(text) is introduces
