@@ -12,6 +12,7 @@ from index.asks import AskModel, MissingAskModel, model_path
 from index.config import settings
 from index.embedder import model_key
 from index.related import Relations
+from index.remote import serve
 from index.search import Searcher
 from index.store import IndexUnavailable
 
@@ -36,15 +37,19 @@ def check_index_or_exit() -> None:
 
 
 def searcher() -> Searcher:
-    """Open the model and index on first use (loading a model at import breaks rasa-sdk's worker start)."""
+    """Open the model and index on first use (loading a model at import breaks rasa-sdk's worker start), and serve
+    them to the web look-up of the same assistant (``index.remote``: one copy in memory, not two)."""
     global _searcher
+    opened = None
     if _searcher is None:
         with _lock:
             if _searcher is None:
                 try:
-                    _searcher = Searcher.open()
+                    _searcher = opened = Searcher.open()
                 except IndexUnavailable as e:  # damaged since start-up
                     raise RuntimeError(str(e)) from e
+    if opened is not None:
+        serve(opened, relations())  # outside the lock: relations() takes it
     return _searcher
 
 

@@ -1,7 +1,8 @@
 """HTTP JSON API for counsellors and other systems of the office, plus the chat and look-up pages.
 
-Run with ``uvicorn web.app:app --host 127.0.0.1 --port 8000`` (``make run`` does). The searcher
-(model + index) loads once at start-up. OpenAPI description at ``/openapi.json``.
+Run with ``uvicorn web.app:app --host 127.0.0.1 --port 8000`` (``make run`` does). At start-up it asks the action
+server of the same assistant for its searcher (model + index, ``index.remote``); when none answers, it loads one.
+OpenAPI description at ``/openapi.json``.
 
 | module | owns |
 |---|---|
@@ -13,28 +14,36 @@ Run with ``uvicorn web.app:app --host 127.0.0.1 --port 8000`` (``make run`` does
 | ``schemas`` | the API's request and response models |
 """
 
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import AsyncIterator
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from index.related import Relations
+from index.remote import CoreUnavailable, RemoteRelations, RemoteSearcher, connect
 from index.search import QueryError, Searcher
-
 from services.settings import serving
 
 from . import api, batch, health, limits, pages
 
 
+def open_core() -> tuple[Searcher | RemoteSearcher, Relations | RemoteRelations]:
+    """The action server's core when it answers (``index.remote``: ~550 MB less), else one of this process's own."""
+    remote = connect()
+    if remote is not None:
+        return remote, RemoteRelations(remote)
+    own = Searcher.open()
+    return own, Relations(own)
+
+
 def create_app(searcher: Searcher | None = None) -> FastAPI:
-    """The app; tests may pass a searcher, otherwise one is opened from the settings at start-up."""
+    """The app; tests may pass a searcher, otherwise the core is found or opened at start-up (``open_core``)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.searcher = searcher or Searcher.open()
-        app.state.relations = Relations(app.state.searcher)
+        app.state.searcher, app.state.relations = (searcher, Relations(searcher)) if searcher else open_core()
         app.state.batch = batch.Batch.create(app.state.searcher.classifier, serving())
         yield
         app.state.batch.jobs.close()  # the files in memory go with the process; the sweeper stops
@@ -45,6 +54,11 @@ def create_app(searcher: Searcher | None = None) -> FastAPI:
     @app.exception_handler(QueryError)
     async def bad_query(request: Request, exc: QueryError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=422)
+
+    @app.exception_handler(CoreUnavailable)
+    async def core_down(request: Request, exc: CoreUnavailable) -> JSONResponse:  # the action server restarts
+        return JSONResponse({"detail": "the look-up is restarting; try again in a minute"}, status_code=503,
+                            headers={"Retry-After": "30"})
 
     for router in (batch.router, api.router, health.router, pages.router):
         app.include_router(router)
