@@ -145,7 +145,7 @@ class _OnnxEncoder:
         prefix = self.prompts.get(prompt, "")
         pieces = [self.tokenizer.ids(prefix + t) for t in texts]
         # texts of the same number of pieces share a batch: on the full corpus 2.24 M padded tokens instead of
-        # 2.67 M when sorted by characters; 1.15x the passages/s in batches of 8 (README, "The knowledge base")
+        # 2.67 M when sorted by characters; 1.15x the passages/s in batches of 8 (docs/figures.md, "The knowledge base")
         order = sorted(range(len(texts)), key=lambda i: len(pieces[i]))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         # at most one update a second: a build's log (CI, systemd) gets ~500 updates, not one per batch

@@ -139,7 +139,7 @@ def test_score_behaves_like_a_confidence(full_searcher: Searcher):
 
 @needs_corpus
 def test_dev_sets_keep_their_measured_level(full_searcher: Searcher):
-    """Floors a little under the figures `make bench` printed (README): a regression fails here."""
+    """Floors a little under the figures `make bench` printed (docs/figures.md, "Recognising the occupation"): a regression fails here."""
     ads = load_jsonl(EVAL / "jobads-dev.jsonl")
     assert resolution_metrics(full_searcher, load_jsonl(EVAL / "resolve-dev.jsonl"))["acc@1"] >= 0.95
     assert resolution_metrics(full_searcher, load_jsonl(OWN / "names-uk-dev.jsonl"))["acc@1"] >= 0.9
@@ -149,7 +149,7 @@ def test_dev_sets_keep_their_measured_level(full_searcher: Searcher):
     assert resolution_metrics(full_searcher, load_jsonl(OWN / "names-uk-unlisted-dev.jsonl"))["acc@1"] >= 0.5
     assert resolution_metrics(full_searcher, load_jsonl(OWN / "names-en-unlisted-dev.jsonl"))["acc@1"] >= 0.4
     # The int8 model's vectors depend on the batch a text was embedded in, so a fresh build moves these by a few
-    # hundredths (README); the floors leave that room. Before the fusion: 0.42 / 0.53 and 0.39 / 0.54.
+    # hundredths (docs/figures.md); the floors leave that room. Before the fusion: 0.42 / 0.53 and 0.39 / 0.54.
     titles = classification_metrics(full_searcher, ads, whole=False)
     assert titles["acc@1"] >= 0.55 and titles["acc@3"] >= 0.71  # measured 0.577-0.587 / 0.727-0.757
     whole = classification_metrics(full_searcher, ads, whole=True)
