@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 import faiss
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from . import relatedness
 from .corpus import Corpus, load_corpus
@@ -105,7 +106,10 @@ def build(folders: list[Path], index_dir: Path, model: str, force: bool = False,
     """Build the index over the corpus folders unless the current one is up to date. Builds of one index folder take
     turns (a file lock), so two never delete each other's versions."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    with (index_dir / ".build.lock").open("w") as lock:
+    with (index_dir / ".build.lock").open("w") as lock, threadpool_limits(1):
+        # BLAS and OpenMP on one thread (onnxruntime keeps its own): large float32 products summed by a machine's
+        # number of threads gave another fusion and other related occupations from the same vectors (two builds
+        # here, 1 and 2 threads); with one thread a build took 814 s against 800 s on this busy machine
         fcntl.flock(lock, fcntl.LOCK_EX)
         return _build(folders, index_dir, model, force, progress, embedder or backend)
 
