@@ -6,8 +6,15 @@ Starts its own Rasa and action servers on loopback (ports 16005/16055), then:
 - throughput: 1, 5 and 20 concurrent senders for a bounded time (default 20 s per level), each a
   jobseeker after jobseeker: a conversation of 12 turns, then a new one (a new sender id); answers/s,
   errors, p50/p95;
-- RSS of both servers (all processes of each) after warm-up and at the end.
+- RSS and PSS of both servers (all processes of each) after warm-up and at the end.
 Trade-off shown: answers/s against latency as concurrency grows (one Rasa worker, one action worker).
+
+``--memory BEFORE_CHECKOUT``: the three servers (Rasa, actions, web look-up) of an earlier checkout and of this one,
+alternating, each started fresh: cold look-up searches on the web, answers/s at 20 senders, then RSS and PSS
+(shared pages counted once: /proc/<pid>/smaps_rollup) of each server after the load; figures side by side and in
+build/bench/memory.json. BEFORE_CHECKOUT: e.g. ``git worktree add /work/tmp-mem-before <commit>`` with .venv,
+.venv-rasa, models, build and web/node_modules linked from this checkout; ``--after`` another such checkout
+instead of this one (e.g. the same commit plus only the change measured, when others edit this one meanwhile).
 
 Run: `make bench-bot` (or `.venv/bin/python bench/bot_bench.py --seconds 20`).
 """
@@ -15,8 +22,11 @@ Run: `make bench-bot` (or `.venv/bin/python bench/bot_bench.py --seconds 20`).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -58,6 +68,19 @@ def rss_mb(pid: int) -> float:
     for proc in group(pid):
         try:
             total += int(next(x for x in (proc / "status").read_text().splitlines() if x.startswith("VmRSS:")).split()[1])
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total / 1024
+
+
+def pss_mb(pid: int) -> float:
+    """Proportional set size of a server, all its processes: a page shared by n processes counts 1/n in each, so
+    the servers' sums add up to what they hold together."""
+    total = 0
+    for proc in group(pid):
+        try:
+            rollup = (proc / "smaps_rollup").read_text().splitlines()
+            total += int(next(x for x in rollup if x.startswith("Pss:")).split()[1])
         except (OSError, StopIteration, ValueError):
             continue
     return total / 1024
@@ -153,7 +176,23 @@ def main() -> None:
                     help="instead: 20 senders on 1 Rasa + 1 action server (SQLite; PostgreSQL + Redis) and on 2 + 2")
     ap.add_argument("--long", type=int, default=0,
                     help="instead: one conversation of this many turns, Rasa patches off and on, side by side")
+    ap.add_argument("--memory", type=Path, metavar="BEFORE_CHECKOUT",
+                    help="instead: the three servers' memory, 20 senders and cold look-ups, that checkout and this")
+    ap.add_argument("--after", type=Path, default=ROOT, metavar="CHECKOUT",
+                    help="--memory: the checkout to compare with BEFORE_CHECKOUT (default: this one)")
+    ap.add_argument("--rounds", type=int, default=2, help="--memory: rounds, the two checkouts alternating")
+    ap.add_argument("--memory-one", type=Path, help=argparse.SUPPRESS)  # one --memory round, figures to this file
+    ap.add_argument("--cold-pairs", type=Path, help=argparse.SUPPRESS)  # --memory's paired cold searches, to this file
     args = ap.parse_args()
+    if args.memory_one:
+        args.memory_one.write_text(json.dumps(memory_round(args.seconds)))
+        return
+    if args.cold_pairs:
+        args.cold_pairs.write_text(json.dumps(cold_pairs()))
+        return
+    if args.memory:
+        memory(args.memory, args.after, args.seconds, args.rounds)
+        return
     if args.long:
         long_conversation(args.long)
         return
@@ -196,9 +235,130 @@ def main() -> None:
                 print(f"{senders:7d} {ok / args.seconds:9.1f} {errors:6d} {statistics.median(ts) if ts else float('nan'):7.0f} "
                       f"{pct(ts, 95):7.0f}   {cpu}")
             rss1 = {n: rss_mb(p.pid) for n, p in bot.procs.items()}
-            print("\n## RSS (MB) after warm-up -> at the end")
-            for n in rss0:
-                print(f"{n:8} {rss0[n]:7.0f} -> {rss1[n]:7.0f}")
+            print("\n## RSS (MB) after warm-up -> at the end; PSS (shared pages counted once) at the end")
+            for n, p in bot.procs.items():
+                print(f"{n:8} {rss0[n]:7.0f} -> {rss1[n]:7.0f}   PSS {pss_mb(p.pid):7.0f}")
+
+
+COLD_LOOKUPS = [  # none of them asked before in a round: each one's question vector is encoded by the call
+    "Co robi piekarz?", "jakie zadania ma księgowa", "co musi umieć spawacz", "kierowca autobusu obowiązki",
+    "umiejętności pielęgniarki", "czym zajmuje się fryzjer", "wiedza programisty", "zadania magazyniera",
+    "co robi elektryk", "kompetencje nauczyciela przedszkola",
+]
+NO_RATE_LIMITS = {"DORADCA_RATE_PER_MINUTE": "0", "DORADCA_RATE_PER_ADDRESS": "0"}
+
+
+def memory_round(seconds: float) -> dict:
+    """One fresh assistant of the checkout this process imports from: the web's cold look-ups, 20 senders to the
+    bot, then each server's RSS and PSS."""
+    ports = Ports(rasa=16005, actions=16055, web=16000)
+    with (tempfile.TemporaryDirectory() as tmp,
+          Assistant(ports, tracker_db=Path(tmp) / "t.db", log_dir=Path(tmp) / "logs", extra_env=NO_RATE_LIMITS) as bot):
+        t = time.perf_counter()
+        bot.start_web()
+        web_start = time.perf_counter() - t
+        cold = []
+        for q in COLD_LOOKUPS:
+            t = time.perf_counter()
+            r = requests.get(f"http://127.0.0.1:{ports.web}/api/search", params={"q": q, "k": 5}, timeout=60)
+            cold.append((time.perf_counter() - t) * 1000)
+            assert r.status_code == 200 and r.json()["hits"], r.text[:200]
+        load(bot, 5, 3)  # warm
+        cpu0 = {n: cpu_seconds(p.pid) for n, p in bot.procs.items()}
+        ok, errors, times = load(bot, 20, seconds)
+        # CPU per answer: what the machine's other load changes least (answers/s moves with it)
+        servers = {n: {"rss_mb": round(rss_mb(p.pid), 1), "pss_mb": round(pss_mb(p.pid), 1),
+                       "cpu_ms_per_answer": round((cpu_seconds(p.pid) - cpu0[n]) * 1000 / max(ok, 1), 1)}
+                   for n, p in bot.procs.items()}
+    return {"servers": servers, "answers_per_s_20": round(ok / seconds, 2), "errors_20": errors,
+            "load_average": os.getloadavg()[0],
+            "p50_ms_20": round(statistics.median(times), 1) if times else None,
+            "cold_lookup_ms": [round(c, 1) for c in cold], "cold_lookup_first_ms": round(cold[0], 1),
+            "cold_lookup_median_ms": round(statistics.median(cold), 1), "web_start_s": round(web_start, 1)}
+
+
+def cold_pairs(n: int = 80) -> dict:
+    """Cold searches (each question new to both) in this process's own searcher and through an action server's
+    core (``index.remote``), in turn, the order alternating: what the hop to the core costs, with the machine's
+    other load falling on both sides alike."""
+    from index.remote import connect
+    from index.search import Searcher
+
+    ports = Ports(rasa=16005, actions=16055)
+    with (tempfile.TemporaryDirectory() as tmp,
+          Assistant(ports, tracker_db=Path(tmp) / "t.db", log_dir=Path(tmp) / "logs") as bot):
+        os.environ["DORADCA_ACTIONS_SECRET"] = bot.actions_secret  # this process finds the core as the web does
+        remote, own = connect(), Searcher.open()
+        assert remote is not None, "the action server serves no core"
+        own.search("Czym zajmuje się kucharz?")  # its lazy parts read, as the core's were by the warm-up
+        names = sorted(o["name"] for o in own.occupations.values())[::25][:n]
+        times: dict[str, list[float]] = {"own": [], "core": []}
+        for i, name in enumerate(names):
+            order = [("own", own), ("core", remote)][:: 1 if i % 2 else -1]
+            for kind, s in order:
+                t = time.perf_counter()
+                s.search(f"co robi {name.lower()}?", k=5)
+                times[kind].append((time.perf_counter() - t) * 1000)
+    return {kind: round(statistics.median(ts), 1) for kind, ts in times.items()} | {"questions": len(names)}
+
+
+def memory(before: Path, after: Path, seconds: float, rounds: int) -> None:
+    """``memory_round`` of the two checkouts in turn, each in a process that imports its checkout's code
+    (PYTHONPATH), side by side; figures to build/bench/memory.json."""
+    checkouts = {"before": before.resolve(), "after": after.resolve()}
+    runs: dict[str, list[dict]] = {mode: [] for mode in checkouts}
+    print("the bot's per-sender and per-address rate limits are off in this run (DORADCA_RATE_PER_MINUTE=0, "
+          "DORADCA_RATE_PER_ADDRESS=0): each of the 20 senders sends as fast as it can; the look-up API's are on")
+    for _ in range(rounds):
+        for mode, root in checkouts.items():
+            with tempfile.TemporaryDirectory() as tmp:
+                out = Path(tmp) / "round.json"
+                subprocess.run([sys.executable, __file__, "--memory-one", str(out), "--seconds", str(seconds)],
+                               cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, check=True)
+                runs[mode].append(json.loads(out.read_text()))
+            r = runs[mode][-1]
+            print(f"{mode} ({root}): " + ", ".join(
+                f"{n} RSS {s['rss_mb']:.0f} PSS {s['pss_mb']:.0f}" for n, s in r["servers"].items())
+                + f"; {r['answers_per_s_20']:.1f} answers/s; cold look-up median {r['cold_lookup_median_ms']:.0f} ms; "
+                f"load average {r['load_average']:.1f}")
+    summary = {mode: _median_round(rs) for mode, rs in runs.items()}
+    print(f"\n## Three servers after {seconds:.0f} s of 20 senders (median of {rounds} rounds, alternating)")
+    print(f"{'':34} {'before':>9} {'after':>9}")
+    for name in summary["before"]["servers"]:
+        for kind, label in (("rss_mb", "RSS MB"), ("pss_mb", "PSS MB"), ("cpu_ms_per_answer", "CPU ms per answer")):
+            print(f"{name + ' ' + label:34} {summary['before']['servers'][name][kind]:9.1f} "
+                  f"{summary['after']['servers'][name][kind]:9.1f}")
+    for key, label in (("total_rss_mb", "three servers RSS MB"), ("total_pss_mb", "three servers PSS MB"),
+                       ("answers_per_s_20", "answers/s at 20 senders"),
+                       ("cold_lookup_first_ms", "first look-up after start, ms"),
+                       ("cold_lookup_median_ms", "cold look-ups, median ms"), ("web_start_s", "web start, s")):
+        print(f"{label:34} {summary['before'][key]:9.1f} {summary['after'][key]:9.1f}")
+    ratio = summary["after"]["answers_per_s_20"] / summary["before"]["answers_per_s_20"]
+    print(f"answers/s after / before: {ratio:.3f}")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "pairs.json"
+        subprocess.run([sys.executable, __file__, "--cold-pairs", str(out)], cwd=checkouts["after"],
+                       env={**os.environ, "PYTHONPATH": str(checkouts["after"])}, check=True)
+        pairs = json.loads(out.read_text())
+    print(f"cold search, median of {pairs['questions']} new questions, in turn: in the process's own searcher "
+          f"{pairs['own']:.1f} ms, through the action server's core {pairs['core']:.1f} ms")
+    folder = ROOT / "build" / "bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "memory.json").write_text(json.dumps({
+        "bench": "bot_bench.py --memory", "seconds": seconds, "rounds": rounds, "rate_limits_off": NO_RATE_LIMITS,
+        "checkouts": {m: str(c) for m, c in checkouts.items()}, "summary": summary, "runs": runs,
+        "cold_search_pairs_ms": pairs}, indent=2))
+    print(f"figures: {folder / 'memory.json'}")
+
+
+def _median_round(rounds: list[dict]) -> dict:
+    """Each figure's median over the rounds, and the three servers' totals."""
+    servers = {n: {k: statistics.median(r["servers"][n][k] for r in rounds)
+                   for k in ("rss_mb", "pss_mb", "cpu_ms_per_answer")} for n in rounds[0]["servers"]}
+    keys = ("answers_per_s_20", "cold_lookup_first_ms", "cold_lookup_median_ms", "web_start_s")
+    return {"servers": servers, **{k: statistics.median(r[k] for r in rounds) for k in keys},
+            "total_rss_mb": statistics.median(sum(s["rss_mb"] for s in r["servers"].values()) for r in rounds),
+            "total_pss_mb": statistics.median(sum(s["pss_mb"] for s in r["servers"].values()) for r in rounds)}
 
 
 PATCHES = {"off": {"DORADCA_RASA_PATCHES": "0"}, "on": {"DORADCA_RASA_PATCHES": "1"}}
