@@ -15,16 +15,19 @@ import textwrap
 from index.records import Passage
 from index.related import Comparison, Related
 from index.search import Hit, Searcher
+from index.sentences import LANGS, cite, say, text, words
 
-from .messages import MESSAGES, SECTION_NAMES, SECTION_TITLES, label
+from .messages import SECTION_NAMES, SECTION_TITLES, label
 
 MAX_MESSAGE = 1500  # characters per message: about two screens of a 360 px phone
-TASK = {"pl": "Zadanie", "uk": "Завдання", "en": "Task"}
-SOURCE_WORD = {"pl": "Źródło", "uk": "Джерело", "en": "Source"}
-SOURCE = {"pl": "{source}: {name}, kod KZiS {code}, {what}: {sections}; {sources}",
-          "uk": "{source}: {name}, код KZiS {code}, {what}: {sections}; {sources}",
-          "en": "{source}: {name}, KZiS code {code}, {what}: {sections}; {sources}"}
-SECTION_WORD = {"pl": ("sekcja", "sekcje"), "uk": ("розділ", "розділи"), "en": ("section", "sections")}
+# The bot's own words in its answers, from the catalog (bot/sentences.yml); the conversation judge
+# (services/conversations.py) reads them back in replies.
+TASK = words("task_label")
+SOURCE_WORD = words("source_word")
+COMPARE_NAMES = ("title", "same_group", "other_groups", "training", "no_training", "shared", "related",
+                 "same_group_short", "similar", "related_source")
+COMPARE_WORDS: dict[str, dict[str, str]] = {lang: {n: text(f"compare_{n}", lang) for n in COMPARE_NAMES}
+                                            for lang in LANGS}
 
 
 def passages_messages(searcher: Searcher, hits: list[Hit], lang: str, hint: str = "",
@@ -68,10 +71,19 @@ def source_line(hits: list[Hit], lang: str) -> str:
     p = hits[0].passage
     shown: list[Passage] = [x for h in hits for x in (h.passage, *h.also)]
     sections = list(dict.fromkeys(label(SECTION_NAMES[x.section], lang) for x in shown))
-    sources = "; ".join(dict.fromkeys(x.source.cite() for x in shown))
-    return label(SOURCE, lang).format(source=label(SOURCE_WORD, lang), name=p.occupation_name, code=p.occupation_code, sources=sources,
-                                      what=SECTION_WORD.get(lang, SECTION_WORD["pl"])[len(sections) > 1],
-                                      sections=", ".join(sections))
+    return say("source_line", lang, source=text("source_word", lang), name=p.occupation_name, code=p.occupation_code,
+               what=text("section_many" if len(sections) > 1 else "section_one", lang),
+               sections=", ".join(sections), sources=sources_text(shown, lang))
+
+
+def sources_text(passages: list[Passage], lang: str) -> str:
+    """The sources of ``passages``, each once, named in ``lang`` ("INFOdoradca+, MRPiPS / …; Opisy zawodów KZiS …")."""
+    return "; ".join(dict.fromkeys(cite(p.source, lang) for p in passages))
+
+
+def sources_line(passages: list[Passage], lang: str) -> str:
+    """'Źródło: <the sources of passages>'."""
+    return f"{text('source_word', lang)}: {sources_text(passages, lang)}"
 
 
 def pack(blocks: list[str], limit: int = MAX_MESSAGE) -> list[str]:
@@ -115,8 +127,7 @@ def occupations_text(hits: list[Hit], limit: int, lang: str, title: str) -> tupl
     for h in best.values():
         p = h.passage
         lines.append(f"• {p.occupation_name} ({p.occupation_code}) – {label(SECTION_NAMES[p.section], lang)}: {p.text}")
-    sources = "; ".join(dict.fromkeys(h.passage.source.cite() for h in best.values()))
-    lines.append(f"{label(SOURCE_WORD, lang)}: {sources}")
+    lines.append(sources_line([h.passage for h in best.values()], lang))
     return "\n".join(lines), list(best.values())
 
 
@@ -127,8 +138,7 @@ def choose_buttons(candidates: list[tuple[str, str]]) -> list[dict[str, str]]:
 
 def counsellor_button(lang: str) -> dict[str, str]:
     """The button that asks for the office's counsellor, in the conversation's language."""
-    titles = MESSAGES["counsellor_button"]
-    return {"title": titles.get(lang, titles["pl"]), "payload": "/ask_human"}
+    return {"title": text("counsellor_button", lang), "payload": "/ask_human"}
 
 
 def comparison_messages(c: Comparison, lang: str) -> list[str]:
@@ -150,8 +160,7 @@ def comparison_messages(c: Comparison, lang: str) -> list[str]:
     if c.shared_skills:
         blocks.append(f"{w['shared']}: " + "; ".join(c.shared_skills[:8]))
     shown = [p for side in (a, b) for p in side.tasks + side.skills + side.training]
-    sources = "; ".join(dict.fromkeys(p.source.cite() for p in shown))
-    blocks.append(f"{label(SOURCE_WORD, lang)}: {sources}")
+    blocks.append(sources_line(shown, lang))
     return pack(blocks)
 
 
@@ -166,7 +175,7 @@ def shared_messages(c: Comparison, lang: str, none: str) -> list[str]:
     if c.shared_skills:
         lines.append(f"{w['shared']}:")
         lines.extend(f"• {x}" for x in c.shared_skills[:10])
-        lines.append(f"{label(SOURCE_WORD, lang)}: ESCO (PL), © Unia Europejska; Klasyfikacja zawodów i specjalności")
+        lines.append(f"{text('source_word', lang)}: {text('cite_shared', lang)}")
     else:
         lines.append(none)
     return pack(["\n".join(lines)])
@@ -179,24 +188,6 @@ def related_text(name: str, code: str, related: list[Related], lang: str) -> str
     for r in related:
         why = w["same_group_short"] if r.same_group else w["similar"]
         lines.append(f"• {r.name} ({r.code}) – {why}")
-    lines.append(f"{label(SOURCE_WORD, lang)}: {w['related_source']}")
+    lines.append(f"{text('source_word', lang)}: {w['related_source']}")
     return "\n".join(lines)
 
-
-COMPARE_WORDS: dict[str, dict[str, str]] = {
-    "pl": {"title": "Porównanie", "same_group": "Ta sama grupa elementarna", "other_groups": "Różne grupy elementarne",
-           "training": "Wymagania i kształcenie", "no_training": "opis ich nie podaje",
-           "shared": "Wspólne umiejętności (ESCO)", "related": "Zawody pokrewne",
-           "same_group_short": "ta sama grupa elementarna KZiS", "similar": "podobne zadania i umiejętności",
-           "related_source": "Klasyfikacja zawodów i specjalności (grupy), podobieństwo opisów zawodów"},
-    "uk": {"title": "Порівняння", "same_group": "Та сама елементарна група", "other_groups": "Різні елементарні групи",
-           "training": "Вимоги та навчання", "no_training": "опис їх не вказує",
-           "shared": "Спільні навички (ESCO)", "related": "Споріднені професії",
-           "same_group_short": "та сама елементарна група KZiS", "similar": "схожі завдання та навички",
-           "related_source": "Klasyfikacja zawodów i specjalności (групи), схожість описів професій"},
-    "en": {"title": "Comparison", "same_group": "Same unit group", "other_groups": "Different unit groups",
-           "training": "Requirements and training", "no_training": "not given in the description",
-           "shared": "Shared skills (ESCO)", "related": "Related occupations",
-           "same_group_short": "same KZiS unit group", "similar": "similar tasks and skills",
-           "related_source": "Klasyfikacja zawodów i specjalności (groups), similarity of the descriptions"},
-}

@@ -10,8 +10,10 @@ from typing import Annotated, Optional
 
 import typer
 
+from . import sentences
 from .config import FETCHED_CORPUS, settings
 from .fetch import CITATION, DEFAULT_URL
+from .sentences import CLI_LANG
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="doradca: occupation knowledge base and search")
 index_app = typer.Typer(no_args_is_help=True, help="Build and inspect the vector index.")
@@ -160,18 +162,19 @@ def _answer_one(call, as_json: bool, unsure: str) -> None:  # noqa: ANN001 - a f
 def _print_hits(result) -> None:  # noqa: ANN001
     occ = result.occupation
     if occ:
-        typer.echo(f"Zawód: {occ.name} ({occ.code}), pewność {occ.score:.2f}")
+        typer.echo(sentences.say("cli_occupation", CLI_LANG, name=occ.name, code=occ.code, score=f"{occ.score:.2f}"))
     elif result.resolution and result.resolution.ambiguous:
         names = ", ".join(f"{c.name} ({c.code})" for c in result.resolution.candidates[:3])
-        typer.echo(f"Zawód niejednoznaczny; może: {names}. Szukam we wszystkich zawodach.")
+        typer.echo(sentences.say("cli_ambiguous", CLI_LANG, names=names))
     else:
-        typer.echo("Pytanie nie wskazuje zawodu; szukam we wszystkich zawodach.")
+        typer.echo(sentences.text("cli_no_occupation", CLI_LANG))
     if not result.hits:
-        typer.echo("Brak fragmentów opisu dla tego pytania.")
+        typer.echo(sentences.text("cli_no_passages", CLI_LANG))
     for h in result.hits:
         p = h.passage
         where = f"{p.occupation_code} {p.section}" + (f" {p.description_task}" if p.description_task else "")
-        typer.echo(f"{h.rank:>2}. [{where}] {p.text}\n    Źródło: {p.source.cite()} ({p.id}, {h.score:.3f})")
+        source = f"{sentences.text('source_word', CLI_LANG)}: {sentences.cite(p.source, CLI_LANG)}"
+        typer.echo(f"{h.rank:>2}. [{where}] {p.text}\n    {source} ({p.id}, {h.score:.3f})")
 
 
 @app.command()
@@ -228,7 +231,7 @@ def resolve(
 
     if jsonl:
         _answer_jsonl(lambda req: one(req.get("q"), req.get("k", 5)))
-    _answer_one(lambda: one(text, k), as_json, "(niejednoznaczne: doprecyzuj nazwę zawodu)")
+    _answer_one(lambda: one(text, k), as_json, sentences.text("cli_name_ambiguous", CLI_LANG))
 
 
 @app.command()
@@ -286,7 +289,7 @@ def classify(
     s = _searcher()
     if jsonl:
         _answer_jsonl(lambda req: one(req.get("title"), req.get("description"), req.get("k", 3)), key="title")
-    _answer_one(lambda: one(title, description, k), as_json, "(niepewne: sprawdź kandydatów przed wyborem kodu)")
+    _answer_one(lambda: one(title, description, k), as_json, sentences.text("cli_code_unsure", CLI_LANG))
 
 
 def _classify_file(path: Path, out: Path | None, k: int, title_column: str | None,
@@ -345,21 +348,22 @@ def show(code: Annotated[str, typer.Argument(help="6-digit KZiS code.")]) -> Non
         fail(f"unknown occupation code {code}")
     typer.echo(f"{view.name} ({code})")
     if view.group_name:
-        typer.echo(f"Grupa elementarna {view.group}: {view.group_name}")
+        typer.echo(sentences.say("cli_group", CLI_LANG, group=view.group, name=view.group_name))
     if view.synonyms:
-        typer.echo("Inne nazwy: " + ", ".join(view.synonyms))
+        typer.echo(sentences.say("cli_synonyms", CLI_LANG, names=", ".join(view.synonyms)))
     for c in view.competences:
-        typer.echo(f"Kompetencja {c['id']}: {c['name']} (zadania {', '.join(c['tasks'])})")
+        typer.echo(sentences.say("cli_competence", CLI_LANG, id=c["id"], name=c["name"], tasks=", ".join(c["tasks"])))
     for section in view.sections:
         typer.echo(f"\n== {section.label} ({section.section}) ==")
-        for source in dict.fromkeys(p.source.cite() for p in section.passages):
-            typer.echo(f"Źródło: {source}")
+        for source in dict.fromkeys(sentences.cite(p.source, CLI_LANG) for p in section.passages):
+            typer.echo(f"{sentences.text('source_word', CLI_LANG)}: {source}")
             for p in section.passages:
-                if p.source.cite() == source:
+                if sentences.cite(p.source, CLI_LANG) == source:
                     typer.echo(f"  - {f'[{p.description_task}] ' if p.description_task else ''}{p.text}")
     if view.same_group:
-        typer.echo("\nTa sama grupa elementarna: " + ", ".join(f"{name} ({c})" for c, name in view.same_group))
-    typer.echo("(zawody o podobnych zadaniach i umiejętnościach: `doradca related KOD`)")
+        names = ", ".join(f"{name} ({c})" for c, name in view.same_group)
+        typer.echo("\n" + sentences.say("cli_same_group", CLI_LANG, names=names))
+    typer.echo(sentences.text("cli_related_hint", CLI_LANG))
 
 
 @app.command()
@@ -378,7 +382,8 @@ def related(code: Annotated[str, typer.Argument(help="6-digit KZiS code.")],
         typer.echo(json.dumps([r.to_json() for r in found], ensure_ascii=False, indent=2))
         return
     for r in found:
-        typer.echo(f"{r.code}  {r.similarity:.2f}  {'ta sama grupa ' if r.same_group else 'podobne        '}  {r.name}")
+        why = sentences.text("compare_same_group_short" if r.same_group else "compare_similar", CLI_LANG)
+        typer.echo(f"{r.code}  {r.similarity:.2f}  {r.name} – {why}")
 
 
 @app.command()
@@ -398,12 +403,13 @@ def compare(a: Annotated[str, typer.Argument(help="6-digit KZiS code.")],
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     for side in (out["a"], out["b"]):
-        typer.echo(f"\n{side['name']} ({side['code']}), grupa {side['group']} {side['group_name'] or ''}")
+        typer.echo("\n" + sentences.say("cli_side", CLI_LANG, name=side["name"], code=side["code"],
+                                         group=side["group"], group_name=side["group_name"] or ""))
         for kind in ("tasks", "skills", "training"):
             for p in side[kind]:
                 typer.echo(f"  [{kind}] {p['text']}")
     if out["shared_skills"]:
-        typer.echo("\nWspólne umiejętności (ESCO): " + "; ".join(out["shared_skills"]))
+        typer.echo(f"\n{sentences.text('compare_shared', CLI_LANG)}: " + "; ".join(out["shared_skills"]))
 
 
 def prompts(prompt: str) -> Iterator[str]:
@@ -424,7 +430,7 @@ def repl() -> None:
     from .search import QueryError
 
     s = _searcher()
-    typer.echo("doradca: zadaj pytanie o zawód (pusta linia lub Ctrl-D kończy).")
+    typer.echo(sentences.text("cli_ask", CLI_LANG))
     for q in prompts("> "):
         try:
             _print_hits(s.search(q, k=5))

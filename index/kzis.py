@@ -23,9 +23,12 @@ from .text import canonical, content_words
 
 csv.field_size_limit(10_000_000)
 
+# The names of the sources as the index stores them with every passage: identifiers kept as earlier builds wrote
+# them (so those builds still load); what a user reads is the catalog's cite_* sentence (index/sentences.py: cite).
 KZIS_SOURCE = "Opisy zawodów KZiS, MRiPS / psz.praca.gov.pl"
 GUS_SOURCE = "Tezaurus zawodów GUS"
 ESCO_SOURCE = "ESCO (PL), © Unia Europejska"
+ESCO_SKILLS_SOURCE = "ESCO (PL): umiejętności zawodu ESCO „{name}”, © Unia Europejska"  # one ESCO occupation's
 HIERARCHY_SOURCE = "Klasyfikacja zawodów i specjalności (KZiS), MRiPS"
 
 CODE6 = re.compile(r"^\d{6}$")
@@ -288,7 +291,7 @@ def split_merged(label: str, verbs: set[str]) -> list[str]:
 
 def esco_source(base: Source, esco_name: str) -> Source:
     """The source of one occupation's ESCO skills: which ESCO occupation they come from."""
-    return Source(f"ESCO (PL): umiejętności zawodu ESCO „{esco_name}”, © Unia Europejska", base.date, base.file)
+    return Source(ESCO_SKILLS_SOURCE.format(name=esco_name), base.date, base.file)
 
 
 # --- Is the ESCO occupation mapped to a KZiS code the same job? --------------------------------------------

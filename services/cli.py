@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
+from index import sentences
 from index.cli import app, fail, prompts
 from index.config import settings
+from index.sentences import CLI_LANG
 
 if TYPE_CHECKING:
     from .processes import Assistant
@@ -118,7 +120,7 @@ def bot_chat(
     from .settings import serving
 
     url = f"http://127.0.0.1:{rasa_port or serving().rasa_port}/webhooks/rest/webhook"
-    typer.echo("Napisz wiadomość (pusta linia lub Ctrl-D kończy).")
+    typer.echo(sentences.text("cli_chat", CLI_LANG))
     for text in prompts("Ty> "):
         try:
             replies = requests.post(url, json={"sender": sender, "message": text}, timeout=60).json()
@@ -128,7 +130,7 @@ def bot_chat(
             if r.get("text"):
                 typer.echo(f"Bot> {r['text']}")
             for i, b in enumerate(r.get("buttons") or [], 1):
-                typer.echo(f"     [{i}] {b['title']}  (napisz: {b['payload']})")
+                typer.echo(f"     [{i}] {b['title']}  " + sentences.say("cli_button", CLI_LANG, payload=b["payload"]))
 
 
 conversations_app = typer.Typer(no_args_is_help=True, help="Conversations kept by the Rasa server.")

@@ -23,8 +23,8 @@ from pathlib import Path
 import yaml
 
 from actions.compose import COMPARE_WORDS, SOURCE_WORD, TASK
-from actions.messages import MESSAGES
 from index.config import ROOT
+from index.sentences import SENTENCES as MESSAGES
 
 EVAL = ROOT / "bench" / "eval"
 LANGS = ("pl", "uk", "en")
@@ -52,9 +52,10 @@ def _pattern(template: str) -> re.Pattern[str] | None:
     return re.compile(r"[\s\S]*?".join(re.escape(p) for p in parts))
 
 
+# (a sentence written the same in two languages, a source's proper name, says nothing of the reply's language)
 SENTENCES: list[tuple[str, str, re.Pattern[str]]] = [
     (key, lang, pat) for key, texts in MESSAGES.items() if isinstance(texts, dict)
-    for lang, text in texts.items() if (pat := _pattern(text)) is not None
+    for lang, text in texts.items() if list(texts.values()).count(text) == 1 and (pat := _pattern(text)) is not None
 ]
 
 

@@ -1,22 +1,53 @@
-"""The assistant's sentence table (bot/sentences.yml): every sentence in Polish, Ukrainian and English with the same
-fields, every key used by the code, every key the code uses present; the channels pick the message's language."""
+"""The one sentence catalog (bot/sentences.yml): every sentence in Polish, Ukrainian and English with the same
+fields; every key the code looks up exists and every key is looked up; no sentence a user reads is written in the
+code of the places that used to hold them; citations named in the reader's language at answer time; the chat page
+gets its strings from the server; the channels pick the message's language."""
 
 from __future__ import annotations
 
+import ast
 import re
 import string
 import subprocess
+import threading
+import time
+from html.parser import HTMLParser
+from pathlib import Path
 
+import pytest
+import requests
 import yaml
 
 from index.config import ROOT
+from index.records import Source
+
+from .conftest import free_port
 
 TABLE = yaml.safe_load((ROOT / "bot" / "sentences.yml").read_text(encoding="utf-8"))
-CODE = [*ROOT.glob("actions/*.py"), *ROOT.glob("bot/*.py")]
-# say("key"), say(f"out_{topic}"), say("a" if ... else "b"), MESSAGES["key"], SENTENCES["key"], and the class
-# attribute of the chit-chat actions (key = "greet")
-USES = re.compile(r"""say\(["']([a-z_]+)["'] if [^,]* else ["']([a-z_]+)["']|(?:say|sentence)\(\s*f?["']([a-z_{}]+)["']"""
-                  r"""|MESSAGES\[["']([a-z_]+)["']\]|SENTENCES\[["']([a-z_]+)["']\]|^\s+key = ["']([a-z_]+)["']""", re.M)
+CODE = [p for folder in ("actions", "bot", "index", "services", "web") for p in sorted(ROOT.glob(f"{folder}/*.py"))]
+# The look-ups: say/text/words/sentence("key"), say("a" if ... else "b"), say(f"out_{topic}") (a family of keys),
+# MESSAGES/SENTENCES["key"], the chit-chat actions' class attribute (key = "greet"), and the catalog's names for the
+# sources the index stores ("cite_kzis").
+CALL = r"(?:(?<![\w.])|(?<=sentences\.))"  # say(…) or sentences.say(…), not response.text(…)
+USES = re.compile(rf"""{CALL}(?:say|text|sentence)\(["']([a-z_]+)["'] if [^,]* else ["']([a-z_]+)["']"""
+                  rf"""|{CALL}(?:say|text|words|sentence)\(\s*f?["']([a-z_{{}}]+)["']"""
+                  r"""|(?:MESSAGES|SENTENCES)\[["']([a-z_]+)["']\]|^\s+key = ["']([a-z_]+)["']|["'](cite_[a-z_]+)["']""",
+                  re.MULTILINE)
+PAGE = "page_"  # served whole to the chat page (index.sentences.page_strings); chat.js reads them by name
+CHAT_JS = ROOT / "web" / "static" / "chat.js"
+CHAT_HTML = ROOT / "web" / "static" / "chat.html"
+# The Python files that held sentences before the catalog; none may write one now.
+NO_SENTENCES = [ROOT / p for p in ("actions/messages.py", "actions/compose.py", "actions/chitchat_actions.py",
+                                   "actions/occupation_actions.py", "actions/lookup_actions.py", "actions/base.py",
+                                   "index/sentences.py")]
+# The command line's own words to a user and the web pages' routes: their help texts and the messages to operators
+# and API clients are English and not sentences a user of the assistant reads; no Polish or Ukrainian in them.
+CLI = [ROOT / p for p in ("index/cli.py", "services/cli.py", "web/pages.py")]
+POLISH = re.compile(r"[ąćęłńóśźżĄĆĘŁŃÓŚŹŻ\u0400-\u04ff]|\b(?:nie|się|jest|oraz|albo|lub|dla|zawodu?|czy|we)\b")
+TWO_WORDS = re.compile(r"[^\W\d_]{2,}[ ,;:]+[^\W\d_]{2,}")  # two words of letters: more than a key or a code
+REGEX = re.compile(r"\\[bswd]|\(\?")  # a pattern that reads messages ("\\bwięcej\\b") is not a sentence to show
+# A word the catalog holds as a label of its own ("Zadanie", "Task"; lower-case ones double as names: "tasks")
+LABELS = {t.strip() for texts in TABLE.values() for t in texts.values() if t[:1].isupper() and " " not in t.strip()}
 
 
 def fields(text: str) -> set[str]:
@@ -33,9 +64,9 @@ def test_every_sentence_has_three_languages_with_the_same_fields():
         assert fields(texts["pl"]) == fields(texts["uk"]) == fields(texts["en"]), key
 
 
-def used_keys() -> set[str]:
+def used_keys(files: list[Path]) -> set[str]:
     found: set[str] = set()
-    for f in CODE:
+    for f in files:
         for m in USES.finditer(f.read_text(encoding="utf-8")):
             for key in filter(None, m.groups()):
                 if "{" in key:  # say(f"out_{topic}"): every key of that family
@@ -45,10 +76,190 @@ def used_keys() -> set[str]:
     return found
 
 
+def page_names_used() -> set[str]:
+    """The strings chat.js reads: t.title (t = UI[state.lang]) or UI[state.lang].offline."""
+    js = CHAT_JS.read_text(encoding="utf-8")
+    return set(re.findall(r"\b(?:t|UI\[state\.lang\])\.([a-z_]+)\b", js))
+
+
 def test_every_key_is_used_and_every_used_key_exists():
-    used = used_keys()
+    used = used_keys(CODE)
+    assert {"no_training", "title_any", "compare_title", "cite_esco_skills", "cli_chat"} <= used  # the grep sees
     assert used - set(TABLE) == set(), f"used but not in bot/sentences.yml: {sorted(used - set(TABLE))}"
-    assert set(TABLE) - used == set(), f"in bot/sentences.yml but never used: {sorted(set(TABLE) - used)}"
+    page = {PAGE + name for name in page_names_used()}
+    assert page - set(TABLE) == set(), f"chat.js reads strings the catalog lacks: {sorted(page - set(TABLE))}"
+    unused = set(TABLE) - used - page
+    assert unused == set(), f"in bot/sentences.yml but never used: {sorted(unused)}"
+
+
+def literals(path: Path) -> list[tuple[int, str]]:
+    """The string constants of a Python file written in its code (f-strings' fixed parts included), without
+    docstrings and without the help texts of command-line options."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            skip.add(id(body[0].value))  # a docstring
+        if isinstance(node, ast.Call):
+            skip |= {id(n) for kw in node.keywords if kw.arg == "help" for n in ast.walk(kw.value)}
+    return [(n.lineno, n.value) for n in ast.walk(tree)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in skip]
+
+
+def js_literals(path: Path) -> list[str]:
+    """The string literals of a script ("…", '…'; comments dropped first)."""
+    js = re.sub(r"^\s*//.*$|\s//.*$", "", path.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    return [a or b for a, b in re.findall(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'', js)]
+
+
+def sentence_like(text: str) -> bool:
+    if REGEX.search(text):
+        return False
+    return bool(TWO_WORDS.search(text) or POLISH.search(text) or text.strip(" :•") in LABELS)
+
+
+def test_the_detector_finds_a_sentence_where_one_is_written():
+    """The checks below can fail: the sentences that used to be in those files are found by them."""
+    assert sentence_like("Brak fragmentów opisu dla tego pytania.") and sentence_like("Zadanie")
+    assert sentence_like("Could not send. Try again when the connection is back.")
+    assert sentence_like("Немає з'єднання. Повторюю спробу…")
+    assert not any(sentence_like(t) for t in ("/ask_human", "• ", "; ", "title_any", "KZiS", "cite_kzis", "pl", "tasks",
+                                              r"\b(więcej|more)\b"))
+    old = 'TASK = {"pl": "Zadanie", "uk": "Завдання", "en": "Task"}\nX = f"Źródło: {x}"\ndef f():\n    """Doc, a sentence."""\n'
+    probe = ROOT / "build" / "sentence-probe.py"
+    probe.parent.mkdir(exist_ok=True)
+    probe.write_text(old, encoding="utf-8")
+    try:
+        assert [t for _, t in literals(probe) if sentence_like(t)] == ["Zadanie", "Завдання", "Task", "Źródło: "]
+    finally:
+        probe.unlink()
+
+
+@pytest.mark.parametrize("path", NO_SENTENCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_sentence_is_written_in_the_code(path: Path):
+    found = [(line, t) for line, t in literals(path) if sentence_like(t)]
+    assert found == [], f"{path.name}: sentences written in the code, not looked up in the catalog: {found}"
+
+
+@pytest.mark.parametrize("path", CLI, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_command_lines_words_to_a_user_come_from_the_catalog(path: Path):
+    found = [(line, t) for line, t in literals(path) if POLISH.search(t)]
+    assert found == [], f"{path.name}: Polish or Ukrainian written in the code: {found}"
+
+
+def test_the_chat_page_writes_none_of_its_strings():
+    found = [t for t in js_literals(CHAT_JS) if POLISH.search(t) or len(re.findall(r"[^\W\d_]{2,}", t)) >= 3]
+    assert found == [], f"chat.js writes its own strings: {found}"
+    assert sentence_like("Twoja wiadomość") and js_literals(CHAT_JS)  # (the check reads literals at all)
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.open: list[str] = []
+            self.found: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            self.open.append(tag)
+            self.found += [v for k, v in attrs if k in ("title", "placeholder", "aria-label", "alt") and v]
+
+        def handle_endtag(self, tag: str) -> None:
+            while self.open and self.open.pop() != tag:
+                pass
+
+        def handle_data(self, data: str) -> None:
+            if data.strip() and not (self.open and self.open[-1] == "option"):  # a language named in itself
+                self.found.append(data.strip())
+
+    page = Text()
+    page.feed(re.sub(r"<!--.*?-->", "", CHAT_HTML.read_text(encoding="utf-8"), flags=re.DOTALL))
+    assert page.found == [], f"chat.html writes its own strings: {page.found}"
+
+
+def test_no_answer_cites_the_index_stored_text():
+    """Answers name their sources through the catalog (index.sentences.cite), never the string the build stored."""
+    for path in [*ROOT.glob("actions/*.py"), ROOT / "services" / "conversations.py"]:
+        assert ".cite()" not in path.read_text(encoding="utf-8"), path
+
+
+STORED = {  # what the current index stores -> Polish (as today), Ukrainian, English
+    "Opisy zawodów KZiS, MRiPS / psz.praca.gov.pl (2024-07-10)":
+        ("Opisy zawodów KZiS, MRiPS / psz.praca.gov.pl (2024-07-10)",
+         "Описи професій KZiS, MRiPS / psz.praca.gov.pl (2024-07-10)",
+         "KZiS occupation descriptions, MRiPS / psz.praca.gov.pl (2024-07-10)"),
+    "ESCO (PL): umiejętności zawodu ESCO „piekarz”, © Unia Europejska":
+        ("ESCO (PL): umiejętności zawodu ESCO „piekarz”, © Unia Europejska",
+         "ESCO (PL): навички професії ESCO „piekarz”, © Європейський Союз",
+         "ESCO (PL): skills of the ESCO occupation „piekarz”, © European Union"),
+    "INFOdoradca+, MRPiPS / psz.praca.gov.pl": ("INFOdoradca+, MRPiPS / psz.praca.gov.pl",) * 3,
+}
+
+
+def test_citations_are_named_in_the_readers_language_from_what_the_index_stores():
+    from index.kzis import esco_source, load_dictionary  # noqa: F401 - the build's own names are recognised
+    from index.sentences import cite
+
+    for stored, expected in STORED.items():
+        assert tuple(cite(Source(stored), lang) for lang in ("pl", "uk", "en")) == expected
+    built = esco_source(Source("ESCO (PL), © Unia Europejska", "2024"), "kucharz/kucharka")
+    assert cite(built, "en") == "ESCO (PL): skills of the ESCO occupation „kucharz/kucharka”, © European Union (2024)"
+    assert cite(Source("Rejestr urzędu X"), "uk") == "Rejestr urzędu X"  # a new source: named as stored
+
+
+def test_the_judge_reads_the_catalog():
+    """The conversation judge finds the catalog's sentences, and the source line's word, in replies."""
+    from services.conversations import kinds_of
+
+    kinds, keys, langs = kinds_of(TABLE["no_more"]["uk"] + "\n" + TABLE["source_word"]["uk"] + ": INFOdoradca+")
+    assert kinds == {"end"} and keys == {"no_more"} and langs == {"uk"}
+    kinds, _, langs = kinds_of(f"{TABLE['compare_title']['en']}: A (KZiS 111111) – B (KZiS 222222)")
+    assert kinds == {"compare"} and langs == {"en"}
+    _, keys, langs = kinds_of("Джерело: " + TABLE["cite_infodoradca"]["pl"])  # the same in every language
+    assert keys == set() and langs == {"uk"}
+
+
+@pytest.fixture(scope="module")
+def pages_server():
+    """The web app's page routes and static files alone, served by uvicorn on a free loopback port."""
+    import uvicorn
+    from fastapi import FastAPI
+    from fastapi.staticfiles import StaticFiles
+
+    from web import pages
+
+    app = FastAPI()
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.config.port}"
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.1)
+    yield base
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_the_chat_page_shows_the_catalogs_strings_in_the_chosen_language(pages_server: str, browser):
+    """In Chromium: the page's title, buttons, greeting and the offline notice (no Rasa server at the address
+    given) are the catalog's, in Polish and after choosing Ukrainian."""
+    served = requests.get(pages_server + "/runtime-config.js", timeout=10).text
+    assert TABLE["page_offline"]["uk"] in served
+    page = browser.new_context(locale="pl-PL").new_page()
+    page.add_init_script(f"window.DORADCA_CONFIG = {{botServer: 'http://127.0.0.1:{free_port()}'}};")
+    page.goto(pages_server + "/chat")
+    page.locator("#status", has_text=TABLE["page_offline"]["pl"]).wait_for(timeout=30_000)
+    assert page.locator("#send").inner_text() == TABLE["page_send"]["pl"]
+    assert page.locator("#log .msg.bot").first.inner_text() == TABLE["page_greeting"]["pl"]
+    assert page.title() == TABLE["page_title"]["pl"]
+    page.select_option("#lang", "uk")
+    assert page.locator("#restart").inner_text() == TABLE["page_restart"]["uk"]
+    assert page.locator("#input").get_attribute("placeholder") == TABLE["page_placeholder"]["uk"]
+    assert page.locator("#title").inner_text().startswith(TABLE["page_title"]["uk"] + " – ")
+    page.context.close()
 
 
 def test_the_channels_reply_in_the_language_of_the_message():
@@ -57,7 +268,7 @@ def test_the_channels_reply_in_the_language_of_the_message():
              "for t in ('Co robi kucharz i piekarz?', 'Що робить кухар?', 'What does a cook do?', None):\n"
              "    print(channels.sentence('too_fast', t))\n")
     out = subprocess.run([str(ROOT / ".venv-rasa" / "bin" / "python"), "-c", probe], cwd=ROOT / "bot",
-                         capture_output=True, text=True, timeout=300, env={"PYTHONPATH": str(ROOT / "bot"),
+                         capture_output=True, text=True, timeout=300, check=False, env={"PYTHONPATH": str(ROOT / "bot"),
                                                                            "DORADCA_RASA_PATCHES": "0"})
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.splitlines() == [TABLE["too_fast"][lang] for lang in ("pl", "uk", "en", "pl")]

@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
+from index.sentences import page_strings
 from services.settings import serving
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -36,11 +37,13 @@ def root() -> RedirectResponse:
 @router.get("/runtime-config.js")
 def runtime_config() -> Response:
     """Where this installation's Rasa server is and the limits of a file to code (the look-up page states them);
-    static/config.js (the office's settings) comes after it."""
+    static/config.js (the office's settings) comes after it. Also the chat page's strings in every language, from
+    the sentence catalog (bot/sentences.yml): chat.js writes none of its own."""
     s = serving()
     batch = {"maxBytes": s.batch_max_bytes, "maxRows": s.batch_max_rows, "keepMinutes": round(s.batch_keep_seconds / 60)}
     settings = {"botServer": bot_url(), "batch": batch}
-    body = f"window.DORADCA_CONFIG = Object.assign({json.dumps(settings)}, window.DORADCA_CONFIG || {{}});"
+    body = (f"window.DORADCA_CONFIG = Object.assign({json.dumps(settings)}, window.DORADCA_CONFIG || {{}});\n"
+            f"window.DORADCA_STRINGS = {json.dumps(page_strings(), ensure_ascii=False)};")
     return Response(body, media_type="text/javascript")
 
 

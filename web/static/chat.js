@@ -5,17 +5,8 @@
 (function () {
   "use strict";
   const cfg = window.DORADCA_CONFIG;
-  const UI = {
-    pl: { title: "Doradca zawodowy", lang: "Język", input: "Twoja wiadomość", placeholder: "Zapytaj o zawód…",
-          send: "Wyślij", restart: "Nowa rozmowa", typing: "Doradca pisze…", offline: "Brak połączenia z doradcą. Ponawiam próbę…",
-          error: "Nie udało się wysłać. Spróbuj ponownie, gdy połączenie wróci." },
-    uk: { title: "Консультант з професій", lang: "Мова", input: "Ваше повідомлення", placeholder: "Запитайте про професію…",
-          send: "Надіслати", restart: "Нова розмова", typing: "Консультант пише…", offline: "Немає з'єднання. Повторюю спробу…",
-          error: "Не вдалося надіслати. Спробуйте, коли з'єднання відновиться." },
-    en: { title: "Career assistant", lang: "Language", input: "Your message", placeholder: "Ask about an occupation…",
-          send: "Send", restart: "New conversation", typing: "The assistant is typing…", offline: "No connection to the assistant. Retrying…",
-          error: "Could not send. Try again when the connection is back." }
-  };
+  // The page's strings in every language, from the sentence catalog (bot/sentences.yml) by /runtime-config.js.
+  const UI = window.DORADCA_STRINGS;
   const KEY = "doradca-chat";
   const $ = (id) => document.getElementById(id);
   const log = $("log"), input = $("input"), typing = $("typing"), status = $("status");
@@ -192,6 +183,8 @@
   });
 
   applyLanguage();
-  if (!state.messages.length) add({ from: "bot", text: cfg.greeting[state.lang] || cfg.greeting.pl });
+  // The office may set its own greeting in config.js; otherwise the catalog's.
+  const greeting = (cfg.greeting && (cfg.greeting[state.lang] || cfg.greeting.pl)) || UI[state.lang].greeting;
+  if (!state.messages.length) add({ from: "bot", text: greeting });
   else state.messages.forEach(render);
 })();

@@ -1,4 +1,4 @@
-// The office sets its name, colours and greeting here (one place for the page and the snippet).
+// The office sets its name, colours and (if not the catalog's) greeting here (one place for the page and the snippet).
 // The Rasa server's address comes from the server (/runtime-config.js, env DORADCA_BOT_URL) and wins over botServer.
 window.DORADCA_CONFIG = Object.assign({
   officeName: "Powiatowy Urząd Pracy",
@@ -8,9 +8,5 @@ window.DORADCA_CONFIG = Object.assign({
   apiServer: "",            // the look-up API ("" = the page's own server)
   kioskIdleMinutes: 10,     // a shared computer (office hall, library): the conversation starts over after this many
                             // idle minutes (fractions allowed); 0 = off, e.g. on a page only ever opened at home
-  greeting: {
-    pl: "Dzień dobry! Zapytaj o dowolny zawód, np. „Czym zajmuje się spawacz?”.",
-    uk: "Добрий день! Запитайте про будь-яку професію.",
-    en: "Hello! Ask about any occupation, e.g. “What does a welder do?”."
-  }
+  greeting: null            // the catalog's (bot/sentences.yml: page_greeting), or the office's own: {pl: "…", uk: "…", en: "…"}
 }, window.DORADCA_CONFIG || {});
