@@ -398,7 +398,7 @@ def related(turn: Turn, s: Searcher, state: State, step: Step, start: int = 0) -
 def to_learn(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     """The move from the current occupation to the one named: what the named one's description lists that the
     current one has nothing close to, and what carries over, with the source."""
-    from .compose import SOURCE_WORD
+    from .compose import sources_line
 
     a, b = step.code or "", step.other or ""
     shared, learn = relations().move(a, b)
@@ -412,9 +412,8 @@ def to_learn(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     if shared:
         lines.append(say("to_learn_shared", turn.lang, **names))
         lines += [f"• {p.text}" for p in shared[:3]]
-    sources = "; ".join(dict.fromkeys(p.source.cite() for p in learn + shared[:3]))
-    if sources:
-        lines.append(f"{label(SOURCE_WORD, turn.lang)}: {sources}")
+    if learn or shared:
+        lines.append(sources_line(learn + shared[:3], turn.lang))
     turn.say("\n".join(lines), buttons=choose_buttons([(b, names["b"])]))
     turn.kind = "answered"
 
