@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from index.config import settings
+
 from .base import DoradcaAction, Turn
 from .messages import say
-from .settings import ActionSettings, load_office
-
+from .settings import load_office
 
 SURE = 0.6  # the learned model's probability above which it overrides Rasa's small-talk intent
 
@@ -85,7 +86,7 @@ class ActionContactCounsellor(DoradcaAction):
 
 def contact(turn: Turn) -> None:
     """The office's counsellor: read per request, the office may edit its file."""
-    office = load_office(ActionSettings().office_file)
+    office = load_office(settings().office_file)
     address = f"\n{office.address}" if office.address else ""
     turn.say(say("contact", turn.lang, name=office.name, phone=office.phone, email=office.email,
                  hours=office.hours, address=address))

@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 
 from index.answer import plan_for, sections_of
+from index.config import settings
 from index.distinct import distinct
 from index.resolve import Resolution, holds_words
 from index.search import MAX_K, Searcher
@@ -33,9 +34,9 @@ from .occupation_actions import SHOW_ALL, SUGGEST_MIN, resolve, route
 from .occupation_actions import decide as name_decision
 from .policy import INFO, Naming, State, Step, Understood, about, decide
 from .runtime import asks, relations, searcher
-from .settings import ActionSettings
 
 LEAD_MIN, LEAD_RATIO = 0.08, 2.5
+CODE_LOOKUP_BELOW = 0.5  # the model's probability under which a message with a KZiS code is a look-up of it
 NAME_ECHO = 3  # words of a message said back as the name it used ("Nazwa „opiekun” pasuje …"); more are a sentence
 CHITCHAT = {"greet": "greet", "goodbye": "goodbye", "thank": "thank", "bot_capabilities": "capabilities",
             "ask_human": "contact"}
@@ -48,7 +49,7 @@ ASK_FRAME = re.compile(r"(?i)\b(jaki|jakie|podaj|what|which|який|яка)\b.{
 def state_of(turn: Turn, s: Searcher | None = None) -> State:
     """The conversation's state from the slots; codes the index no longer has (rebuilt since) are dropped."""
     slot = turn.tracker.get_slot
-    known = (lambda c: c if c and (s is None or c in s.occupations) else None)  # noqa: E731 - a filter
+    known = (lambda c: c if c and (s is None or c in s.occupations) else None)
     return State(current=known(slot("occupation_code")), previous=known(slot("previous_code")),
                  offered=tuple(c for c in slot("offered") or () if known(c)), offered_lead=bool(slot("offered_lead")),
                  offered_again=bool(slot("offered_again")), last_ask=slot("last_ask"), last_list=slot("last_list"))
@@ -68,7 +69,9 @@ def understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
     else:
         res = resolve(s, q) if name_words(q) or not state.current else Resolution([], False, "none")
         naming, words = _naming(s, q, res, state.current)
-    kind = asks().predict_named(q, words).kind
+    ask = asks().predict_named(q, words)
+    # a code is exact: a message with one that the model cannot place ("pokaż 243108") looks that occupation up
+    kind = "name" if codes and ask.p < CODE_LOOKUP_BELOW else ask.kind
     pair = tuple(two_occupations(q, s, None)) if kind in ("compare", "shared") else ()
     return Understood(kind, naming, pair)
 
@@ -175,7 +178,7 @@ def answer(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     turn.set("occupation_code", code)
     turn.set("last_ask", ask)
     question = step.question or name
-    page = ActionSettings().page_size
+    page = settings().page_size
     button = next(turn.tracker.get_latest_entity_values("section"), None)  # a section button names its section
     with metrics.SEARCH_SECONDS.time():
         p = plan_for(s, code, question, page, ask, section=button if button in SECTION_ASK else None)
@@ -250,7 +253,7 @@ def more(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     if not code or not question:
         turn.say(say("nothing_to_continue", turn.lang))
         return
-    cfg = ActionSettings()
+    cfg = settings()
     section = turn.tracker.get_slot("last_section")
     shown = int(turn.tracker.get_slot("shown") or 0)
     n = cfg.show_all if SHOW_ALL.search(turn.text) else cfg.page_size

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from index.answer import leading
+from index.config import settings
 from index.intent import names_occupation, section_intent
 from index.resolve import Resolution
 from index.search import Searcher, strip_words
@@ -16,12 +17,12 @@ from .base import DoradcaAction, Turn
 from .compose import choose_buttons, counsellor_button, occupations_text
 from .messages import ABOUT, label, say
 from .runtime import searcher
-from .settings import ActionSettings, load_office
+from .settings import load_office
 
 SWITCH_COVERAGE = 1.0  # in a conversation about X, a message names another occupation only with all its words
 SUGGEST_MIN = 0.05  # calibrated probability below which a candidate is not worth a button
 ASK_MIN = 0.2  # below this the bot does not know the occupation (it offers the candidates it has)
-SHOW_ALL = re.compile(r"wszystk|\ball\b|\bвсе\b|\bусе\b", re.I)
+SHOW_ALL = re.compile(r"wszystk|\ball\b|\bвсе\b|\bусе\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def resolve(s: Searcher, q: str) -> Resolution:
 
 def route(turn: Turn, topic: str, name: str | None) -> None:
     """A question no description answers: where the office answers it (offers page, counsellor)."""
-    office = load_office(ActionSettings().office_file)
+    office = load_office(settings().office_file)
     about = label(ABOUT, turn.lang).format(name=name) if name else ""
     turn.say(say(f"out_{topic}", turn.lang, about=about, url=office.offers_url), buttons=[counsellor_button(turn.lang)])
     turn.kind = "declined"

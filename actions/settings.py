@@ -1,5 +1,5 @@
-"""The action server's settings (``office_file``, ``page_size``, ``show_all``) are fields of the project's one
-settings module, ``index.config``; the office's contact file is read here."""
+"""The office's contact file (``bot/office.yml``). The actions' settings (``office_file``, ``page_size``,
+``show_all``) are fields of the project's one settings module, ``index.config``."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel
 
-from index.config import settings as ActionSettings  # the name the actions call
-
-__all__ = ["ActionSettings", "Office", "load_office"]
+__all__ = ["Office", "load_office"]
 
 
 class Office(BaseModel):

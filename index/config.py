@@ -93,6 +93,8 @@ class Settings:
     # `make run` on loopback, 1 behind the office's proxy (deploy/systemd/doradca.env)
     proxies_count: int = setting(0, "reverse proxies in front of the Rasa server", lo=0, hi=5)
     # the look-up API
+    core_wait: float = setting(0.0, "seconds the web process waits for the action server's knowledge core before "
+                               "loading its own (deploy/systemd: 180)", lo=0)
     api_per_minute: int = setting(120, "/api/search and /api/classify calls per minute per address (0: off)", lo=0)
     ready_cache_seconds: float = setting(5.0, "/health/ready answers from its last check this long", lo=0)
     retention_days: int = setting(30, "`doradca conversations prune` without --days (the daily timer)", lo=0)

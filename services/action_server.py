@@ -12,6 +12,7 @@ Run: ``python -m services.action_server --actions actions --port 5055`` (rasa-sd
 from __future__ import annotations
 
 import sys
+import threading
 
 # scikit-learn imports pandas whenever it is installed (only `doradca corpus fetch` needs it): ~30 MB that
 # serving never uses (bench/memory_bench.py). Marking it absent makes scikit-learn go on without it.
@@ -35,6 +36,14 @@ def main(argv: list[str] | None = None) -> None:
     executor = ActionExecutor()
     executor.register_package(args.actions_module or args.actions)
     app = create_app_for_serve(executor, cors_origins=args.cors, endpoints=args.endpoints)
+
+    @app.after_server_start
+    async def load_core(app: Sanic) -> None:
+        # loaded now, not at the first chat message: the web process starting beside it shares this copy
+        from actions.runtime import searcher
+
+        threading.Thread(target=searcher, name="load-core", daemon=True).start()
+
     app.prepare(host=settings().sanic_host, port=args.port, single_process=True, motd=False,
                 ssl=create_ssl_config(args.ssl_certificate, args.ssl_keyfile, args.ssl_password))
     Sanic.serve_single(app)

@@ -4,6 +4,8 @@ searcher (``index.remote``) instead of loading a second copy. Real servers on lo
 from __future__ import annotations
 
 import re
+import threading
+import time
 from multiprocessing import AuthenticationError
 from multiprocessing.connection import Client
 from pathlib import Path
@@ -74,3 +76,21 @@ def test_web_answers_from_the_action_server(assistant: Assistant) -> None:
     assistant.start_actions()
     r = api(assistant, "/search", q="co musi umieć spawacz")
     assert r.status_code == 200 and r.json()["hits"]
+
+
+def test_a_web_started_first_waits_for_the_core(tmp_path: Path) -> None:
+    """As systemd starts them (DORADCA_CORE_WAIT): the web process waits for the action server, which loads its
+    core at start-up, and then holds no copy of its own."""
+    bot = Assistant(Ports(rasa=free_port(), actions=free_port(), web=free_port()), tracker_db=tmp_path / "t.db",
+                    log_dir=tmp_path / "logs", extra_env={"DORADCA_CORE_WAIT": "240"})
+    try:
+        web = threading.Thread(target=bot.start_web)
+        web.start()
+        time.sleep(3)  # the web process is up and looking for a core
+        bot.start_actions()
+        web.join(timeout=300)
+        assert api(bot, "/search", q="Co robi piekarz?").status_code == 200
+        w, a = pss_mb(bot.procs["web"].pid), pss_mb(bot.procs["actions"].pid)
+        assert w < 0.5 * a, f"web {w:.0f} MB, actions {a:.0f} MB"
+    finally:
+        bot.stop()

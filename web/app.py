@@ -14,6 +14,7 @@ OpenAPI description at ``/openapi.json``.
 | ``schemas`` | the API's request and response models |
 """
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -21,6 +22,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from index.config import settings
 from index.related import Relations
 from index.remote import CoreUnavailable, RemoteRelations, RemoteSearcher, connect
 from index.search import QueryError, Searcher
@@ -31,7 +33,11 @@ from . import api, batch, health, limits, pages
 
 def open_core() -> tuple[Searcher | RemoteSearcher, Relations | RemoteRelations]:
     """The action server's core when it answers (``index.remote``: ~550 MB less), else one of this process's own."""
+    deadline = time.monotonic() + settings().core_wait  # under systemd the two servers start together
     remote = connect()
+    while remote is None and time.monotonic() < deadline:
+        time.sleep(2)
+        remote = connect()
     if remote is not None:
         return remote, RemoteRelations(remote)
     own = Searcher.open()
