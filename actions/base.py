@@ -83,7 +83,7 @@ class DoradcaAction(Action, ABC):
         try:
             with metrics.ACTION_SECONDS.labels(self.name()).time():
                 self.act(turn)
-        except Exception:  # noqa: BLE001 - the user gets an apology, the log gets the traceback
+        except Exception:  # the user gets an apology, the log gets the traceback
             log.exception("action %s failed", self.name())
             metrics.ACTION_ERRORS.labels(self.name()).inc()
             turn.kind = "apology"

@@ -20,7 +20,7 @@ from index.config import settings
 from index.embedder import Embedder
 
 
-def _cached(embedder: Embedder):  # noqa: ANN202 - an encode function
+def _cached(embedder: Embedder):  # an encode function
     memo: dict[str, np.ndarray] = {}
 
     def encode(texts: list[str]) -> np.ndarray:
@@ -67,7 +67,7 @@ def main() -> None:
     print(f"one prediction given the query vector: p50 {statistics.median(times) * 1000:.2f} ms")
 
 
-def _e5_alone(encode, train: list[Example], dev: list[Example]) -> dict[str, float]:  # noqa: ANN001
+def _e5_alone(encode, train: list[Example], dev: list[Example]) -> dict[str, float]:
     from sklearn.linear_model import LogisticRegression
 
     clf = LogisticRegression(C=C, max_iter=3000).fit(encode([e.text for e in train]), [e.kind for e in train])

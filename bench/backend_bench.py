@@ -88,7 +88,7 @@ def top_passage(searcher: Searcher, question: str) -> str:
     return hits[0].passage.id if hits else ""
 
 
-def cold(fn, items: list[str]) -> list[float]:  # noqa: ANN001 - a function of one text
+def cold(fn, items: list[str]) -> list[float]:  # a function of one text
     times = []
     for text in items:
         t = time.perf_counter()

@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT / "bot"))
 sys.path.insert(0, str(ROOT))
 
 
-from services.processes import RASA_MODEL, Assistant, Ports
+from services.processes import RASA_MODEL, Assistant, Ports  # noqa: E402 - after the path is set
 
 OUT = ROOT / "build" / "bench" / "hostile_bench.json"
 LINEAR_REWRITE = "142a49f"  # "Redaction in linear time" (git log -- bot/redact.py); its parent is the quadratic one

@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT / "bot"))
 sys.path.insert(0, str(ROOT))
 
 from redact import redact  # noqa: E402
+
 from tests.test_redact import HOSTILE, hostile  # noqa: E402
 
 SIZES = (1024, 8 * 1024, 64 * 1024)

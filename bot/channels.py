@@ -35,21 +35,20 @@ import re
 import secrets
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any
 
+import rasa.core.actions.action as rasa_action
+import turn_metrics as metrics
 import yaml
+from project_settings import settings
 from rasa.core.channels import rest, socketio
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.shared.core.constants import DEFAULT_INTENTS
+from redact import redact
 from sanic import Blueprint
 from sanic.exceptions import InvalidUsage
-
-import turn_metrics as metrics
-from project_settings import settings
-from redact import redact
-
-import rasa.core.actions.action as rasa_action  # noqa: E402
 
 # Rasa waits 5 minutes for the action server; a hung one (a stopped worker, a full machine) would leave every
 # conversation silent that long. After this many seconds the user gets the apology and the conversation's lock is
@@ -147,12 +146,12 @@ def accept_language(header: object) -> str | None:
 # The assistant's sentences, shared with the actions (bot/sentences.yml): key -> language -> text.
 SENTENCES: dict[str, dict[str, str]] = yaml.safe_load((Path(__file__).parent / "sentences.yml").read_text("utf-8"))
 # English function words that are not Polish words ("i", "do" and "my" are)
-ENGLISH = re.compile(r"\b(what|how|does|is|are|the|you|can|need|job|work|hello|hi|thanks?)\b", re.I)
+ENGLISH = re.compile(r"\b(what|how|does|is|are|the|you|can|need|job|work|hello|hi|thanks?)\b", re.IGNORECASE)
 
 
 def _lang(text: str | None) -> str:
     """The language of a message, for the channel's own few replies (the actions detect it more carefully)."""
-    if text and re.search(r"[а-яіїєґ]", text, re.I):
+    if text and re.search(r"[а-яіїєґ]", text, re.IGNORECASE):
         return "uk"
     if text and text.isascii() and ENGLISH.search(text):
         return "en"
@@ -235,7 +234,7 @@ class SharedRateLimiter:
                 pipe.zcard(key)
                 pipe.expire(key, 61)
                 count = (await pipe.execute())[2]
-        except Exception:  # noqa: BLE001 - any Redis failure: let the message through, say so in the log
+        except Exception:  # any Redis failure: let the message through, say so in the log
             logger.warning("rate limit not checked: Redis unreachable", exc_info=True)
             return True
         return count <= self.per_minute
@@ -466,7 +465,7 @@ def never_silent(on_new_message: Handler) -> Handler:
         BUSY.running += 1
         try:
             result = await on_new_message(message)
-        except Exception:  # noqa: BLE001 - the user gets the apology; the log gets the error, not the message
+        except Exception:  # the user gets the apology; the log gets the error, not the message
             logger.error("message handling failed", exc_info=True)  # no sender id: a chat id is personal data
         finally:
             BUSY.running -= 1

@@ -16,6 +16,6 @@ _CHECKOUT = str(Path(__file__).resolve().parent.parent)
 if _CHECKOUT not in sys.path:
     sys.path.append(_CHECKOUT)
 
-from index.config import Settings, settings  # once the checkout is on the path
+from index.config import Settings, settings  # noqa: E402 - once the checkout is on the path
 
 __all__ = ["Settings", "settings"]

@@ -41,9 +41,9 @@ import jsonschema
 import sqlalchemy as sa
 from jsonschema.exceptions import best_match
 from project_settings import settings
+from rasa.core import tracker_store
 from rasa.core.actions.action import RemoteAction
 from rasa.core.lock import TicketLock
-from rasa.core import tracker_store
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.shared.core import events as rasa_events
 from rasa.shared.core.trackers import EventVerbosity

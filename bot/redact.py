@@ -59,17 +59,17 @@ DOT = rf"(?:\.|\s\.\s|{DOT_WORD})"
 # not from each of its letters. Lengths as RFC 5321 allows (64 before the @, 63 a label). The part before the @
 # may be spelled too ("jan kropka kowalski małpa …"), at most 3 times.
 EMAIL = re.compile(rf"(?<![\w.+-])[\w.+-]{{1,64}}(?:{DOT_WORD}[\w.+-]{{1,64}}){{0,3}}{AT}[\w-]{{1,63}}"
-                   rf"(?:{DOT}[\w-]{{1,63}}){{0,8}}{DOT}[a-z]{{2,24}}\b", re.I | re.U)
+                   rf"(?:{DOT}[\w-]{{1,63}}){{0,8}}{DOT}[a-z]{{2,24}}\b", re.IGNORECASE | re.UNICODE)
 # An IBAN of any country (two letters, two check digits, up to 30 more), or a Polish one without "PL".
-IBAN = re.compile(r"\b[A-Z]{2}\s?\d{2}(?:[ -]?[A-Z0-9]){11,30}\b|(?<![\w-])\d{2}(?:[ -]?\d){24}(?![\w-])", re.I)
+IBAN = re.compile(r"\b[A-Z]{2}\s?\d{2}(?:[ -]?[A-Z0-9]){11,30}\b|(?<![\w-])\d{2}(?:[ -]?\d){24}(?![\w-])", re.IGNORECASE)
 # A run of digits with the separators people type between them; an optional + or 00 prefix.
 # Where a number may start: not inside a word, except glued to the words that announce one ("tel600100200").
 NUMBER_START = r"(?:(?<=tel)|(?<=tel\.)|(?<=nr)|(?<=nr\.)|(?<=pesel)|(?<![\w+]))"
 SEPARATOR = r"[ .\-–—/()]{0,3}"  # "600 - 100 - 200"
-DIGITS = re.compile(rf"{NUMBER_START}(?:\+|00)?\(?\d(?:{SEPARATOR}\d){{5,18}}(?!\w)", re.I)
+DIGITS = re.compile(rf"{NUMBER_START}(?:\+|00)?\(?\d(?:{SEPARATOR}\d){{5,18}}(?!\w)", re.IGNORECASE)
 # Every 11 digits that start and end a group of digits, overlapping (a lookahead): "30010100005 300102 00002" holds
 # two PESELs, which a longest run of digits would cut in the middle. A valid PESEL wins over any other reading.
-PESEL_AT = re.compile(rf"{NUMBER_START}(?=(\d(?:{SEPARATOR}\d){{10}})(?!\w))", re.I)
+PESEL_AT = re.compile(rf"{NUMBER_START}(?=(\d(?:{SEPARATOR}\d){{10}})(?!\w))", re.IGNORECASE)
 # "kod 243108" is a KZiS code, "ABA 300000" an ID card: letters in lower case count only glued to the digits
 # ("abc123456") and only with a valid check digit (the words before an ID card are judged by DOCUMENT below).
 ID_CARD = re.compile(rf"(?<![{LETTERS}])([A-Za-z]{{3}})([\s-]?)(\d{{6}})(?!\d)")
@@ -83,7 +83,7 @@ UNZR = re.compile(r"(?<![\w\-–./])((?:19|20)\d{2})[.]?(\d{2})[.]?(\d{2})\s?[-�
 # "paszport i 4 500 zł" keeps its salary. The number: up to 3 letters, then 5 to 16 digits with separators.
 DOCUMENT = re.compile(rf"(?<![\w\[])(?:(?P<letters>[{LETTERS}]{{1,3}})(?P<gap>[ -]?|\s(?:nr\.?|numer|номер|№|no\.?)\s?|"
                       r"\s?№\s?))?"
-                      r"(?P<number>\d(?:[ ./\-–]{0,2}\d){4,15})(?![\w\-–/])", re.U)
+                      r"(?P<number>\d(?:[ ./\-–]{0,2}\d){4,15})(?![\w\-–/])", re.UNICODE)
 DOCUMENT_KINDS = {
     "PRAWO JAZDY": r"prawo jazdy|prawa jazdy|prawem jazdy|driving licen[cs]e|driver'?s licen[cs]e|"
                    r"посвідчення водія|посвідченн\w{0,3} водія|водійськ\w{0,4}(?: посвідченн\w{0,3}| прав\w{0,2})?|"
@@ -103,27 +103,27 @@ FILLER = (r"nr|numer\w{0,2}|no|number|номер\w{0,2}|№|#|seria|serii|series
 GROUPS = "|".join(f"(?P<{k.replace(' ', '_').replace('Ó', 'O')}>{v})" for k, v in DOCUMENT_KINDS.items())
 DOCUMENT_SAID = re.compile(
     rf"(?<![\[\w])(?:{GROUPS}"
-    + rf")\W{{0,3}}(?:(?:{FILLER})(?!\w)\W{{0,3}}){{0,4}}$", re.I | re.U)
+     rf")\W{{0,3}}(?:(?:{FILLER})(?!\w)\W{{0,3}}){{0,4}}$", re.IGNORECASE | re.UNICODE)
 FUNCTION_WORDS = {"i", "a", "w", "z", "o", "u", "na", "do", "od", "po", "za", "ze", "we", "lub", "czy", "jak", "ile",
                   "and", "or", "in", "on", "at", "of", "for", "the", "і", "й", "та", "в", "з", "до", "від", "по",
                   "за", "або", "чи", "як", "и"}
-FILLERS = re.compile(rf"(?:{FILLER})$", re.I | re.U)
+FILLERS = re.compile(rf"(?:{FILLER})$", re.IGNORECASE | re.UNICODE)
 STREET = (r"(?:ul\.|ulica|ulicy|al\.|aleja|alei|os\.|osiedle|osiedlu|pl\.|plac|placu|вул\.|вулиця|просп\.|проспект)"
           r"\s{0,3}")
 NAME_WORD = rf"[{LETTERS}][{LETTERS}.-]{{0,39}}"
 NUMBER = r"\d{1,5}(?!\d)"  # a house or flat number; a longer run is something else (a PESEL after a street name)
 HOUSE = rf"{NUMBER}[a-zA-Z]?(?:\s?/\s?{NUMBER}[a-zA-Z]?)?(?:\s{{0,3}},?\s{{0,3}}(?:m\.|m|lok\.|кв\.)\s?{NUMBER})?"
-ADDRESS = re.compile(rf"\b{STREET}{NAME_WORD}(?:\s{{1,3}}{NAME_WORD}){{0,3}}?\s{{1,3}}{HOUSE}", re.I | re.U)
+ADDRESS = re.compile(rf"\b{STREET}{NAME_WORD}(?:\s{{1,3}}{NAME_WORD}){{0,3}}?\s{{1,3}}{HOUSE}", re.IGNORECASE | re.UNICODE)
 # "mieszkam na Mickiewicza 5/12": a street without "ul." after words that introduce an address.
 LIVES_AT = re.compile(rf"\b(?P<intro>(?:mieszkam|zamieszkał[ay]?|zamieszkania|adres|adresem|проживаю|живу):?\s{{1,3}}"
                       rf"(?:(?:na|przy|w|на|за)\s{{1,3}})?){NAME_WORD}(?:\s{{1,3}}{NAME_WORD}){{0,2}}?\s{{1,3}}{HOUSE}",
-                      re.I | re.U)
-FLAT = re.compile(rf",\s{{0,3}}(?:m\.|lok\.|mieszkania|кв\.)\s?{NUMBER}", re.I)
-POSTAL = re.compile(rf"(?<!\d)\d{{2}}-\d{{3}}(?!\d)(?:\s{{1,3}}[{UPPER}][{LETTERS}-]{{1,40}})?", re.U)
+                      re.IGNORECASE | re.UNICODE)
+FLAT = re.compile(rf",\s{{0,3}}(?:m\.|lok\.|mieszkania|кв\.)\s?{NUMBER}", re.IGNORECASE)
+POSTAL = re.compile(rf"(?<!\d)\d{{2}}-\d{{3}}(?!\d)(?:\s{{1,3}}[{UPPER}][{LETTERS}-]{{1,40}})?", re.UNICODE)
 # A name after the words that introduce one (capitalised words: "nazywam się i szukam pracy" keeps its words).
 NAME = re.compile(rf"(?:(?<=[Nn]azywam się )|(?<=[Nn]azywam sie )|(?<=[Mm]am na imię )|(?<=[Mm]am na imie )|"
                   rf"(?<=[Mm]y name is )|(?<=[Мм]ене звати )|(?<=[Мм]оє ім'я )|(?<=[Ii]mię i nazwisko: ))"
-                  rf"[{UPPER}][{LETTERS}'-]{{1,40}}(?:\s{{1,3}}[{UPPER}][{LETTERS}'-]{{1,40}}){{0,2}}", re.U)
+                  rf"[{UPPER}][{LETTERS}'-]{{1,40}}(?:\s{{1,3}}[{UPPER}][{LETTERS}'-]{{1,40}}){{0,2}}", re.UNICODE)
 # A date of birth after the words that introduce one, in Polish, Ukrainian and English: "ur. 3 maja 1990",
 # "народився 12 травня 1985", "д.н. 12.05.1985", "born on May 12, 1985", "DOB: 12/05/1985", "12th of May 1985".
 BIRTH_WORDS = (r"(?:urodzon[ya]|urodziłe[mś]|urodziłam|urodzin|ur\.|data ur\.|data urodzenia|date of birth|"
@@ -133,27 +133,27 @@ ORDINAL = r"(?:st|nd|rd|th|\.|-?го|-?ого)?"
 BIRTH = re.compile(rf"(?<![\w.])(?:{BIRTH_WORDS}){BIRTH_LINK}{{0,3}}\s{{0,3}}"
                    r"(?:\d{1,2}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{2,4}|\d{4}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{1,2}|"
                    rf"\d{{1,2}}{ORDINAL}\s{{1,3}}(?:of\s{{1,3}})?{WORD}\.?,?\s{{1,3}}\d{{4}}|"
-                   rf"{WORD}\.?\s{{1,3}}\d{{1,2}}{ORDINAL},?\s{{1,3}}\d{{4}})", re.I | re.U)
+                   rf"{WORD}\.?\s{{1,3}}\d{{1,2}}{ORDINAL},?\s{{1,3}}\d{{4}})", re.IGNORECASE | re.UNICODE)
 
 # Words that say what a number is, within a few words before it. Never inside a placeholder ("[TELEFON] 1234
 # 5678" is not a phone number said to be one: redacting the output again must change nothing).
 CONTEXT = {
-    "PESEL": re.compile(r"(?<!\[)pesel", re.I),
-    "IBAN": re.compile(r"(?<!\[)(?:kont\w*|rachun\w*|iban|account|рахун\w*|банк\w*)", re.I),
-    "DOWÓD": re.compile(r"(?<!\[)(?:dow[oó]d\w*|dowodu|id card|паспорт\w*|посвідч\w*)", re.I),
-    "TELEFON": re.compile(r"(?<!\[)(?:tel\w*|komórk\w*|kom\.|phone|mobile|call|zadzwo\w*|dzwo\w*|тел\w*|номер)", re.I),
-    "NIP": re.compile(r"(?<!\[)\bnip\b", re.I),
-    "RNOKPP": re.compile(rf"(?<!\[)(?:{DOCUMENT_KINDS['RNOKPP']})", re.I),
-    "UNZR": re.compile(rf"(?<!\[)(?:{DOCUMENT_KINDS['UNZR']})", re.I),
+    "PESEL": re.compile(r"(?<!\[)pesel", re.IGNORECASE),
+    "IBAN": re.compile(r"(?<!\[)(?:kont\w*|rachun\w*|iban|account|рахун\w*|банк\w*)", re.IGNORECASE),
+    "DOWÓD": re.compile(r"(?<!\[)(?:dow[oó]d\w*|dowodu|id card|паспорт\w*|посвідч\w*)", re.IGNORECASE),
+    "TELEFON": re.compile(r"(?<!\[)(?:tel\w*|komórk\w*|kom\.|phone|mobile|call|zadzwo\w*|dzwo\w*|тел\w*|номер)", re.IGNORECASE),
+    "NIP": re.compile(r"(?<!\[)\bnip\b", re.IGNORECASE),
+    "RNOKPP": re.compile(rf"(?<!\[)(?:{DOCUMENT_KINDS['RNOKPP']})", re.IGNORECASE),
+    "UNZR": re.compile(rf"(?<!\[)(?:{DOCUMENT_KINDS['UNZR']})", re.IGNORECASE),
 }
-NOT_PERSONAL = re.compile(r"(kod\w*|code|kzis|zł|zl|pln|eur|euro|€|\$|brutto|netto|godz\w*|rok\w*)\W*$", re.I)
+NOT_PERSONAL = re.compile(r"(kod\w*|code|kzis|zł|zl|pln|eur|euro|€|\$|brutto|netto|godz\w*|rok\w*)\W*$", re.IGNORECASE)
 # an employer's register number right after its name (at most one word between: "REGON firmy 123456785")
-EMPLOYER = re.compile(r"\b(regon|krs)\b\W{0,3}(?:\w{1,20}\W{1,3})?$", re.I)
+EMPLOYER = re.compile(r"\b(regon|krs)\b\W{0,3}(?:\w{1,20}\W{1,3})?$", re.IGNORECASE)
 NOT_DIGIT = re.compile(r"\D")
 AMOUNT = r"(?:\d{1,3}(?: \d{3}){1,2}|\d{3,6})"  # "4 500", "10 100", "12500"
 RANGE = re.compile(rf"{AMOUNT}\s?[-–—]\s?{AMOUNT}")  # a range of amounts: "10 100 – 12 900 zł"
 DATE_FIRST = re.compile(r"\d{1,2}\s?[./]\s?\d{1,2}\s?[./]\s?(?:19|20)\d{2}(?!\d)")  # an offer's date, then a time
-MONEY_AFTER = re.compile(r"\s{0,3}(zł|zl|pln|eur|euro|€|\$|brutto|netto|tys)", re.I)  # matched at the number's end
+MONEY_AFTER = re.compile(r"\s{0,3}(zł|zl|pln|eur|euro|€|\$|brutto|netto|tys)", re.IGNORECASE)  # matched at the number's end
 
 
 @lru_cache(maxsize=4096)  # a hostile text repeats the same candidates ("1 1 1 1 ..." is 30,000 of them)
@@ -268,15 +268,15 @@ def _document(m: re.Match[str]) -> str:
     start, keep = m.start(), ""
     if letters and FILLERS.match(letters):
         start, keep, letters = m.start("number"), letters + m.group("gap"), ""
-    elif letters and (letters.lower() in FUNCTION_WORDS or len(letters) == 1 and m.group("gap")
-                      or m.group("gap").strip(" -") and not letters.isupper()):
+    elif letters and (letters.lower() in FUNCTION_WORDS or (len(letters) == 1 and m.group("gap"))
+                      or (m.group("gap").strip(" -") and not letters.isupper())):
         return m.group(0)  # "dowód osobisty i numer 411004": a word, not a series; "seria AB nr": capitals only
     said = DOCUMENT_SAID.search(m.string, max(0, start - 60), start)
     if not said:
         return m.group(0)
     kind = next(k for k, v in said.groupdict().items() if v is not None)
     digits = NOT_DIGIT.sub("", number)
-    if kind == "RNOKPP" and len(digits) != 10 or kind == "UNZR" and len(digits) != 13:
+    if (kind == "RNOKPP" and len(digits) != 10) or (kind == "UNZR" and len(digits) != 13):
         return m.group(0)
     if len(digits) < (5 if letters else 6):
         return m.group(0)

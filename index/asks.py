@@ -144,7 +144,7 @@ class AskModel:
         self.encode, self.vectorizer, self.clf = encode, vectorizer, clf
 
     @classmethod
-    def train(cls, encode: Callable[[list[str]], np.ndarray], train: list[Example], c: float = C) -> "AskModel":
+    def train(cls, encode: Callable[[list[str]], np.ndarray], train: list[Example], c: float = C) -> AskModel:
         if not train:
             raise ValueError("no training examples")
         vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2,
@@ -194,7 +194,7 @@ class AskModel:
         tmp.replace(path)
 
     @classmethod
-    def load(cls, encode: Callable[[list[str]], np.ndarray], model_key: str, folder: Path | None = None) -> "AskModel":
+    def load(cls, encode: Callable[[list[str]], np.ndarray], model_key: str, folder: Path | None = None) -> AskModel:
         path = model_path(model_key, folder)
         if not path.exists():
             raise MissingAskModel(f"no model of what messages ask at {path}: run `make setup` "

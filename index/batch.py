@@ -273,7 +273,7 @@ def _read_csv(data: bytes, title_column: str | None, description_column: str | N
     raise error
 
 
-def _xlsx(data: bytes, limits: Limits):  # noqa: ANN202 - an openpyxl read-only workbook
+def _xlsx(data: bytes, limits: Limits):  # an openpyxl read-only workbook
     """Open an .xlsx read-only, after checking what it unpacks to (a 10 MB zip may unpack to gigabytes)."""
     from openpyxl import load_workbook
 

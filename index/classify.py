@@ -143,11 +143,11 @@ class OccupationClassifier:
                for c in (self._candidate(code, p) for code, p in ranked[:k])]
         return Classification(title, out, is_ambiguous(ranked))
 
-    def _words(self, description: str | None):  # noqa: ANN202 - a sparse row or None
+    def _words(self, description: str | None):  # a sparse row or None
         vocab = self.signals.vocab
         return vocab.words.transform([ad_text(description)]) if description and vocab.words is not None else None
 
-    def evidence(self, chars, words, code: str) -> list[Evidence]:  # noqa: ANN001 - sparse rows of the offer
+    def evidence(self, chars, words, code: str) -> list[Evidence]:  # sparse rows of the offer
         """The closest coded ad title, name and (for a whole ad) official passage of one candidate."""
         vocab, out = self.signals.vocab, []
         examples, names = self.version.examples, self.version.names
@@ -163,7 +163,7 @@ class OccupationClassifier:
             out.append(Evidence("passage", passage.text, code))
         return out
 
-    def _best_passage(self, words, code: str) -> Passage | None:  # noqa: ANN001 - the offer's sparse word row
+    def _best_passage(self, words, code: str) -> Passage | None:  # the offer's sparse word row
         passages = [p for p in self.passages_by_code.get(code, []) if p.section in ("task", "overview", "esco_skill")]
         if not passages:
             return None

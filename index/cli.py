@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -54,7 +54,7 @@ def model_build(force: Annotated[bool, typer.Option(help="Rebuild even if presen
     "expert-coded job ads; check each file's size and sha256; convert the .rds and .xlsx files. Files already "
     f"present and intact are kept. Exit code 1 when a file failed (the others are kept).\n\nSource: {CITATION}"))
 def corpus_fetch(
-    url: Annotated[Optional[str], typer.Option(help="Base URL of a mirror of the pinned repository commit "
+    url: Annotated[str | None, typer.Option(help="Base URL of a mirror of the pinned repository commit "
                                                    "(default: DORADCA_CORPUS_URL, else raw.githubusercontent.com).")] = None,
     dest: Annotated[Path, typer.Option(help="Corpus folder to write.")] = FETCHED_CORPUS,
 ) -> None:
@@ -77,7 +77,7 @@ def corpus_fetch(
 
 @index_app.command("build")
 def index_build(
-    corpus: Annotated[Optional[list[Path]], typer.Option("--corpus", help="Extra corpus folder (repeatable).")] = None,
+    corpus: Annotated[list[Path] | None, typer.Option("--corpus", help="Extra corpus folder (repeatable).")] = None,
     force: Annotated[bool, typer.Option(help="Rebuild even if up to date.")] = False,
 ) -> None:
     """Build the index over data/ plus --corpus folders plus the corpus in use (skipped when up to date).
@@ -108,7 +108,7 @@ def index_build(
     typer.echo(summary(json.loads((report.path / "manifest.json").read_text())))
 
 
-def _searcher():  # noqa: ANN202 - lazy import keeps `--help` fast
+def _searcher():  # lazy import keeps `--help` fast
     from .embedder import MissingModel
     from .search import Searcher
     from .store import IndexUnavailable
@@ -119,7 +119,7 @@ def _searcher():  # noqa: ANN202 - lazy import keeps `--help` fast
         fail(str(e))
 
 
-def _answer_jsonl(answer, key: str = "q") -> None:  # noqa: ANN001 - a function of one request object
+def _answer_jsonl(answer, key: str = "q") -> None:  # a function of one request object
     """One JSON object per stdin line in, one per line out; a bad line gets {key, "error"} and the rest go on."""
     from .search import QueryError
 
@@ -140,7 +140,7 @@ def _answer_jsonl(answer, key: str = "q") -> None:  # noqa: ANN001 - a function 
     raise typer.Exit(1 if errors else 0)
 
 
-def _answer_one(call, as_json: bool, unsure: str) -> None:  # noqa: ANN001 - a function returning the answer
+def _answer_one(call, as_json: bool, unsure: str) -> None:  # a function returning the answer
     """One answer with candidates (resolve, classify): JSON, or one line per candidate with its evidence."""
     from .search import QueryError
 
@@ -159,7 +159,7 @@ def _answer_one(call, as_json: bool, unsure: str) -> None:  # noqa: ANN001 - a f
         typer.echo(unsure)
 
 
-def _print_hits(result) -> None:  # noqa: ANN001
+def _print_hits(result) -> None:
     occ = result.occupation
     if occ:
         typer.echo(sentences.say("cli_occupation", CLI_LANG, name=occ.name, code=occ.code, score=f"{occ.score:.2f}"))
@@ -179,9 +179,9 @@ def _print_hits(result) -> None:  # noqa: ANN001
 
 @app.command()
 def search(
-    question: Annotated[Optional[str], typer.Argument(help="The question.")] = None,
-    occupation: Annotated[Optional[str], typer.Option(help="Limit to this 6-digit KZiS code.")] = None,
-    section: Annotated[Optional[str], typer.Option(help="Limit to this section.")] = None,
+    question: Annotated[str | None, typer.Argument(help="The question.")] = None,
+    occupation: Annotated[str | None, typer.Option(help="Limit to this 6-digit KZiS code.")] = None,
+    section: Annotated[str | None, typer.Option(help="Limit to this section.")] = None,
     k: Annotated[int, typer.Option("-k", help="Number of passages.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     jsonl: Annotated[bool, typer.Option("--jsonl", help="Read JSON lines from stdin, write JSON lines.")] = False,
@@ -211,7 +211,7 @@ def search(
 
 @app.command()
 def resolve(
-    text: Annotated[Optional[str], typer.Argument(help="A message naming an occupation.")] = None,
+    text: Annotated[str | None, typer.Argument(help="A message naming an occupation.")] = None,
     k: Annotated[int, typer.Option("-k", help="Number of candidates.")] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     jsonl: Annotated[bool, typer.Option("--jsonl", help="Read JSON lines from stdin, write JSON lines.")] = False,
@@ -236,20 +236,20 @@ def resolve(
 
 @app.command()
 def classify(
-    title: Annotated[Optional[str], typer.Argument(help="The job offer's title.")] = None,
-    description: Annotated[Optional[str], typer.Option(
+    title: Annotated[str | None, typer.Argument(help="The job offer's title.")] = None,
+    description: Annotated[str | None, typer.Option(
         "--description", help="The offer's description, or '-' to read it from stdin (up to 20,000 characters).")] = None,
     k: Annotated[int, typer.Option("-k", help="Number of candidate codes.")] = 3,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     jsonl: Annotated[bool, typer.Option(
         "--jsonl", help='Read {"title", "description", "k"} lines from stdin, write one result per line.')] = False,
-    file: Annotated[Optional[Path], typer.Option(
+    file: Annotated[Path | None, typer.Option(
         "--file", help="A spreadsheet of offers (.csv with , ; or tab; .xlsx): every row coded.")] = None,
-    out: Annotated[Optional[Path], typer.Option(
+    out: Annotated[Path | None, typer.Option(
         help="Where to write the coded file (.csv or .xlsx; default: IN's name + '-kody', IN's format).")] = None,
-    title_column: Annotated[Optional[str], typer.Option(
+    title_column: Annotated[str | None, typer.Option(
         help="Header of the title column (default: title, tytuł, stanowisko, nazwa stanowiska, job.title).")] = None,
-    description_column: Annotated[Optional[str], typer.Option(
+    description_column: Annotated[str | None, typer.Option(
         help="Header of the description column (default: description, opis, opis stanowiska, zakres obowiązków, "
              "job.description).")] = None,
 ) -> None:

@@ -76,7 +76,7 @@ class Embedder:
         self.backend = backend
         self.key = model_key(model, backend)  # validates the backend
         self.batch_size = batch_size
-        looks_local = model.startswith((".", "/")) or os.sep in model and Path(model).parent.exists()
+        looks_local = model.startswith((".", "/")) or (os.sep in model and Path(model).parent.exists())
         if looks_local and not (Path(model) / "modules.json").exists():
             raise MissingModel(f"embedding model not found at {model}: run `make setup` (or `doradca model build`)")
         if backend == "torch":
@@ -180,7 +180,7 @@ class PieceTokenizer:
     def ids(self, text: str) -> list[int]:
         normal = self.normalizer.normalize_str(text)
         # Metaspace prepends the word mark only when the text does not start with a space already
-        pieces = self.pieces.encode(normal[1:] if normal.startswith(" ") else normal)
+        pieces = self.pieces.encode(normal.removeprefix(" "))
         return [self.bos, *pieces[: self.max_length - 2], self.eos]
 
     def padded(self, rows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:

@@ -66,7 +66,7 @@ def strip_footnotes(text: str) -> str:
         prev = before[-1].lower().rstrip(".") if before else ""
         after = text[m.end() :].split()
         nxt = after[0].lower().strip(".,;:)") if after else ""
-        if prev in NUMBER_GOVERNORS or nxt in UNITS or len(prev) < 3 or prev.isupper() and len(prev) < 3:
+        if prev in NUMBER_GOVERNORS or nxt in UNITS or len(prev) < 3 or (prev.isupper() and len(prev) < 3):
             return m.group(0)
         return ""
 
@@ -84,7 +84,7 @@ def parse_file(path: Path, source: Source | None = None) -> Description:
 
 def looks_like_description(text: str) -> bool:
     """True for an INFOdoradca+ tab-3 export (a 'Kod:' line and task blocks)."""
-    return bool(re.search(r"^\s*Kod:\s*\d{6}\s*$", text, re.M)) and "WIEDZA" in text
+    return bool(re.search(r"^\s*Kod:\s*\d{6}\s*$", text, re.MULTILINE)) and "WIEDZA" in text
 
 
 class _Lines:

@@ -32,7 +32,7 @@ ESCO_SKILLS_SOURCE = "ESCO (PL): umiejętności zawodu ESCO „{name}”, © Uni
 HIERARCHY_SOURCE = "Klasyfikacja zawodów i specjalności (KZiS), MRiPS"
 
 CODE6 = re.compile(r"^\d{6}$")
-TRAINING_HINT = re.compile(r"wykształceni|wymagan[ea]|kwalifikacj|kurs|uprawnieni|studi[aó]|szkoł|świadectw", re.I)
+TRAINING_HINT = re.compile(r"wykształceni|wymagan[ea]|kwalifikacj|kurs|uprawnieni|studi[aó]|szkoł|świadectw", re.IGNORECASE)
 
 
 @dataclass
@@ -330,7 +330,7 @@ def same_words(kzis_names: Iterable[str], esco_names: Iterable[str]) -> bool:
 
 def esco_key(code: str, esco_name: str) -> tuple[str, str]:
     """A mapping's key in the labels: the code and the ESCO name's first (male) form, lowercased."""
-    return code, _norm_space(esco_name.split("/")[0]).lower()
+    return code, _norm_space(esco_name.split("/", maxsplit=1)[0]).lower()
 
 
 @lru_cache(maxsize=4)

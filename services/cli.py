@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -26,15 +26,15 @@ app.add_typer(bot_app, name="bot")
 
 @bot_app.command("run")
 def bot_run(
-    rasa_port: Annotated[Optional[int], typer.Option(help="Rasa server port [DORADCA_RASA_PORT: 5005].")] = None,
-    actions_port: Annotated[Optional[int], typer.Option(help="Action server port [DORADCA_ACTIONS_PORT: 5055].")] = None,
-    web_port: Annotated[Optional[int], typer.Option(help="Pages and look-up API port [DORADCA_WEB_PORT: 8000].")] = None,
-    metrics_port: Annotated[Optional[int], typer.Option(
+    rasa_port: Annotated[int | None, typer.Option(help="Rasa server port [DORADCA_RASA_PORT: 5005].")] = None,
+    actions_port: Annotated[int | None, typer.Option(help="Action server port [DORADCA_ACTIONS_PORT: 5055].")] = None,
+    web_port: Annotated[int | None, typer.Option(help="Pages and look-up API port [DORADCA_WEB_PORT: 8000].")] = None,
+    metrics_port: Annotated[int | None, typer.Option(
         help="Prometheus metrics of the supervisor (restarts); 0: off [DORADCA_SUPERVISOR_METRICS_PORT: 9103].")] = None,
-    endpoints: Annotated[Optional[Path], typer.Option(exists=True, dir_okay=False, help=(
+    endpoints: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help=(
         "Rasa endpoints file (bot/endpoints-scaled.yml: PostgreSQL + Redis) [DORADCA_ENDPOINTS: bot/endpoints.yml]."))]
     = None,
-    credentials: Annotated[Optional[Path], typer.Option(exists=True, dir_okay=False, help=(
+    credentials: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help=(
         "Rasa channels file (Telegram, Messenger: see README) [DORADCA_CREDENTIALS: bot/credentials.yml]."))] = None,
 ) -> None:
     """Start the action server, the Rasa server and the web pages/API on 127.0.0.1 and keep them running (a server
@@ -111,7 +111,7 @@ def _supervise(bot: Assistant) -> None:
 
 @bot_app.command("chat")
 def bot_chat(
-    rasa_port: Annotated[Optional[int], typer.Option(help="Rasa server port [DORADCA_RASA_PORT: 5005].")] = None,
+    rasa_port: Annotated[int | None, typer.Option(help="Rasa server port [DORADCA_RASA_PORT: 5005].")] = None,
     sender: Annotated[str, typer.Option(help="Conversation id.")] = "terminal",
 ) -> None:
     """Chat with the running bot in the terminal over its REST channel."""
@@ -139,9 +139,9 @@ app.add_typer(conversations_app, name="conversations")
 
 @conversations_app.command("prune")
 def conversations_prune(
-    days: Annotated[Optional[int], typer.Option(min=0, help=(
+    days: Annotated[int | None, typer.Option(min=0, help=(
         "Delete every event (message, reply) older than this many days [DORADCA_RETENTION_DAYS: 30]."))] = None,
-    db: Annotated[Optional[Path], typer.Option(help="SQLite tracker store file [DORADCA_TRACKER_DB].")] = None,
+    db: Annotated[Path | None, typer.Option(help="SQLite tracker store file [DORADCA_TRACKER_DB].")] = None,
     postgres: Annotated[bool, typer.Option(
         help="The PostgreSQL tracker store of bot/endpoints-scaled.yml (DORADCA_DB_HOST, _PORT, _NAME, _USER, "
              "_PASSWORD) instead of SQLite.")] = False,

@@ -90,7 +90,7 @@ def copy_tree(src: Path, dst: Path) -> Path:
 @pytest.fixture()
 def data_searcher(data_index: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch):
     """The actions' searcher over data/ alone."""
-    import actions.runtime as runtime
+    from actions import runtime
     from index.search import Searcher
     from index.store import open_index
 
@@ -102,7 +102,7 @@ def data_searcher(data_index: Path, embedder: Embedder, monkeypatch: pytest.Monk
 @pytest.fixture()
 def corpus_searcher(full_searcher, monkeypatch: pytest.MonkeyPatch):
     """The actions' searcher over the full corpus."""
-    import actions.runtime as runtime
+    from actions import runtime
 
     monkeypatch.setattr(runtime, "_searcher", full_searcher)
     return full_searcher

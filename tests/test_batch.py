@@ -46,7 +46,7 @@ OFFERS = [  # (title, description): Polish letters in both, a ';' and a ',' insi
 HEADER = ["Lp", "Stanowisko", "Opis", "Pracodawca"]
 
 
-def rows_of(offers=OFFERS) -> list[list[str]]:  # noqa: ANN001
+def rows_of(offers=OFFERS) -> list[list[str]]:
     return [HEADER] + [[str(i), t, d, f"Firma {i} sp. z o.o."] for i, (t, d) in enumerate(offers, 1)]
 
 
@@ -394,7 +394,7 @@ def test_a_deleted_job_stops_and_a_full_queue_says_busy(full_searcher):
     gate = threading.Event()
 
     class Slow:  # the real classifier behind a gate, so that the queue is seen full
-        def classify(self, title, description=None, k=3):  # noqa: ANN001, ANN201
+        def classify(self, title, description=None, k=3):
             gate.wait(30)
             return full_searcher.classifier.classify(title, description, k)
 

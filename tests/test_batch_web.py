@@ -162,14 +162,14 @@ def test_openapi_describes_the_jobs(web):
 
 # --- the look-up page in Chromium -----------------------------------------------------------------------------
 
-def page_at(browser, width: int):  # noqa: ANN001, ANN201
+def page_at(browser, width: int):
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="pl-PL", accept_downloads=True)
     page = context.new_page()
     page.goto(f"{BASE}/lookup")
     return page
 
 
-def axe_violations(page) -> list[dict]:  # noqa: ANN001
+def axe_violations(page) -> list[dict]:
     page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [{"id": v["id"], "impact": v["impact"]} for v in result["violations"] if v["impact"] in ("serious", "critical")]

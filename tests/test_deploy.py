@@ -63,7 +63,7 @@ def test_logrotate_rotates_the_logs_of_a_running_server_without_losing_what_foll
     conf = (ROOT / "deploy" / "logrotate" / "doradca").read_text()
     assert "/opt/doradca/build/logs/*.log" in conf and "copytruncate" in conf
     conf = conf.replace("/opt/doradca/build/logs", str(logs))
-    conf = re.sub(r"^\s*su .*$", "", conf, flags=re.M)  # the doradca user does not exist here
+    conf = re.sub(r"^\s*su .*$", "", conf, flags=re.MULTILINE)  # the doradca user does not exist here
     (tmp_path / "doradca.conf").write_text(conf)
     with (logs / "rasa.log").open("ab") as server:  # what the launcher gives the server as its stdout
         server.write(b"before rotation\n" * 100)

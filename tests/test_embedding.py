@@ -127,7 +127,7 @@ def test_texts_of_similar_token_counts_share_a_batch(embedder: Embedder, monkeyp
     widths: list[list[int]] = []
 
     class Recording:
-        def run(self, names, feeds):  # noqa: ANN001, ANN201 - onnxruntime's own signature
+        def run(self, names, feeds):  # onnxruntime's own signature
             widths.append(feeds["attention_mask"].sum(axis=1).tolist())
             return session.run(names, feeds)
 

@@ -50,7 +50,7 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:  # keep pytest's output clean
         pass
 
-    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+    def do_GET(self) -> None:  # the http.server API
         path = self.path.removeprefix(f"/{REPO}/")
         self.server.requests.append((path, self.headers.get("Range")))
         fault = self.server.faults.get(path, "")
@@ -225,7 +225,7 @@ def test_spreadsheet_without_the_expected_columns_is_named(tmp_path: Path) -> No
 
 
 def test_corpus_in_use(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import index.config as config
+    from index import config
 
     fetched = tmp_path / "corpus"
     monkeypatch.setattr(config, "FETCHED_CORPUS", fetched)

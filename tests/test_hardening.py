@@ -23,7 +23,7 @@ import pytest
 import requests
 
 from index.config import ROOT
-from services.processes import PYTHON, Assistant, Ports
+from services.processes import Assistant, Ports
 
 from .conftest import free_port
 
@@ -171,10 +171,10 @@ def test_systemd_analyze_security_scores_each_unit_ok(tmp_path: Path, unit: str)
 
 def test_the_retention_timer_ships_enabled_daily_with_30_days():
     timer = (UNITS / "doradca-retention.timer").read_text()
-    assert re.search(r"^OnCalendar=daily$", timer, re.M) and re.search(r"^Persistent=yes$", timer, re.M)
-    assert re.search(r"^WantedBy=doradca\.target$", timer, re.M)
+    assert re.search(r"^OnCalendar=daily$", timer, re.MULTILINE) and re.search(r"^Persistent=yes$", timer, re.MULTILINE)
+    assert re.search(r"^WantedBy=doradca\.target$", timer, re.MULTILINE)
     target = (UNITS / "doradca.target").read_text()
-    assert "doradca-retention.timer" in re.search(r"^Wants=(.*)$", target, re.M).group(1)  # started with the target
+    assert "doradca-retention.timer" in re.search(r"^Wants=(.*)$", target, re.MULTILINE).group(1)  # started with the target
     assert env_file()["DORADCA_RETENTION_DAYS"] == "30"
     from services.settings import ServingSettings
 
@@ -293,7 +293,7 @@ def test_a_shared_sticky_folder_is_not_touched(tmp_path: Path):
 class CountingRasa(http.server.BaseHTTPRequestHandler):
     hits = 0
 
-    def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+    def do_GET(self) -> None:  # the standard library's name
         type(self).hits += 1
         self.send_response(200)
         self.send_header("Content-Length", "2")

@@ -103,7 +103,7 @@ def test_cli_jsonl_search_answers_every_line(data_index: Path):
     assert len(out) == 5
     assert out[0]["q"] == lines[0]["q"] and len(out[0]["hits"]) == 2
     assert set(out[0]["hits"][0]) == HIT_KEYS and out[0]["occupation"]["code"] == "243108"
-    assert "skill" == out[0]["hits"][0]["section"] and "zdję" in out[0]["hits"][0]["text"]
+    assert out[0]["hits"][0]["section"] == "skill" and "zdję" in out[0]["hits"][0]["text"]
     assert out[1]["error"] == "line 2: the question is empty"
     assert "line 3" in out[2]["error"] and "line 5" in out[4]["error"]
     assert out[3]["hits"][0]["passage_id"] == "243108/task/Z3"

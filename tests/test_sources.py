@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import index.sources as sources
+from index import sources
 from index.corpus import load_corpus
 from index.sources import REGISTRY, kind_of
 

@@ -68,7 +68,7 @@ def test_changed_names_or_force_retrain_the_fusion(tmp_path: Path, data_index: P
 
 def test_new_code_of_the_fusion_features_retrains_it(tmp_path: Path, data_index: Path, embedder,
                                                      monkeypatch: pytest.MonkeyPatch):
-    import index.store as store
+    from index import store
 
     index_dir = copy_tree(data_index, tmp_path / "index")
     monkeypatch.setattr(store, "FUSION_CODE", (*store.FUSION_CODE, "records.py"))  # as if that code had changed
@@ -121,7 +121,7 @@ def test_interrupted_build_leaves_the_current_index_in_use(tmp_path: Path, data_
 
 
 def test_crash_while_writing_removes_the_half_written_version(tmp_path: Path, data_index: Path, embedder, monkeypatch):
-    import index.store as store
+    from index import store
 
     index_dir = copy_tree(data_index, tmp_path / "index")
     before = (index_dir / "current").resolve()

@@ -12,8 +12,22 @@ from index.resolve import Candidate
 from index.search import MAX_K, Searcher
 from index.store import summary
 
-from .schemas import (CandidateOut, ClassificationOut, CompetenceOut, ComparisonOut, DescriptionOut, HealthOut,
-                      OccupationsOut, OfferIn, PassageOut, Q, RelatedOut, SearchOut, Section, SectionOut)
+from .schemas import (
+    CandidateOut,
+    ClassificationOut,
+    ComparisonOut,
+    CompetenceOut,
+    DescriptionOut,
+    HealthOut,
+    OccupationsOut,
+    OfferIn,
+    PassageOut,
+    Q,
+    RelatedOut,
+    SearchOut,
+    Section,
+    SectionOut,
+)
 
 router = APIRouter(prefix="/api")
 Code = Annotated[str, PathParam(pattern=r"^\d{6}$", description="6-digit KZiS code")]

@@ -264,7 +264,7 @@ async def upload(request: Request, b: Loaded,
                  description_column: Annotated[str | None, Query(max_length=200, description=(
                      "header of the description column (default: description, opis, opis stanowiska, zakres "
                      "obowiązków, job.description)"))] = None,
-                 format: Annotated[Literal["same", "csv", "xlsx"], Query(  # noqa: A002 - the API's word
+                 format: Annotated[Literal["same", "csv", "xlsx"], Query(  # the API's word
                      description="the coded file's format; same: the upload's (for CSV its separator and "
                                  "encoding)")] = "same") -> JSONResponse:
     """Code every row of a spreadsheet of job offers: the file is checked now and coded in the background; poll

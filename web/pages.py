@@ -66,8 +66,8 @@ def socketio_client() -> FileResponse:
     return FileResponse(path, media_type="text/javascript")
 
 
-def security_headers(csp: str):  # noqa: ANN201 - Starlette's middleware signature
-    async def add(request: Request, call_next):  # noqa: ANN001, ANN202
+def security_headers(csp: str):  # Starlette's middleware signature
+    async def add(request: Request, call_next):
         response = await call_next(request)
         response.headers.update(SECURITY_HEADERS)
         response.headers["Content-Security-Policy"] = csp
@@ -82,10 +82,10 @@ class BodyLimit:
     is read here and handed on: an error raised while the app reads it would become FastAPI's 400. ``routes``:
     (method, path) -> a limit of its own (an upload of a whole file)."""
 
-    def __init__(self, app, limit: int, routes: dict[tuple[str, str], int] | None = None) -> None:  # noqa: ANN001
+    def __init__(self, app, limit: int, routes: dict[tuple[str, str], int] | None = None) -> None:
         self.app, self.limit, self.routes = app, limit, routes or {}
 
-    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001 - the ASGI interface
+    async def __call__(self, scope, receive, send) -> None:  # the ASGI interface
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         limit = self.routes.get((scope.get("method", ""), scope.get("path", "")), self.limit)
@@ -102,12 +102,12 @@ class BodyLimit:
             if message["type"] != "http.request" or not message.get("more_body"):
                 break
 
-        async def replay():  # noqa: ANN202
+        async def replay():
             return messages.pop(0) if messages else await receive()
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, send, limit: int) -> None:  # noqa: ANN001
+    async def _refuse(self, send, limit: int) -> None:
         body = json.dumps({"detail": f"request body over {limit} bytes", "reason": "too_large"}).encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})

@@ -28,7 +28,7 @@ class SourceKind:
     name: str
     matches: Callable[[Path], bool]
     read: Callable[[Path], Any]
-    merge: Callable[["Corpus", Any], None]
+    merge: Callable[[Corpus, Any], None]
 
 
 def named(prefix: str, suffix: str) -> Callable[[Path], bool]:
