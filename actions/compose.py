@@ -150,7 +150,7 @@ def comparison_messages(c: Comparison, lang: str) -> list[str]:
     blocks = [f"{w['title']}: {a.name} (KZiS {a.code}) – {b.name} (KZiS {b.code})\n{group}"]
     for side in (a, b):
         lines = [f"{side.name}:"]
-        for kind, items in (("tasks", side.tasks), ("skills", side.skills)):
+        for items in (side.tasks, side.skills):
             if items:
                 section = label(SECTION_NAMES[items[0].section], lang)
                 lines.append(_heading(section))

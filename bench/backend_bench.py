@@ -65,7 +65,7 @@ def encoding_times(backends: list[str], texts: list[str], rounds: int = 2) -> di
     for r in range(rounds):
         for b in backends:
             done = subprocess.run([sys.executable, "-c", ENCODE, b], input=json.dumps([f"{t} {r}" for t in texts]),
-                                  capture_output=True, text=True, timeout=900)
+                                  capture_output=True, text=True, timeout=900, check=False)
             out[b] += json.loads(done.stdout.strip().splitlines()[-1])
     return out
 
@@ -99,7 +99,7 @@ def cold(fn, items: list[str]) -> list[float]:  # a function of one text
 
 def serving_memory(folder: Path, backend: str) -> dict:
     env = {**os.environ, "DORADCA_INDEX_DIR": str(folder), "DORADCA_EMBEDDING_BACKEND": backend}
-    out = subprocess.run([sys.executable, "-c", SERVE], env=env, capture_output=True, text=True, timeout=600)
+    out = subprocess.run([sys.executable, "-c", SERVE], env=env, capture_output=True, text=True, timeout=600, check=False)
     return json.loads(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else {"error": out.stderr[-300:]}
 
 
@@ -133,7 +133,7 @@ def measure(backend: str, sets: dict[str, list[dict]], varied: list[str]) -> tup
     langs = {lang: resolution_metrics(searcher, sets[lang]) for lang in ("uk", "en")}
     first = [top_passage(searcher, q) for q in varied[:150]]
     searcher._cache.clear()
-    srch = cold(lambda q: searcher.search(q), varied)
+    srch = cold(searcher.search, varied)
     sample = [p.embed_text() for p in version.passages[:: max(1, len(version.passages) // 2000)]][:2000]
     rates = batch_throughput(embedder, sample)
     mem = serving_memory(folder, backend)

@@ -454,25 +454,25 @@ def long_conversation(turns: int, rounds: int = 2) -> None:
 
 def soak(senders: int, seconds: float) -> None:
     """A bounded soak: p95 and memory at the start and at the end of the run (growth should stay under 10 %)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        with Assistant(Ports(rasa=16005, actions=16055), tracker_db=Path(tmp) / "t.db", log_dir=Path(tmp) / "logs",
-                       extra_env={"DORADCA_RATE_PER_MINUTE": "0", "DORADCA_RATE_PER_ADDRESS": "0"}) as bot:
-            load(bot, 5, 5)
-            rss0 = {n: rss_mb(p.pid) for n, p in bot.procs.items()}
-            stamps: list[float] = []
-            ok, errors, times = load(bot, senders, seconds, stamps)
-            rss1 = {n: rss_mb(p.pid) for n, p in bot.procs.items()}
-            window = min(30.0, seconds / 3)
-            p95 = [pct([t for t, s in zip(times, stamps) if a <= s < a + window], 95)
-                   for a in np.arange(0, seconds - window / 2, window)]
-            print(f"## Soak: {senders} senders for {seconds:.0f} s on loopback, "
-                  f"conversations of {TURNS_PER_CONVERSATION} turns")
-            print(f"answers {ok} ({ok / seconds:.1f}/s), errors {errors}")
-            print(f"p95 ms per {window:.0f} s window: " + ", ".join(f"{x:.0f}" for x in p95))
-            print(f"p95 first window -> last window: {p95[0]:.0f} -> {p95[-1]:.0f} ms "
-                  f"({(p95[-1] / p95[0] - 1) * 100:+.1f} %)")
-            for n in rss0:
-                print(f"RSS {n}: {rss0[n]:.0f} -> {rss1[n]:.0f} MB ({(rss1[n] / rss0[n] - 1) * 100:+.1f} %)")
+    with (tempfile.TemporaryDirectory() as tmp,
+          Assistant(Ports(rasa=16005, actions=16055), tracker_db=Path(tmp) / "t.db", log_dir=Path(tmp) / "logs",
+                    extra_env={"DORADCA_RATE_PER_MINUTE": "0", "DORADCA_RATE_PER_ADDRESS": "0"}) as bot):
+        load(bot, 5, 5)
+        rss0 = {n: rss_mb(p.pid) for n, p in bot.procs.items()}
+        stamps: list[float] = []
+        ok, errors, times = load(bot, senders, seconds, stamps)
+        rss1 = {n: rss_mb(p.pid) for n, p in bot.procs.items()}
+        window = min(30.0, seconds / 3)
+        p95 = [pct([t for t, s in zip(times, stamps) if a <= s < a + window], 95)
+               for a in np.arange(0, seconds - window / 2, window)]
+        print(f"## Soak: {senders} senders for {seconds:.0f} s on loopback, "
+              f"conversations of {TURNS_PER_CONVERSATION} turns")
+        print(f"answers {ok} ({ok / seconds:.1f}/s), errors {errors}")
+        print(f"p95 ms per {window:.0f} s window: " + ", ".join(f"{x:.0f}" for x in p95))
+        print(f"p95 first window -> last window: {p95[0]:.0f} -> {p95[-1]:.0f} ms "
+              f"({(p95[-1] / p95[0] - 1) * 100:+.1f} %)")
+        for n, before in rss0.items():
+            print(f"RSS {n}: {before:.0f} -> {rss1[n]:.0f} MB ({(rss1[n] / before - 1) * 100:+.1f} %)")
 
 
 if __name__ == "__main__":

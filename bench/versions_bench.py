@@ -73,7 +73,7 @@ def measure(tree: Path, eval_dir: Path) -> dict[str, float]:
     # DORADCA_INDEX_DIR would resolve inside the worktree)
     env = {**os.environ, "PYTHONPATH": str(tree), "TQDM_DISABLE": "1", "DORADCA_INDEX_DIR": str(settings().index_dir.resolve())}
     done = subprocess.run([sys.executable, "-c", MEASURE, str(eval_dir)], cwd=tree, env=env, capture_output=True,
-                          text=True, timeout=1800)
+                          text=True, timeout=1800, check=False)
     if done.returncode != 0:
         raise SystemExit(f"measuring {tree} failed:\n{done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])

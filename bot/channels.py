@@ -25,6 +25,7 @@ pseudonym_key (the HMAC key; empty: one made on first start, kept in ``pseudonym
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -295,10 +296,8 @@ def stored_key(path: Path) -> bytes:
                 f.write(secrets.token_hex(32) + "\n")
                 f.flush()
                 os.fsync(f.fileno())
-            try:
-                os.link(tmp, path)  # fails if another server made it first: its key is the one
-            except FileExistsError:
-                pass
+            with contextlib.suppress(FileExistsError):  # another server made it first: its key is the one
+                os.link(tmp, path)
         finally:
             tmp.unlink(missing_ok=True)
     if path.stat().st_mode & 0o077:
@@ -466,7 +465,7 @@ def never_silent(on_new_message: Handler) -> Handler:
         try:
             result = await on_new_message(message)
         except Exception:  # the user gets the apology; the log gets the error, not the message
-            logger.error("message handling failed", exc_info=True)  # no sender id: a chat id is personal data
+            logger.exception("message handling failed")  # no sender id: a chat id is personal data
         finally:
             BUSY.running -= 1
         if counting.sent == 0:

@@ -113,8 +113,7 @@ def examples(folder: Path = DATA) -> list[Example]:
                     texts.append(SLOT.sub(MASK, template))
                 if lang == "pl":
                     texts.append(_no_polish_letters(texts[0]))
-                for text in dict.fromkeys(texts):
-                    out.append(Example(text, kind, lang, template))
+                out.extend(Example(text, kind, lang, template) for text in dict.fromkeys(texts))
     return out
 
 

@@ -423,7 +423,7 @@ def for_review(coded: list[Coded]) -> list[Coded]:
 
 def output_columns(k: int) -> list[str]:
     cols = [f"{name}_{i}" for i in range(1, k + 1) for name in ("kod", "zawod", "pewnosc")]
-    return cols + ["do_sprawdzenia", "uzasadnienie"]
+    return [*cols, "do_sprawdzenia", "uzasadnienie"]
 
 
 def dangerous(text: str) -> bool:
@@ -444,7 +444,7 @@ def _values(c: Coded | None, k: int) -> list[Any]:
     for i in range(k):
         s = c.candidates[i] if i < len(c.candidates) else None
         cells += [s.code, s.name, round(s.score, 4)] if s else [None, None, None]
-    return cells + [UNSURE if c.unsure else SURE, c.reason]
+    return [*cells, UNSURE if c.unsure else SURE, c.reason]
 
 
 def _layout(table: Table, k: int) -> tuple[list[int], int]:

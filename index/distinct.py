@@ -51,5 +51,5 @@ def distinct(hits: list[Hit]) -> list[Hit]:
             kept.append(h)
             seen.append(words)
         else:
-            kept[twin] = replace(kept[twin], also=kept[twin].also + (h.passage,))
+            kept[twin] = replace(kept[twin], also=(*kept[twin].also, h.passage))
     return kept

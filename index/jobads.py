@@ -79,7 +79,6 @@ def load_glossary(path: Path) -> list[GlossaryName]:
             if not CODE6.match(code):
                 raise ValueError(f"line {n}: code must have 6 digits, got {code!r}")
             for lang in ("uk", "en"):
-                for name in (row.get(lang) or "").split("|"):
-                    if name.strip():
-                        out.append(GlossaryName(code, lang, name.strip()))
+                out.extend(GlossaryName(code, lang, name.strip()) for name in (row.get(lang) or "").split("|")
+                           if name.strip())
     return out

@@ -131,14 +131,14 @@ class Postgres(_Server):
 
     def _ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        while subprocess.run([pg_bin("pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.port)]).returncode:
+        while subprocess.run([pg_bin("pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.port)], check=False).returncode:
             if time.monotonic() > deadline:
                 raise StartError(f"PostgreSQL not ready after {timeout:.0f} s; log in {self.dir}")
             time.sleep(0.2)
 
     def _run(self, cmd: list[str], env: dict[str, str] | None = None) -> None:
         out = subprocess.run(cmd, capture_output=True, text=True, user=self.run_as, cwd=self.dir,
-                             env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", **(env or {})})
+                             env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8", **(env or {})}, check=False)
         if out.returncode:
             raise StartError(f"{Path(cmd[0]).name} failed: {out.stderr.strip()[-1000:]}")
 
@@ -172,7 +172,7 @@ class Redis(_Server):
     def command(self, *args: str) -> str:
         """Run one command with redis-cli (installed with redis-server)."""
         out = subprocess.run(["redis-cli", "-h", "127.0.0.1", "-p", str(self.port), *args],
-                             capture_output=True, text=True, timeout=10)
+                             capture_output=True, text=True, timeout=10, check=False)
         return out.stdout
 
     def env(self) -> dict[str, str]:

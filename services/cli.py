@@ -102,7 +102,7 @@ def _supervise(bot: Assistant) -> None:
         supervisor.run(stop)
     except GaveUp as e:
         typer.echo(f"doradca: {e}", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from e
     finally:
         typer.echo("Stopping...")
         bot.stop()

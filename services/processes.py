@@ -17,6 +17,7 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Self
 
 import requests
 
@@ -186,7 +187,7 @@ class Assistant:
         self.stop_one(name)
         {"actions": self.start_actions, "rasa": self.start_rasa, "web": self.start_web}[name]()
 
-    def start(self, web: bool = False) -> Assistant:
+    def start(self, web: bool = False) -> Self:
         try:
             self.start_actions()
             self.start_rasa()
@@ -227,7 +228,7 @@ class Assistant:
         for name in ("web", "rasa", "actions"):
             self.stop_one(name)
 
-    def __enter__(self) -> Assistant:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -51,10 +51,10 @@ def test_knowledge_question_lists_the_section_in_description_order(data_searcher
         Z1,
         "• Aktualną strategię marketingową zleceniodawcy oraz rolę mediów interaktywnych w tej strategii",
         "• Specyfikę działania zleceniodawcy oraz rynek docelowy dla jego produktów i usług",
-        "• Produkty i usługi oferowane przez zleceniodawcę oraz metody klasyfikacji tych produktów i usług w kontekście "
-        "strategii promocji i reklamy w mediach interaktywnych",
-        "• Sposoby funkcjonowania konkurencji w określonej dziedzinie oraz stosowanych przez nią metod komunikacji w "
-        "mediach interaktywnych",
+        ("• Produkty i usługi oferowane przez zleceniodawcę oraz metody klasyfikacji tych produktów i usług w kontekście "
+        "strategii promocji i reklamy w mediach interaktywnych"),
+        ("• Sposoby funkcjonowania konkurencji w określonej dziedzinie oraz stosowanych przez nią metod komunikacji w "
+        "mediach interaktywnych"),
         "• Sposoby konstruowania strategii kampanii marketingowych w mediach interaktywnych",
         "",
         SOURCE.format("wiedza"),
@@ -103,10 +103,10 @@ def test_follow_up_keeps_the_occupation_and_answers_from_z3(data_searcher):
     assert messages == [("\n".join([
         "Specjalista do spraw mediów interaktywnych (KZiS 243108) – co trzeba wiedzieć:",
         "",
-        "Zadanie: Współpracowanie z komórkami organizacyjnymi zajmującymi się obsługą klienta oraz z plastykami, "
-        "fotografami, grafikami, blogerami, mediami.",
-        "• Przepisy prawa związane z prawami autorskimi w kontekście tworzenia przekazu marketingowego w mediach "
-        "interaktywnych.",
+        ("Zadanie: Współpracowanie z komórkami organizacyjnymi zajmującymi się obsługą klienta oraz z plastykami, "
+        "fotografami, grafikami, blogerami, mediami."),
+        ("• Przepisy prawa związane z prawami autorskimi w kontekście tworzenia przekazu marketingowego w mediach "
+        "interaktywnych."),
         "",
         SOURCE.format("wiedza"),
     ]), [])]
@@ -118,9 +118,9 @@ def test_question_the_description_cannot_answer_says_so(data_searcher):
     assert events == [SlotSet("last_ask", "specific"), SlotSet("last_question", "czy trzeba umieć latać samolotem?")]
     # said only after all its sections were searched; what the description holds, as buttons
     assert messages == [(
-        "W opisie zawodu Specjalista do spraw mediów interaktywnych (243108) nie ma informacji na ten temat – "
+        ("W opisie zawodu Specjalista do spraw mediów interaktywnych (243108) nie ma informacji na ten temat – "
         "przeszukałem wszystkie jego części. Opis zawiera: zadania zawodowe, wiedza, umiejętności, kompetencje "
-        "społeczne, kompetencje kluczowe.",
+        "społeczne, kompetencje kluczowe."),
         ["Zadania zawodowe", "Co trzeba wiedzieć", "Co trzeba umieć", "Kompetencje społeczne", "Kompetencje kluczowe",
          "Kontakt z doradcą"],
     )]
@@ -163,8 +163,8 @@ def test_choose_unknown_code_asks_again(data_searcher):
 def test_greeting_and_out_of_scope_follow_the_language():
     assert run(ActionGreet(), "hello", intent="greet") == (
         [SlotSet("language", "en")],
-        [("Hello! I am the labour office's career assistant. Ask about any occupation, e.g. “What does an "
-          "electrician do?”.", [])],
+        [(("Hello! I am the labour office's career assistant. Ask about any occupation, e.g. “What does an "
+          "electrician do?”."), [])],
     )
     events, messages = run(ActionOutOfScope(), "яка погода", intent="out_of_scope")
     assert events == [SlotSet("language", "uk")]
@@ -228,7 +228,7 @@ def test_knowledge_of_an_esco_occupation_falls_back_to_esco_skills(corpus_search
 
 @needs_corpus
 def test_which_occupations_work_with_bloggers(corpus_searcher):
-    events, messages = run(ActionFindOccupations(), "w jakim zawodzie pracuje się z blogerami?", intent="find_occupations")
+    _events, messages = run(ActionFindOccupations(), "w jakim zawodzie pracuje się z blogerami?", intent="find_occupations")
     text, buttons = messages[0]
     assert "• Specjalista do spraw mediów interaktywnych (243108) – umiejętności: Komunikować się i współpracować z blogerami" in text
     assert "Specjalista do spraw mediów interaktywnych (243108)" in buttons
@@ -244,8 +244,8 @@ def test_english_name_reaches_the_occupation(corpus_searcher):
 def test_unknown_occupation_gets_an_honest_answer(corpus_searcher):
     events, messages = run(ActionAnswerOccupation(), "Czym zajmuje się zwyrtacz kwantowy?")
     assert not any(e.get("name") == "occupation_code" for e in events)
-    text, buttons = messages[0]
-    assert text.startswith("Nie znam takiego zawodu") or text.startswith("Nazwa „zwyrtacz kwantowy” pasuje")
+    text, _buttons = messages[0]
+    assert text.startswith(("Nie znam takiego zawodu", "Nazwa „zwyrtacz kwantowy” pasuje"))
 
 
 def test_a_message_naming_an_unknown_occupation_never_gets_the_current_ones_passages(data_searcher):
@@ -253,8 +253,8 @@ def test_a_message_naming_an_unknown_occupation_never_gets_the_current_ones_pass
     slots = {"occupation_code": "243108", "last_question": "Co musi wiedzieć ?", "last_section": "knowledge"}
     events, messages = run(ActionAnswerOccupation(), "Czym zajmuje się księgowa?", slots)
     assert events == [SlotSet("last_question", "Czym zajmuje się księgowa?"), SlotSet("last_ask", "task")]
-    assert messages == [("Nie znam takiego zawodu w opisach, z których korzystam. Napisz inną nazwę albo porozmawiaj "
-                         "z doradcą.", ["Kontakt z doradcą"])]
+    assert messages == [(("Nie znam takiego zawodu w opisach, z których korzystam. Napisz inną nazwę albo porozmawiaj "
+                         "z doradcą."), ["Kontakt z doradcą"])]
 
 
 @needs_corpus

@@ -60,7 +60,7 @@ def finished(job_id: str, timeout: float = 180) -> dict:
 # --- the API -------------------------------------------------------------------------------------------------------
 
 def test_upload_progress_result_in_the_format_sent(web):
-    offers = rows_of() + [["4", "", "", "Firma bez oferty"], ["5", MARKER, "", ""]]
+    offers = [*rows_of(), ["4", "", "", "Firma bez oferty"], ["5", MARKER, "", ""]]
     r = upload(csv_bytes(offers, ";", "cp1250"), k=2)
     assert r.status_code == 202, r.text
     job = r.json()
@@ -143,7 +143,7 @@ def test_polling_has_a_generous_rate_and_a_deleted_job_is_gone(web):
 
 def test_jobs_and_files_are_deleted_after_their_time_and_nothing_is_logged(web):
     """DORADCA_BATCH_KEEP_SECONDS is 8 here (an hour by default): the sweeper deletes the job unasked."""
-    job = finished(upload(csv_bytes(rows_of() + [["9", MARKER, "", ""]]), k=1).json()["id"])
+    job = finished(upload(csv_bytes([*rows_of(), ["9", MARKER, "", ""]]), k=1).json()["id"])
     assert requests.get(f"{BASE}{job['result']}", timeout=30).status_code == 200
     time.sleep(8 + 3)  # the sweeper runs every 2 s with this setting
     assert requests.get(f"{BASE}/api/batch/{job['id']}", timeout=30).status_code == 404

@@ -189,7 +189,7 @@ def doradca(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
     env = dict(os.environ)  # the same settings as the full_searcher fixture: the project's full index
     exe = Path(sys.executable).with_name("doradca")
     return subprocess.run([str(exe), *args], input=stdin, capture_output=True, text=True, env=env, cwd=ROOT,
-                          timeout=300)
+                          timeout=300, check=False)
 
 
 def test_classify_without_title_or_description_is_a_usage_error():

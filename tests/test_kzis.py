@@ -209,9 +209,9 @@ def test_real_dictionary_glued_words_are_split_and_nothing_else():
     by_code = {e.code: e for e in entries}
     assert "Zapewnianie opieki człowiekowi choremu i niepełnosprawnemu" in by_code["222101"].tasks
     assert any("przepisami BHP, ergonomii, ochrony ppoż." in t for e in entries for t in e.tasks)
-    assert "Prowadzenie opieki medycznej i leczenie chorych w okresie odległym po transplantacji, a w szczególności " \
-        "stosowanie alternatywnych metod leczenia schyłkowej niewydolności narządów w aspekcie oceny jakości " \
-        "życia" in by_code["221265"].tasks
+    assert ("Prowadzenie opieki medycznej i leczenie chorych w okresie odległym po transplantacji, a w szczególności "
+            "stosowanie alternatywnych metod leczenia schyłkowej niewydolności narządów w aspekcie oceny jakości "
+            "życia") in by_code["221265"].tasks
     assert by_code["421201"].synthesis.startswith("Prowadzi zakłady sportowe")  # the form's label dropped
     for word in ("elektroencefalograficznych", "immunohistochemicznych", "przeciwepidemiologicznych"):
         assert word in text  # real long words stay whole

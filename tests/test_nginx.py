@@ -56,7 +56,7 @@ def render(template: str, values: dict[str, str]) -> str:
 
 def env_file() -> dict[str, str]:
     lines = [ln.split("=", 1) for ln in ENV_FILE.read_text().splitlines() if re.match(r"^[A-Z_]+=", ln)]
-    return {k: v for k, v in lines}
+    return dict(lines)
 
 
 def wait_port(port: int, proc: subprocess.Popen, log: Path, timeout: float = 30) -> None:

@@ -83,7 +83,7 @@ def test_index_of_another_model_is_refused(data_index: Path):
 
 
 def test_missing_index_names_the_command(tmp_path: Path, embedder):
-    with pytest.raises(IndexUnavailable, match="no index at .*run `doradca index build`"):
+    with pytest.raises(IndexUnavailable, match=r"no index at .*run `doradca index build`"):
         open_index(tmp_path, embedder.name)
 
 
