@@ -133,7 +133,8 @@ def occupations_text(hits: list[Hit], limit: int, lang: str, title: str) -> tupl
 
 def choose_buttons(candidates: list[tuple[str, str]]) -> list[dict[str, str]]:
     """Buttons whose payload picks an occupation by code."""
-    return [{"title": f"{name} ({code})", "payload": f'/choose_occupation{{"code":"{code}"}}'} for code, name in candidates]
+    return [{"title": f"{name} ({code})",
+             "payload": f'/choose_occupation{{"code":"{code}"}}'} for code, name in candidates]
 
 
 def counsellor_button(lang: str) -> dict[str, str]:

@@ -16,7 +16,8 @@ FRAME = re.compile(
     r"|różnic\w*|roznic\w*|compare|comparison|difference|differences|between|the|occupations|jobs|what|is|an"
     r"|порівня\w*|різниц\w*|відрізня\w*|чим|між|професі\w*)\b")
 LIKELY = 0.3  # a part of a comparison names an occupation when the resolver gives it this much
-SEPARATOR = re.compile(r"(?i)\s*(?:,|;|/|\bi\b|\boraz\b|\ba\b|\bod\b|\bz\b|\bvs\.?|\bversus\b|\band\b|\bі\b|\bта\b|\bй\b|\bвід\b)\s*")
+SEPARATOR = re.compile(r"(?i)\s*(?:,|;|/|\bi\b|\boraz\b|\ba\b|\bod\b|\bz\b|\bvs\.?|\bversus\b|\band\b"
+                       r"|\bі\b|\bта\b|\bй\b|\bвід\b)\s*")
 
 
 def codes_in(text: str, s: Searcher) -> list[str]:

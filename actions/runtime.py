@@ -78,7 +78,8 @@ def asks() -> AskModel:
         with _lock:
             if _asks is None:
                 try:
-                    _asks = AskModel.load(lambda texts: np.stack([s.encode(t) for t in texts]), s.version.manifest["model_key"])
+                    _asks = AskModel.load(lambda texts: np.stack([s.encode(t) for t in texts]),
+                                          s.version.manifest["model_key"])
                 except MissingAskModel as e:
                     raise RuntimeError(str(e)) from e
     return _asks

@@ -99,7 +99,8 @@ def cold(fn, items: list[str]) -> list[float]:  # a function of one text
 
 def serving_memory(folder: Path, backend: str) -> dict:
     env = {**os.environ, "DORADCA_INDEX_DIR": str(folder), "DORADCA_EMBEDDING_BACKEND": backend}
-    out = subprocess.run([sys.executable, "-c", SERVE], env=env, capture_output=True, text=True, timeout=600, check=False)
+    out = subprocess.run([sys.executable, "-c", SERVE], env=env, capture_output=True, text=True, timeout=600,
+                         check=False)
     return json.loads(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else {"error": out.stderr[-300:]}
 
 

@@ -60,7 +60,8 @@ def codes_from_file(path: Path) -> list[list[str]]:
 
 def accuracy(predicted: list[list[str]], gold: list[str]) -> tuple[float, float]:
     n = len(gold)
-    return (sum(p[:1] == [g] for p, g in zip(predicted, gold)) / n, sum(g in p[:3] for p, g in zip(predicted, gold)) / n)
+    return (sum(p[:1] == [g] for p, g in zip(predicted, gold)) / n,
+            sum(g in p[:3] for p, g in zip(predicted, gold)) / n)
 
 
 def jsonl_codes(ads: list[dict], whole: bool) -> list[list[str]]:

@@ -67,7 +67,8 @@ def rss_mb(pid: int) -> float:
     total = 0
     for proc in group(pid):
         try:
-            total += int(next(x for x in (proc / "status").read_text().splitlines() if x.startswith("VmRSS:")).split()[1])
+            status = (proc / "status").read_text().splitlines()
+            total += int(next(x for x in status if x.startswith("VmRSS:")).split()[1])
         except (OSError, StopIteration, ValueError):
             continue
     return total / 1024
@@ -137,7 +138,8 @@ def load(bot: Assistant | list[Assistant], senders: int, seconds: float, stamps:
             text = SEARCH_TURNS[i % len(SEARCH_TURNS)]
             t = time.perf_counter()
             try:
-                r = session.post(urls[i % len(urls)], json={"sender": f"load-{senders}-{n}-{i // turns}", "message": text}, timeout=60)
+                r = session.post(urls[i % len(urls)],
+                                 json={"sender": f"load-{senders}-{n}-{i // turns}", "message": text}, timeout=60)
                 good = r.status_code == 200 and bool(r.json())
             except requests.RequestException:
                 good = False
@@ -225,15 +227,17 @@ def main() -> None:
             cold = times[: len(SEARCH_TURNS)]
             print(f"\n## Round trip of search answers, 1 sender, {len(times)} messages ({args.passes} passes)")
             print(f"all: p50 {statistics.median(times):.0f} ms, p95 {pct(times, 95):.0f} ms; "
-                  f"first pass (question vectors not cached yet): p50 {statistics.median(cold):.0f} ms, max {max(cold):.0f} ms")
+                  f"first pass (question vectors not cached yet): p50 {statistics.median(cold):.0f} ms, "
+                  f"max {max(cold):.0f} ms")
             print(f"\n## Throughput, {args.seconds:.0f} s per level (loopback, bounded)")
             print(f"{'senders':>7} {'answers/s':>9} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7}   CPU ms per answer")
             for senders in (1, 5, 20):
                 cpu0 = {n: cpu_seconds(p.pid) for n, p in bot.procs.items()}
                 ok, errors, ts = load(bot, senders, args.seconds)
-                cpu = ", ".join(f"{n} {(cpu_seconds(p.pid) - cpu0[n]) * 1000 / max(ok, 1):.1f}" for n, p in bot.procs.items())
-                print(f"{senders:7d} {ok / args.seconds:9.1f} {errors:6d} {statistics.median(ts) if ts else float('nan'):7.0f} "
-                      f"{pct(ts, 95):7.0f}   {cpu}")
+                cpu = ", ".join(f"{n} {(cpu_seconds(p.pid) - cpu0[n]) * 1000 / max(ok, 1):.1f}"
+                                for n, p in bot.procs.items())
+                p50 = statistics.median(ts) if ts else float("nan")
+                print(f"{senders:7d} {ok / args.seconds:9.1f} {errors:6d} {p50:7.0f} {pct(ts, 95):7.0f}   {cpu}")
             rss1 = {n: rss_mb(p.pid) for n, p in bot.procs.items()}
             print("\n## RSS (MB) after warm-up -> at the end; PSS (shared pages counted once) at the end")
             for n, p in bot.procs.items():

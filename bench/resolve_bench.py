@@ -155,7 +155,8 @@ def build_steps(searcher: Searcher, embedder: Embedder) -> None:
     print(f"leave-one-out scoring of {len(corpus.examples)} ads (titles, whole ads), {len(version.names)} name "
           f"sentences encoded and scored, two fits: {time.perf_counter() - t1:.1f} s (skipped by a rebuild whose "
           "names and coded ads are unchanged)")
-    print(f"peak RSS of this process (model, index, signals): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of this process (model, index, signals): {peak:.0f} MB")
 
 
 def main() -> None:
@@ -170,7 +171,8 @@ def main() -> None:
     searcher = Searcher(version, embedder)
     serving_threads()  # as in the servers (``Searcher.open``)
     m = version.manifest
-    print(f"index: {m['occupation_count']} occupations, {m['name_count']} names, {m.get('example_count', 0)} coded ads; "
+    print(f"index: {m['occupation_count']} occupations, {m['name_count']} names, "
+          f"{m.get('example_count', 0)} coded ads; "
           f"model and index loaded, searcher ready in {time.perf_counter() - t0:.1f} s")
     if not version.examples:
         print("no coded ads in the index: set DORADCA_CORPUS to the shared corpus and run `doradca index build`")

@@ -108,7 +108,8 @@ def faiss_compare(index: faiss.Index, queries: np.ndarray, sample: np.ndarray) -
     d32, i32, _ = _timed(exact, queries)
     d16, i16, _ = _timed(sq, queries)
     print(f"float16 vs float32 on {len(sample):,} passages embedded afresh: recall@10 {_recall(i16, i32):.4f}, "
-          f"same first hit {np.mean(i16[:, 0] == i32[:, 0]):.3f}, largest score difference {np.abs(d16 - d32).max():.1e}")
+          f"same first hit {np.mean(i16[:, 0] == i32[:, 0]):.3f}, "
+          f"largest score difference {np.abs(d16 - d32).max():.1e}")
 
 
 def main() -> None:

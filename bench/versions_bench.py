@@ -71,7 +71,8 @@ def checkout(ref: str) -> Path:
 def measure(tree: Path, eval_dir: Path) -> dict[str, float]:
     # every ref reads this checkout's index (a worktree's own build/ is a link to it, but a relative
     # DORADCA_INDEX_DIR would resolve inside the worktree)
-    env = {**os.environ, "PYTHONPATH": str(tree), "TQDM_DISABLE": "1", "DORADCA_INDEX_DIR": str(settings().index_dir.resolve())}
+    env = {**os.environ, "PYTHONPATH": str(tree), "TQDM_DISABLE": "1",
+           "DORADCA_INDEX_DIR": str(settings().index_dir.resolve())}
     done = subprocess.run([sys.executable, "-c", MEASURE, str(eval_dir)], cwd=tree, env=env, capture_output=True,
                           text=True, timeout=1800, check=False)
     if done.returncode != 0:

@@ -61,7 +61,8 @@ DOT = rf"(?:\.|\s\.\s|{DOT_WORD})"
 EMAIL = re.compile(rf"(?<![\w.+-])[\w.+-]{{1,64}}(?:{DOT_WORD}[\w.+-]{{1,64}}){{0,3}}{AT}[\w-]{{1,63}}"
                    rf"(?:{DOT}[\w-]{{1,63}}){{0,8}}{DOT}[a-z]{{2,24}}\b", re.IGNORECASE | re.UNICODE)
 # An IBAN of any country (two letters, two check digits, up to 30 more), or a Polish one without "PL".
-IBAN = re.compile(r"\b[A-Z]{2}\s?\d{2}(?:[ -]?[A-Z0-9]){11,30}\b|(?<![\w-])\d{2}(?:[ -]?\d){24}(?![\w-])", re.IGNORECASE)
+IBAN = re.compile(r"\b[A-Z]{2}\s?\d{2}(?:[ -]?[A-Z0-9]){11,30}\b|(?<![\w-])\d{2}(?:[ -]?\d){24}(?![\w-])",
+                  re.IGNORECASE)
 # A run of digits with the separators people type between them; an optional + or 00 prefix.
 # Where a number may start: not inside a word, except glued to the words that announce one ("tel600100200").
 NUMBER_START = r"(?:(?<=tel)|(?<=tel\.)|(?<=nr)|(?<=nr\.)|(?<=pesel)|(?<![\w+]))"
@@ -113,7 +114,8 @@ STREET = (r"(?:ul\.|ulica|ulicy|al\.|aleja|alei|os\.|osiedle|osiedlu|pl\.|plac|p
 NAME_WORD = rf"[{LETTERS}][{LETTERS}.-]{{0,39}}"
 NUMBER = r"\d{1,5}(?!\d)"  # a house or flat number; a longer run is something else (a PESEL after a street name)
 HOUSE = rf"{NUMBER}[a-zA-Z]?(?:\s?/\s?{NUMBER}[a-zA-Z]?)?(?:\s{{0,3}},?\s{{0,3}}(?:m\.|m|lok\.|кв\.)\s?{NUMBER})?"
-ADDRESS = re.compile(rf"\b{STREET}{NAME_WORD}(?:\s{{1,3}}{NAME_WORD}){{0,3}}?\s{{1,3}}{HOUSE}", re.IGNORECASE | re.UNICODE)
+ADDRESS = re.compile(rf"\b{STREET}{NAME_WORD}(?:\s{{1,3}}{NAME_WORD}){{0,3}}?\s{{1,3}}{HOUSE}",
+                     re.IGNORECASE | re.UNICODE)
 # "mieszkam na Mickiewicza 5/12": a street without "ul." after words that introduce an address.
 LIVES_AT = re.compile(rf"\b(?P<intro>(?:mieszkam|zamieszkał[ay]?|zamieszkania|adres|adresem|проживаю|живу):?\s{{1,3}}"
                       rf"(?:(?:na|przy|w|на|за)\s{{1,3}})?){NAME_WORD}(?:\s{{1,3}}{NAME_WORD}){{0,2}}?\s{{1,3}}{HOUSE}",
@@ -141,7 +143,8 @@ CONTEXT = {
     "PESEL": re.compile(r"(?<!\[)pesel", re.IGNORECASE),
     "IBAN": re.compile(r"(?<!\[)(?:kont\w*|rachun\w*|iban|account|рахун\w*|банк\w*)", re.IGNORECASE),
     "DOWÓD": re.compile(r"(?<!\[)(?:dow[oó]d\w*|dowodu|id card|паспорт\w*|посвідч\w*)", re.IGNORECASE),
-    "TELEFON": re.compile(r"(?<!\[)(?:tel\w*|komórk\w*|kom\.|phone|mobile|call|zadzwo\w*|dzwo\w*|тел\w*|номер)", re.IGNORECASE),
+    "TELEFON": re.compile(r"(?<!\[)(?:tel\w*|komórk\w*|kom\.|phone|mobile|call|zadzwo\w*|dzwo\w*|тел\w*|номер)",
+                          re.IGNORECASE),
     "NIP": re.compile(r"(?<!\[)\bnip\b", re.IGNORECASE),
     "RNOKPP": re.compile(rf"(?<!\[)(?:{DOCUMENT_KINDS['RNOKPP']})", re.IGNORECASE),
     "UNZR": re.compile(rf"(?<!\[)(?:{DOCUMENT_KINDS['UNZR']})", re.IGNORECASE),
@@ -153,7 +156,8 @@ NOT_DIGIT = re.compile(r"\D")
 AMOUNT = r"(?:\d{1,3}(?: \d{3}){1,2}|\d{3,6})"  # "4 500", "10 100", "12500"
 RANGE = re.compile(rf"{AMOUNT}\s?[-–—]\s?{AMOUNT}")  # a range of amounts: "10 100 – 12 900 zł"
 DATE_FIRST = re.compile(r"\d{1,2}\s?[./]\s?\d{1,2}\s?[./]\s?(?:19|20)\d{2}(?!\d)")  # an offer's date, then a time
-MONEY_AFTER = re.compile(r"\s{0,3}(zł|zl|pln|eur|euro|€|\$|brutto|netto|tys)", re.IGNORECASE)  # matched at the number's end
+# matched at the number's end
+MONEY_AFTER = re.compile(r"\s{0,3}(zł|zl|pln|eur|euro|€|\$|brutto|netto|tys)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)  # a hostile text repeats the same candidates ("1 1 1 1 ..." is 30,000 of them)

@@ -13,7 +13,7 @@ Example::
 
     p = plan_for(searcher, "243108", "czy trzeba znać SEO?", page=5, ask="specific")
     p.kind, p.hits[0].passage.section        # ('passages', 'knowledge')
-"""
+"""  # noqa: E501 - a table's rows stay one line each
 
 from __future__ import annotations
 

@@ -167,7 +167,9 @@ class OccupationClassifier:
         passages = [p for p in self.passages_by_code.get(code, []) if p.section in ("task", "overview", "esco_skill")]
         if not passages:
             return None
-        m = self.signals.vocab.words.transform([ad_text(p.text) for p in passages])
+        vectorizer = self.signals.vocab.words
+        assert vectorizer is not None  # the offer's word row came from it
+        m = vectorizer.transform([ad_text(p.text) for p in passages])
         sims = (m @ words.T).toarray()[:, 0]
         return passages[int(np.argmax(sims))] if sims.max() > 0 else None
 

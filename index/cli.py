@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -24,7 +24,7 @@ corpus_app = typer.Typer(no_args_is_help=True, help="The public sources the inde
 app.add_typer(corpus_app, name="corpus")
 
 
-def fail(message: str, code: int = 2) -> None:
+def fail(message: str, code: int = 2) -> NoReturn:
     typer.echo(f"doradca: {message}", err=True)
     raise typer.Exit(code)
 
@@ -54,8 +54,9 @@ def model_build(force: Annotated[bool, typer.Option(help="Rebuild even if presen
     "expert-coded job ads; check each file's size and sha256; convert the .rds and .xlsx files. Files already "
     f"present and intact are kept. Exit code 1 when a file failed (the others are kept).\n\nSource: {CITATION}"))
 def corpus_fetch(
-    url: Annotated[str | None, typer.Option(help="Base URL of a mirror of the pinned repository commit "
-                                                   "(default: DORADCA_CORPUS_URL, else raw.githubusercontent.com).")] = None,
+    url: Annotated[str | None, typer.Option(
+        help="Base URL of a mirror of the pinned repository commit "
+             "(default: DORADCA_CORPUS_URL, else raw.githubusercontent.com).")] = None,
     dest: Annotated[Path, typer.Option(help="Corpus folder to write.")] = FETCHED_CORPUS,
 ) -> None:
     from .fetch import fetch
@@ -153,8 +154,8 @@ def _answer_one(call, as_json: bool, unsure: str) -> None:  # a function returni
         return
     for c in out["candidates"]:
         typer.echo(f"{c['code']}  {c['score']:.2f}  {c['name']}")
-        for e in c.get("evidence", []):
-            typer.echo(f"          {e['kind']}: {e['text'][:110]}")
+        for ev in c.get("evidence", []):
+            typer.echo(f"          {ev['kind']}: {ev['text'][:110]}")
     if out["ambiguous"]:
         typer.echo(unsure)
 
@@ -198,7 +199,8 @@ def search(
             fail(str(e))
     s = _searcher()
     if jsonl:
-        _answer_jsonl(lambda req: s.search(req.get("q"), req.get("occupation"), req.get("section"), req.get("k", 10)).to_json())
+        _answer_jsonl(lambda req: s.search(req.get("q"), req.get("occupation"), req.get("section"),
+                                           req.get("k", 10)).to_json())
     try:
         result = s.search(question, occupation, section, k)
     except QueryError as e:
@@ -238,7 +240,8 @@ def resolve(
 def classify(
     title: Annotated[str | None, typer.Argument(help="The job offer's title.")] = None,
     description: Annotated[str | None, typer.Option(
-        "--description", help="The offer's description, or '-' to read it from stdin (up to 20,000 characters).")] = None,
+        "--description",
+        help="The offer's description, or '-' to read it from stdin (up to 20,000 characters).")] = None,
     k: Annotated[int, typer.Option("-k", help="Number of candidate codes.")] = 3,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     jsonl: Annotated[bool, typer.Option(
@@ -389,7 +392,8 @@ def related(code: Annotated[str, typer.Argument(help="6-digit KZiS code.")],
 @app.command()
 def compare(a: Annotated[str, typer.Argument(help="6-digit KZiS code.")],
             b: Annotated[str, typer.Argument(help="6-digit KZiS code.")],
-            as_json: Annotated[bool, typer.Option("--json", help="JSON: {a, b, same_group, similarity, shared_skills}.")]
+            as_json: Annotated[bool,
+                               typer.Option("--json", help="JSON: {a, b, same_group, similarity, shared_skills}.")]
             = False) -> None:
     """Two occupations side by side: unit groups, first tasks and skills, training, shared ESCO skills."""
     from .related import Relations

@@ -47,8 +47,8 @@ def setting(default: Any, doc: str, *, parse: Callable[[str], Any] | None = None
     return field(default=default, metadata=meta)
 
 
-PORT = {"lo": 1, "hi": 65535}
-EXPORTER = {"parse": _optional_int, "lo": 0, "hi": 65535}
+PORT: dict[str, Any] = {"lo": 1, "hi": 65535}
+EXPORTER: dict[str, Any] = {"parse": _optional_int, "lo": 0, "hi": 65535}
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,8 @@ def description_passages(d: Description) -> list[Passage]:
     )
     for t in d.tasks:
         out.append(mk(f"task/{t.id}", "task", t.text, t.id, t.competence_id))
-        out.extend(mk(f"knowledge/{t.id}/{i}", "knowledge", k, t.id, t.competence_id) for i, k in enumerate(t.knowledge, 1))
+        out.extend(mk(f"knowledge/{t.id}/{i}", "knowledge", k, t.id,
+                      t.competence_id) for i, k in enumerate(t.knowledge, 1))
         out.extend(mk(f"skill/{t.id}/{i}", "skill", s, t.id, t.competence_id) for i, s in enumerate(t.skills, 1))
     out.extend(mk(f"social_competence/{i}", "social_competence", s) for i, s in enumerate(d.social_competences, 1))
     out.extend(mk(f"key_competence/{i}", "key_competence", k) for i, k in enumerate(d.key_competences, 1))

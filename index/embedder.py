@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from tqdm import tqdm
@@ -108,10 +108,10 @@ class _TorchEncoder:
         from sentence_transformers import SentenceTransformer
 
         self.model = SentenceTransformer(model, device="cpu")
-        self.dim = int(self.model.get_embedding_dimension())
+        self.dim = int(self.model.get_embedding_dimension())  # type: ignore[arg-type]  # None only for models without a pooling layer
 
     def encode(self, texts: list[str], prompt: str, batch_size: int, progress: str | None) -> np.ndarray:
-        kwargs = {"prompt_name": prompt} if prompt in (self.model.prompts or {}) else {}
+        kwargs: dict[str, Any] = {"prompt_name": prompt} if prompt in (self.model.prompts or {}) else {}
         return self.model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
                                  show_progress_bar=progress is not None,
                                  convert_to_numpy=True, **kwargs)

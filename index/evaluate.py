@@ -49,7 +49,8 @@ def retrieval_metrics(searcher: Searcher, items: list[dict]) -> dict[str, float]
             rr.append(1.0 / first if first else 0.0)
         else:
             top = hits[:5]
-            prec.append(sum(h.passage.occupation_code == item["code"] and h.passage.section == item["section"] for h in top) / 5)
+            prec.append(sum(h.passage.occupation_code == item["code"] and h.passage.section == item["section"]
+                            for h in top) / 5)
     return {
         "topic_n": len(hit1),
         "hit@1": statistics.fmean(hit1) if hit1 else 0.0,

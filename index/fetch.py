@@ -200,7 +200,8 @@ def dictionary_to_csv(rds: Path, target: Path) -> int:
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # 9-digit Polish numbers in the usual groupings, with an optional +48/0048 prefix
-PHONE = re.compile(r"(?<!\d)(?:(?:\+|00)48[\s-]?)?(?:\d{3}[\s-]?\d{3}[\s-]?\d{3}|\d{2}[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2})(?!\d)")
+PHONE = re.compile(r"(?<!\d)(?:(?:\+|00)48[\s-]?)?"
+                   r"(?:\d{3}[\s-]?\d{3}[\s-]?\d{3}|\d{2}[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2})(?!\d)")
 DESCRIPTION_LIMIT = 4000
 # the experts' code column is named differently in the two spreadsheets
 TITLE, DESCRIPTION, ID, CODES = "job.title", "job.description", "ID_unit", ("kod zawodu", "kod")
@@ -235,6 +236,7 @@ def read_ads(workbook: Path) -> Iterator[dict[str, str]]:
         missing = [c for c in (TITLE, DESCRIPTION, ID) if c not in header] + ([] if code_column else [CODES[0]])
         if missing:
             raise FetchError(f"{workbook.name}: no column {', '.join(missing)}")
+        assert code_column is not None  # else it is among the missing
         at = {name: header.index(name) for name in (TITLE, DESCRIPTION, ID, code_column)}
         coder = workbook.name.split("-")[0]
         for row in rows:

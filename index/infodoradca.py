@@ -59,7 +59,8 @@ class ParseError(ValueError):
 
 
 def strip_footnotes(text: str) -> str:
-    """Remove footnote numbers ("marketingową 24 zleceniodawcy": the description's list of terms) but keep real numbers."""
+    """Remove footnote numbers ("marketingową 24 zleceniodawcy": the description's list of terms) but keep real
+    numbers."""
 
     def keep_or_drop(m: re.Match[str]) -> str:
         before = text[: m.start()].split()

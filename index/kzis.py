@@ -32,7 +32,8 @@ ESCO_SKILLS_SOURCE = "ESCO (PL): umiejętności zawodu ESCO „{name}”, © Uni
 HIERARCHY_SOURCE = "Klasyfikacja zawodów i specjalności (KZiS), MRiPS"
 
 CODE6 = re.compile(r"^\d{6}$")
-TRAINING_HINT = re.compile(r"wykształceni|wymagan[ea]|kwalifikacj|kurs|uprawnieni|studi[aó]|szkoł|świadectw", re.IGNORECASE)
+TRAINING_HINT = re.compile(r"wykształceni|wymagan[ea]|kwalifikacj|kurs|uprawnieni|studi[aó]|szkoł|świadectw",
+                           re.IGNORECASE)
 
 
 @dataclass

@@ -78,20 +78,22 @@ def export_tokenizer(model_dir: Path) -> list[Path]:
     model = spec["model"]
     if model["type"] != "Unigram" or model.get("byte_fallback"):
         raise RuntimeError(f"tokenizer.json: a {model['type']} model, expected Unigram without byte fallback")
-    piece = spm_model.ModelProto.SentencePiece
-    proto = spm_model.ModelProto()
+    piece = spm_model.ModelProto.SentencePiece  # type: ignore[attr-defined]  # generated protobuf classes
+    proto = spm_model.ModelProto()  # type: ignore[attr-defined]
     control = {t["id"] for t in spec["added_tokens"] if t["special"]}
     for i, (text, score) in enumerate(model["vocab"]):
         kind = piece.UNKNOWN if i == model["unk_id"] else piece.CONTROL if i in control else piece.NORMAL
         proto.pieces.add(piece=text, score=score, type=kind)
     ids = {t["content"]: t["id"] for t in spec["added_tokens"]}
     trainer = proto.trainer_spec
-    trainer.model_type = spm_model.TrainerSpec.UNIGRAM
+    trainer.model_type = spm_model.TrainerSpec.UNIGRAM  # type: ignore[attr-defined]
     trainer.vocab_size = len(model["vocab"])
-    trainer.unk_id, trainer.bos_id, trainer.eos_id, trainer.pad_id = model["unk_id"], ids["<s>"], ids["</s>"], ids["<pad>"]
+    trainer.unk_id, trainer.bos_id = model["unk_id"], ids["<s>"]
+    trainer.eos_id, trainer.pad_id = ids["</s>"], ids["<pad>"]
     # the normaliser runs before (from normalizer.json); sentencepiece only marks word starts, like Metaspace
     norm = proto.normalizer_spec
-    norm.name, norm.add_dummy_prefix, norm.remove_extra_whitespaces, norm.escape_whitespaces = "identity", True, False, True
+    norm.name, norm.add_dummy_prefix = "identity", True
+    norm.remove_extra_whitespaces, norm.escape_whitespaces = False, True
     out = model_dir / ONNX_DIR
     (out / TOKENIZER).write_bytes(proto.SerializeToString())
     bare = {**spec, "model": {"type": "Unigram", "unk_id": 0, "vocab": [["<unk>", 0.0]], "byte_fallback": False},
@@ -111,7 +113,8 @@ def fp32_nodes(model: Path) -> list[str]:
     import onnx
 
     graph = onnx.load(str(model), load_external_data=False).graph
-    wanted = [f"/bert/encoder/layer.{i}/{part}/dense/MatMul" for i in FP32_BLOCKS for part in ("intermediate", "output")]
+    wanted = [f"/bert/encoder/layer.{i}/{part}/dense/MatMul" for i in FP32_BLOCKS for part in ("intermediate",
+                                                                                               "output")]
     found = {n.name for n in graph.node}
     if missing := [w for w in wanted if w not in found]:  # another exporter names nodes differently: say so
         raise RuntimeError(f"ONNX export has no node {missing[0]}: update FP32_BLOCKS' node names")

@@ -223,7 +223,11 @@ class Searcher:
             found = self._encoders.submit(self._vector, text)
             self._keep(text, found)
         # outside the lock: a future already done runs the callback on this thread
-        found.add_done_callback(lambda f: f.exception() is not None and self._forget(text, f))
+        def forget_failed(f: Future[np.ndarray]) -> None:
+            if f.exception() is not None:
+                self._forget(text, f)
+
+        found.add_done_callback(forget_failed)
         return found
 
     def _forget(self, text: str, failed: Future[np.ndarray]) -> None:
@@ -344,7 +348,8 @@ class Searcher:
             if base is None:
                 base = float(self.version.passage_index.reconstruct(int(r)) @ qvec)
             scores[r] = base + BM25_WEIGHT * s
-        order = sorted(scores.items(), key=lambda rs: (intent is not None and self.passages[rs[0]].section != intent, -rs[1]))
+        order = sorted(scores.items(),
+                       key=lambda rs: (intent is not None and self.passages[rs[0]].section != intent, -rs[1]))
         top = np.array([r for r, _ in order[:k]], dtype=np.int64)
         sims = self.version.passage_index.reconstruct_batch(top) @ qvec if len(top) else np.zeros(0)
         topic = {fold(lemma(w)) for w in name_words(q)}
@@ -359,7 +364,8 @@ class Searcher:
         if rows is not None:
             if len(rows) == 0:
                 return {}
-            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(rows))
+            # faiss's SWIG constructors take the fields as keywords; its stubs do not say so
+            params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(rows))  # type: ignore[call-arg]
             pool = min(pool, len(rows))
         sims, ids = index.search(qvec.reshape(1, -1), pool, params=params)
         return {int(r): float(s) for s, r in zip(sims[0], ids[0]) if r >= 0}

@@ -131,7 +131,8 @@ class Postgres(_Server):
 
     def _ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        while subprocess.run([pg_bin("pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.port)], check=False).returncode:
+        while subprocess.run([pg_bin("pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.port)],
+                             check=False).returncode:
             if time.monotonic() > deadline:
                 raise StartError(f"PostgreSQL not ready after {timeout:.0f} s; log in {self.dir}")
             time.sleep(0.2)

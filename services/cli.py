@@ -30,7 +30,8 @@ def bot_run(
     actions_port: Annotated[int | None, typer.Option(help="Action server port [DORADCA_ACTIONS_PORT: 5055].")] = None,
     web_port: Annotated[int | None, typer.Option(help="Pages and look-up API port [DORADCA_WEB_PORT: 8000].")] = None,
     metrics_port: Annotated[int | None, typer.Option(
-        help="Prometheus metrics of the supervisor (restarts); 0: off [DORADCA_SUPERVISOR_METRICS_PORT: 9103].")] = None,
+        help="Prometheus metrics of the supervisor (restarts); 0: off "
+             "[DORADCA_SUPERVISOR_METRICS_PORT: 9103].")] = None,
     endpoints: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help=(
         "Rasa endpoints file (bot/endpoints-scaled.yml: PostgreSQL + Redis) [DORADCA_ENDPOINTS: bot/endpoints.yml]."))]
     = None,
@@ -173,14 +174,14 @@ def conversations_prune(
         if not path.exists():
             fail(f"no tracker store at {path}")
         where = str(path)
-        con = sqlite3.connect(path)
+        lite = sqlite3.connect(path)
         try:
-            with con:  # one transaction
-                events, gone = _prune(con.cursor(), "?", cutoff)
-            con.execute("vacuum")  # the deleted text leaves the file too
-            con.execute("pragma wal_checkpoint(truncate)")  # and the write-ahead log beside it (Rasa's WAL mode)
+            with lite:  # one transaction
+                events, gone = _prune(lite.cursor(), "?", cutoff)
+            lite.execute("vacuum")  # the deleted text leaves the file too
+            lite.execute("pragma wal_checkpoint(truncate)")  # and the write-ahead log beside it (Rasa's WAL mode)
         finally:
-            con.close()
+            lite.close()
     typer.echo(f"deleted {events} event(s) older than {days} day(s), {gone} conversation(s) entirely, from {where}")
 
 

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -32,7 +33,8 @@ LANGS = ("pl", "uk", "en")
 KIND_OF: dict[str, str] = {
     "no_specific": "decline", "no_conditions": "decline", "no_training": "decline", "not_directly": "decline",
     "out_salary": "route", "out_offers": "route", "out_documents": "route", "out_language": "route",
-    "choose": "choose", "choose_again": "choose", "choose_unnamed": "choose", "unknown_occupation": "choose", "experience": "choose",
+    "choose": "choose", "choose_again": "choose", "choose_unnamed": "choose", "unknown_occupation": "choose",
+    "experience": "choose",
     "found_in": "choose", "codes": "codes", "which_occupation": "ask", "compare_which": "ask",
     "unknown_occupation_none": "ask", "greet": "chitchat", "goodbye": "chitchat", "thank": "chitchat",
     "capabilities": "chitchat", "contact": "contact", "out_of_scope": "out_of_scope", "section_shown": "end",
@@ -155,7 +157,9 @@ def play(send: Send, conversations: list[Conversation], prefix: str = "judge") -
     """Every conversation from its start (a sender id of its own), each turn judged."""
     results = []
     for c in conversations:
-        sender, buttons, earlier = f"{prefix}-{c.id}", [], []
+        sender = f"{prefix}-{c.id}"
+        buttons: list[dict[str, Any]] = []
+        earlier: list[tuple[str, ...]] = []
         for turn in c.turns:
             if turn.click is not None and not 0 <= turn.click < len(buttons):
                 results.append(Result(c, turn, f"(button {turn.click})", "", set(), [f"no button {turn.click}"]))

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # processes imports this module
 
 Part = Literal["rasa", "actions", "web"]
 State = Literal["starting", "ready", "degraded"]
+PartState = Literal["up", "down"]
 PARTS: tuple[Part, ...] = ("rasa", "actions")  # what the web process checks besides itself
 
 
@@ -67,7 +68,7 @@ class Readiness:
         self._seen: set[Part] = set()
         self._lock = threading.Lock()
 
-    def check(self) -> tuple[State, dict[str, str]]:
+    def check(self) -> tuple[State, dict[str, PartState]]:
         with ThreadPoolExecutor(len(PARTS)) as pool:  # both at once: a hung part costs one timeout, not two
             up = dict(zip(PARTS, pool.map(lambda p: answers(p, self.ports, self.secret, self.timeout), PARTS)))
         with self._lock:

@@ -124,7 +124,8 @@ class Assistant:
         """A server's command line (the units' ExecStart is the same, with /opt/doradca for this checkout)."""
         if name == "actions":
             # its body limit is its own (rasa_sdk_plugins), so it holds under systemd too
-            return [str(PYTHON), "-m", "services.action_server", "--actions", "actions", "--port", str(self.ports.actions)]
+            return [str(PYTHON), "-m", "services.action_server", "--actions", "actions", "--port",
+                    str(self.ports.actions)]
         if name == "rasa":
             cmd = [str(RASA), "run", "--model", str(self.model), "--endpoints", str(self.endpoints),
                    "--credentials", str(self.credentials), "--interface", "127.0.0.1", "--port", str(self.ports.rasa),
@@ -203,8 +204,8 @@ class Assistant:
         proc = self.procs[name]
         while time.monotonic() < deadline:
             if proc.poll() is not None:
-                raise StartError(f"{name} server exited with code {proc.returncode}; see {self.log_dir / (name + '.log')}"
-                                 f"\n{tail(self.log_dir / (name + '.log'))}")
+                log = self.log_dir / (name + ".log")
+                raise StartError(f"{name} server exited with code {proc.returncode}; see {log}\n{tail(log)}")
             try:
                 if requests.get(url, timeout=2).status_code == 200:
                     return

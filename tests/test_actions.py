@@ -21,7 +21,8 @@ from .conftest import needs_corpus
 
 SLOTS = {"occupation_code": None, "last_question": None, "last_section": None, "shown": 0.0, "language": "pl",
          "language_noted": False}
-SOURCE = "Źródło: Specjalista do spraw mediów interaktywnych, kod KZiS 243108, sekcja: {}; INFOdoradca+, MRPiPS / psz.praca.gov.pl"
+SOURCE = ("Źródło: Specjalista do spraw mediów interaktywnych, kod KZiS 243108, sekcja: {}; INFOdoradca+, "
+          "MRPiPS / psz.praca.gov.pl")
 Z1 = "Zadanie: Wspieranie procesu tworzenia i wdrażanie strategii kampanii marketingowych w mediach interaktywnych."
 
 
@@ -51,8 +52,8 @@ def test_knowledge_question_lists_the_section_in_description_order(data_searcher
         Z1,
         "• Aktualną strategię marketingową zleceniodawcy oraz rolę mediów interaktywnych w tej strategii",
         "• Specyfikę działania zleceniodawcy oraz rynek docelowy dla jego produktów i usług",
-        ("• Produkty i usługi oferowane przez zleceniodawcę oraz metody klasyfikacji tych produktów i usług w kontekście "
-        "strategii promocji i reklamy w mediach interaktywnych"),
+        ("• Produkty i usługi oferowane przez zleceniodawcę oraz metody klasyfikacji tych produktów i usług "
+         "w kontekście strategii promocji i reklamy w mediach interaktywnych"),
         ("• Sposoby funkcjonowania konkurencji w określonej dziedzinie oraz stosowanych przez nią metod komunikacji w "
         "mediach interaktywnych"),
         "• Sposoby konstruowania strategii kampanii marketingowych w mediach interaktywnych",
@@ -73,19 +74,22 @@ def test_a_chat_question_encodes_what_its_answer_ranks_by_while_resolving(data_s
 
 
 def test_more_continues_the_listing(data_searcher):
-    slots = {"occupation_code": "243108", "last_question": "Co musi wiedzieć ?", "last_section": "knowledge", "shown": 10.0,
+    slots = {"occupation_code": "243108", "last_question": "Co musi wiedzieć ?", "last_section": "knowledge",
+             "shown": 10.0,
              "last_list": "section"}
     events, messages = run(ActionShowMore(), "więcej", slots, intent="ask_more")
     assert events == [SlotSet("shown", 15.0), SlotSet("seen", ["243108:knowledge:15"])]
     text = messages[0][0]
-    assert "• Przepisy prawa związane z możliwością komunikacji przedsiębiorstwa z otoczeniem poprzez media interaktywne." in text
+    assert ("• Przepisy prawa związane z możliwością komunikacji przedsiębiorstwa z otoczeniem poprzez media "
+            "interaktywne.") in text
     assert "\nZadanie: Przygotowywanie i prowadzenie kampanii marketingowej" in text
     assert "• Schemat funkcjonowania mediów interaktywnych" in text
     assert text.count("• ") == 5
 
 
 def test_show_all_then_nothing_more(data_searcher):
-    slots = {"occupation_code": "243108", "last_question": "Co musi wiedzieć ?", "last_section": "knowledge", "shown": 50.0,
+    slots = {"occupation_code": "243108", "last_question": "Co musi wiedzieć ?", "last_section": "knowledge",
+             "shown": 50.0,
              "last_list": "section"}
     events, messages = run(ActionShowMore(), "pokaż wszystko", slots, intent="ask_more")
     assert events == [SlotSet("shown", 54.0), SlotSet("seen", ["243108:knowledge:54"])]
@@ -97,7 +101,8 @@ def test_show_all_then_nothing_more(data_searcher):
 
 
 def test_follow_up_keeps_the_occupation_and_answers_from_z3(data_searcher):
-    events, messages = run(ActionAnswerOccupation(), "a czy trzeba znać prawo autorskie?", {"occupation_code": "243108"})
+    events, messages = run(ActionAnswerOccupation(), "a czy trzeba znać prawo autorskie?",
+                           {"occupation_code": "243108"})
     assert events == [SlotSet("last_ask", "specific"), SlotSet("last_question", "a czy trzeba znać prawo autorskie?"),
                       SlotSet("shown", 1.0), SlotSet("last_list", "passages")]
     assert messages == [("\n".join([
@@ -138,8 +143,8 @@ def test_ukrainian_question_gets_ukrainian_sentences_and_a_note_once(data_search
                           SlotSet("last_question", "Які навички потрібні?")]
     assert SlotSet("language_noted", True) in events
     text = messages[0][0]
-    assert text.startswith("(Описи професій доступні лише польською мовою.)\nSpecjalista do spraw mediów interaktywnych "
-                           "(KZiS 243108) – необхідні вміння:")
+    assert text.startswith("(Описи професій доступні лише польською мовою.)\n"
+                           "Specjalista do spraw mediów interaktywnych (KZiS 243108) – необхідні вміння:")
     assert "Джерело: Specjalista do spraw mediów interaktywnych, код KZiS 243108, розділ: вміння" in text
     _, again = run(ActionAnswerOccupation(), "а знання?", {"occupation_code": "243108", "language": "uk",
                                                           "language_noted": True})
@@ -147,10 +152,12 @@ def test_ukrainian_question_gets_ukrainian_sentences_and_a_note_once(data_search
 
 
 def test_choose_answers_the_pending_question(data_searcher):
-    events, messages = run(ActionChooseOccupation(), '/choose_occupation{"code":"243108"}', {"last_question": "jakie zadania ?"},
+    events, messages = run(ActionChooseOccupation(), '/choose_occupation{"code":"243108"}',
+                           {"last_question": "jakie zadania ?"},
                            intent="choose_occupation", entities=[{"entity": "code", "value": "243108"}])
     assert events[0] == SlotSet("occupation_code", "243108")
-    assert messages[0][0].startswith("Specjalista do spraw mediów interaktywnych (KZiS 243108) – zadania zawodowe:\n\n• Wspieranie procesu")
+    assert messages[0][0].startswith("Specjalista do spraw mediów interaktywnych (KZiS 243108) – zadania zawodowe:\n\n"
+                                     "• Wspieranie procesu")
 
 
 def test_choose_unknown_code_asks_again(data_searcher):
@@ -213,24 +220,27 @@ def test_female_and_male_forms_give_the_same_answer(corpus_searcher):
     a = run(ActionAnswerOccupation(), "Co musi umieć spawaczka?")
     b = run(ActionAnswerOccupation(), "Co musi umieć spawacz?")
     assert a[1] == b[1]
-    assert a[1][0][0].startswith("Opis zawodu Spawacz nie ma osobnej części „umiejętności”; pokazuję: zadania zawodowe.\n"
-                                 "Spawacz (KZiS 721204) – zadania zawodowe:")
+    assert a[1][0][0].startswith("Opis zawodu Spawacz nie ma osobnej części „umiejętności”; "
+                                 "pokazuję: zadania zawodowe.\nSpawacz (KZiS 721204) – zadania zawodowe:")
 
 
 @needs_corpus
 def test_knowledge_of_an_esco_occupation_falls_back_to_esco_skills(corpus_searcher):
     events, messages = run(ActionAnswerOccupation(), "Co musi wiedzieć piekarz?")
     assert SlotSet("last_section", "esco_skill") in events
-    assert messages[0][0].startswith("Opis zawodu Piekarz nie ma osobnej części „wiedza”; pokazuję: umiejętności ESCO.\n"
-                                     "Piekarz (KZiS 751204) – umiejętności według ESCO:")
-    assert "Źródło: Piekarz, kod KZiS 751204, sekcja: umiejętności ESCO; ESCO (PL): umiejętności zawodu ESCO „piekarz”, © Unia Europejska" in messages[0][0]
+    assert messages[0][0].startswith("Opis zawodu Piekarz nie ma osobnej części „wiedza”; "
+                                     "pokazuję: umiejętności ESCO.\nPiekarz (KZiS 751204) – umiejętności według ESCO:")
+    assert ("Źródło: Piekarz, kod KZiS 751204, sekcja: umiejętności ESCO; ESCO (PL): umiejętności zawodu ESCO "
+            "„piekarz”, © Unia Europejska") in messages[0][0]
 
 
 @needs_corpus
 def test_which_occupations_work_with_bloggers(corpus_searcher):
-    _events, messages = run(ActionFindOccupations(), "w jakim zawodzie pracuje się z blogerami?", intent="find_occupations")
+    _events, messages = run(ActionFindOccupations(), "w jakim zawodzie pracuje się z blogerami?",
+                            intent="find_occupations")
     text, buttons = messages[0]
-    assert "• Specjalista do spraw mediów interaktywnych (243108) – umiejętności: Komunikować się i współpracować z blogerami" in text
+    assert ("• Specjalista do spraw mediów interaktywnych (243108) – umiejętności: "
+            "Komunikować się i współpracować z blogerami") in text
     assert "Specjalista do spraw mediów interaktywnych (243108)" in buttons
 
 
@@ -280,7 +290,8 @@ def test_a_job_ad_title_two_occupations_fit_is_answered_or_offered_first(corpus_
     assert answered or (offered and offered[0] == "833202"), (events, messages)
 
 
-@pytest.mark.parametrize("text, section", [("a umiejetnosci?", "skill"), ("a kompetencje spoleczne?", "social_competence"),
+@pytest.mark.parametrize("text, section",
+                         [("a umiejetnosci?", "skill"), ("a kompetencje spoleczne?", "social_competence"),
                                            ("a co musi wiedziec?", "knowledge")])
 def test_follow_ups_typed_without_polish_letters_list_the_section(data_searcher, text: str, section: str):
     events, messages = run(ActionAnswerOccupation(), text, {"occupation_code": "243108"})

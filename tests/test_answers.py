@@ -130,7 +130,8 @@ def test_education_is_answered_from_the_training_text_or_declined(corpus_searche
 
 @needs_corpus
 def test_headers_say_what_is_shown_in_the_users_language(corpus_searcher):
-    _, messages = run(ActionAnswerOccupation(), "а які потрібні навички?", {"occupation_code": "751204", "language": "uk",
+    _, messages = run(ActionAnswerOccupation(), "а які потрібні навички?",
+                      {"occupation_code": "751204", "language": "uk",
                                                                          "language_noted": True})
     text = messages[0][0]
     assert text.startswith("Опис професії Piekarz не має окремої частини «вміння»; показую: навички ESCO.\n"
@@ -180,8 +181,8 @@ def test_compare_two_occupations_by_code_or_name(corpus_searcher):
     assert text.startswith("Porównanie: Piekarz (KZiS 751204) – Kucharz (KZiS 512001)\nRóżne grupy elementarne: 7512 ")
     assert "Wspólne umiejętności (ESCO): " in text and "kontrolować wydatki" in text
     assert text.endswith("Źródło: Opisy zawodów KZiS, MRiPS / psz.praca.gov.pl (2024-07-10); ESCO (PL): umiejętności "
-                         "zawodu ESCO „piekarz”, © Unia Europejska; ESCO (PL): umiejętności zawodu ESCO „kucharz/kucharka”, "
-                         "© Unia Europejska")
+                         "zawodu ESCO „piekarz”, © Unia Europejska; ESCO (PL): umiejętności zawodu ESCO "
+                         "„kucharz/kucharka”, © Unia Europejska")
     assert SlotSet("occupation_code", "512001") in events
     _, messages = run(ActionCompareOccupations(), "porównaj zawody 243108 i 351403", intent="compare_occupations")
     assert messages[0][0].startswith("Porównanie: Specjalista do spraw mediów interaktywnych (KZiS 243108) – Pracownik "
@@ -202,7 +203,8 @@ def test_related_occupations_of_the_current_or_a_named_one(corpus_searcher):
                            "ta sama grupa elementarna KZiS")
     assert "Technik spawalnictwa (311516) – podobne zadania i umiejętności" in text
     assert "Operator robotów spawalniczych (721202)" in buttons
-    events, messages = run(ActionRelatedOccupations(), "jakie są podobne zawody do piekarza?", intent="related_occupations")
+    events, messages = run(ActionRelatedOccupations(), "jakie są podobne zawody do piekarza?",
+                           intent="related_occupations")
     assert events == [SlotSet("occupation_code", "751204"), SlotSet("last_list", "related"),
                       SlotSet("last_ask", "overview"), SlotSet("shown", 5.0)]  # five at a time
     assert "Cukiernik (751201)" in messages[0][0] and "\n   wspólne: " in messages[0][0]

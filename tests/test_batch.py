@@ -56,7 +56,8 @@ def csv_bytes(rows: list[list[str]], delimiter: str = ";", encoding: str = "cp12
     return buf.getvalue().encode(encoding)
 
 
-def xlsx_bytes(rows: list[list[object]], title: str = "Oferty", extra: dict[str, list[list[object]]] | None = None) -> bytes:
+def xlsx_bytes(rows: list[list[object]], title: str = "Oferty",
+               extra: dict[str, list[list[object]]] | None = None) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = title
@@ -200,7 +201,8 @@ def test_xlsx_sheets_values_and_a_second_sheet_are_kept():
 
 
 def test_a_file_coded_before_gets_its_columns_replaced_not_repeated():
-    table = read_table(csv_bytes([["Stanowisko", "kod_1", "Uwagi", "do_sprawdzenia"], ["Spawacz", "999999", "x", "tak"]]))
+    table = read_table(csv_bytes([["Stanowisko", "kod_1", "Uwagi", "do_sprawdzenia"],
+                                  ["Spawacz", "999999", "x", "tak"]]))
     header = read_csv(write_table(table, [], 1), "cp1250", ";")[0]
     assert header == ["Stanowisko", "kod_1", "Uwagi", "do_sprawdzenia", "zawod_1", "pewnosc_1", "uzasadnienie"]
 
@@ -240,7 +242,8 @@ def test_cells_a_spreadsheet_would_run_are_written_as_text_in_csv_and_xlsx():
 
 @needs_corpus
 def test_every_row_coded_in_order_blank_rows_left_and_unsure_rows_flagged(full_searcher):
-    rows = [*rows_of(), ["4", "", "", ""], ["5", "", "", "Firma bez oferty"], ["", "", "", ""], ["7", "?!", "", ""], ["8", "Specjalista", "", ""]]
+    rows = [*rows_of(), ["4", "", "", ""], ["5", "", "", "Firma bez oferty"], ["", "", "", ""], ["7", "?!", "", ""],
+            ["8", "Specjalista", "", ""]]
     table = read_table(csv_bytes(rows))
     coded = code_table(table, full_searcher.classifier, 3)
     assert [c.line for c in coded] == list(range(2, 10))

@@ -172,7 +172,8 @@ def page_at(browser, width: int):
 def axe_violations(page) -> list[dict]:
     page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [{"id": v["id"], "impact": v["impact"]} for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    return [{"id": v["id"], "impact": v["impact"]} for v in result["violations"] if v["impact"] in ("serious",
+                                                                                                    "critical")]
 
 
 @pytest.mark.parametrize("width", [1280, 360])

@@ -21,7 +21,8 @@ pytestmark = pytest.mark.skipif(not RASA.exists() or not MODEL.exists(),
 
 
 def rasa(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(RASA), *args], cwd=ROOT / "bot", env=ENV, capture_output=True, text=True, timeout=900, check=False)
+    return subprocess.run([str(RASA), *args], cwd=ROOT / "bot", env=ENV, capture_output=True, text=True, timeout=900,
+                          check=False)
 
 
 def test_data_validates_without_warnings():
@@ -33,7 +34,8 @@ def test_nlu_intent_accuracy_on_held_out_examples(tmp_path: Path):
     p = rasa("test", "nlu", "--nlu", "tests/nlu_heldout.yml", "--model", str(MODEL), "--out", str(tmp_path))
     assert p.returncode == 0, p.stderr[-3000:]
     report = json.loads((tmp_path / "intent_report.json").read_text())
-    errors = json.loads((tmp_path / "intent_errors.json").read_text()) if (tmp_path / "intent_errors.json").exists() else []
+    error_file = tmp_path / "intent_errors.json"
+    errors = json.loads(error_file.read_text()) if error_file.exists() else []
     wrong = [(e["text"], e["intent"], e["intent_prediction"]["name"]) for e in errors]
     assert report["accuracy"] >= 0.9, wrong
     assert report["out_of_scope"]["recall"] >= 0.8, wrong

@@ -14,7 +14,8 @@ from .conftest import CHROMIUM, free_port, needs_corpus
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = ROOT / "build" / "screenshots"
 pytestmark = [
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium; .ci/run does)"),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                       reason="needs Debian's chromium (apt-get install chromium; .ci/run does)"),
     pytest.mark.skipif(not RASA.exists() or not RASA_MODEL.exists(), reason="needs .venv-rasa and a trained model"),
 ]
 WEB = free_port()
@@ -24,7 +25,8 @@ QUESTION = "Co musi wiedzieć specjalista do spraw mediów interaktywnych?"
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("browser")
-    with_web = Assistant(Ports(rasa=free_port(), actions=free_port(), web=WEB), tracker_db=tmp / "t.db", log_dir=tmp / "logs")
+    with_web = Assistant(Ports(rasa=free_port(), actions=free_port(), web=WEB), tracker_db=tmp / "t.db",
+                         log_dir=tmp / "logs")
     with_web.start(web=True)
     yield with_web
     with_web.stop()

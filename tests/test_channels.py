@@ -249,7 +249,8 @@ asyncio.run(main(sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])))
 
 def socket_chat(bot: Assistant, session: object, texts: list[str]) -> dict:
     out = subprocess.run([str(RASA_PYTHON), "-c", SOCKET_CLIENT, f"http://127.0.0.1:{bot.ports.rasa}",
-                          json.dumps(session), json.dumps(texts)], capture_output=True, text=True, timeout=300, check=False)
+                          json.dumps(session), json.dumps(texts)],
+                         capture_output=True, text=True, timeout=300, check=False)
     assert out.returncode == 0, out.stderr[-2000:]
     return json.loads(out.stdout.splitlines()[-1])
 

@@ -115,7 +115,8 @@ def test_hidden_names_are_unknown_to_the_name_signals(full_searcher: Searcher):
     """Training on a glossary name as if it were unlisted: the name signals must not see that occupation's names."""
     sig = full_searcher.classifier.signals
     text = "Що робить перукар?"
-    rows = {i for i, n in enumerate(sig.names) if n.code == "514101" and any("\u0400" <= ch <= "\u04ff" for ch in n.text)}
+    rows = {i for i, n in enumerate(sig.names)
+            if n.code == "514101" and any("\u0400" <= ch <= "\u04ff" for ch in n.text)}
     assert rows
     qvec = full_searcher.encode(text).reshape(1, -1)
     seen, hidden = sig.scores([text], qvec)[0], sig.scores([text], qvec, hide=[rows])[0]
@@ -139,7 +140,8 @@ def test_score_behaves_like_a_confidence(full_searcher: Searcher):
 
 @needs_corpus
 def test_dev_sets_keep_their_measured_level(full_searcher: Searcher):
-    """Floors a little under the figures `make bench` printed (docs/figures.md, "Recognising the occupation"): a regression fails here."""
+    """Floors a little under the figures `make bench` printed (docs/figures.md, "Recognising the occupation"): a
+    regression fails here."""
     ads = load_jsonl(EVAL / "jobads-dev.jsonl")
     assert resolution_metrics(full_searcher, load_jsonl(EVAL / "resolve-dev.jsonl"))["acc@1"] >= 0.95
     assert resolution_metrics(full_searcher, load_jsonl(OWN / "names-uk-dev.jsonl"))["acc@1"] >= 0.9

@@ -40,7 +40,8 @@ def test_units_verify_cleanly(tmp_path: Path):
 def test_units_have_the_service_settings():
     for unit in UNITS.glob("*.service"):
         text = unit.read_text()
-        servers = () if unit.name == "doradca-retention.service" else ("Restart=on-failure", "StartLimitBurst=")  # oneshot
+        # oneshot
+        servers = () if unit.name == "doradca-retention.service" else ("Restart=on-failure", "StartLimitBurst=")
         for required in ("User=doradca", "MemoryMax=", "EnvironmentFile=-/etc/doradca/doradca.env",
                          "NoNewPrivileges=yes", *servers):
             assert required in text, f"{unit.name} lacks {required}"
@@ -68,7 +69,8 @@ def test_logrotate_rotates_the_logs_of_a_running_server_without_losing_what_foll
     with (logs / "rasa.log").open("ab") as server:  # what the launcher gives the server as its stdout
         server.write(b"before rotation\n" * 100)
         server.flush()
-        out = subprocess.run(["logrotate", "--force", "--state", str(tmp_path / "state"), str(tmp_path / "doradca.conf")],
+        out = subprocess.run(["logrotate", "--force", "--state", str(tmp_path / "state"),
+                              str(tmp_path / "doradca.conf")],
                              capture_output=True, text=True, timeout=60, check=False)
         assert out.returncode == 0, out.stderr
         server.write(b"after rotation\n")

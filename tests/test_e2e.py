@@ -30,7 +30,8 @@ OUT_OF_SCOPE = "w tym nie pomogę"
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory: pytest.TempPathFactory):
     tmp = tmp_path_factory.mktemp("bot")
-    with Assistant(Ports(rasa=free_port(), actions=free_port()), tracker_db=tmp / "conversations.db", log_dir=tmp / "logs",
+    with Assistant(Ports(rasa=free_port(), actions=free_port()), tracker_db=tmp / "conversations.db",
+                   log_dir=tmp / "logs",
                    extra_env={"DORADCA_RATE_PER_MINUTE": "20", "DORADCA_ACTION_TIMEOUT": "5",
                               "DORADCA_RATE_PER_ADDRESS": "0"}) as a:  # its many senders all come from 127.0.0.1
         yield a
@@ -48,20 +49,27 @@ CONVERSATIONS = [
     ("knowledge, SEO follow-up, more", False, [
         ("Dzień dobry", ["Dzień dobry!"], []),
         ("Co musi wiedzieć specjalista do spraw mediów interaktywnych?",
-         ["(KZiS 243108) – co trzeba wiedzieć:", "Zadanie: Wspieranie procesu", "Źródło: Specjalista do spraw mediów interaktywnych, kod KZiS 243108"], []),
+         ["(KZiS 243108) – co trzeba wiedzieć:", "Zadanie: Wspieranie procesu",
+          "Źródło: Specjalista do spraw mediów interaktywnych, kod KZiS 243108"], []),
         ("a czy trzeba znać SEO?", ["Zadanie: Przygotowywanie i prowadzenie kampanii", SEO], ["Z2"]),
         ("więcej", ["KZiS 243108"], [SEO]),
         ("dzięki", ["Proszę bardzo"], []),
     ]),
     ("skills then copyright law without repeating the occupation", False, [
-        ("Jakie umiejętności ma specjalistka od mediów interaktywnych?", ["co trzeba umieć:", "Zadanie: Wspieranie procesu"], ["Z1"]),
-        ("a czy trzeba znać prawo autorskie?", ["Przepisy prawa związane z prawami autorskimi", "Zadanie: Współpracowanie z komórkami"], []),
-        ("a czy ta praca wymaga robienia zdjęć?", ["Zasady wykonywania zdjęć aparatem cyfrowym", "Zadanie: Przygotowywanie i prowadzenie"], []),
+        ("Jakie umiejętności ma specjalistka od mediów interaktywnych?",
+         ["co trzeba umieć:", "Zadanie: Wspieranie procesu"], ["Z1"]),
+        ("a czy trzeba znać prawo autorskie?",
+         ["Przepisy prawa związane z prawami autorskimi", "Zadanie: Współpracowanie z komórkami"], []),
+        ("a czy ta praca wymaga robienia zdjęć?",
+         ["Zasady wykonywania zdjęć aparatem cyfrowym", "Zadanie: Przygotowywanie i prowadzenie"], []),
     ]),
     ("tasks, social and key competences", False, [
-        ("czym zajmuje sie specjalista ds mediow interaktywnych", ["zadania zawodowe", "• Wspieranie procesu tworzenia"], ["Z1"]),
-        ("a kompetencje społeczne?", ["kompetencje społeczne", "Przestrzegania ogólnie przyjętych zachowań etycznych"], []),
-        ("a jakie kompetencje kluczowe?", ["kompetencje kluczowe", "Umiejętność obsługi komputera i wykorzystania internetu"], []),
+        ("czym zajmuje sie specjalista ds mediow interaktywnych",
+         ["zadania zawodowe", "• Wspieranie procesu tworzenia"], ["Z1"]),
+        ("a kompetencje społeczne?",
+         ["kompetencje społeczne", "Przestrzegania ogólnie przyjętych zachowań etycznych"], []),
+        ("a jakie kompetencje kluczowe?",
+         ["kompetencje kluczowe", "Umiejętność obsługi komputera i wykorzystania internetu"], []),
     ]),
     ("follow-ups typed without Polish letters", False, [
         ("Co musi wiedzieć specjalista do spraw mediów interaktywnych?", ["(KZiS 243108)"], []),
@@ -78,8 +86,9 @@ CONVERSATIONS = [
         ("and what must they know?", ["what one must know"], ["available in Polish only"]),
     ]),
     ("Ukrainian question", False, [
-        ("Які навички потрібні спеціалісту з інтерактивних медіа?", ["(Описи професій доступні лише польською мовою.)",
-                                                                     "необхідні вміння", "Джерело:", "розділ: вміння"], ["sekcja"]),
+        ("Які навички потрібні спеціалісту з інтерактивних медіа?",
+         ["(Описи професій доступні лише польською мовою.)", "необхідні вміння", "Джерело:", "розділ: вміння"],
+         ["sekcja"]),
         ("а які завдання?", ["професійні завдання", "• Wspieranie procesu"], ["(Описи професій", "Z1"]),
     ]),
     ("no occupation yet, then one", False, [
@@ -135,7 +144,8 @@ CONVERSATIONS = [
     ]),
     ("synonym and ESCO fallback", True, [
         ("kierowca tira", ["Kierowca ciągnika siodłowego (KZiS 833202)"], []),
-        ("Co musi wiedzieć piekarz?", ["pokazuję: umiejętności ESCO", "ESCO (PL): umiejętności zawodu ESCO „piekarz”, © Unia Europejska"], []),
+        ("Co musi wiedzieć piekarz?",
+         ["pokazuję: umiejętności ESCO", "ESCO (PL): umiejętności zawodu ESCO „piekarz”, © Unia Europejska"], []),
     ]),
     ("a named occupation never gets the current one's passages", False, [
         ("Co robi specjalista do spraw mediów interaktywnych?", ["(KZiS 243108)"], []),
@@ -143,7 +153,8 @@ CONVERSATIONS = [
     ]),
     ("job offers and salaries are routed to the office, education is answered or declined", True, [
         ("Co robi spawacz?", ["Spawacz (KZiS 721204)"], []),
-        ("są jakieś oferty pracy dla spawacza w Rzeszowie?", ["nie zawierają ofert pracy", "https://oferty.praca.gov.pl"],
+        ("są jakieś oferty pracy dla spawacza w Rzeszowie?",
+         ["nie zawierają ofert pracy", "https://oferty.praca.gov.pl"],
          ["Pracę wykonuje ręcznie"]),
         ("a ile zarabia?", ["nie podają zarobków"], ["KZiS 721204 –"]),
         ("kursy?", ["nie mówi, jakie wykształcenie"], ["Lektor"]),
@@ -152,7 +163,8 @@ CONVERSATIONS = [
     ]),
     ("follow-ups in English and Ukrainian after a name", True, [
         ("What does a baker do?", ["Piekarz (KZiS 751204) – tasks"], []),
-        ("And what knowledge is required?", ["no separate part “knowledge”; showing: ESCO skills", "section: ESCO skills"],
+        ("And what knowledge is required?",
+         ["no separate part “knowledge”; showing: ESCO skills", "section: ESCO skills"],
          ["Which occupation", "sekcja"]),
         ("Що робить пекар?", ["Piekarz (KZiS 751204) – професійні завдання"], []),
         ("а які потрібні навички?", ["навички ESCO", "розділ:"], ["Про яку професію"]),
@@ -182,7 +194,8 @@ def test_conversation(bot: Assistant, name: str, corpus: bool, turns: list):
     for message, must, must_not in turns:
         if message.startswith("__button__"):
             which = message.removeprefix("__button__")
-            button = buttons[int(which)] if which.isdigit() else next(b for b in buttons if b["title"].startswith(which))
+            button = (buttons[int(which)] if which.isdigit()
+                      else next(b for b in buttons if b["title"].startswith(which)))
             message = button["payload"]
         text, buttons = say(bot, sender, message)
         shown = "\n".join([text, *(b["title"] for b in buttons)])  # what the user sees: the text and the buttons
@@ -271,7 +284,8 @@ def test_conversations_are_kept_in_the_sqlite_tracker_store(bot: Assistant):
 
 
 def test_action_server_without_index_refuses_to_start(tmp_path: Path):
-    bot = Assistant(Ports(rasa=free_port(), actions=free_port()), tracker_db=tmp_path / "t.db", log_dir=tmp_path / "logs",
+    bot = Assistant(Ports(rasa=free_port(), actions=free_port()), tracker_db=tmp_path / "t.db",
+                    log_dir=tmp_path / "logs",
                     extra_env={"DORADCA_INDEX_DIR": str(tmp_path / "no-index")})
     with pytest.raises(StartError, match="actions server exited with code 1") as e:
         bot.start_actions(timeout=60)
@@ -282,7 +296,8 @@ def test_action_server_without_index_refuses_to_start(tmp_path: Path):
 def test_run_command_serves_until_ctrl_c(tmp_path: Path):
     rasa, actions, web = free_port(), free_port(), free_port()
     metrics = {server: free_port() for server in ("rasa", "actions", "supervisor")}  # not 9101-9103 of a `make run`
-    env = {**os.environ, "DORADCA_RASA_PORT": str(rasa), "DORADCA_ACTIONS_PORT": str(actions), "DORADCA_WEB_PORT": str(web),
+    env = {**os.environ, "DORADCA_RASA_PORT": str(rasa), "DORADCA_ACTIONS_PORT": str(actions),
+           "DORADCA_WEB_PORT": str(web),
            "DORADCA_TRACKER_DB": str(tmp_path / "t.db"),
            **{f"DORADCA_{server.upper()}_METRICS_PORT": str(port) for server, port in metrics.items()}}
     proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "doradca"), "bot", "run"], env=env, cwd=ROOT,
@@ -303,7 +318,8 @@ def test_run_command_serves_until_ctrl_c(tmp_path: Path):
             assert requests.get(f"http://127.0.0.1:{port}/metrics", timeout=10).status_code == 200
         assert requests.get(f"http://127.0.0.1:{web}/api/health", timeout=10).json()["status"] == "ok"
         r = requests.post(f"http://127.0.0.1:{rasa}/webhooks/rest/webhook",
-                          json={"sender": "run", "message": "Czym zajmuje się specjalista do spraw mediów interaktywnych?"},
+                          json={"sender": "run",
+                                "message": "Czym zajmuje się specjalista do spraw mediów interaktywnych?"},
                           timeout=60)
         assert "(KZiS 243108)" in "\n".join(m.get("text", "") for m in r.json())
         proc.send_signal(signal.SIGINT)
@@ -343,7 +359,8 @@ def test_personal_data_never_reaches_the_tracker_store_or_the_logs(bot: Assistan
 
     def impatient(_: int) -> None:
         with contextlib.suppress(requests.RequestException):
-            requests.post(bot.rest_url, json={"sender": "impatient", "message": "Mój PESEL 90010101230, co robi kucharz?"},
+            requests.post(bot.rest_url,
+                          json={"sender": "impatient", "message": "Mój PESEL 90010101230, co robi kucharz?"},
                           timeout=0.05)
 
     with ThreadPoolExecutor(5) as pool:
@@ -415,8 +432,11 @@ def test_generated_bad_input_never_breaks_the_servers(bot: Assistant):
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=50),
-                               lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    scalars = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+               | st.text(max_size=50))
+    json_values = st.recursive(scalars,
+                               lambda inner: st.lists(inner, max_size=4)
+                               | st.dictionaries(st.text(max_size=8), inner, max_size=4),
                                max_leaves=20)
     messages = st.one_of(st.text(max_size=300), st.text(min_size=900, max_size=3000), st.sampled_from(INJECTIONS),
                          json_values)
@@ -433,7 +453,8 @@ def test_generated_bad_input_never_breaks_the_servers(bot: Assistant):
             body = r.json()
             assert isinstance(body, list)
             for m in body:
-                assert isinstance(m, dict) and set(m) <= {"recipient_id", "text", "buttons", "image", "custom", "attachment"}
+                assert isinstance(m, dict) and set(m) <= {"recipient_id", "text", "buttons", "image", "custom",
+                                                          "attachment"}
                 assert isinstance(m.get("text", ""), str)
 
     send()
@@ -448,11 +469,13 @@ STRANGER = "https://evil.example"
 def test_rest_endpoint_allows_only_the_office_origin(bot: Assistant):
     def preflight(origin: str) -> requests.Response:
         return requests.options(bot.rest_url, timeout=10, headers={
-            "Origin": origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
+            "Origin": origin, "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type"})
 
     assert preflight(OFFICE).headers.get("Access-Control-Allow-Origin") == OFFICE
     assert "Access-Control-Allow-Origin" not in preflight(STRANGER).headers
-    r = requests.post(bot.rest_url, json={"sender": "cors", "message": "dzięki"}, headers={"Origin": STRANGER}, timeout=30)
+    r = requests.post(bot.rest_url, json={"sender": "cors", "message": "dzięki"}, headers={"Origin": STRANGER},
+                      timeout=30)
     assert "Access-Control-Allow-Origin" not in r.headers  # the browser will not hand the answer to that page
 
 
@@ -487,7 +510,8 @@ def test_the_action_server_answers_only_the_rasa_servers_secret(bot: Assistant):
 
 def test_an_action_server_without_a_secret_does_not_start(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if k != "DORADCA_ACTIONS_SECRET"}
-    out = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "services.action_server", "--actions", "actions", "--port",
+    out = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-m", "services.action_server", "--actions",
+                          "actions", "--port",
                           str(free_port())], cwd=ROOT, env={**env, "SANIC_HOST": "127.0.0.1"}, capture_output=True,
                          text=True, timeout=120, check=False)
     assert out.returncode != 0 and "DORADCA_ACTIONS_SECRET is not set" in out.stdout + out.stderr

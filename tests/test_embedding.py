@@ -91,7 +91,8 @@ def test_serving_does_not_import_torch(data_index: Path):
     import subprocess
 
     env = {**os.environ, "DORADCA_INDEX_DIR": str(data_index), "DORADCA_CORPUS": ""}
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300, check=False)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300,
+                         check=False)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "[]"
 

@@ -198,7 +198,8 @@ def _workbook(path: Path, header: list[str], rows: list[list[object]]) -> Path:
 def test_spreadsheet_conversion(tmp_path: Path) -> None:
     from index.jobads import load_examples
 
-    kom2 = _workbook(tmp_path / "kom2-new-sep-done.xlsx", ["ID_unit", "job.title", "job.description", "kod zawodu", "pensja"], [
+    kom2 = _workbook(tmp_path / "kom2-new-sep-done.xlsx",
+                     ["ID_unit", "job.title", "job.description", "kod zawodu", "pensja"], [
         [1001, "Oficer\nzawodowy", "Pisz na jan.kowalski@example.pl lub dzwoń 600 100 200.", 11001, "5000 zł"],
         [1002, "Kucharz", "x" * 5000, "512001", None],
         [1003, "Bez kodu", "opis", None, None],

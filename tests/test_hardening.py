@@ -104,7 +104,8 @@ def test_each_unit_starts_its_server_as_the_launcher_does(production: tuple[dict
     launched = bot.server_env(name)
     own = {k for k in launched if os.environ.get(k) != launched[k]} | set(file)  # what the launcher sets, and the file
     assert {k: launched[k] for k in sorted(own)} == {k: unit_env.get(k) for k in sorted(own)}
-    assert set(unit_env) <= set(launched), f"the unit sets what `doradca bot run` does not: {set(unit_env) - set(launched)}"
+    assert set(unit_env) <= set(launched), \
+        f"the unit sets what `doradca bot run` does not: {set(unit_env) - set(launched)}"
     assert unit_argv == bot.command(name)
 
 
@@ -174,7 +175,8 @@ def test_the_retention_timer_ships_enabled_daily_with_30_days():
     assert re.search(r"^OnCalendar=daily$", timer, re.MULTILINE) and re.search(r"^Persistent=yes$", timer, re.MULTILINE)
     assert re.search(r"^WantedBy=doradca\.target$", timer, re.MULTILINE)
     target = (UNITS / "doradca.target").read_text()
-    assert "doradca-retention.timer" in re.search(r"^Wants=(.*)$", target, re.MULTILINE).group(1)  # started with the target
+    # started with the target
+    assert "doradca-retention.timer" in re.search(r"^Wants=(.*)$", target, re.MULTILINE).group(1)
     assert env_file()["DORADCA_RETENTION_DAYS"] == "30"
     from services.settings import ServingSettings
 
@@ -249,7 +251,8 @@ def test_the_launcher_makes_the_state_folder_0700_and_the_store_its_wal_and_logs
     """A server started by the launcher (here a stand-in that writes a SQLite store in WAL mode and a key file, as
     the Rasa server does) creates them readable by this user only, whatever the shell's umask."""
     state, logs = tmp_path / "var" / "doradca", tmp_path / "logs"
-    bot = Assistant(Ports(rasa=free_port(), actions=free_port(), web=free_port()), tracker_db=state / "conversations.db",
+    bot = Assistant(Ports(rasa=free_port(), actions=free_port(), web=free_port()),
+                    tracker_db=state / "conversations.db",
                     log_dir=logs)
     old = os.umask(0o022)  # a usual login shell's
     try:
@@ -259,7 +262,8 @@ def test_the_launcher_makes_the_state_folder_0700_and_the_store_its_wal_and_logs
             time.sleep(0.1)
         assert proc.poll() is None, (logs / "probe.log").read_text()
         assert mode(state) == 0o700 and mode(logs) == 0o700
-        files = [state / "conversations.db", state / "conversations.db-wal", state / "pseudonym.key", logs / "probe.log"]
+        files = [state / "conversations.db", state / "conversations.db-wal", state / "pseudonym.key",
+                 logs / "probe.log"]
         assert {f.name: oct(mode(f)) for f in files} == {f.name: "0o600" for f in files}
     finally:
         os.umask(old)

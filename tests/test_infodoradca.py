@@ -30,7 +30,8 @@ def test_seed_has_seven_tasks_with_their_statements(seed):
 
 def test_seed_knowledge_and_skill_counts_per_task(seed):
     counts = {t.id: (len(t.knowledge), len(t.skills)) for t in seed.tasks}
-    assert counts == {"Z1": (12, 8), "Z2": (15, 14), "Z3": (5, 5), "Z4": (7, 7), "Z5": (3, 3), "Z6": (5, 5), "Z7": (7, 8)}
+    assert counts == {"Z1": (12, 8), "Z2": (15, 14), "Z3": (5, 5), "Z4": (7, 7), "Z5": (3, 3), "Z6": (5, 5),
+                      "Z7": (7, 8)}
 
 
 def test_lists_split_at_the_bullet_ending_in_a_period(seed):
@@ -83,7 +84,8 @@ def test_second_description_in_the_same_format_parses():
     d = parse_file(FIXTURES / "999901.txt")
     assert (d.code, d.name) == ("999901", "Opiekun testów automatycznych")
     assert [(t.id, len(t.knowledge), len(t.skills)) for t in d.tasks] == [("Z1", 2, 2), ("Z2", 1, 2)]
-    assert d.tasks[0].knowledge == ["Metody planowania testów oprogramowania", "Zasady pracy osób do 18 lat przy komputerze."]
+    assert d.tasks[0].knowledge == ["Metody planowania testów oprogramowania",
+                                    "Zasady pracy osób do 18 lat przy komputerze."]
     assert d.tasks[0].skills[0] == "Planować testy na poziomie 4 PRK"
     assert d.tasks[1].skills == ["Sporządzać raporty co 2 tygodnie", "Prezentować wyniki testów."]
     assert d.social_competences == ["Rzetelnego raportowania błędów.", "Współpracy w zespole."]
@@ -118,7 +120,8 @@ def test_missing_code_line_is_reported():
 
 
 def test_task_block_without_headings_names_its_line():
-    text = _seed_text().replace("WIEDZA – zna i rozumie:\n\nUMIEJĘTNOŚCI – potrafi:\n\n • Metody funkcjonowania", " • Metody funkcjonowania", 1)
+    text = _seed_text().replace("WIEDZA – zna i rozumie:\n\nUMIEJĘTNOŚCI – potrafi:\n\n • Metody funkcjonowania",
+                                " • Metody funkcjonowania", 1)
     with pytest.raises(ParseError, match="Z5: expected the WIEDZA") as e:
         parse_text(text, "broken.txt", Source("t"))
     assert e.value.line == _line_of(text, "• Metody funkcjonowania kanałów")

@@ -32,7 +32,8 @@ def test_file_date_from_name():
 
 def test_hierarchy_drops_school_marker(tmp_path):
     f = tmp_path / "kzis-hierarchy-2023.tsv"
-    f.write_text("class\tname\n5120\tKucharze\n512001\tKucharzS\n011001\tOficer zawodowy Sił Zbrojnych\n", encoding="utf-8")
+    f.write_text("class\tname\n5120\tKucharze\n512001\tKucharzS\n011001\tOficer zawodowy Sił Zbrojnych\n",
+                 encoding="utf-8")
     assert load_hierarchy(f) == {"5120": "Kucharze", "512001": "Kucharz", "011001": "Oficer zawodowy Sił Zbrojnych"}
 
 
@@ -44,7 +45,8 @@ def _mini_corpus(folder: Path) -> Path:
         '011001,Oficer zawodowy Sił Zbrojnych,"","",""\n',
         encoding="utf-8",
     )
-    (folder / "gus-thesaurus.csv").write_text('code,desc\n512001,"KUCHARZ, Kucharz szef kuchni, Kucharka"\n', encoding="utf-8")
+    (folder / "gus-thesaurus.csv").write_text('code,desc\n512001,"KUCHARZ, Kucharz szef kuchni, Kucharka"\n',
+                                              encoding="utf-8")
     (folder / "esco-kzis-selected.csv").write_text(
         "code,var,desc\n512001,occupation_name,kucharz\n512001,occupation_alternative_names,kucharka; szef kuchni\n"
         "512001,skills,gotować; przestrzegać zasad HACCP; gotować\n",

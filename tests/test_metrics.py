@@ -78,14 +78,16 @@ def test_metrics_count_messages_replies_and_times_without_personal_data(bot: Ass
     act_text, act = scrape(bot.ports.actions_metrics)
     assert value(rasa, "doradca_messages_received_total", channel="rest") - \
         value(rasa0, "doradca_messages_received_total", channel="rest") == len(sent)
-    assert value(rasa, "doradca_replies_total", kind="too_long") - value(rasa0, "doradca_replies_total", kind="too_long") == 1
+    assert value(rasa, "doradca_replies_total", kind="too_long") - value(rasa0, "doradca_replies_total",
+                                                                         kind="too_long") == 1
     assert value(rasa, "doradca_replies_total", kind="rate_limited") - \
         value(rasa0, "doradca_replies_total", kind="rate_limited") == 1
     assert value(rasa, "doradca_replies_total", kind="apology") == value(rasa0, "doradca_replies_total", kind="apology")
     # every processed turn is timed; the refused ones return before Rasa sees them
     assert value(rasa, "doradca_turn_seconds_count") - value(rasa0, "doradca_turn_seconds_count") == len(sent) - 2
 
-    answered = value(act, "doradca_replies_total", kind="answered") - value(act0, "doradca_replies_total", kind="answered")
+    answered = value(act, "doradca_replies_total", kind="answered") - value(act0, "doradca_replies_total",
+                                                                            kind="answered")
     assert answered == len(sent) - 2  # the question, the one with a PESEL, 4 of the fast ones
     assert value(act, "doradca_search_seconds_count") - value(act0, "doradca_search_seconds_count") == answered
     assert value(act, "doradca_resolver_confidence_count") - value(act0, "doradca_resolver_confidence_count") >= 1
@@ -100,7 +102,8 @@ def test_readiness_and_a_stopped_action_server(bot: Assistant):
     web = f"http://127.0.0.1:{bot.ports.web}"
     assert requests.get(f"{web}/health/live", timeout=5).json() == {"status": "alive"}
     r = requests.get(f"{web}/health/ready", timeout=15)
-    assert (r.status_code, r.json()) == (200, {"status": "ready", "parts": {"web": "up", "rasa": "up", "actions": "up"}})
+    assert (r.status_code, r.json()) == (200,
+                                         {"status": "ready", "parts": {"web": "up", "rasa": "up", "actions": "up"}})
 
     group = bot.procs["actions"].pid  # its own process group: the server and its worker
     os.killpg(group, signal.SIGSTOP)

@@ -42,7 +42,8 @@ FRAME_ORIGIN = "https://www.pup.example"
 BODY_LIMIT = 64 * 1024
 
 pytestmark = [
-    pytest.mark.skipif(not NGINX.exists(), reason="needs Debian's nginx: `make /usr/sbin/nginx` (apt-get install nginx)"),
+    pytest.mark.skipif(not NGINX.exists(),
+                       reason="needs Debian's nginx: `make /usr/sbin/nginx` (apt-get install nginx)"),
     pytest.mark.skipif(not RASA_PYTHON.exists(), reason="needs .venv-rasa (Sanic) for the Rasa stand-in: `make setup`"),
 ]
 
@@ -190,7 +191,8 @@ def proxy():
         procs.append(start_stand_in(folder, rasa_port))
         # the real web process (its own folder: logs), with 3 searches a minute per address
         web = Assistant(Ports(rasa=rasa_port, actions=free_port(), web=free_port()),
-                        log_dir=Path(tempfile.mkdtemp(prefix="doradca-nginx-web-")), extra_env={"DORADCA_API_PER_MINUTE": "3"})
+                        log_dir=Path(tempfile.mkdtemp(prefix="doradca-nginx-web-")),
+                        extra_env={"DORADCA_API_PER_MINUTE": "3"})
         web.start_web()
         cert, key = make_certificate(folder)
         site = render(TEMPLATE.read_text(), site_values(folder, web.ports.web, rasa_port, https, plain, cert, key))
@@ -257,7 +259,8 @@ def test_bodies_over_64_kib_are_refused_before_any_server(proxy: Proxy):
     assert status == 200 and json.loads(body)["bytes"] == BODY_LIMIT - 1024
     # a whole file for /api/batch has its own limit: it reaches the web process (which says what it thinks of it)
     table = b"kolumna\n" + (b"x" * 60 + b"\n") * 2000  # 120 KiB, no title column: the web process's 422
-    status, headers, _ = proxy.request("POST", "/api/batch", "127.0.0.2", body=table, headers={"Content-Type": "text/csv"})
+    status, headers, _ = proxy.request("POST", "/api/batch", "127.0.0.2", body=table,
+                                       headers={"Content-Type": "text/csv"})
     assert status == 422 and "application/json" in headers_named(headers, "content-type")[0]
 
 

@@ -60,7 +60,8 @@ print(json.dumps({"same_classes": same_classes, "n": len(names), "unknown": unkn
 
 def test_patched_rasa_gives_the_same_results():
     out = subprocess.run([str(RASA.parent / "python"), "-c", SCRIPT], cwd=ROOT / "bot", capture_output=True, text=True,
-                         timeout=300, env={**QUIET, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT / "bot")}, check=False)
+                         timeout=300, env={**QUIET, "PATH": "/usr/bin:/bin",
+                                           "PYTHONPATH": str(ROOT / "bot")}, check=False)
     assert out.returncode == 0, out.stderr[-3000:]
     r = json.loads(out.stdout.strip().splitlines()[-1])
     assert r["same_classes"] and r["n"] > 20  # every event class found as Rasa finds it

@@ -74,7 +74,8 @@ def test_a_conversation_alternating_between_servers_keeps_its_context(cluster):
     (a, b), _, _ = cluster
     steps = [
         (a, "Co musi wiedzieć specjalista do spraw mediów interaktywnych?", ["(KZiS 243108) – co trzeba wiedzieć"]),
-        (b, "a czy trzeba znać SEO?", ["Zadanie: Przygotowywanie i prowadzenie kampanii", SEO]),  # occupation and section remembered from server a
+        # occupation and section remembered from server a
+        (b, "a czy trzeba znać SEO?", ["Zadanie: Przygotowywanie i prowadzenie kampanii", SEO]),
         (a, "więcej", ["KZiS 243108"]),  # the "more" of server b's answer
         (b, "a jakie umiejętności?", ["(KZiS 243108) – co trzeba umieć"]),
         (a, "dzięki", ["Proszę bardzo"]),
@@ -146,7 +147,8 @@ def test_rasa_http_api_needs_the_token(cluster):
 
 def psql(pg: Postgres, sql: str) -> list[str]:
     out = subprocess.run([pg_bin("psql"), "-h", "127.0.0.1", "-p", str(pg.port), "-U", pg.user, "-d", pg.database,
-                          "-At", "-c", sql], capture_output=True, text=True, env={"PGPASSWORD": pg.password}, timeout=30, check=False)
+                          "-At", "-c", sql],
+                         capture_output=True, text=True, env={"PGPASSWORD": pg.password}, timeout=30, check=False)
     assert out.returncode == 0, out.stderr
     return out.stdout.splitlines()
 
@@ -164,7 +166,8 @@ def test_retention_on_postgresql_deletes_only_old_conversations(cluster):
     b.send("pg-recent", "dzień dobry")
     psql(pg, "update events set timestamp = timestamp - 40 * 86400 where sender_id = 'pg-old'")
     out = subprocess.run([str(ROOT / ".venv" / "bin" / "doradca"), "conversations", "prune", "--days", "30",
-                          "--postgres"], capture_output=True, text=True, env={**os.environ, **pg.env()}, timeout=60, check=False)
+                          "--postgres"], capture_output=True, text=True, env={**os.environ,
+                                                                              **pg.env()}, timeout=60, check=False)
     assert out.returncode == 0, out.stderr
     assert "PostgreSQL 127.0.0.1/doradca" in out.stdout and "1 conversation(s) entirely" in out.stdout
     senders = set(psql(pg, "select distinct sender_id from events"))

@@ -14,7 +14,8 @@ import pytest
 from index.search import QueryError, Searcher
 from index.store import open_index
 
-HIT_KEYS = {"rank", "score", "similarity", "match", "passage_id", "occupation_code", "occupation_name", "section", "task_id",
+HIT_KEYS = {"rank", "score", "similarity", "match", "passage_id", "occupation_code", "occupation_name", "section",
+            "task_id",
             "competence_id", "text", "source"}
 
 
@@ -86,7 +87,8 @@ def test_bad_input_gets_a_clear_message(searcher: Searcher, kwargs: dict, messag
 def _cli(args: list[str], index_dir: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "DORADCA_INDEX_DIR": str(index_dir), "DORADCA_CORPUS": ""}
     exe = Path(sys.executable).with_name("doradca")
-    return subprocess.run([str(exe), *args], input=stdin, capture_output=True, text=True, env=env, timeout=300, check=False)
+    return subprocess.run([str(exe), *args], input=stdin, capture_output=True, text=True, env=env, timeout=300,
+                          check=False)
 
 
 def test_cli_jsonl_search_answers_every_line(data_index: Path):

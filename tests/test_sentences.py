@@ -31,7 +31,8 @@ CODE = [p for folder in ("actions", "bot", "index", "services", "web") for p in 
 CALL = r"(?:(?<![\w.])|(?<=sentences\.))"  # say(…) or sentences.say(…), not response.text(…)
 USES = re.compile(rf"""{CALL}(?:say|text|sentence)\(["']([a-z_]+)["'] if [^,]* else ["']([a-z_]+)["']"""
                   rf"""|{CALL}(?:say|text|words|sentence)\(\s*f?["']([a-z_{{}}]+)["']"""
-                  r"""|(?:MESSAGES|SENTENCES)\[["']([a-z_]+)["']\]|^\s+key = ["']([a-z_]+)["']|["'](cite_[a-z_]+)["']""",
+                  r"""|(?:MESSAGES|SENTENCES)\[["']([a-z_]+)["']\]"""
+                  r"""|^\s+key = ["']([a-z_]+)["']|["'](cite_[a-z_]+)["']""",
                   re.MULTILINE)
 PAGE = "page_"  # served whole to the chat page (index.sentences.page_strings); chat.js reads them by name
 CHAT_JS = ROOT / "web" / "static" / "chat.js"
@@ -99,7 +100,8 @@ def literals(path: Path) -> list[tuple[int, str]]:
     skip: set[int] = set()
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) and isinstance(body[0].value,
+                                                                                            ast.Constant):
             skip.add(id(body[0].value))  # a docstring
         if isinstance(node, ast.Call):
             skip |= {id(n) for kw in node.keywords if kw.arg == "help" for n in ast.walk(kw.value)}
@@ -126,7 +128,8 @@ def test_the_detector_finds_a_sentence_where_one_is_written():
     assert sentence_like("Немає з'єднання. Повторюю спробу…")
     assert not any(sentence_like(t) for t in ("/ask_human", "• ", "; ", "title_any", "KZiS", "cite_kzis", "pl", "tasks",
                                               r"\b(więcej|more)\b"))
-    old = 'TASK = {"pl": "Zadanie", "uk": "Завдання", "en": "Task"}\nX = f"Źródło: {x}"\ndef f():\n    """Doc, a sentence."""\n'
+    old = ('TASK = {"pl": "Zadanie", "uk": "Завдання", "en": "Task"}\nX = f"Źródło: {x}"\n'
+           'def f():\n    """Doc, a sentence."""\n')
     probe = ROOT / "build" / "sentence-probe.py"
     probe.parent.mkdir(exist_ok=True)
     probe.write_text(old, encoding="utf-8")

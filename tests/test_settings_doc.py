@@ -16,7 +16,8 @@ CODE = [*ROOT.glob("index/**/*.py"), *ROOT.glob("actions/*.py"), *ROOT.glob("ser
 
 def read_in_code() -> set[str]:
     # (window.DORADCA_CONFIG is the web page's JavaScript settings object, not a variable)
-    names = {n for f in CODE for n in re.findall(r"(?<!window\.)DORADCA_[A-Z0-9_]*[A-Z0-9]", f.read_text(encoding="utf-8"))}
+    names = {n for f in CODE for n in re.findall(r"(?<!window\.)DORADCA_[A-Z0-9_]*[A-Z0-9]",
+                                                 f.read_text(encoding="utf-8"))}
     # the settings module's fields: DORADCA_ + the field's name (Sanic's own variables aside)
     return names | {n for n in map(env_name, dataclasses.fields(Settings)) if n.startswith("DORADCA_")}
 
@@ -48,7 +49,8 @@ def test_serving_code_reads_the_environment_in_at_most_three_files():
     touches = re.compile(r"\bos\.environ\b|\bgetenv\(|from os import .*\benviron\b|\bBaseSettings\b|pydantic_settings")
     found = {str(f.relative_to(ROOT)) for folder in SERVING for f in (ROOT / folder).rglob("*.py")
              if "tests" not in f.relative_to(ROOT).parts and touches.search(f.read_text(encoding="utf-8"))}
-    assert found <= ENVIRONMENT_READERS, f"read the environment outside the settings module: {sorted(found - ENVIRONMENT_READERS)}"
+    assert found <= ENVIRONMENT_READERS, \
+        f"read the environment outside the settings module: {sorted(found - ENVIRONMENT_READERS)}"
     assert len(ENVIRONMENT_READERS) <= 3
 
 

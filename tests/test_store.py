@@ -59,7 +59,9 @@ def test_changed_names_or_force_retrain_the_fusion(tmp_path: Path, data_index: P
     index_dir = copy_tree(data_index, tmp_path / "index")
     data = copy_tree(ROOT / "data", tmp_path / "data")
     glossary = data / "names" / "uk-en-names.csv"
-    glossary.write_text(glossary.read_text(encoding="utf-8") + "243108,Specjalista do spraw mediów interaktywnych,,interactive media person\n", encoding="utf-8")
+    glossary.write_text(glossary.read_text(encoding="utf-8")
+                        + "243108,Specjalista do spraw mediów interaktywnych,,interactive media person\n",
+                        encoding="utf-8")
     report = build([data], index_dir, embedder.name, progress=False, embedder=embedder)
     assert not report.up_to_date and not report.fusion_reused
     report = build([data], index_dir, embedder.name, force=True, progress=False, embedder=embedder)
@@ -77,7 +79,8 @@ def test_new_code_of_the_fusion_features_retrains_it(tmp_path: Path, data_index:
 
 
 def test_index_of_another_model_is_refused(data_index: Path):
-    with pytest.raises(IndexUnavailable, match=r"built by model .* configured model is other-model\+onnx-int8 \(DORADCA_MODEL, "
+    with pytest.raises(IndexUnavailable,
+                       match=r"built by model .* configured model is other-model\+onnx-int8 \(DORADCA_MODEL, "
                                                  r"DORADCA_EMBEDDING_BACKEND\): run `doradca index build`"):
         open_index(data_index, "other-model")
 
@@ -112,7 +115,8 @@ def test_interrupted_build_leaves_the_current_index_in_use(tmp_path: Path, data_
 
     data = tmp_path / "data"
     data.mkdir()
-    (data / "243108.txt").write_text(SEED.read_text(encoding="utf-8").replace("Zarządzać", "Planować"), encoding="utf-8")
+    (data / "243108.txt").write_text(SEED.read_text(encoding="utf-8").replace("Zarządzać", "Planować"),
+                                     encoding="utf-8")
     with pytest.raises(KeyboardInterrupt):
         build([data], index_dir, embedder.name, progress=False, embedder=Crashing())  # type: ignore[arg-type]
     assert (index_dir / "current").resolve() == before

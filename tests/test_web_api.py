@@ -110,7 +110,8 @@ def test_openapi_operations_never_fail_on_the_server(web):
     """Schemathesis generates requests from /openapi.json (valid and invalid values): no 5xx, ever."""
     schema = schemathesis.openapi.from_url(f"{BASE}/openapi.json")
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert {op.path for op in operations} == {"/api/health", "/api/occupations", "/api/occupations/{code}", "/api/search",
+    assert {op.path for op in operations} == {"/api/health", "/api/occupations", "/api/occupations/{code}",
+                                              "/api/search",
                                               "/api/classify", "/api/occupations/{code}/related", "/api/compare",
                                               "/api/batch", "/api/batch/{job_id}", "/api/batch/{job_id}/result",
                                               "/health/live", "/health/ready"}
@@ -144,7 +145,8 @@ def test_classify_refuses_bad_offers_with_422(web, body: dict):
 
 
 def test_classify_answers_with_the_cli_fields(web):
-    r = requests.post(BASE + "/api/classify", json={"title": "Specjalista ds. mediów interaktywnych", "k": 1}, timeout=30)
+    r = requests.post(BASE + "/api/classify", json={"title": "Specjalista ds. mediów interaktywnych", "k": 1},
+                      timeout=30)
     assert r.status_code == 200, r.text
     body = r.json()
     assert set(body) == {"title", "candidates", "ambiguous"}
@@ -182,7 +184,8 @@ def test_related_occupations_and_a_comparison(web):
     assert len(get("/api/occupations/751204/related", k=30).json()) == 20  # kept per occupation at build
     assert get("/api/occupations/751204", ).json()["related"][0]["code"] == "751201"
     schema = requests.get(BASE + "/openapi.json", timeout=30).json()["components"]["schemas"]["RelatedOut"]
-    assert {"shared", "to_learn"} <= set(schema["required"]) and "learn" in schema["properties"]["to_learn"]["description"]
+    assert {"shared",
+            "to_learn"} <= set(schema["required"]) and "learn" in schema["properties"]["to_learn"]["description"]
     c = get("/api/compare", a="751204", b="512001").json()
     assert c["a"]["name"] == "Piekarz" and c["b"]["name"] == "Kucharz" and not c["same_group"]
     assert "kontrolować wydatki" in c["shared_skills"] and c["a"]["tasks"] and c["b"]["skills"]

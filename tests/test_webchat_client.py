@@ -20,7 +20,8 @@ from .conftest import CHROMIUM, free_port, needs_corpus
 BUNDLE = ROOT / "web" / "node_modules" / "rasa-webchat" / "lib" / "index.js"  # the package's UMD build
 PAGE = Path(__file__).parent / "fixtures" / "webchat.html"
 pytestmark = [
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium; .ci/run does)"),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                       reason="needs Debian's chromium (apt-get install chromium; .ci/run does)"),
     pytest.mark.skipif(not RASA.exists() or not RASA_MODEL.exists(), reason="needs .venv-rasa and a trained model"),
     pytest.mark.skipif(not BUNDLE.exists(), reason="needs web/node_modules (make setup runs npm ci)"),
     needs_corpus,  # a welder is not in the built-in data/
@@ -31,7 +32,8 @@ BOT_REPLY = ".rw-message .rw-response"
 class ThirdPartySite(BaseHTTPRequestHandler):
     """The page and the widget's bundle, nothing else."""
 
-    FILES: ClassVar[dict[str, tuple[Path, str]]] = {"/": (PAGE, "text/html; charset=utf-8"), "/rasa-webchat.js": (BUNDLE, "text/javascript")}
+    FILES: ClassVar[dict[str, tuple[Path, str]]] = {"/": (PAGE, "text/html; charset=utf-8"),
+                                                    "/rasa-webchat.js": (BUNDLE, "text/javascript")}
 
     def do_GET(self) -> None:
         path, _, _ = self.path.partition("?")

@@ -131,7 +131,8 @@ def bot(tmp_path_factory: pytest.TempPathFactory, recorder: Recorder):
         "webhooks.FacebookInput:\n"
         f'  verify: "{FB_VERIFY}"\n  secret: "{FB_SECRET}"\n  page-access-token: "page-token"\n'
         f'  graph_url: "http://127.0.0.1:{RECORDER_PORT}/fb/v19.0"\n')
-    with Assistant(Ports(rasa=free_port(), actions=free_port()), tracker_db=tmp / "conversations.db", log_dir=tmp / "logs",
+    with Assistant(Ports(rasa=free_port(), actions=free_port()), tracker_db=tmp / "conversations.db",
+                   log_dir=tmp / "logs",
                    credentials=credentials, extra_env={"DORADCA_PSEUDONYM_KEY": KEY}) as a:
         yield a
 
@@ -395,7 +396,8 @@ def test_channels_refuse_to_start_without_their_secrets():
     )
     out = subprocess.run([str(RASA.parent / "python"), "-c", script], check=False, cwd=ROOT / "bot",
                          capture_output=True,
-                         text=True, timeout=120, env={"PYTHONPATH": str(ROOT / "bot"), "RASA_TELEMETRY_ENABLED": "false",
+                         text=True, timeout=120, env={"PYTHONPATH": str(ROOT / "bot"),
+                                                      "RASA_TELEMETRY_ENABLED": "false",
                                                       "PATH": "/usr/bin:/bin"})
     lines = out.stdout.splitlines()
     assert lines == [

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -237,13 +237,13 @@ def job_out(b: Batch, job: Job) -> BatchJobOut:
     done = job.state == "done"
     return BatchJobOut(
         id=job.id, state=job.state, rows=job.rows, done=job.done, found=job.found, k=job.k, format=job.fmt,
-        counts=summary(job.coded) if done else None, error=job.error,
+        counts=summary(job.coded) if done else None, error=job.error,  # type: ignore[arg-type]  # pydantic validates the dict
         expires_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(expires)) if expires else None,
         preview=[BatchRowOut(**c.to_json()) for c in for_review(job.coded)[:PREVIEW]] if done else [],
         result=f"/api/batch/{job.id}/result" if done else None)
 
 
-ERRORS = {413: {"description": "the file is over the size or row limit"},
+ERRORS: dict[int | str, dict[str, Any]] = {413: {"description": "the file is over the size or row limit"},
           422: {"description": "an empty or unreadable file, or no title column; `reason` says which, `found` what "
                                "the first row holds"},
           415: {"description": "a form (multipart) instead of the file itself"},

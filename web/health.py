@@ -6,7 +6,7 @@ import time
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from services.health import Readiness, State
+from services.health import PartState, Readiness, State
 from services.processes import Ports
 from services.settings import serving
 
@@ -22,11 +22,11 @@ class CachedReadiness:
 
     def __init__(self, readiness: Readiness, seconds: float) -> None:
         self.readiness, self.seconds = readiness, seconds
-        self.answer: tuple[State, dict[str, str]] | None = None
+        self.answer: tuple[State, dict[str, PartState]] | None = None
         self.at = 0.0
         self.lock = threading.Lock()
 
-    def check(self) -> tuple[State, dict[str, str]]:
+    def check(self) -> tuple[State, dict[str, PartState]]:
         with self.lock:
             if self.answer is None or time.monotonic() - self.at >= self.seconds:
                 self.answer, self.at = self.readiness.check(), time.monotonic()

@@ -40,7 +40,8 @@ def runtime_config() -> Response:
     static/config.js (the office's settings) comes after it. Also the chat page's strings in every language, from
     the sentence catalog (bot/sentences.yml): chat.js writes none of its own."""
     s = serving()
-    batch = {"maxBytes": s.batch_max_bytes, "maxRows": s.batch_max_rows, "keepMinutes": round(s.batch_keep_seconds / 60)}
+    batch = {"maxBytes": s.batch_max_bytes, "maxRows": s.batch_max_rows,
+             "keepMinutes": round(s.batch_keep_seconds / 60)}
     settings = {"botServer": bot_url(), "batch": batch}
     body = (f"window.DORADCA_CONFIG = Object.assign({json.dumps(settings)}, window.DORADCA_CONFIG || {{}});\n"
             f"window.DORADCA_STRINGS = {json.dumps(page_strings(), ensure_ascii=False)};")

@@ -31,4 +31,4 @@ def merge(corpus: Corpus, d: Description) -> None:
     occ.passages[:0] = description_passages(d)  # the richer INFOdoradca+ description comes first
 
 
-SOURCE = SourceKind("description", lambda path: path.suffix == ".txt", read, merge)
+SOURCE: SourceKind = SourceKind("description", lambda path: path.suffix == ".txt", read, merge)

@@ -24,4 +24,4 @@ def merge(corpus: Corpus, read: tuple[list[KzisEntry], Source]) -> None:
         occ.passages.extend(mk("training", i, t) for i, t in enumerate(e.training, 1))
 
 
-SOURCE = SourceKind("dictionary", named("kzis-dictionary", ".csv"), load_dictionary, merge)
+SOURCE: SourceKind = SourceKind("dictionary", named("kzis-dictionary", ".csv"), load_dictionary, merge)

@@ -35,4 +35,4 @@ def merge(corpus: Corpus, read: tuple[list[EscoOccupation], Source]) -> None:
         )
 
 
-SOURCE = SourceKind("esco", named("esco-kzis", ".csv"), load_esco, merge)
+SOURCE: SourceKind = SourceKind("esco", named("esco-kzis", ".csv"), load_esco, merge)

@@ -11,4 +11,4 @@ def merge(corpus: Corpus, examples: list[Example]) -> None:
     corpus.examples.extend(e for e in examples if e.code in corpus.occupations)
 
 
-SOURCE = SourceKind("examples", named("hand-coded-ads", ".jsonl"), load_examples, merge)
+SOURCE: SourceKind = SourceKind("examples", named("hand-coded-ads", ".jsonl"), load_examples, merge)

@@ -14,4 +14,4 @@ def merge(corpus: Corpus, names: list[GlossaryName]) -> None:
             corpus.glossary.append(g)
 
 
-SOURCE = SourceKind("glossary", lambda path: path.name.endswith("-names.csv"), load_glossary, merge)
+SOURCE: SourceKind = SourceKind("glossary", lambda path: path.name.endswith("-names.csv"), load_glossary, merge)

@@ -11,4 +11,4 @@ def merge(corpus: Corpus, summaries: dict[str, str]) -> None:
     corpus.group_summaries.update(summaries)
 
 
-SOURCE = SourceKind("groups", named("kzis-desc-level", ".csv"), load_group_descriptions, merge)
+SOURCE: SourceKind = SourceKind("groups", named("kzis-desc-level", ".csv"), load_group_descriptions, merge)

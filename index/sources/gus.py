@@ -13,4 +13,4 @@ def merge(corpus: Corpus, synonyms: dict[str, list[str]]) -> None:
             corpus.occupations[code].names.update(names)
 
 
-SOURCE = SourceKind("gus", named("gus-thesaurus", ".csv"), load_gus_thesaurus, merge)
+SOURCE: SourceKind = SourceKind("gus", named("gus-thesaurus", ".csv"), load_gus_thesaurus, merge)

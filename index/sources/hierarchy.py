@@ -16,4 +16,4 @@ def merge(corpus: Corpus, hierarchy: dict[str, str]) -> None:
             corpus.groups[code] = name
 
 
-SOURCE = SourceKind("hierarchy", named("kzis-hierarchy", ".tsv"), load_hierarchy, merge)
+SOURCE: SourceKind = SourceKind("hierarchy", named("kzis-hierarchy", ".tsv"), load_hierarchy, merge)
