@@ -49,7 +49,10 @@ ASK_FRAME = re.compile(r"(?i)\b(jaki|jakie|podaj|what|which|який|яка)\b.{
 def state_of(turn: Turn, s: Searcher | None = None) -> State:
     """The conversation's state from the slots; codes the index no longer has (rebuilt since) are dropped."""
     slot = turn.tracker.get_slot
-    known = (lambda c: c if c and (s is None or c in s.occupations) else None)
+
+    def known(c: str | None) -> str | None:
+        return c if c and (s is None or c in s.occupations) else None
+
     return State(current=known(slot("occupation_code")), previous=known(slot("previous_code")),
                  offered=tuple(c for c in slot("offered") or () if known(c)), offered_lead=bool(slot("offered_lead")),
                  offered_again=bool(slot("offered_again")), last_ask=slot("last_ask"), last_list=slot("last_list"))
@@ -94,7 +97,7 @@ def _naming(s: Searcher, q: str, res: Resolution, current: str | None) -> tuple[
         return Naming("follow_up", candidates=others, question=d.question), ()
     offered = d.candidates
     if alone and d.kind == "choose":  # named by all its words: first, and ahead
-        offered = ((alone, s.occupations[alone]["name"]),) + tuple(c for c in offered if c[0] != alone)
+        offered = ((alone, s.occupations[alone]["name"]), *(c for c in offered if c[0] != alone))
     lead = alone is not None or _lead(res, offered)
     if d.kind == "choose":  # not masked: the words may not name an occupation at all ("яка погода")
         # with an occupation at hand, words name another one only with all the words of one of its names
@@ -191,7 +194,7 @@ def answer(turn: Turn, s: Searcher, state: State, step: Step) -> None:
         text = (say("no_training", turn.lang, **values) if ask == "training" else
                 say("no_conditions", turn.lang, **values) if ask == "conditions" else
                 say("no_specific", turn.lang, **values))
-        turn.say(text, buttons=section_buttons(s, code, turn.lang, seen) + [counsellor_button(turn.lang)])
+        turn.say(text, buttons=[*section_buttons(s, code, turn.lang, seen), counsellor_button(turn.lang)])
         return
     before = seen.count(code, p.section) if p.kind == "listing" and p.section else None
     if before is not None and p.section:
@@ -201,7 +204,7 @@ def answer(turn: Turn, s: Searcher, state: State, step: Step) -> None:
             turn.set("last_list", None)
             shown = label(SECTION_NAMES[p.section], turn.lang)
             turn.say(say("section_shown", turn.lang, name=name, shown=shown),
-                     buttons=section_buttons(s, code, turn.lang, seen) + [counsellor_button(turn.lang)])
+                     buttons=[*section_buttons(s, code, turn.lang, seen), counsellor_button(turn.lang)])
             return
         hits = listing[before:before + page]  # the next page: the start was shown already
         p = replace(p, hits=hits, shown=before + len(hits), more=len(listing) > before + len(hits))
@@ -321,7 +324,7 @@ def leads(scores: list[float]) -> bool:
     resolver's probabilities are spread over 2,912 occupations: "Pielęgniarka" for "What does a nurse do in
     Poland?" gets 0.13 against 0.01, "Kucharz" for "Я кухар…" 0.23 against 0.09; two close readings ("mechanik
     samochodowy": 0.45 and 0.44) are asked about."""
-    s1, s2 = (list(scores) + [0.0, 0.0])[:2]
+    s1, s2 = [*scores, 0.0, 0.0][:2]
     return s1 >= LEAD_MIN and s1 >= LEAD_RATIO * s2
 
 
@@ -449,7 +452,7 @@ def experience(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     turn.set("last_question", "")
     turn.set("last_ask", "overview")
     turn.kind = "asked"
-    turn.say(say("experience", turn.lang), buttons=choose_buttons(cands) + [counsellor_button(turn.lang)])
+    turn.say(say("experience", turn.lang), buttons=[*choose_buttons(cands), counsellor_button(turn.lang)])
 
 
 def in_polish(turn: Turn, s: Searcher, state: State, step: Step) -> None:

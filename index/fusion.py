@@ -73,7 +73,7 @@ def features(s: Scores, codes: list[str], used: tuple[str, ...],
              example_count: Mapping[str, int] | Prior) -> np.ndarray:
     """One row per candidate code: for each signal in ``used`` its score and whether it is that signal's first
     choice; for voting signals the unit group's share; for name signals the margin; the experts' prior."""
-    firsts = {x: max(s[x], key=s[x].get) if s[x] else None for x in used}
+    firsts = {x: max(s[x], key=s[x].__getitem__) if s[x] else None for x in used}
     groups: dict[str, dict[str, float]] = {}
     for x in used:
         if x in VOTING:
@@ -83,7 +83,7 @@ def features(s: Scores, codes: list[str], used: tuple[str, ...],
             top = max(g.values(), default=0.0) or 1.0
             groups[x] = {k: v / top for k, v in g.items()}  # the group's share relative to the best group
     gapped = [x for x in used if x in GAPPED]
-    top2 = {x: sorted(s[x].values(), reverse=True)[:2] + [0.0, 0.0] for x in gapped}
+    top2 = {x: [*sorted(s[x].values(), reverse=True)[:2], 0.0, 0.0] for x in gapped}
     rows = []
     for code in codes:
         row = [s[x].get(code, 0.0) for x in used]
@@ -148,14 +148,16 @@ def fit(scored: list[Scores], gold: list[str], signals: tuple[str, ...], priors:
         groups: list[int]) -> Fitted:
     """One model from scored training texts (each coded ad scored with itself and its reposts left out);
     ``priors[i]``: the coded ads per occupation text i may count on; ``groups[i]``: its repost group."""
-    xs, ys, rows_of = [], [], []
+    xs: list[np.ndarray] = []
+    ys: list[bool] = []
+    rows_of: list[int] = []
     for i, (s, g) in enumerate(zip(scored, gold)):
         codes = candidates(s)
         if codes:
             xs.append(features(s, codes, signals, priors[i]))
             ys.extend(c == g for c in codes)
             rows_of.extend([groups[i]] * len(codes))
-    y = np.array(ys, dtype=int)
+    y = np.array(ys, dtype=np.int64)
     if len(set(y.tolist())) < 2:
         return Fitted(signals, None)
     x = np.vstack(xs)

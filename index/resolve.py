@@ -52,7 +52,8 @@ class Resolution:
 
     @property
     def confident(self) -> bool:
-        return bool(self.candidates) and (self.head_alone or not self.ambiguous and self.candidates[0].score >= LEXICAL_MIN)
+        return bool(self.candidates) and (self.head_alone
+                                          or (not self.ambiguous and self.candidates[0].score >= LEXICAL_MIN))
 
 
 def _near(a: str, b: str) -> bool:
@@ -69,7 +70,7 @@ def _near(a: str, b: str) -> bool:
 
 def _in_name(word_keys: frozenset[str], name_keys: list[frozenset[str]], near: bool = True) -> bool:
     """A word (its keys) is one of a name's words: as such, by lemma, or (``near``) up to its ending."""
-    return any(word_keys & nk or near and any(_near(a, b) for a in word_keys for b in nk) for nk in name_keys)
+    return any(word_keys & nk or (near and any(_near(a, b) for a in word_keys for b in nk)) for nk in name_keys)
 
 
 def holds_words(name: str, words: tuple[str, ...] | list[str], near: bool = True) -> bool:
@@ -175,12 +176,12 @@ class Resolver:
         weight: dict[frozenset[str], float] = {}  # per name word: names share words ("specjalista" in hundreds)
         for i in hits:
             total = matched = 0.0
-            for ks, w in self.tokens[i]:
-                total += w
+            for ks, idf in self.tokens[i]:  # (w above is a word of the message)
+                total += idf
                 m = weight.get(ks)
                 if m is None:
                     m = weight[ks] = 1.0 if ks & q.all else WEAK if q.near(ks) else 0.0
-                matched += m * w
+                matched += m * idf
             if not total:
                 continue
             score = 0.6 * (matched / total) + 0.4 * min(1.0, matched / query_mass)

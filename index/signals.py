@@ -21,7 +21,7 @@ Example::
     sig = Signals(names, name_index, examples, example_index, resolver, vocab)
     s = sig.scores(["kierowca kat c e"], embedder.queries(["kierowca kat c e"]))[0]
     max(s["example_char"], key=s["example_char"].get)     # '833202'
-"""
+"""  # noqa: E501 - a table's rows stay one line each
 
 from __future__ import annotations
 

@@ -173,15 +173,16 @@ def _write_version(index_dir: Path, corpus: Corpus, names: list[Name], arrays: d
     try:
         _write_jsonl(work / "passages.jsonl", (
             {**p.to_json(), "h": _sha(p.embed_text()), "t": stem_tokens(p.embed_text())} for p in passages))
-        _write_jsonl(work / "names.jsonl", ({"code": n.code, "text": n.text, "kind": n.kind, "h": _sha(name_embed_text(n))} for n in names))
+        _write_jsonl(work / "names.jsonl",
+                     ({"code": n.code, "text": n.text, "kind": n.kind, "h": _sha(name_embed_text(n))} for n in names))
         _write_jsonl(work / "occupations.jsonl", (_occupation_json(o, corpus) for o in corpus.occupations.values()))
         # the ads' descriptions serve only the build (vocabularies, fusion), which reads them from the corpus
         _write_jsonl(work / "examples.jsonl", ({"id": e.id, "title": e.title, "code": e.code,
                                                  "h": _sha(QUERY + example_embed_text(e))} for e in examples))
         _write_jsonl(work / f"{relatedness.VECTORS}.jsonl", ({"h": _sha(t)} for t in statements))
         seconds = relatedness.build(passages, statements, arrays[relatedness.VECTORS], work, progress)
-        counts = {**counts, "related_seconds": round(float(counts["related_seconds"]) + seconds, 1),  # type: ignore[arg-type]
-                  "build_seconds": round(time.perf_counter() - start, 1)}
+        related = round(float(counts["related_seconds"]) + seconds, 1)  # type: ignore[arg-type]
+        counts = {**counts, "related_seconds": related, "build_seconds": round(time.perf_counter() - start, 1)}
         vocab.save(work / "vocabularies.joblib")
         fusion.save(work / "fusion.joblib")
         for kind, vecs in arrays.items():
@@ -435,7 +436,8 @@ def open_version(path: Path, key: str | None) -> IndexVersion:
     try:
         passages, tokens = _read_passages(path / "passages.jsonl")
         n_rows = [json.loads(x) for x in (path / "names.jsonl").read_text(encoding="utf-8").splitlines()]
-        occ = {r["code"]: r for r in map(json.loads, (path / "occupations.jsonl").read_text(encoding="utf-8").splitlines())}
+        occ = {r["code"]: r for r in map(json.loads,
+                                         (path / "occupations.jsonl").read_text(encoding="utf-8").splitlines())}
         p_index = faiss.read_index(str(path / "passages.faiss"))
         n_index = faiss.read_index(str(path / "names.faiss"))
         e_rows = [json.loads(x) for x in (path / "examples.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -448,7 +450,8 @@ def open_version(path: Path, key: str | None) -> IndexVersion:
         raise IndexUnavailable(f"index at {path} is inconsistent: run `{REBUILD} --force`")
     names = [Name(r["code"], r["text"], r["kind"]) for r in n_rows]
     examples = [Example(r["id"], r["title"], "", r["code"]) for r in e_rows]  # descriptions: build only
-    return IndexVersion(path, manifest, passages, tokens, p_index, names, n_index, occ, examples, e_index, vocab, fusion)
+    return IndexVersion(path, manifest, passages, tokens, p_index, names, n_index, occ, examples, e_index, vocab,
+                        fusion)
 
 
 def _read_passages(path: Path) -> tuple[list[Passage], list[tuple[str, ...]]]:

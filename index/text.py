@@ -18,12 +18,12 @@ import pymorphy3
 import simplemma
 from simplemma.strategies import DefaultStrategy
 
-WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+", re.U)
+WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+", re.UNICODE)
 ABBREVIATIONS = [
-    (re.compile(r"\bds\.?(?=\s|$)", re.I), "do spraw"),
-    (re.compile(r"\bd/s\b", re.I), "do spraw"),
-    (re.compile(r"\bspec\.(?=\s)", re.I), "specjalista"),
-    (re.compile(r"\bkier\.(?=\s)", re.I), "kierownik"),
+    (re.compile(r"\bds\.?(?=\s|$)", re.IGNORECASE), "do spraw"),
+    (re.compile(r"\bd/s\b", re.IGNORECASE), "do spraw"),
+    (re.compile(r"\bspec\.(?=\s)", re.IGNORECASE), "specjalista"),
+    (re.compile(r"\bkier\.(?=\s)", re.IGNORECASE), "kierownik"),
 ]
 # Female -> male endings (several candidates where Polish is ambiguous: -czka is -cz or -k).
 FEMALE_ENDINGS: list[tuple[str, tuple[str, ...]]] = [
@@ -163,8 +163,8 @@ def folded_lemma(word: str) -> str:
     return fold(lemma(word))
 
 
-CYRILLIC = re.compile(r"[а-яіїєґ]", re.I)
-POLISH_LETTERS = re.compile(r"[ąćęłńóśźż]", re.I)
+CYRILLIC = re.compile(r"[а-яіїєґ]", re.IGNORECASE)
+POLISH_LETTERS = re.compile(r"[ąćęłńóśźż]", re.IGNORECASE)
 ENGLISH = frozenset(
     "what which who whom how does do did is are was the an must need needs know knows skills job jobs tell me about "
     "hello hi thanks thank you more show can could help bye goodbye and of work works with want to talk person human "
