@@ -29,7 +29,7 @@ export DORADCA_CORPUS := $(SHARED_CORPUS)
 endif
 endif
 
-.PHONY: setup services corpus index asks run chat test bench bench-bot bench-versions clean
+.PHONY: setup services corpus index asks run chat lint test bench bench-bot bench-versions clean
 
 $(BIN)/.stamp: pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 needed, got " + sys.version'
@@ -98,7 +98,12 @@ run: setup
 chat:
 	$(BIN)/doradca bot chat
 
-test: setup services /usr/bin/chromium /usr/sbin/nginx
+# the linter and the type checker (pyproject.toml says which rules and why); `make test` runs them first
+lint: $(BIN)/.stamp
+	$(BIN)/ruff check .
+	$(BIN)/mypy index actions services web
+
+test: setup lint services /usr/bin/chromium /usr/sbin/nginx
 	$(BIN)/python -m pytest -q
 
 bench: setup
