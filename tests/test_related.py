@@ -153,7 +153,8 @@ def test_what_to_learn_to_become_another_occupation(corpus_searcher, text: str, 
     events, messages = run(ActionAnswerOccupation(), text, {"occupation_code": "513101", "language_noted": True})
     reply, buttons = messages[0]
     assert reply.startswith(head), reply
-    assert "\n• " in reply and "Opisy zawodów KZiS" in reply.splitlines()[-1]  # the source line
+    source = reply.splitlines()[-1]  # the source line, in the reader's language
+    assert "\n• " in reply and "psz.praca.gov.pl" in source and source.split(":")[0] in ("Źródło", "Джерело", "Source")
     lines = reply.splitlines()
     learn = lines[1:next(i for i, x in enumerate(lines[1:], 1) if not x.startswith("• "))]
     assert learn and not any("bhp" in x.lower() for x in learn)  # generic statements are not what to learn
