@@ -62,29 +62,27 @@ def group(pid: int) -> Iterator[Path]:
             yield proc
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a server, all its processes."""
+def _summed_mb(pid: int, file: str, field: str) -> float:
+    """A /proc memory field of a server summed over all its processes, in MB."""
     total = 0
     for proc in group(pid):
         try:
-            status = (proc / "status").read_text().splitlines()
-            total += int(next(x for x in status if x.startswith("VmRSS:")).split()[1])
+            lines = (proc / file).read_text().splitlines()
+            total += int(next(x for x in lines if x.startswith(field)).split()[1])
         except (OSError, StopIteration, ValueError):
             continue
     return total / 1024
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a server, all its processes."""
+    return _summed_mb(pid, "status", "VmRSS:")
 
 
 def pss_mb(pid: int) -> float:
     """Proportional set size of a server, all its processes: a page shared by n processes counts 1/n in each, so
     the servers' sums add up to what they hold together."""
-    total = 0
-    for proc in group(pid):
-        try:
-            rollup = (proc / "smaps_rollup").read_text().splitlines()
-            total += int(next(x for x in rollup if x.startswith("Pss:")).split()[1])
-        except (OSError, StopIteration, ValueError):
-            continue
-    return total / 1024
+    return _summed_mb(pid, "smaps_rollup", "Pss:")
 
 
 def cpu_seconds(pid: int) -> float:
