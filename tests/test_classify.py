@@ -155,9 +155,9 @@ def test_dev_sets_keep_their_measured_level(full_searcher: Searcher):
     titles = classification_metrics(full_searcher, ads, whole=False)
     assert titles["acc@1"] >= 0.55 and titles["acc@3"] >= 0.71  # measured 0.577-0.587 / 0.727-0.757
     whole = classification_metrics(full_searcher, ads, whole=True)
-    # measured 0.540-0.563 / 0.743 since the training counts no ad as its own evidence (0.600-0.617 / 0.760-0.777
-    # with that leak, docs/figures.md): the price of a count that means at training what it means at serving
-    assert whole["acc@1"] >= 0.52 and whole["acc@3"] >= 0.71
+    # measured 0.600-0.617 / 0.760-0.777 (0.523-0.563 / 0.703-0.743 when a training ad's own occupation counts
+    # its coded ads without it: index/fusion.py, COUNT_WITHOUT_LEFT_OUT)
+    assert whole["acc@1"] >= 0.56 and whole["acc@3"] >= 0.73
 
 
 # --- the classify contract: CLI and library -------------------------------------------------------------------
