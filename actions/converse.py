@@ -92,8 +92,8 @@ def _naming(s: Searcher, q: str, res: Resolution, current: str | None) -> tuple[
     if d.kind == "answer":
         # the current occupation kept, though other signals than its words point elsewhere: if the message is only
         # a name ("а нотаріус?"), those are what it may name
-        others = tuple((c.code, c.name) for c in res.candidates[:3]
-                       if res.method == "fused" and c.code != current and c.score >= SUGGEST_MIN)
+        fused = res.candidates[:3] if res.method == "fused" else []
+        others = tuple((c.code, c.name) for c in fused if c.code != current and c.score >= SUGGEST_MIN)
         return Naming("follow_up", candidates=others, question=d.question), ()
     offered = d.candidates
     if alone and d.kind == "choose":  # named by all its words: first, and ahead
