@@ -175,6 +175,40 @@ def test_lookup_codes_a_job_offer_and_copies_the_code(servers, browser, width: i
     assert axe_violations(page) == []
 
 
+def test_lookup_in_english_search_description_related_and_an_offer(servers, browser):
+    """The look-up page after choosing English: what it writes around the API's answers (the whole description's
+    button, the related occupations' title and labels, the offer's confidence and copy button) is the catalog's
+    English, and axe finds nothing serious with the page's language set to English."""
+    import yaml
+
+    en = {k: v["en"] for k, v in yaml.safe_load((ROOT / "bot" / "sentences.yml").read_text("utf-8")).items()}
+    page = new_page(browser)
+    page.goto(f"http://127.0.0.1:{WEB}/lookup")
+    page.select_option("#lang", "en")
+    assert page.title() == en["page_lookup_title"] and page.get_attribute("html", "lang") == "en"
+    page.fill("#q", "czy trzeba znać prawo autorskie w zawodzie specjalista do spraw mediów interaktywnych")
+    page.get_by_role("button", name=en["page_lookup_search"]).click()
+    page.locator("#status", has_text=en["page_lookup_found"].split("{")[0]).wait_for(timeout=30_000)
+    page.get_by_role("button", name=en["page_lookup_whole"].format(
+        occupation="Specjalista do spraw mediów interaktywnych (243108)")).click()
+    related = page.locator("section.related")
+    related.wait_for(timeout=30_000)
+    assert related.locator("h3").inner_text() == en["page_lookup_related"]
+    assert related.get_by_text(en["page_lookup_shared"] + ":").count() >= 1
+    assert page.locator("#status").inner_text() == en["page_lookup_description"].format(
+        name="Specjalista do spraw mediów interaktywnych")
+    copy = en["page_lookup_copy_passage"].format(id="243108/key_competence/9")
+    assert page.get_by_role("button", name=copy).count() == 1
+    page.fill("#offer-name", "Specjalista ds. mediów interaktywnych")
+    page.get_by_role("button", name=en["page_lookup_offer_submit"]).click()
+    first = page.locator("#offer-results > li").first
+    first.wait_for(timeout=30_000)
+    assert en["page_lookup_confidence"].split("{")[0] in first.inner_text()
+    assert page.get_by_role("button", name=en["page_lookup_copy_code_of"].format(code="243108")).count() == 1
+    shot(page, "lookup-en")
+    assert axe_violations(page) == []
+
+
 @needs_corpus
 def test_ambiguous_name_buttons_in_the_page(servers, browser):
     page = new_page(browser, 360, 780)

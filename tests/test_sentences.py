@@ -34,9 +34,10 @@ USES = re.compile(rf"""{CALL}(?:say|text|sentence)\(["']([a-z_]+)["'] if [^,]* e
                   r"""|(?:MESSAGES|SENTENCES)\[["']([a-z_]+)["']\]"""
                   r"""|^\s+key = ["']([a-z_]+)["']|["'](cite_[a-z_]+)["']""",
                   re.MULTILINE)
-PAGE = "page_"  # served whole to the chat page (index.sentences.page_strings); chat.js reads them by name
-CHAT_JS = ROOT / "web" / "static" / "chat.js"
-CHAT_HTML = ROOT / "web" / "static" / "chat.html"
+PAGE = "page_"  # served whole to the pages (index.sentences.page_strings); their scripts read them by name
+STATIC = ROOT / "web" / "static"
+CHAT_JS, LOOKUP_JS, EMBED_JS = STATIC / "chat.js", STATIC / "lookup.js", STATIC / "embed.js"
+CHAT_HTML, LOOKUP_HTML = STATIC / "chat.html", STATIC / "lookup.html"
 # The Python files that held sentences before the catalog; none may write one now.
 NO_SENTENCES = [ROOT / p for p in ("actions/messages.py", "actions/compose.py", "actions/chitchat_actions.py",
                                    "actions/occupation_actions.py", "actions/lookup_actions.py", "actions/base.py",
@@ -78,9 +79,14 @@ def used_keys(files: list[Path]) -> set[str]:
 
 
 def page_names_used() -> set[str]:
-    """The strings chat.js reads: t.title (t = UI[state.lang]) or UI[state.lang].offline."""
+    """The strings the pages read: chat.js's t.title (t = UI[state.lang]) or UI[state.lang].offline; lookup.js's
+    say("lookup_found") and its tables of names ("lookup_kind_example"); the look-up page's data-text="…" and
+    data-placeholder="…"; embed.js's ….embed_label."""
     js = CHAT_JS.read_text(encoding="utf-8")
-    return set(re.findall(r"\b(?:t|UI\[state\.lang\])\.([a-z_]+)\b", js))
+    names = set(re.findall(r"\b(?:t|UI\[state\.lang\])\.([a-z_]+)\b", js))
+    names |= {t for t in js_literals(LOOKUP_JS) if re.fullmatch(r"lookup_[a-z_]+", t)}
+    names |= set(re.findall(r'data-(?:text|placeholder)="([a-z_]+)"', LOOKUP_HTML.read_text(encoding="utf-8")))
+    return names | set(re.findall(r"\.(embed_[a-z_]+)\b", EMBED_JS.read_text(encoding="utf-8")))
 
 
 def test_every_key_is_used_and_every_used_key_exists():
@@ -88,7 +94,8 @@ def test_every_key_is_used_and_every_used_key_exists():
     assert {"no_training", "title_any", "compare_title", "cite_esco_skills", "cli_chat"} <= used  # the grep sees
     assert used - set(TABLE) == set(), f"used but not in bot/sentences.yml: {sorted(used - set(TABLE))}"
     page = {PAGE + name for name in page_names_used()}
-    assert page - set(TABLE) == set(), f"chat.js reads strings the catalog lacks: {sorted(page - set(TABLE))}"
+    assert {"page_lang", "page_lookup_found", "page_lookup_kind_name", "page_lookup_q", "page_embed_label"} <= page
+    assert page - set(TABLE) == set(), f"the pages read strings the catalog lacks: {sorted(page - set(TABLE))}"
     unused = set(TABLE) - used - page
     assert unused == set(), f"in bot/sentences.yml but never used: {sorted(unused)}"
 
@@ -151,32 +158,75 @@ def test_the_command_lines_words_to_a_user_come_from_the_catalog(path: Path):
     assert found == [], f"{path.name}: Polish or Ukrainian written in the code: {found}"
 
 
-def test_the_chat_page_writes_none_of_its_strings():
-    found = [t for t in js_literals(CHAT_JS) if POLISH.search(t) or len(re.findall(r"[^\W\d_]{2,}", t)) >= 3]
-    assert found == [], f"chat.js writes its own strings: {found}"
-    assert sentence_like("Twoja wiadomość") and js_literals(CHAT_JS)  # (the check reads literals at all)
+# The fixed parts of the pages' strings in every language ("Cały opis: ", "Kopiuj", "Search"): a literal equal to one
+# of them, or holding a longer one, is a string of the catalog written again in a page.
+PAGE_PARTS = {part for key, texts in TABLE.items() if key.startswith(PAGE) for t in texts.values()
+              for p in re.split(r"\{\w+\}", t) if len(part := p.strip(" :·.,()…")) >= 2}
 
-    class Text(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__()
-            self.open: list[str] = []
-            self.found: list[str] = []
 
-        def handle_starttag(self, tag: str, attrs: list) -> None:
-            self.open.append(tag)
-            self.found += [v for k, v in attrs if k in ("title", "placeholder", "aria-label", "alt") and v]
+def shown_text(literal: str) -> bool:
+    """A literal of a page's script that a reader would see: Polish or Ukrainian, three words of prose ("Ask a career
+    adviser"; CSS, paths and ids are not prose), or a string of the catalog ("Szukaj", "Copy code")."""
+    if re.fullmatch(r"[a-z]+(?:_[a-z]+)+", literal):  # a string's name ("lookup_confidence"), not the string
+        return False
+    prose = [w for w in literal.split() if re.fullmatch(r"[^\W\d_]{2,}[.,:;!?…]?", w)]
+    bare = literal.strip(" :·.,()…")
+    return bool(POLISH.search(literal) or len(prose) >= 3 or bare in PAGE_PARTS
+                or any(len(part) >= 8 and part in literal for part in PAGE_PARTS))
 
-        def handle_endtag(self, tag: str) -> None:
-            while self.open and self.open.pop() != tag:
-                pass
 
-        def handle_data(self, data: str) -> None:
-            if data.strip() and not (self.open and self.open[-1] == "option"):  # a language named in itself
-                self.found.append(data.strip())
+class PageText(HTMLParser):
+    """The text an HTML page writes itself: its elements' text and the attributes a reader sees or hears."""
 
-    page = Text()
-    page.feed(re.sub(r"<!--.*?-->", "", CHAT_HTML.read_text(encoding="utf-8"), flags=re.DOTALL))
-    assert page.found == [], f"chat.html writes its own strings: {page.found}"
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.open.append(tag)
+        self.found += [v for k, v in attrs if k in ("title", "placeholder", "aria-label", "alt") and v]
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.open and self.open.pop() != tag:
+            pass
+
+    def handle_data(self, data: str) -> None:
+        if data.strip() and not (self.open and self.open[-1] == "option"):  # a language named in itself
+            self.found.append(data.strip())
+
+
+def page_text(html: str) -> list[str]:
+    page = PageText()
+    page.feed(re.sub(r"<!--.*?-->", "", html, flags=re.DOTALL))
+    return page.found
+
+
+def test_the_pages_detector_finds_a_string_left_in_a_page():
+    """The checks below can fail: the strings the look-up page and embed.js used to write are found by them."""
+    for old in ("Szukaj", "Kopiuj kod", "Zaproponuj kody", "tak", "Cały opis: ", "Zapytaj doradcę zawodowego",
+                "Ask a career adviser", "Copy code", "Search", "Znalezione fragmenty: ",
+                " · ta sama grupa elementarna"):
+        assert shown_text(old), old
+    assert not any(shown_text(t) for t in ("use strict", "application/octet-stream", "lookup_found", "pl-PL",
+                                           "position:fixed;right:1rem;bottom:1rem;padding:.7rem 1rem;border:0;",
+                                           "font:16px system-ui,sans-serif;border:1px solid #999", "[data-text]",
+                                           "passage related-item", "/api/occupations?k=8&q=", "batch-preview-box"))
+    assert page_text('<h1>Opisy zawodów</h1><button data-text="x"></button><input placeholder="np. spawacz">'
+                     '<select><option>polski</option></select>') == ["Opisy zawodów", "np. spawacz"]
+
+
+@pytest.mark.parametrize("path", [CHAT_JS, LOOKUP_JS, EMBED_JS], ids=lambda p: p.name)
+def test_the_pages_scripts_write_none_of_their_strings(path: Path):
+    found = [t for t in js_literals(path) if shown_text(t)]
+    assert found == [], f"{path.name} writes its own strings: {found}"
+    assert js_literals(path)  # (the check reads literals at all)
+
+
+@pytest.mark.parametrize("path", [CHAT_HTML, LOOKUP_HTML], ids=lambda p: p.name)
+def test_the_pages_html_writes_none_of_their_strings(path: Path):
+    found = page_text(path.read_text(encoding="utf-8"))
+    assert found == [], f"{path.name} writes its own strings: {found}"
 
 
 def test_no_answer_cites_the_index_stored_text():
@@ -263,6 +313,56 @@ def test_the_chat_page_shows_the_catalogs_strings_in_the_chosen_language(pages_s
     assert page.locator("#input").get_attribute("placeholder") == TABLE["page_placeholder"]["uk"]
     assert page.locator("#title").inner_text().startswith(TABLE["page_title"]["uk"] + " – ")
     page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_the_lookup_page_shows_the_catalogs_strings_in_the_chosen_language(pages_server: str, browser, lang: str):
+    """In Chromium: the look-up page's title, headings, labels, placeholders, table headers and the notes it writes
+    without the API (nothing typed, no file chosen) are the catalog's, in Polish and after choosing English; the
+    choice is kept across a reload of the tab, as on the chat page."""
+    def t(key: str) -> str:
+        return TABLE[key][lang]
+
+    page = browser.new_context(locale="pl-PL").new_page()
+    page.goto(pages_server + "/lookup")
+    page.locator("h1", has_text=TABLE["page_lookup_heading"]["pl"]).wait_for()
+    if lang != "pl":
+        page.select_option("#lang", lang)
+        page.reload()
+    assert page.title() == t("page_lookup_title") and page.get_attribute("html", "lang") == lang
+    assert page.locator("h1").inner_text() == t("page_lookup_heading")
+    assert page.locator("label[for=lang]").inner_text() == t("page_lang")
+    assert page.locator("#q").get_attribute("placeholder") == t("page_lookup_q_placeholder")
+    assert page.get_by_label(t("page_lookup_offer_name")).get_attribute("id") == "offer-name"
+    assert page.locator("#batch-preview th").all_text_contents() == [
+        t(f"page_lookup_col_{c}") for c in ("line", "title", "codes", "unsure", "reason")]
+    limits = page.locator("#batch-limits").inner_text()
+    assert limits.startswith(t("page_lookup_batch_limits").split("{mb}")[0]) and "{" not in limits
+    page.get_by_role("button", name=t("page_lookup_offer_submit")).click()
+    page.locator("#offer-status", has_text=t("page_lookup_offer_empty")).wait_for()
+    page.get_by_role("button", name=t("page_lookup_batch_submit")).click()
+    page.locator("#batch-status", has_text=t("page_lookup_batch_choose")).wait_for()
+    assert page.get_by_role("button", name=t("page_lookup_search")).count() == 1
+    page.context.close()
+
+
+def test_embed_js_labels_its_button_in_the_language_of_the_offices_page(pages_server: str, browser):
+    """In Chromium, on a page of another origin: the button's label is the catalog's in the page's <html lang>
+    (Polish for a language the catalog lacks), or the office's own data-label."""
+    page = browser.new_page()
+    for html_lang, want in (("en-GB", TABLE["page_embed_label"]["en"]), ("uk", TABLE["page_embed_label"]["uk"]),
+                            ("de", TABLE["page_embed_label"]["pl"])):
+        page.set_content(f'<html lang="{html_lang}"><body><p>Urząd</p>'
+                         f'<script src="{pages_server}/static/embed.js"></script></body></html>')
+        button = page.get_by_role("button", name=want)
+        button.wait_for(timeout=10_000)
+        assert page.locator("iframe").get_attribute("title") == want
+        button.click()
+        assert button.get_attribute("aria-expanded") == "true" and page.locator("iframe").is_visible()
+    page.set_content(f'<html lang="en"><body><script src="{pages_server}/static/embed.js" '
+                     'data-label="Doradca PUP"></script></body></html>')
+    page.get_by_role("button", name="Doradca PUP").wait_for(timeout=10_000)
+    page.close()
 
 
 def test_the_channels_reply_in_the_language_of_the_message():

@@ -1,12 +1,32 @@
 // Counsellor's look-up: autocomplete occupations, search passages, open a whole description, copy a passage;
-// code one job offer, or a whole file of them.
+// code one job offer, or a whole file of them. Every text it shows comes from the sentence catalog
+// (bot/sentences.yml, served by /runtime-config.js as DORADCA_STRINGS), in the language chosen as on the chat page.
 (function () {
   "use strict";
   const api = (window.DORADCA_CONFIG && window.DORADCA_CONFIG.apiServer) || "";
+  const UI = window.DORADCA_STRINGS;
+  const KEY = "doradca-lookup";
+  const LOCALE = { pl: "pl-PL", uk: "uk-UA", en: "en-GB" };  // numbers and times as the reader writes them
   const $ = (id) => document.getElementById(id);
   const q = $("q"), list = $("suggestions"), results = $("results"), status = $("status");
   let byLabel = {};
   let timer = null;
+  // The language is kept for this tab only (sessionStorage), as the chat page keeps its own; Polish until the
+  // user picks another.
+  let lang = (function () {
+    try { return JSON.parse(sessionStorage.getItem(KEY)).lang; } catch (e) { return null; }
+  })();
+  if (!UI[lang]) lang = "pl";
+
+  // The catalog's string ``name`` (its key without "page_") in the page's language, its {fields} filled in.
+  function say(name, values) {
+    return UI[lang][name].replace(/\{(\w+)\}/g, function (all, field) {
+      return values && field in values ? String(values[field]) : all;
+    });
+  }
+  function number(n, digits) {
+    return Number(n).toLocaleString(LOCALE[lang], { maximumFractionDigits: digits || 0 });
+  }
 
   function el(tag, text, cls) {
     const e = document.createElement(tag);
@@ -54,12 +74,12 @@
     const data = await getJSON("/api/search?k=20&q=" + encodeURIComponent(text));
     results.replaceChildren();
     if (data.occupation) {
-      const b = el("button", "Cały opis: " + data.occupation.name + " (" + data.occupation.code + ")", "occ-link");
+      const b = el("button", say("lookup_whole", { occupation: data.occupation.name + " (" + data.occupation.code + ")" }), "occ-link");
       b.type = "button";
       b.addEventListener("click", function () { showDescription(data.occupation.code); });
       results.appendChild(b);
     }
-    status.textContent = data.hits.length ? "Znalezione fragmenty: " + data.hits.length : "Brak fragmentów dla tego pytania.";
+    status.textContent = data.hits.length ? say("lookup_found", { n: data.hits.length }) : say("lookup_none");
     groupBySection(data.hits.map(function (h) {
       return { section: h.section, label: h.section, occupation: h.occupation_name + " (" + h.occupation_code + ")",
                passage_id: h.passage_id, task_id: h.task_id, text: h.text, source: h.source };
@@ -70,12 +90,12 @@
     const d = await getJSON("/api/occupations/" + encodeURIComponent(code));
     results.replaceChildren();
     results.appendChild(el("h2", d.name + " (" + d.code + ")"));
-    if (d.group_name) results.appendChild(el("p", "Grupa " + d.group + ": " + d.group_name, "note"));
-    if (d.synonyms.length) results.appendChild(el("p", "Inne nazwy: " + d.synonyms.join(", "), "note"));
+    if (d.group_name) results.appendChild(el("p", say("lookup_group", { group: d.group, name: d.group_name }), "note"));
+    if (d.synonyms.length) results.appendChild(el("p", say("lookup_synonyms", { names: d.synonyms.join(", ") }), "note"));
     d.competences.forEach(function (c) {
-      results.appendChild(el("p", "Kompetencja " + c.id + ": " + c.name + " (zadania " + c.tasks.join(", ") + ")"));
+      results.appendChild(el("p", say("lookup_competence", { id: c.id, name: c.name, tasks: c.tasks.join(", ") })));
     });
-    status.textContent = "Opis zawodu " + d.name;
+    status.textContent = say("lookup_description", { name: d.name });
     const rows = [];
     d.sections.forEach(function (s) {
       s.passages.forEach(function (p) { rows.push(Object.assign({ section: s.section, label: s.label }, p)); });
@@ -94,7 +114,7 @@
     if (!related.length) return;
     const box = el("section", undefined, "section related");
     box.setAttribute("aria-labelledby", "related-title");
-    const title = el("h3", "Zawody pokrewne: co wspólne, czego się douczyć");
+    const title = el("h3", say("lookup_related"));
     title.id = "related-title";
     box.appendChild(title);
     related.forEach(function (r) {
@@ -106,8 +126,8 @@
         showDescription(r.code).catch(function (e) { status.textContent = e.message; });
       });
       body.appendChild(open);
-      if (r.same_group) body.appendChild(el("span", " · ta sama grupa elementarna", "note"));
-      [["Wspólne", r.shared], ["Do nauczenia", r.to_learn]].forEach(function (part) {
+      if (r.same_group) body.appendChild(el("span", " · " + say("lookup_same_group"), "note"));
+      [[say("lookup_shared"), r.shared], [say("lookup_to_learn"), r.to_learn]].forEach(function (part) {
         if (!part[1].length) return;
         body.appendChild(el("strong", part[0] + ":"));
         const ul = el("ul");
@@ -120,15 +140,15 @@
     results.appendChild(box);
   }
 
-  const KIND = { example: "oferta zakodowana przez eksperta", name: "nazwa zawodu", passage: "opis zawodu" };
+  const KIND = { example: "lookup_kind_example", name: "lookup_kind_name", passage: "lookup_kind_passage" };
 
   $("offer-form").addEventListener("submit", async function (ev) {
     ev.preventDefault();
     const title = $("offer-name").value.trim(), description = $("offer-text").value.trim();
     const out = $("offer-results"), note = $("offer-status");
     out.replaceChildren();
-    if (!title && !description) { note.textContent = "Wpisz stanowisko albo wklej treść oferty."; return; }
-    note.textContent = "Szukam kodów…";
+    if (!title && !description) { note.textContent = say("lookup_offer_empty"); return; }
+    note.textContent = say("lookup_offer_wait");
     try {
       const r = await fetch(api + "/api/classify", {
         method: "POST", headers: { "Content-Type": "application/json" },
@@ -138,28 +158,28 @@
       if (!r.ok) throw new Error(typeof data.detail === "string" ? data.detail : "HTTP " + r.status);
       data.candidates.forEach(function (c) { out.appendChild(suggestion(c)); });
       note.textContent = data.ambiguous
-        ? "Niepewne: porównaj propozycje, zanim wybierzesz kod."
-        : "Propozycje: " + data.candidates.length;
+        ? say("lookup_offer_unsure")
+        : say("lookup_offer_count", { n: data.candidates.length });
     } catch (e) { note.textContent = e.message; }
   });
 
   function suggestion(c) {
     const li = el("li", undefined, "suggestion");
     const head = el("div", undefined, "passage");
-    head.appendChild(el("strong", c.code + " " + c.name + " · pewność " + Math.round(c.score * 100) + "%"));
-    const copy = el("button", "Kopiuj kod");
+    head.appendChild(el("strong", c.code + " " + c.name + " · " + say("lookup_confidence", { percent: Math.round(c.score * 100) })));
+    const copy = el("button", say("lookup_copy_code"));
     copy.type = "button";
-    copy.setAttribute("aria-label", "Kopiuj kod " + c.code);
+    copy.setAttribute("aria-label", say("lookup_copy_code_of", { code: c.code }));
     copy.addEventListener("click", async function () {
       try {
         await navigator.clipboard.writeText(c.code);
-        $("offer-status").textContent = "Skopiowano kod " + c.code;
-      } catch (e) { $("offer-status").textContent = "Nie udało się skopiować: " + e.message; }
+        $("offer-status").textContent = say("lookup_copied_code", { code: c.code });
+      } catch (e) { $("offer-status").textContent = say("lookup_copy_failed", { error: e.message }); }
     });
     head.appendChild(copy);
     li.appendChild(head);
     const ul = el("ul", undefined, "evidence");
-    c.evidence.forEach(function (e) { ul.appendChild(el("li", (KIND[e.kind] || e.kind) + ": " + e.text)); });
+    c.evidence.forEach(function (e) { ul.appendChild(el("li", (KIND[e.kind] ? say(KIND[e.kind]) : e.kind) + ": " + e.text)); });
     li.appendChild(ul);
     return li;
   }
@@ -167,24 +187,17 @@
   // --- a whole file of offers: upload, progress, download, the rows to check first --------------------------
   const limits = Object.assign({ maxBytes: 10000000, maxRows: 5000, keepMinutes: 60 },
                                (window.DORADCA_CONFIG && window.DORADCA_CONFIG.batch) || {});
-  $("batch-max-mb").textContent = String(Math.round(limits.maxBytes / 1e5) / 10).replace(".", ",");
-  $("batch-max-rows").textContent = limits.maxRows.toLocaleString("pl-PL");
-  $("batch-keep").textContent = String(limits.keepMinutes);
+  const maxMb = () => number(Math.round(limits.maxBytes / 1e5) / 10, 1);
   const bar = $("batch-progress"), bStatus = $("batch-status"), link = $("batch-download");
-  const REFUSED = {   // the API's reasons, said in the page's words (its detail is for other clients)
-    empty: "Plik jest pusty.",
-    no_rows: "Pod wierszem z nagłówkami nie ma żadnej oferty.",
-    no_title_column: "W pliku nie ma kolumny ze stanowiskiem. Nazwij ją „stanowisko” (albo „tytuł”, „nazwa stanowiska”, „title”).",
-    no_column: "W pliku nie ma kolumny o tej nazwie.",
-    too_large: "Plik jest za duży: najwyżej " + $("batch-max-mb").textContent + " MB.",
-    too_many_rows: "Plik ma za dużo wierszy: najwyżej " + $("batch-max-rows").textContent + ". Podziel go na części.",
-    xls: "To plik w starym formacie Excela (.xls). Zapisz go jako .xlsx albo CSV i wyślij ponownie.",
-    ods: "To arkusz OpenDocument (.ods). Zapisz go jako .xlsx albo CSV i wyślij ponownie.",
-    binary: "To nie jest arkusz ani plik tekstowy. Zapisz oferty jako .xlsx albo CSV.",
-    unreadable: "Nie udało się odczytać pliku. Zapisz go jako .xlsx albo CSV (UTF-8) i wyślij ponownie.",
-    rate_limited: "Za dużo plików w krótkim czasie. Spróbuj ponownie za kilka minut.",
-    busy: "Serwer koduje teraz inne pliki. Spróbuj ponownie za kilka minut.",
+  // the API's reasons, said in the page's words (its detail is for other clients): reason -> the catalog's string
+  const REFUSED = {
+    empty: "lookup_refused_empty", no_rows: "lookup_refused_no_rows", no_title_column: "lookup_refused_no_title_column",
+    no_column: "lookup_refused_no_column", too_large: "lookup_refused_too_large",
+    too_many_rows: "lookup_refused_too_many_rows", xls: "lookup_refused_xls", ods: "lookup_refused_ods",
+    binary: "lookup_refused_binary", unreadable: "lookup_refused_unreadable",
+    rate_limited: "lookup_refused_rate_limited", busy: "lookup_refused_busy",
   };
+  function refusal(reason) { return say(REFUSED[reason], { mb: maxMb(), rows: number(limits.maxRows) }); }
   let polling = null;
 
   // The file is saved under the counsellor's own file name + "-kody": fetched and handed over as a blob, since a
@@ -193,7 +206,7 @@
     ev.preventDefault();
     try {
       const r = await fetch(link.href);
-      if (!r.ok) throw new Error(r.status === 404 ? "Plik został już usunięty z serwera. Wyślij go ponownie." : "HTTP " + r.status);
+      if (!r.ok) throw new Error(r.status === 404 ? say("lookup_batch_gone") : "HTTP " + r.status);
       const url = URL.createObjectURL(await r.blob());
       const a = document.createElement("a");
       a.href = url; a.download = link.download;
@@ -203,8 +216,9 @@
   });
 
   function refused(status, body) {
-    let text = REFUSED[body.reason] || (typeof body.detail === "string" ? body.detail : "Błąd serwera (HTTP " + status + ").");
-    if (body.found && body.found.length) text += " Pierwszy wiersz pliku: " + body.found.slice(0, 12).join(" · ") + ".";
+    let text = REFUSED[body.reason] ? refusal(body.reason)
+      : typeof body.detail === "string" ? body.detail : say("lookup_server_error", { status: status });
+    if (body.found && body.found.length) text += " " + say("lookup_first_row", { row: body.found.slice(0, 12).join(" · ") });
     return text;
   }
 
@@ -216,7 +230,7 @@
       xhr.upload.addEventListener("progress", function (e) {
         if (e.lengthComputable) {
           bar.max = e.total; bar.value = e.loaded;
-          bStatus.textContent = "Wysyłam plik… " + Math.round(100 * e.loaded / e.total) + "%";
+          bStatus.textContent = say("lookup_uploading", { percent: Math.round(100 * e.loaded / e.total) });
         }
       });
       xhr.addEventListener("load", function () {
@@ -224,7 +238,7 @@
         try { body = JSON.parse(xhr.responseText); } catch (e) { /* not JSON: said below */ }
         if (xhr.status === 202) resolve(body); else reject(new Error(refused(xhr.status, body)));
       });
-      xhr.addEventListener("error", function () { reject(new Error("Brak połączenia z serwerem.")); });
+      xhr.addEventListener("error", function () { reject(new Error(say("lookup_no_connection"))); });
       xhr.send(file);
     });
   }
@@ -235,8 +249,8 @@
     clearTimeout(polling);
     link.hidden = true;
     $("batch-preview-box").hidden = true;
-    if (!file) { bStatus.textContent = "Wybierz plik z ofertami."; return; }
-    if (file.size > limits.maxBytes) { bStatus.textContent = REFUSED.too_large; return; }
+    if (!file) { bStatus.textContent = say("lookup_batch_choose"); return; }
+    if (file.size > limits.maxBytes) { bStatus.textContent = refusal("too_large"); return; }
     bar.hidden = false; bar.value = 0;
     try {
       const job = await upload(file);
@@ -250,17 +264,17 @@
     try {
       const job = await getJSON("/api/batch/" + encodeURIComponent(id));
       bar.max = Math.max(job.rows, 1); bar.value = job.done;
-      if (job.state === "failed") { bar.hidden = true; bStatus.textContent = "Nie udało się zakodować pliku."; return; }
+      if (job.state === "failed") { bar.hidden = true; bStatus.textContent = say("lookup_batch_failed"); return; }
       if (job.state !== "done") {
-        bStatus.textContent = (job.state === "queued" ? "Plik czeka w kolejce… " : "Koduję oferty… ") +
-          job.done + " z " + job.rows + " wierszy";
+        bStatus.textContent = say(job.state === "queued" ? "lookup_batch_queued" : "lookup_batch_running",
+                                  { done: job.done, rows: job.rows });
         polling = setTimeout(function () { poll(id); }, 700);
         return;
       }
       const n = job.counts;
-      bStatus.textContent = "Gotowe. Wiersze: " + n.rows + ", do sprawdzenia: " + n.unsure +
-        (n.blank ? ", puste: " + n.blank : "") + ". Plik jest na serwerze do " +
-        new Date(job.expires_at).toLocaleTimeString("pl-PL", { hour: "2-digit", minute: "2-digit" }) + ".";
+      bStatus.textContent = say("lookup_batch_done", {
+        rows: n.rows, unsure: n.unsure, blank: n.blank ? say("lookup_batch_blank", { n: n.blank }) : "",
+        time: new Date(job.expires_at).toLocaleTimeString(LOCALE[lang], { hour: "2-digit", minute: "2-digit" }) });
       link.href = api + job.result;
       link.hidden = false;
       showPreview(job.preview);
@@ -279,7 +293,7 @@
         codes.appendChild(el("div", c.code + " " + c.name + " · " + Math.round(c.score * 100) + "%"));
       });
       tr.appendChild(codes);
-      tr.appendChild(el("td", r.unsure ? "tak" : "nie"));
+      tr.appendChild(el("td", say(r.unsure ? "lookup_yes" : "lookup_no")));
       tr.appendChild(el("td", r.reason));
       body.appendChild(tr);
     });
@@ -303,18 +317,36 @@
     const head = [r.occupation, r.task_id && !r.task_id.startsWith("kzis") ? r.task_id : null].filter(Boolean).join(" · ");
     if (head) body.appendChild(el("strong", head + ": "));
     body.appendChild(document.createTextNode(r.text));
-    body.appendChild(el("div", "Źródło: " + r.source + " · " + r.passage_id, "source"));
-    const copy = el("button", "Kopiuj");
+    body.appendChild(el("div", say("lookup_source") + ": " + r.source + " · " + r.passage_id, "source"));
+    const copy = el("button", say("lookup_copy"));
     copy.type = "button";
-    copy.setAttribute("aria-label", "Kopiuj fragment " + r.passage_id);
+    copy.setAttribute("aria-label", say("lookup_copy_passage", { id: r.passage_id }));
     copy.addEventListener("click", async function () {
       try {
-        await navigator.clipboard.writeText(r.text + " (Źródło: " + r.source + ")");
-        status.textContent = "Skopiowano fragment " + r.passage_id;
-      } catch (e) { status.textContent = "Nie udało się skopiować: " + e.message; }
+        await navigator.clipboard.writeText(r.text + " (" + say("lookup_source") + ": " + r.source + ")");
+        status.textContent = say("lookup_copied_passage", { id: r.passage_id });
+      } catch (e) { status.textContent = say("lookup_copy_failed", { error: e.message }); }
     });
     row.appendChild(body);
     row.appendChild(copy);
     return row;
   }
+
+  // The page's own texts in the chosen language; what the page wrote after a search or a file stays as written
+  // until the next one.
+  function applyLanguage() {
+    document.documentElement.lang = lang;
+    document.title = say("lookup_title");
+    document.querySelectorAll("[data-text]").forEach(function (e) { e.textContent = say(e.dataset.text); });
+    document.querySelectorAll("[data-placeholder]").forEach(function (e) { e.placeholder = say(e.dataset.placeholder); });
+    $("batch-limits").textContent = say("lookup_batch_limits",
+                                        { mb: maxMb(), rows: number(limits.maxRows), minutes: limits.keepMinutes });
+    $("lang").value = lang;
+  }
+  $("lang").addEventListener("change", function (e) {
+    lang = e.target.value;
+    sessionStorage.setItem(KEY, JSON.stringify({ lang: lang }));
+    applyLanguage();
+  });
+  applyLanguage();
 })();
