@@ -29,7 +29,7 @@ export DORADCA_CORPUS := $(SHARED_CORPUS)
 endif
 endif
 
-.PHONY: setup services corpus index asks run chat lint test bench bench-bot bench-versions clean
+.PHONY: setup services corpus index asks run chat lint test bench bench-bot bench-versions docs-figures clean
 
 $(BIN)/.stamp: pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 needed, got " + sys.version'
@@ -118,6 +118,10 @@ bench: setup
 	$(BIN)/python bench/conversation_bench.py
 	$(BIN)/python bench/batch_bench.py
 	$(BIN)/python bench/related_bench.py
+
+# the generated tables of docs/*.md (<!-- bench:... --> blocks) rewritten from the last runs' build/bench/*.json
+docs-figures: $(BIN)/.stamp
+	$(BIN)/python bench/figures.py
 
 REFS ?= HEAD~1
 bench-versions: setup  # this checkout against earlier commits, side by side: make bench-versions REFS=460acd2,7ca12c0
