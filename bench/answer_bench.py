@@ -24,6 +24,7 @@ import statistics
 from pathlib import Path
 from unittest import mock
 
+import figures  # bench/ is on the path when a bench runs
 import numpy as np
 
 from actions.policy import INFO
@@ -86,6 +87,7 @@ def main() -> None:
     after = score(s, items, kinds, args.page)
     print(f"\n{'planner':40}{'answerable: right section':>28}{'unanswerable: declined':>25}")
     print(f"{'shipped (asks model, plan_for)':40}{after[0]:>28.2f}{after[1]:>25.2f}")
+    planner = [["**shipped** (`index/answer.py`)", after[0], after[1]]]
     print(f"\n## The weak-answer threshold (shipped: cosine >= {search.NO_ANSWER_BELOW} with a shared word, "
           f">= {search.CLOSE_WITHOUT_WORDS} without), the first swept on the same set")
     for t in (0.80, 0.82, 0.84, 0.86, 0.88):
@@ -101,6 +103,8 @@ def main() -> None:
         best = max(s.search(w["q"], occupation=w["code"], k=5).hits, key=lambda h: h.similarity, default=None)
         near = f"{best.similarity:.3f} {best.passage.text[:60]!r}" if best else "no passage"
         print(f"{w['code']} {w['q']!r}: answerable={w['answerable']}, got {w['got']}; closest {near}")
+    path = figures.write("answer", {"planner": planner}, {"set": str(args.set), "limit": args.limit})
+    print(f"figures written to {path}")
 
 
 if __name__ == "__main__":

@@ -65,6 +65,22 @@ def main() -> None:
         shipped.predict(e.text, encode([e.text])[0])
         times.append(time.perf_counter() - t)
     print(f"one prediction given the query vector: p50 {statistics.median(times) * 1000:.2f} ms")
+    _write_figures(encode, parts, shipped, statistics.median(times) * 1000)
+
+
+def _write_figures(encode, parts: dict[str, list[Example]], shipped: AskModel, predict_ms: float) -> None:
+    """build/bench/asks.json (bench/figures.py): the table of docs/understanding.md; nothing printed."""
+    import figures  # bench/ is on the path when a bench runs
+
+    def row(name: str, acc: dict[str, float]) -> list:
+        return [name, *(acc[k] for k in (*LANGS, "all"))]
+
+    zeros = lambda texts: np.zeros((len(texts), 1), dtype=np.float32)  # noqa: E731 - no vector
+    table = [row("dev, character n-grams alone", accuracy(AskModel.train(zeros, parts["train"]), parts["dev"])),
+             row("dev, E5 vector alone", _e5_alone(encode, parts["train"], parts["dev"])),
+             row("dev, both (shipped features)", accuracy(AskModel.train(encode, parts["train"]), parts["dev"])),
+             row("**test, trained as shipped (train + dev)**", accuracy(shipped, parts["test"]))]
+    figures.write("asks", {"accuracy": table}, {"C": C}, {"predict_ms_p50": predict_ms})
 
 
 def _e5_alone(encode, train: list[Example], dev: list[Example]) -> dict[str, float]:

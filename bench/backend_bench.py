@@ -20,6 +20,7 @@ import sys
 import time
 from pathlib import Path
 
+import figures  # bench/ is on the path when a bench runs
 import numpy as np
 
 from index.config import ROOT, settings
@@ -197,6 +198,10 @@ def main() -> None:
         rows[b][f"question encoding p50 / p95 (n={2 * len(varied)}, cold, alternating)"] = \
             f"{statistics.median(enc[b]):.1f} / {np.percentile(enc[b], 95):.1f} ms"
     report(rows, first, enc, f"Backends side by side ({settings().model}; 2 cores; dev sets in {args.eval})")
+    table = [[metric, b, value] for b in backends for metric, value in rows[b].items()]
+    path = figures.write("backend", {"metrics": table}, {"backends": backends, "eval": str(args.eval)},
+                         {"encoding_ms": enc})
+    print(f"figures written to {path}")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import figures  # bench/ is on the path when a bench runs
+
 from index.batch import code_table, read_table, write_table
 from index.evaluate import load_jsonl
 from index.search import Searcher
@@ -86,6 +88,7 @@ def main() -> None:
 
     print("\n## Speed: rows per second, one process, rows coded one after another (as `classify --file` and the "
           "web job)")
+    speed, accuracies = [], {}
     for whole in (False, True):
         for fmt in ("csv", "xlsx"):
             data = spreadsheet(ads, whole, fmt)
@@ -101,6 +104,7 @@ def main() -> None:
             print(f"{kind:13} {fmt:5} {len(ads) / (t3 - t2):6.1f} rows/s coding; read {1000 * (t2 - t1):5.0f} ms, "
                   f"write {1000 * (t4 - t3):5.0f} ms ({len(data) / 1e6:.2f} MB); whole file {len(ads) / (t4 - t1):6.1f}"
                   " rows/s")
+            speed.append([kind, fmt, len(ads) / (t3 - t2), 1000 * (t2 - t1), 1000 * (t4 - t3)])
 
     print(f"\n## Accuracy of the coded file ({args.format}, read back) and of `doradca classify --jsonl`, same ads")
     with tempfile.TemporaryDirectory() as tmp:
@@ -120,8 +124,12 @@ def main() -> None:
             j1, j3 = accuracy(from_jsonl, gold)
             same = sum(f == j for f, j in zip(from_file, from_jsonl))
             kind = "whole offers" if whole else "titles only"
+            accuracies[kind] = {"file": [a1, a3], "jsonl": [j1, j3], "same_rows": same, "rows": len(ads)}
             print(f"{kind:13} file: acc@1 {a1:.3f}  acc@3 {a3:.3f}   --jsonl: acc@1 {j1:.3f}  acc@3 {j3:.3f}   "
                   f"same codes in {same}/{len(ads)} rows; `classify --file` took {took:.1f} s with loading")
+    path = figures.write("batch", {"speed": speed}, {"format": args.format, "ads": len(ads)},
+                         {"accuracy": accuracies})
+    print(f"figures written to {path}")
 
 
 if __name__ == "__main__":

@@ -39,11 +39,22 @@ def main() -> None:
         s = summary(rs)
         print(f"{name:<10}" + "".join(f"{s[c]:>12.3f}" if c in s and c not in ('turns', 'false_no_information')
                                       else f"{int(s.get(c, 0)):>12d}" for c in COLUMNS))
+    _write_figures(results)
     for name, rs in results.items():
         bad = [r for r in rs if not r.ok][: args.failures]
         for r in bad:
             print(f"\n[{name}] {r.conversation.id} {r.message[:100]!r}: {'; '.join(r.problems)}\n  -> "
                   + r.reply[:300].replace("\n", " | "))
+
+
+def _write_figures(results: dict) -> None:
+    """build/bench/conversation.json (bench/figures.py): the table of docs/understanding.md; nothing printed."""
+    import figures  # bench/ is on the path when a bench runs
+
+    label = {"dev": "development", "heldout": "held-out"}
+    table = [[label[name], *(s.get(c, 0) if c not in ("turns", "false_no_information") else int(s.get(c, 0))
+                             for c in COLUMNS)] for name, s in ((n, summary(rs)) for n, rs in results.items())]
+    figures.write("conversation", {"scores": table}, {"sets": list(results)})
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ the linear rewrite (commit 142a49f), loaded from git history into a temporary mo
 a time limit. The old version gets at most 8 KiB of each text (--old-cap; it took 3.6 s for 8,000 letters), so the
 bench stays bounded; the current one gets 8 KiB and the whole text.
 
-Figures go to build/bench/hostile_bench.json as well. Run: `make bench` (or
+Figures go to build/bench/hostile.json as well. Run: `make bench` (or
 `.venv/bin/python bench/hostile_bench.py [--repeats 24 --rounds 2]`).
 """
 
@@ -36,6 +36,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Self
 
+import figures
 import requests
 from bot_bench import SEARCH_TURNS  # the same search questions as bench-bot
 from fault_bench import free_port
@@ -48,7 +49,6 @@ sys.path.insert(0, str(ROOT))
 
 from services.processes import RASA_MODEL, Assistant, Ports  # noqa: E402 - after the path is set
 
-OUT = ROOT / "build" / "bench" / "hostile_bench.json"
 LINEAR_REWRITE = "142a49f"  # "Redaction in linear time" (git log -- bot/redact.py); its parent is the quadratic one
 # rate limits raised, not turned off: the limiters' code still runs on every request, as in production
 RAISED_LIMITS = {"DORADCA_RATE_PER_MINUTE": "1000000", "DORADCA_RATE_PER_ADDRESS": "1000000"}
@@ -243,11 +243,13 @@ def main() -> None:
           f" p50 {h['p50_ms']:.0f} ms, max {h['max_ms']:.0f} ms")
     print(f"before the fix (issue 29, measured then, not here): {ISSUE_BEFORE}")
 
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps({"bench": "hostile", "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                               "settings": {**vars(args), "env": RAISED_LIMITS, "before_commit": f"{LINEAR_REWRITE}~1"},
-                               "redaction": rows, "latency": lat}, indent=2) + "\n", encoding="utf-8")
-    print(f"figures written to {OUT.relative_to(ROOT)}")
+    table = [[label, lat[mode]["p50_ms"], lat[mode]["p95_ms"], lat[mode]["max_ms"]]
+             for mode, label in (("alone", "alone"), ("hostile", "3 hostile clients"))]
+    table.append(["ratio (hostile / alone)", f"{lat['ratio_p50']:.2f}", None, f"{lat['ratio_max']:.2f}"])
+    path = figures.write("hostile", {"latency": table},
+                         {**vars(args), "env": RAISED_LIMITS, "before_commit": f"{LINEAR_REWRITE}~1"},
+                         {"redaction": rows, "latency": lat})
+    print(f"figures written to {path}")
 
 
 if __name__ == "__main__":

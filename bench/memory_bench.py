@@ -15,6 +15,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import figures  # bench/ is on the path when a bench runs
+
 STEPS_IMPORT = [
     ("numpy", "numpy"),
     ("faiss", "faiss"),
@@ -69,7 +71,11 @@ def main() -> None:
     print(f"{'interpreter':78} {start:7.0f} MB")
     for label, mb in rows:
         print(f"{label:78} {mb:+7.0f} MB")
-    print(f"{'total':78} {rss_mb():7.0f} MB")
+    total = rss_mb()
+    print(f"{'total':78} {total:7.0f} MB")
+    table = [["interpreter", start], *([label, f"+{mb:.0f}"] for label, mb in rows), ["**total**", f"**{total:.0f}**"]]
+    index = {k: m.get(k) for k in ("passage_count", "name_count", "example_count", "model_key")}
+    print(f"figures written to {figures.write('memory', {'steps': table}, {'index': index})}")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bot"))
 sys.path.insert(0, str(ROOT))
 
+import figures  # noqa: E402  (bench/ is on the path when a bench runs)
 from redact import redact  # noqa: E402
 
 from tests.test_redact import HOSTILE, hostile  # noqa: E402
@@ -54,11 +55,14 @@ def main() -> None:
     print(f"redaction time, best of {args.repeat} (ms)")
     print(f"{'kind':<22}" + "".join(f"{s // 1024:>8} KiB" for s in SIZES) + f"{'64/8':>8}")
     worst = 0.0
+    table = []
     for kind in by_size[SIZES[0]]:
         row = [best(by_size[size][kind], args.repeat) for size in SIZES]
         worst = max(worst, row[-1])
         print(f"{kind:<22}" + "".join(f"{t * 1000:>12.1f}" for t in row) + f"{row[2] / max(row[1], 1e-9):>8.1f}")
+        table.append([kind, *(t * 1000 for t in row), row[2] / max(row[1], 1e-9)])
     print(f"slowest 64 KiB: {worst * 1000:.0f} ms (before: 8,000 letters took 3,600 ms, issue 29)")
+    print(f"figures written to {figures.write('redact', {'times': table}, {'repeat': args.repeat})}")
 
 
 if __name__ == "__main__":

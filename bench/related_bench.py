@@ -20,17 +20,16 @@ The figures are also written to build/bench/related.json.
 from __future__ import annotations
 
 import argparse
-import json
 import re
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+import figures  # bench/ is on the path when a bench runs
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "bench" / "eval" / "related-labelled.txt"  # dev: the method was tuned on it
 HELDOUT = ROOT / "bench" / "eval" / "related-heldout.txt"  # held-out: measured, never used to decide
 SETS = {"dev": LABELS, "held-out": HELDOUT}
-OUT = ROOT / "build" / "bench" / "related.json"
 K = 5
 LINE = re.compile(r"^\s+([+\-!])\s*(\d{6})\b[^:]*:\s*(.*)$")
 
@@ -128,11 +127,11 @@ def main() -> None:
                 print(f"   {x.code} {x.name}: {shown}")
     if args.dev_only:
         return
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps({"bench": "related", "at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "k": K,
-                               "new_ranking": source, "sets": {n: str(p.relative_to(ROOT)) for n, p in SETS.items()},
-                               "results": results}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"written to {OUT.relative_to(ROOT)}")
+    table = [[method_name, r["dev"]["precision"], r["dev"]["clean"], r["held-out"]["precision"],
+              r["held-out"]["clean"], r["held-out"]["unlabelled"]] for method_name, r in results.items()]
+    settings = {"k": K, "new_ranking": source, "sets": {n: str(p.relative_to(ROOT)) for n, p in SETS.items()}}
+    path = figures.write("related", {"rankings": table}, settings, {"results": results})
+    print(f"written to {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
 
 if __name__ == "__main__":

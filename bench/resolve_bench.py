@@ -21,6 +21,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+import figures  # bench/ is on the path when a bench runs
 import numpy as np
 
 from index.config import settings
@@ -80,7 +81,7 @@ def load_sets(eval_dir: Path, own: Path) -> dict[str, Items]:
     }
 
 
-def accuracy_table(searcher: Searcher, sets: dict[str, Items]) -> None:
+def accuracy_table(searcher: Searcher, sets: dict[str, Items]) -> list[list]:
     methods: dict[str, Callable[[str, str | None], list[str]]] = {
         **{f"{sig} alone": partial(by_signal, searcher, sig) for sig in TITLE_SIGNALS + AD_SIGNALS},
         "fusion: resolve (chat)": lambda t, d: [c.code for c in searcher.classifier.resolve(t, 3).candidates],
@@ -89,6 +90,7 @@ def accuracy_table(searcher: Searcher, sets: dict[str, Items]) -> None:
     print("\n## Accuracy: acc@1 / acc@3 / acc@1 at 4 digits")
     print(f"{'method':24}" + "".join(f"{name:>22}" for name in sets))
     print(f"{'(n)':24}" + "".join(f"{len(v):>22}" for v in sets.values()))
+    table = []
     for method, fn in methods.items():
         cells = []
         for name, items in sets.items():
@@ -98,8 +100,10 @@ def accuracy_table(searcher: Searcher, sets: dict[str, Items]) -> None:
                 continue
             r = accuracy([fn(t, d) for t, d, _ in items], [g for _, _, g in items])
             cells.append(f"{r['acc@1']:.3f} / {r['acc@3']:.3f} / {r['acc4@1']:.3f}".rjust(22))
+            table.append([method, name, len(items), r["acc@1"], r["acc@3"], r["acc4@1"]])
         print(f"{method:24}" + "".join(cells))
     print(REFERENCE)
+    return table
 
 
 def calibration_table(searcher: Searcher, sets: dict[str, Items]) -> None:
@@ -177,10 +181,11 @@ def main() -> None:
     if not version.examples:
         print("no coded ads in the index: set DORADCA_CORPUS to the shared corpus and run `doradca index build`")
     sets = load_sets(args.eval, args.own)
-    accuracy_table(searcher, sets)
+    table = accuracy_table(searcher, sets)
     calibration_table(searcher, sets)
     latency(searcher, sets)
     build_steps(searcher, embedder)
+    print(f"figures written to {figures.write('resolve', {'accuracy': table}, {'index': m.get('model_key')})}")
 
 if __name__ == "__main__":
     main()

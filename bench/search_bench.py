@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import faiss
+import figures  # bench/ is on the path when a bench runs
 import numpy as np
 
 from index.config import settings
@@ -35,7 +36,7 @@ def pct(values: list[float], q: float) -> float:
     return float(np.percentile(np.array(values), q))
 
 
-def latency(searcher: Searcher, retrieval: list[dict], varied: list[str], repeats: int) -> None:
+def latency(searcher: Searcher, retrieval: list[dict], varied: list[str], repeats: int) -> list[list]:
     """Cold: each of the varied questions once, the query-vector cache emptied first (what a new question costs).
     Cached: passes over the retrieval questions after a first pass (follow-ups repeating a question)."""
     print(f"\n## Latency per single query: cold over {len(varied)} varied questions (each once, cache emptied); "
@@ -66,6 +67,9 @@ def latency(searcher: Searcher, retrieval: list[dict], varied: list[str], repeat
         embedder.queries([q])
         enc.append((time.perf_counter() - t) * 1000)
     print(f"query encoding alone: p50 {statistics.median(enc):.1f} ms")
+    return [[f"cold ({len(varied)} varied questions, each once)", statistics.median(cold), pct(cold, 95)],
+            [f"cached ({repeats} passes of {len(retrieval)})", statistics.median(cached), pct(cached, 95)],
+            ["query encoding alone", statistics.median(enc), pct(enc, 95)]]
 
 
 def _timed(idx: faiss.Index, queries: np.ndarray, k: int = 10) -> tuple[np.ndarray, np.ndarray, float]:
@@ -142,7 +146,7 @@ def main() -> None:
     res = resolution_metrics(searcher, resolve_set)
     print(f"\n## Resolution on resolve-dev.jsonl: acc@1 {res['acc@1']:.3f}, acc@3 {res['acc@3']:.3f} (n={res['n']})")
 
-    latency(searcher, retrieval, varied, args.repeats)
+    times = latency(searcher, retrieval, varied, args.repeats)
     print(f"\n## Build: embedding throughput (2,000 passages, batch {embedder.batch_size})")
     sample = [p.embed_text() for p in version.passages[:: max(1, len(version.passages) // 2000)]][:2000]
     t = time.perf_counter()
@@ -151,6 +155,11 @@ def main() -> None:
     faiss_compare(version.passage_index, embedder.queries(varied), sample_vecs)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak RSS of this process (model + index + searcher + HNSW): {peak:.0f} MB")
+    shipped = ["hybrid (shipped)", r["hit@1"], r["hit@5"], r["mrr@10"], r["section_p@5"]]
+    print("figures written to " + str(figures.write(
+        "search", {"retrieval": [shipped], "latency": times},
+        {"limit": args.limit, "repeats": args.repeats, "passages": m["passage_count"], "model": m["model_key"]},
+        {"resolution": res, "peak_rss_mb": peak})))
 
 
 if __name__ == "__main__":
