@@ -11,10 +11,10 @@ blocks are written by hand and never regenerated.
 
 Schema of build/bench/<bench>.json::
 
-    {"schema": 1, "bench": "memory", "at": "2026-12-06T22:40:00+0000",
+    {"schema": 1, "bench": "memory_steps", "at": "2026-12-06T22:40:00+0000",
      "machine": {"cpus": 2, "cpu": "...", "memory_mb": 7940, "python": "3.11.9", "platform": "...", "commit": "..."},
      "settings": {...},                     # what the run was asked to do (free form)
-     "tables": {"steps": {"title": "...", "columns": ["step", "MB"], "rows": [["numpy", 20.1], ...]}},
+     "tables": {"steps": {"title": "...", "columns": ["step", "MB"], "rows": [["numpy", "+20"], ...]}},
      "extra": {...}}                        # the bench's own detail (free form, optional)
 
 A cell is a string, a number or null (rendered "–"); a float is rendered with the table's ``digits``.
@@ -68,7 +68,7 @@ TABLES: dict[str, dict[str, Table]] = {
                                 ("planner", "answerable: answered from the right section",
                                  "unanswerable: declined"), 2)},
     "backend": {"metrics": Table("Embedding backends side by side", ("metric", "backend", "value"))},
-    "memory": {"steps": Table("Memory of one serving process, step by step (RSS growth)", ("step", "MB"), 0)},
+    "memory_steps": {"steps": Table("Memory of one serving process, step by step (RSS growth)", ("step", "MB"), 0)},
     "asks": {"accuracy": Table("What a message asks: accuracy per language", ("", "pl", "uk", "en", "all"))},
     "conversation": {"scores": Table("The labelled conversations: share of turns that meet their label",
                                      ("set", "all", "pl", "uk", "en", "jobseeker", "counsellor",

@@ -75,7 +75,7 @@ def main() -> None:
     print(f"{'total':78} {total:7.0f} MB")
     table = [["interpreter", start], *([label, f"+{mb:.0f}"] for label, mb in rows), ["**total**", f"**{total:.0f}**"]]
     index = {k: m.get(k) for k in ("passage_count", "name_count", "example_count", "model_key")}
-    print(f"figures written to {figures.write('memory', {'steps': table}, {'index': index})}")
+    print(f"figures written to {figures.write('memory_steps', {'steps': table}, {'index': index})}")
 
 
 if __name__ == "__main__":
