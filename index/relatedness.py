@@ -18,7 +18,10 @@ each other in (Pizzer -> Piaskarz, Pisarz). Here:
   at weight ``LEXICAL``. E5's z-scores follow how a statement is worded; the shared objects, materials and tools
   say which field two jobs are in (dev set: a small weight helps, a larger one brings in occupations sharing one
   rare word);
-- ESCO skills are compared by label where both occupations have them (idf-weighted overlap);
+- ESCO skills are compared by label where both occupations have them (idf-weighted overlap), the overlap put on the
+  statements' scale before the two are mixed (``calibrate``): its values are far smaller (a pair's best overlap is
+  about half its best statement score), so without it a pair of occupations that both have ESCO skills ranked
+  below one that has none, for the same evidence;
 - the KZiS hierarchy adds a bonus (the same unit group, minor group, sub-major group), a signal, not the answer:
   in full only for a pair with some shared statements (``HIERARCHY_FULL``), and none for a residual group (a code
   ending in 9: "specjaliści ochrony zdrowia gdzie indziej niesklasyfikowani", minor group 229 "inni specjaliści
@@ -27,10 +30,14 @@ each other in (Pizzer -> Piaskarz, Pisarz). Here:
 - moves a counsellor plans as retraining, not as a related job, count less: one that needs a degree (into major
   group 2 from groups 3-9), another degree (another minor group within major group 2: the physiotherapist to the
   psychologist, the doctor to the dentist), and an office one is elected or appointed to (minor groups 111, 112:
-  members of parliament, ministers, presidents of companies) from outside sub-major group 11.
+  members of parliament, ministers, presidents of companies) from outside sub-major group 11; and, outside major
+  group 2, a move up the skill levels the major groups stand for (ISCO: group 9 level 1, groups 4-8 level 2, group
+  3 level 3), ``LEVEL_STEP`` per level: a technician's qualification for a shop assistant, a trade for a
+  labourer, which a counsellor plans as training too.
 
     cover(A -> B) = sum of weight(p) * match(p, B) over A's tasks p / sum of weight(p)
-    raw(A, B)     = sqrt(cover(A -> B) * cover(B -> A)), mixed with the words' cosine, then with the ESCO overlap
+    raw(A, B)     = sqrt(cover(A -> B) * cover(B -> A)), mixed with the words' cosine, then with the calibrated
+                    ESCO overlap
     score(A, B)   = raw + hierarchy bonus * min(1, raw / HIERARCHY_FULL) - retraining steps
 
 The parameters were chosen on the dev set (bench/eval/related-labelled.txt) only; bench/related_bench.py prints
@@ -75,6 +82,8 @@ DEGREE_STEP = 0.2  # less for a move into KZiS major group 2 (professionals: a d
 OTHER_DEGREE = 0.2  # less for a move within major group 2 into another minor group (another degree)
 APPOINTED = ("111", "112")  # elected or appointed offices: not a move from outside sub-major group 11
 APPOINTED_STEP = 0.2
+LEVEL_STEP = 0.1  # less per skill level up for a move within groups 3-9 (half the degree step: no degree needed)
+SKILL_LEVEL = {"2": 4, "3": 3, "4": 2, "5": 2, "6": 2, "7": 2, "8": 2, "9": 1}  # ISCO levels; 0, 1: no level
 SHOWN = 5  # shared and to-learn statements per pair
 BLOCK = 1024  # task rows compared at once (~100 MB of float32)
 FILE = "related.jsonl"
@@ -220,6 +229,20 @@ def esco_overlap(st: Statements, codes: list[str]) -> tuple[np.ndarray, np.ndarr
     return overlap, has, weight
 
 
+def calibrate(overlap: np.ndarray, score: np.ndarray, both: np.ndarray) -> np.ndarray:
+    """The ESCO overlap mapped onto the statements' scores by rank, over the pairs that both have ESCO skills: the
+    pair with the k-th largest overlap gets the k-th largest statement score (no label in common: the lowest), so
+    that mixing the two does not rank ESCO pairs lower only because label overlaps are small numbers."""
+    pairs = both & ~np.eye(len(both), dtype=bool)
+    values = overlap[pairs]
+    if values.size < 2:
+        return overlap
+    share = np.searchsorted(np.sort(values), values, side="left") / values.size  # below this pair's overlap
+    out = overlap.copy()
+    out[pairs] = np.quantile(score[pairs], share)
+    return out
+
+
 def word_cosine(st: Statements, codes: list[str]) -> np.ndarray:
     """cosine[a, b] of the tf-idf vectors of the folded lemmas of the occupations' task statements (sublinear tf,
     words of at least two occupations and at most ``LEXICAL_DF`` of them), scaled to 0..1 at ``LEXICAL_FULL``."""
@@ -240,7 +263,8 @@ def hierarchy(codes: list[str]) -> tuple[np.ndarray, np.ndarray]:
     none for a residual group, its code ending in 9), and the steps down for moves a counsellor plans as
     retraining: into the professionals (major group 2, a degree) from a job of groups 3-9 (the vet for a vet
     technician, the nurse for a carer); within group 2 into another minor group (another degree: the dentist for a
-    doctor); into an elected or appointed office (111, 112) from outside sub-major group 11."""
+    doctor); into an elected or appointed office (111, 112) from outside sub-major group 11; up the skill levels
+    outside group 2 (``LEVEL_STEP`` per level: a shop assistant to a technician, a labourer to a trade)."""
     major = np.array([c[0] for c in codes])
     minor = np.array([c[:3] for c in codes])
     bonus = np.zeros((len(codes), len(codes)), dtype=np.float32)
@@ -251,6 +275,9 @@ def hierarchy(codes: list[str]) -> tuple[np.ndarray, np.ndarray]:
     step = DEGREE_STEP * (~np.isin(major, ["1", "2"])[:, None] & (major[None, :] == "2"))
     step += OTHER_DEGREE * ((major[:, None] == "2") & (major[None, :] == "2") & (minor[:, None] != minor[None, :]))
     step += APPOINTED_STEP * (np.array([c[:2] != "11" for c in codes])[:, None] & np.isin(minor, APPOINTED)[None, :])
+    level = np.array([SKILL_LEVEL.get(m, 0) for m in major], dtype=np.float32)
+    up = np.clip(level[None, :] - level[:, None], 0, None) * (level[:, None] > 0) * (major[None, :] != "2")
+    step += LEVEL_STEP * up
     return bonus, step.astype(np.float32)
 
 
@@ -262,7 +289,7 @@ def rank(st: Statements, progress: bool = False) -> tuple[list[dict], dict[str, 
     score = (1 - LEXICAL) * np.sqrt(cover * cover.T) + LEXICAL * word_cosine(st, codes)
     overlap, has, w_esco = esco_overlap(st, codes)
     both = has[:, None] & has[None, :]
-    score = np.where(both, (1 - ESCO_SHARE) * score + ESCO_SHARE * overlap, score)
+    score = np.where(both, (1 - ESCO_SHARE) * score + ESCO_SHARE * calibrate(overlap, score, both), score)
     bonus, step = hierarchy(codes)
     score = score + bonus * np.clip(score / HIERARCHY_FULL, 0.0, 1.0) - step
     np.fill_diagonal(score, -np.inf)
