@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 
+import numpy as np
 import pytest
 from rasa_sdk.events import SlotSet
 
@@ -75,6 +76,37 @@ def test_a_residual_group_is_no_signal_and_the_closest_ordinary_group_counts():
     assert bonus[2, 3] == bonus[0, 2] == pytest.approx(relatedness.SAME_SUBMAJOR)  # only the sub-major group 22
     assert bonus[4, 5] == pytest.approx(relatedness.SAME_MINOR)  # waiter and barista: minor group 513
     assert bonus[4, 6] == pytest.approx(relatedness.SAME_SUBMAJOR)
+
+
+def test_a_move_up_the_skill_levels_counts_less_a_degree_once():
+    """Shop assistant (5) -> food technician (3): one level; packer (9) -> technician: two; technician -> shop
+    assistant: none (down); into group 2 only the degree step; managers (group 1) have no level."""
+    codes = ["522301", "314403", "932101", "214503", "132103"]
+    _, step = relatedness.hierarchy(codes)
+    assert step[0, 1] == pytest.approx(relatedness.LEVEL_STEP)
+    assert step[2, 1] == pytest.approx(2 * relatedness.LEVEL_STEP)
+    assert step[2, 0] == pytest.approx(relatedness.LEVEL_STEP)
+    assert step[1, 0] == 0 and step[1, 2] == 0
+    assert step[1, 3] == pytest.approx(relatedness.DEGREE_STEP) and step[2, 3] == pytest.approx(relatedness.DEGREE_STEP)
+    assert step[0, 4] == 0 and step[4, 0] == 0
+
+
+def test_the_esco_overlap_is_put_on_the_statements_scale_keeping_its_order():
+    """Label overlaps are small numbers (0.0-0.3) beside statement scores (0.0-0.9): mixed raw, a pair of
+    occupations that both have ESCO skills loses against one without them for the same evidence."""
+    rng = np.random.default_rng(30)
+    n = 40
+    overlap = np.where(rng.random((n, n)) < 0.6, 0.0, rng.random((n, n)) * 0.3).astype(np.float32)
+    score = (rng.random((n, n)) * 0.9).astype(np.float32)
+    both = np.zeros((n, n), dtype=bool)
+    both[:30, :30] = True
+    out = relatedness.calibrate(overlap, score, both)
+    pairs = both & ~np.eye(n, dtype=bool)
+    assert np.array_equal(out[~pairs], overlap[~pairs])  # only pairs that both have ESCO skills change
+    a, b = overlap[pairs], out[pairs]
+    assert np.all(np.diff(b[np.argsort(a, kind="stable")]) >= 0)  # the same order
+    assert b[a == 0].max() == pytest.approx(score[pairs].min())  # no label in common: the lowest score
+    assert b.max() >= np.sort(score[pairs])[-2] and b.max() > 2 * a.max()  # the largest near the top score
 
 
 @needs_corpus
