@@ -21,12 +21,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 from related_bench import HELDOUT, LABELS, K, load, score  # the bench's own reading of the labelled sets
 
 # Floors, a little below what bench/related_bench.py measured for the new ranking (precision@5, share of lists with
-# an implausible occupation in the first five): dev (80 occupations) 0.905 / 0.013 (the parameters were chosen on
-# it), held-out 0.769 / 0.044 (4 of its candidates in the first five are not judged and count as not accepted; the
-# held-out set is not changed after a measurement); the mean vectors: dev 0.752 / 0.300, held-out 0.711 / 0.178.
-# The precision target (0.9) is met on dev only (docs/related.md).
-FLOORS = {LABELS: (0.88, 0.05), HELDOUT: (0.76, 0.07)}
-UNJUDGED = {LABELS: 3, HELDOUT: 4}  # candidates in the first five with no label, at most
+# an implausible occupation in the first five), third round: dev (100 occupations) 0.892 / 0.020 (the parameters
+# were chosen on it), held-out 0.773 / 0.022 (6 of its candidates in the first five are not judged and count as not
+# accepted; the held-out set is not changed after a measurement); the mean vectors: dev 0.754 / 0.280, held-out
+# 0.711 / 0.178. The precision target (0.9) is not met on either set (docs/related.md).
+FLOORS = {LABELS: (0.87, 0.05), HELDOUT: (0.76, 0.05)}
+UNJUDGED = {LABELS: 3, HELDOUT: 6}  # candidates in the first five with no label, at most
 
 
 @pytest.mark.parametrize("path, size, groups", [(LABELS, 60, "0123456789"), (HELDOUT, 40, "123456789")])
