@@ -43,6 +43,9 @@ CHITCHAT = {"greet": "greet", "goodbye": "goodbye", "thank": "thank", "bot_capab
 SECTION_ASK = {"overview": "overview", "task": "task", "knowledge": "knowledge", "skill": "skill",
                "social_competence": "competence", "key_competence": "competence", "esco_skill": "skill",
                "training": "training"}
+TWO_OCCUPATIONS = ("compare", "shared", "move")  # kinds of question about a pair of occupations
+SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")
+ABBREVIATION = re.compile(r"(?i)(?:^|\W)(?:ds|np|tzw|kat|nr|ul|wg|ok|godz|mgr|inż|inz|dr|tj|in|e\.g|i\.e|ang|ukr)\.$")
 ASK_FRAME = re.compile(r"(?i)\b(jaki|jakie|podaj|what|which|який|яка)\b.{0,20}\b(kod\w*|code|код\w*)\b[^:]*[:?]?")
 
 
@@ -59,7 +62,51 @@ def state_of(turn: Turn, s: Searcher | None = None) -> State:
 
 
 def understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
-    """What the message asks and which occupation it names."""
+    """What the message asks and which occupation it names. A message of several sentences ending in a question
+    that names an occupation is understood from that question ("I'm an electrician on construction sites. What
+    tasks does a construction electrician have?"): the sentences before it tell the bot about the user, and their
+    words would pull the occupation and the kind of question their way. Not when the question compares or moves
+    between two occupations, or the whole message does so more surely and the sentences before it name one ("Byłam
+    kasjerką. Czego muszę się douczyć, żeby zostać …?"): the pair needs them."""
+    whole = _understand(turn, s, state, q)
+    split = question_last(q)
+    if split is None:
+        return whole
+    context, question = split
+    focus = _understand(turn, s, state, question)
+    if focus.naming.kind != "named":
+        return whole
+    if focus.kind in TWO_OCCUPATIONS or (whole.kind in TWO_OCCUPATIONS and whole.p >= focus.p
+                                         and _names_one(s, context)):
+        return whole
+    if whole.naming.kind == "named" and whole.naming.code and whole.naming.code != focus.naming.code:
+        # the sentences before it may say which of the occupations the question's words name: "Mam prawo jazdy C+E
+        # i chcę jeździć tirem. Co należy do obowiązków kierowcy?" (Kierowca ciągnika siodłowego)
+        words = resolve(s, question).name_words
+        if words and holds_words(s.occupations[whole.naming.code]["name"], words):
+            return replace(focus, naming=replace(whole.naming, question=focus.naming.question))
+    return focus
+
+
+def question_last(q: str) -> tuple[str, str] | None:
+    """(what comes before, the last sentence) when a message has two sentences or more and the last is a question."""
+    parts: list[str] = []
+    for part in SENTENCE_END.split(q.strip()):
+        if parts and ABBREVIATION.search(parts[-1]):  # "specjalista ds. kadr" is one sentence
+            parts[-1] += " " + part
+        else:
+            parts.append(part)
+    if len(parts) < 2 or not parts[-1].rstrip().endswith("?"):
+        return None
+    return " ".join(parts[:-1]), parts[-1]
+
+
+def _names_one(s: Searcher, text: str) -> bool:
+    res = resolve(s, text)
+    return res.confident
+
+
+def _understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
     section = next(turn.tracker.get_latest_entity_values("section"), None)
     if section in SECTION_ASK:  # a section button under an earlier reply
         return Understood(SECTION_ASK[section], Naming("follow_up"))
@@ -76,7 +123,7 @@ def understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
     # a code is exact: a message with one that the model cannot place ("pokaż 243108") looks that occupation up
     kind = "name" if codes and ask.p < CODE_LOOKUP_BELOW else ask.kind
     pair = tuple(two_occupations(q, s, None)) if kind in ("compare", "shared") else ()
-    return Understood(kind, naming, pair)
+    return Understood(kind, naming, pair, ask.p)
 
 
 def _naming(s: Searcher, q: str, res: Resolution, current: str | None) -> tuple[Naming, tuple[str, ...]]:

@@ -67,6 +67,7 @@ class Understood:
     kind: str
     naming: Naming = field(default_factory=lambda: Naming("follow_up"))
     pair: tuple[str, ...] = ()  # occupations a comparison names (codes or names), in order
+    p: float = 1.0  # how sure the model of what messages ask is of ``kind``
 
 
 @dataclass(frozen=True)
