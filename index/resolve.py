@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .records import Name
-from .text import canonical, content_words, keys, name_words, words
+from .text import canonical, content_words, is_verb, keys, name_words, words
 
 WEAK = 0.75  # a match on a long common prefix only (typo, inflection unknown to the lemmatiser)
 OFFICIAL_BONUS = 0.05  # the KZiS name outranks a synonym that other sources attach to another code
@@ -197,7 +197,7 @@ class Resolver:
         of the message is a word of its names, or of no name and not right after that word: "podoficer" names
         Podoficer zawodowy Sił Zbrojnych, though 1 of its 4 words, and so does "zwykłego kucharza" Kucharz;
         "malarz" starts names of several occupations, and in "taxi dispatcher" the unknown word after "taxi" may
-        be the name's head."""
+        be the name's head; a verb there is not ("a szeregowy jeździ na misje?")."""
         q = query_keys(text)
         starts = [set().union(*(self.heads.get(k, ()) for k in ks)) for ks in q.per_word]
         found = {c for s in starts if len(s) == 1 for c in s}
@@ -208,7 +208,7 @@ class Resolver:
         heads = {at[i] for i, s in enumerate(starts) if s == {code}}
         for i, ks in enumerate(q.per_word):
             codes = {self.names[n].code for k in ks for n in self.by_key.get(k, ())}
-            if (codes and code not in codes) or (not codes and at[i] - 1 in heads):
+            if (codes and code not in codes) or (not codes and at[i] - 1 in heads and not is_verb(q.words[i])):
                 return None
         return code
 

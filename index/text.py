@@ -79,6 +79,15 @@ def lemma(word: str) -> str:
     return _lemmatizer().lemmatize(word, lang="pl")
 
 
+@lru_cache(maxsize=50_000)
+def is_verb(word: str) -> bool:
+    """A verb form, by its lemma: a Polish infinitive ends in -ć ("jeździ"), a Ukrainian one pymorphy3 tags
+    ("працює"). Unaccented Polish ("jezdzi") is not recognised."""
+    if CYRILLIC.search(word):
+        return _ukrainian().parse(word)[0].tag.POS in ("VERB", "INFN")
+    return lemma(word).endswith("ć")
+
+
 @lru_cache(maxsize=200_000)
 def keys(word: str) -> frozenset[str]:
     """Match keys of one lowercased word: folded surface, folded lemmas (Polish and English), male forms."""
