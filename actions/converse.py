@@ -15,7 +15,7 @@ from index.answer import plan_for, sections_of
 from index.config import settings
 from index.distinct import distinct
 from index.resolve import Resolution, holds_words
-from index.search import MAX_K, Searcher
+from index.search import MAX_K, Searcher, strip_words
 from index.text import content_words, name_words
 
 from . import metrics
@@ -118,12 +118,33 @@ def _understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
         words: tuple[str, ...] = tuple(codes)  # masked like a name: "pokaż 243108" asks for the occupation
     else:
         res = resolve(s, q) if name_words(q) or not state.current else Resolution([], False, "none")
-        naming, words = _naming(s, q, res, state.current)
+        back = _back_to(s, q, res, state)
+        if back:  # the passages are ranked by the rest of the question, as for any name
+            words = tuple(_words_of(s, q, back))
+            naming = Naming("named", back, question=strip_words(q, words) or s.occupations[back]["name"])
+        else:
+            naming, words = _naming(s, q, res, state.current)
     ask = asks().predict_named(q, words)
     # a code is exact: a message with one that the model cannot place ("pokaż 243108") looks that occupation up
     kind = "name" if codes and ask.p < CODE_LOOKUP_BELOW else ask.kind
     pair = tuple(two_occupations(q, s, None)) if kind in ("compare", "shared") else ()
     return Understood(kind, naming, pair, ask.p)
+
+
+def _back_to(s: Searcher, q: str, res: Resolution, state: State) -> str | None:
+    """The occupation talked about before the current one, when the message names it again by a word of its name
+    and it is the likeliest of what the words may mean ("а чи перекладає lektor тексти?" after a question about a
+    teacher's diploma): of the two occupations a conversation keeps, the other one is what "a X" most often means."""
+    prev = state.previous
+    if not prev or prev == state.current or res.best is None or res.best.code != prev:
+        return None
+    return prev if _words_of(s, q, prev) else None
+
+
+def _words_of(s: Searcher, q: str, code: str) -> list[str]:
+    """The message's name-like words that are words of the occupation's name."""
+    name = s.occupations[code]["name"]
+    return [w for w in name_words(q) if holds_words(name, [w])]
 
 
 def _naming(s: Searcher, q: str, res: Resolution, current: str | None) -> tuple[Naming, tuple[str, ...]]:

@@ -281,6 +281,42 @@ def test_people_naming_their_occupation_get_its_description(corpus_searcher, tex
 
 
 @needs_corpus
+@pytest.mark.parametrize("text, code", [
+    # the sentence before the question is about the user; the question names the occupation asked about
+    ("I'm an electrician on construction sites. What tasks does a construction electrician have?", "741104"),
+    ("Mam 10 lat doświadczenia jako kucharz. Co musi umieć szef kuchni?", "343402"),
+    # the sentences before it say which of the occupations the question's words name
+    ("Mam prawo jazdy C+E i chcę jeździć tirem. Co należy do obowiązków kierowcy?", "833202"),
+])
+def test_the_question_at_the_end_of_a_message_decides_the_occupation(corpus_searcher, text: str, code: str):
+    events, messages = run(ActionAnswerOccupation(), text)
+    assert SlotSet("occupation_code", code) in events
+    assert f"KZiS {code}" in messages[-1][0]
+
+
+@needs_corpus
+def test_a_question_about_a_pair_keeps_the_sentence_that_names_the_first(corpus_searcher):
+    events, messages = run(ActionAnswerOccupation(),
+                           "Pracowałem jako magazynier. Co mam wspólnego z operatorem wózka widłowego?")
+    assert "Magazynier" in messages[0][0] and "Kierowca operator wózków jezdniowych" in messages[0][0]
+
+
+@needs_corpus
+def test_a_word_of_the_previous_occupations_name_goes_back_to_it(corpus_searcher):
+    """The conversation keeps two occupations: "lektor" after a question about a teacher is the lektor it had."""
+    events, messages = run(ActionAnswerOccupation(), "а чи перекладає lektor тексти?",
+                           {"occupation_code": "234102", "previous_code": "235301", "language": "uk"})
+    assert SlotSet("occupation_code", "235301") in events
+    assert "235301" in messages[-1][0]
+
+
+@needs_corpus
+def test_a_verb_after_a_name_word_does_not_hide_the_name(corpus_searcher):
+    events, _messages = run(ActionAnswerOccupation(), "a szeregowy jeździ na misje?", {"occupation_code": "021001"})
+    assert SlotSet("occupation_code", "031001") in events
+
+
+@needs_corpus
 def test_a_job_ad_title_two_occupations_fit_is_answered_or_offered_first(corpus_searcher):
     """"kat. C+E" fits a tractor-unit driver and a lorry driver (0.62 and 0.53 by the resolver): either the bot
     answers about the first, or it asks with it as the first button."""
