@@ -139,3 +139,18 @@ def test_what_introduces_an_occupation_and_what_asks_about_the_one_at_hand(text:
     from index.intent import names_occupation
 
     assert names_occupation(text) is introduces
+
+
+@pytest.mark.parametrize("message, split", [
+    ("Byłem spawaczem. Co robi monter?", ("Byłem spawaczem.", "Co robi monter?")),
+    ("Straciłam pracę! Co dalej? Co robi kasjer?", ("Straciłam pracę! Co dalej?", "Co robi kasjer?")),
+    ("Szukam pracy jako specjalista ds. kadr. Co robi kadrowa?",
+     ("Szukam pracy jako specjalista ds. kadr.", "Co robi kadrowa?")),  # "ds." ends no sentence
+    ("Co robi spawacz?", None),  # one sentence
+    ("Co robi spawacz? Pracowałem w hucie.", None),  # the last sentence is no question
+    ("Jestem kierowcą kat. C+E, co powinienem umieć?", None),
+])
+def test_the_question_at_the_end_of_a_message(message: str, split: tuple[str, str] | None) -> None:
+    from actions.converse import question_last
+
+    assert question_last(message) == split
