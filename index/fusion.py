@@ -5,7 +5,7 @@ vector (each signal's score, whether it is that signal's first choice, how far a
 ahead of the next occupation's, how much the evidence agrees on its 4-digit unit group, how often
 experts used the code). Gradient-boosted trees (scikit-learn's HistGradientBoostingClassifier,
 log-loss) trained on the expert-coded job ads, each scored with itself and its reposts left out
-(also out of the count of coded ads per occupation: a new ad's code may have none), give the
+(and counting the coded ads per occupation in the other folds only: a new ad's code may have none), give the
 probability that a candidate is the right code: that probability is the candidate's ``score``,
 so 0.8 means "right about 8 times in 10" on texts like the training ones. Two models: titles and
 chat messages, which also learn from every official name, synonym and glossary name put in a
@@ -50,23 +50,24 @@ SEED = 0  # the trees' and the early-stopping split's random state
 VALIDATION = 0.1  # share of the training texts (whole repost groups) held out for early stopping
 
 
-# Whether a training ad's own occupation counts its coded ads without it and its reposts. Fair, yet measured
-# worse on jobads-dev (whole ads acc@1 0.597 -> 0.523-0.563, titles 0.577 -> 0.573; ECE 0.079 -> 0.145;
-# docs/figures.md): the count then says less about which code is right, and the trees lean on it less.
-# Off until the trees are re-tuned for it; the ads' own signals leave them and their reposts out either way.
-COUNT_WITHOUT_LEFT_OUT = False
+# The count of coded ads per occupation, as a training ad sees it: the ads of the other folds (whole repost groups
+# dealt into FOLDS by a fixed seed). Not "all but the ad itself": then the right code's count is one less than the
+# count every other ad sees for that code, and the trees learnt to read the exact value (an off-by-one that names the
+# right code in training and never at serving: docs/figures.md, #31). A fold's count is the same for every candidate of
+# every ad in it, right or wrong; serving scales the full counts to the share the folds saw.
+FOLDS = 5
+SERVING_SCALE = (FOLDS - 1) / FOLDS
 
 
 class Prior:
-    """Coded ads per occupation as one training text sees them; with ``COUNT_WITHOUT_LEFT_OUT``, without the
-    ads left out of its scoring (itself and its reposts), so that the right code may have none, as a new ad's may."""
+    """Coded ads per occupation as one text sees them: ``counts`` less ``minus`` (a training ad: its own fold's),
+    times ``scale`` (a message or a new ad: all of them, scaled to what a training ad's other folds hold)."""
 
-    def __init__(self, counts: Mapping[str, int], left_out: Mapping[str, int] | None = None) -> None:
-        self.counts, self.left_out = counts, left_out or {}
+    def __init__(self, counts: Mapping[str, int], minus: Mapping[str, int] | None = None, scale: float = 1.0) -> None:
+        self.counts, self.minus, self.scale = counts, minus or {}, scale
 
-    def get(self, code: str, default: int = 0) -> int:
-        own = self.left_out.get(code, 0) if COUNT_WITHOUT_LEFT_OUT else 0
-        return self.counts.get(code, default) - own
+    def get(self, code: str, default: int = 0) -> float:
+        return (self.counts.get(code, default) - self.minus.get(code, 0)) * self.scale
 
 
 def candidates(s: Scores, per_signal: int = TOP_PER_SIGNAL) -> list[str]:
@@ -77,8 +78,7 @@ def candidates(s: Scores, per_signal: int = TOP_PER_SIGNAL) -> list[str]:
     return list(out)
 
 
-def features(s: Scores, codes: list[str], used: tuple[str, ...],
-             example_count: Mapping[str, int] | Prior) -> np.ndarray:
+def features(s: Scores, codes: list[str], used: tuple[str, ...], example_count: Prior) -> np.ndarray:
     """One row per candidate code: for each signal in ``used`` its score and whether it is that signal's first
     choice; for voting signals the unit group's share; for name signals the margin; the experts' prior."""
     firsts = {x: max(s[x], key=s[x].__getitem__) if s[x] else None for x in used}
@@ -119,6 +119,7 @@ class FusionModel:
 
     models: dict[str, Fitted]
     stated_rate: float = 0.0  # how often a title stating an official name in full is coded as that occupation
+    count_scale: float = SERVING_SCALE  # the full counts of coded ads, scaled to what training saw (``Prior``)
 
     def rank(self, s: Scores, kind: Kind, example_count: dict[str, int], k: int = 10) -> list[tuple[str, float]]:
         """Candidates by calibrated probability, best first."""
@@ -131,17 +132,18 @@ class FusionModel:
             # a name's similarity stands in below it.
             p = np.array([max(min(1.0, s["lexical"].get(c, 0.0)), 0.5 * s["name_dense"].get(c, 0.0)) for c in codes])
         else:
-            p = m.estimator.predict_proba(features(s, codes, m.signals, example_count))[:, 1]
+            prior = Prior(example_count, scale=self.count_scale)
+            p = m.estimator.predict_proba(features(s, codes, m.signals, prior))[:, 1]
         order = np.argsort(-p, kind="stable")[:k]
         return [(codes[i], float(p[i])) for i in order]
 
     def save(self, path: Path) -> None:
-        joblib.dump({"models": self.models, "stated_rate": self.stated_rate}, path)
+        joblib.dump({"models": self.models, "stated_rate": self.stated_rate, "count_scale": self.count_scale}, path)
 
     @classmethod
     def load(cls, path: Path) -> FusionModel:
         saved = joblib.load(path)  # written by our own build; the manifest's checksum covers it
-        return cls(saved["models"], saved["stated_rate"])
+        return cls(saved["models"], saved["stated_rate"], saved.get("count_scale", 1.0))  # 1.0: trained on full counts
 
 
 def held_out(groups: list[int], share: float = VALIDATION, seed: int = SEED) -> np.ndarray:
@@ -155,7 +157,7 @@ def held_out(groups: list[int], share: float = VALIDATION, seed: int = SEED) -> 
 def fit(scored: list[Scores], gold: list[str], signals: tuple[str, ...], priors: list[Prior],
         groups: list[int]) -> Fitted:
     """One model from scored training texts (each coded ad scored with itself and its reposts left out);
-    ``priors[i]``: the coded ads per occupation text i may count on; ``groups[i]``: its repost group."""
+    ``priors[i]``: the coded ads per occupation text i may count on (``Prior``); ``groups[i]``: its repost group."""
     xs: list[np.ndarray] = []
     ys: list[bool] = []
     rows_of: list[int] = []
@@ -229,10 +231,21 @@ def left_out(groups: list[int]) -> list[set[int]]:
     return [members[g] for g in groups]
 
 
-def priors(signals: Signals, exclude: list[set[int]]) -> list[Prior]:
-    """Each coded ad's view of the coded ads per occupation: without the ads it was scored without."""
-    codes = signals.example_codes
-    return [Prior(signals.example_count, Counter(codes[r] for r in rows)) for rows in exclude]
+def folds(groups: list[int], n: int = FOLDS, seed: int = SEED) -> list[int]:
+    """Each coded ad's fold: whole repost groups dealt into ``n`` folds in a seeded order, the same on every build."""
+    order = np.random.default_rng(seed).permutation(sorted(set(groups))).tolist()
+    fold_of = {g: i % n for i, g in enumerate(order)}
+    return [fold_of[g] for g in groups]
+
+
+def priors(signals: Signals, groups: list[int]) -> list[Prior]:
+    """Each coded ad's view of the coded ads per occupation: those of the other folds (its own and its reposts are
+    in its fold)."""
+    fold = folds(groups)
+    in_fold: dict[int, Counter[str]] = defaultdict(Counter)
+    for f, code in zip(fold, signals.example_codes):
+        in_fold[f][code] += 1
+    return [Prior(signals.example_count, in_fold[f]) for f in fold]
 
 
 def leave_one_out_scores(signals: Signals, qvecs: np.ndarray,
@@ -262,8 +275,8 @@ def train(signals: Signals, qvecs: np.ndarray, encode: Callable[[list[str]], np.
     if unlisted:
         chat += signals.scores([q for q, _ in unlisted], encode([name_text(q) for q, _ in unlisted]), hide=hide)
         named += unlisted
-    ad_priors = priors(signals, exclude)
-    chat_prior = Prior(signals.example_count)  # a name is no coded ad: it sees all of them, as a message does
+    ad_priors = priors(signals, groups)
+    chat_prior = Prior(signals.example_count, scale=SERVING_SCALE)  # a name is no coded ad: it sees all, as a message
     chat_groups = list(range(len(gold), len(gold) + len(chat)))  # each sentence its own group
     stated = [code == g for x, g in zip(titles, gold) if (code := signals.stated(x))]
     return FusionModel({
