@@ -1,7 +1,7 @@
 """Benchmark of recognising the occupation: which occupation a message, a job title or a job ad is about.
 
 Trade-off it shows: each signal alone (lexical names, character n-grams, dense E5, nearest
-expert-coded ads, the ad's words) against the shipped fusion (logistic regression over all of
+expert-coded ads, the ad's words) against the shipped fusion (gradient-boosted trees over all of
 them, trained at index build on the coded ads), side by side in one run, on the same index.
 Latency is measured cold (the query-vector cache emptied, each text seen once). The column of
 the previous resolver (lexical names with a dense fallback) is gone with its code, which ran
