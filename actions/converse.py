@@ -43,6 +43,7 @@ CHITCHAT = {"greet": "greet", "goodbye": "goodbye", "thank": "thank", "bot_capab
 SECTION_ASK = {"overview": "overview", "task": "task", "knowledge": "knowledge", "skill": "skill",
                "social_competence": "competence", "key_competence": "competence", "esco_skill": "skill",
                "training": "training"}
+OFFER_WORDS = 12  # words from which a message typed after a list of codes may be the next offer to code
 TWO_OCCUPATIONS = ("compare", "shared", "move")  # kinds of question about a pair of occupations
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")
 ABBREVIATION = re.compile(r"(?i)(?:^|\W)(?:ds|np|tzw|kat|nr|ul|wg|ok|godz|mgr|inż|inz|dr|tj|in|e\.g|i\.e|ang|ukr)\.$")
@@ -88,6 +89,11 @@ def understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
     return focus
 
 
+def offer_like(q: str) -> bool:
+    """A pasted job offer rather than a question: long, and not ending in a question mark."""
+    return len(q.split()) >= OFFER_WORDS and not q.rstrip().endswith("?")
+
+
 def question_last(q: str) -> tuple[str, str] | None:
     """(what comes before, the last sentence) when a message has two sentences or more and the last is a question."""
     parts: list[str] = []
@@ -127,6 +133,8 @@ def _understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
     ask = asks().predict_named(q, words)
     # a code is exact: a message with one that the model cannot place ("pokaż 243108") looks that occupation up
     kind = "name" if codes and ask.p < CODE_LOOKUP_BELOW else ask.kind
+    if state.last_ask == "classify_offer" and offer_like(q) and kind not in ("more", "chitchat", "off_topic"):
+        kind = "classify_offer"  # after codes, the counsellor's next offer ("a ta: Operator wózka widłowego – …")
     pair = tuple(two_occupations(q, s, None)) if kind in ("compare", "shared") else ()
     return Understood(kind, naming, pair, ask.p)
 
@@ -506,7 +514,9 @@ def classify(turn: Turn, s: Searcher, state: State, step: Step) -> None:
         lines.append(say("codes_unsure", turn.lang))
     turn.set("last_list", None)
     turn.set("last_question", "")
-    turn.set("last_ask", "overview")  # a button opens what that occupation is
+    # a button still opens what that occupation is (only the kinds of information carry over to a choice), and the
+    # next offer pasted without "jaki kod" is coded too
+    turn.set("last_ask", "classify_offer")
     turn.say("\n".join(lines), buttons=choose_buttons([(c.code, c.name) for c in result.candidates]))
     _offer(turn, s, [c.code for c in result.candidates], scores=[c.score for c in result.candidates])
     turn.kind = "answered"

@@ -344,3 +344,18 @@ def test_off_topic_verdict_on_a_plain_occupation_name_still_answers_it(data_sear
     events, messages = run(ActionOutOfScope(), "ile kosztuje bilet do kina", intent=intent)
     # never an occupation's passages; the model may read the price as a question about pay, which it routes
     assert events == [] and messages[0][0].startswith(("Przepraszam, w tym nie pomogę", "Opisy zawodów, z których"))
+
+
+@needs_corpus
+def test_after_codes_the_next_pasted_offer_is_coded_too(corpus_searcher):
+    from index.sentences import say
+
+    offer = ("a ta: Operator wózka widłowego – załadunek i rozładunek naczep, przemieszczanie palet w magazynie "
+             "wysokiego składowania, praca w systemie dwuzmianowym.")
+    events, messages = run(ActionAnswerOccupation(), offer, {"last_ask": "classify_offer"})
+    assert messages[0][0].startswith(say("codes", "pl")) and "834401" in messages[0][0]
+    assert not any(e.get("name") == "last_ask" for e in events)  # still after codes: a third offer is coded too
+    # a question, however long, is still a question
+    question = "co robi operator wózka widłowego w magazynie wysokiego składowania na zmianie nocnej w tej firmie?"
+    _events, messages = run(ActionAnswerOccupation(), question, {"last_ask": "classify_offer"})
+    assert not messages[0][0].startswith(say("codes", "pl"))
