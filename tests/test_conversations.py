@@ -12,12 +12,13 @@ from services.processes import RASA, RASA_MODEL, Assistant, Ports
 
 from .conftest import HAVE_CORPUS, NO_CORPUS, free_port
 
-# Measured on the development set (bench/conversation_bench.py prints it); a floor a little under the measure.
-# Measured 2026-12-06: all 0.827, pl 0.842, uk 0.810, en 0.787, jobseeker 0.808, counsellor 0.972 (the issue's
-# target is 0.95: these floors keep what was reached; a fresh index build moves cells by a few hundredths).
-# a little under the last measure (all 0.860, pl 0.871, uk 0.845, en 0.830, jobseeker 0.845, counsellor 0.972)
-FLOORS = {"all": 0.83, "pl": 0.84, "uk": 0.80, "en": 0.78, "jobseeker": 0.81, "counsellor": 0.93}
-MAX_FALSE_NO_INFORMATION = 5  # measured 3 of 307 turns; the target is 0
+# Measured on the development set (bench/conversation_bench.py prints it); a floor a little under the measure
+# (the target is 0.95: these floors keep what was reached; a fresh index build retrains the resolver and
+# moves cells by a few hundredths, a small group's by a turn or two). Measured 2026-12-06, session 7: all 0.925,
+# pl 0.916, uk 0.983, en 0.894, jobseeker 0.919, counsellor 0.972 (session 6: 0.860 / 0.871 / 0.845 / 0.830 / 0.845 /
+# 0.972).
+FLOORS = {"all": 0.88, "pl": 0.87, "uk": 0.92, "en": 0.83, "jobseeker": 0.87, "counsellor": 0.91}
+MAX_FALSE_NO_INFORMATION = 5  # measured 3-4 of 307 turns; the target is 0
 
 
 @pytest.fixture(scope="module")
