@@ -296,7 +296,7 @@ def test_the_question_at_the_end_of_a_message_decides_the_occupation(corpus_sear
 
 @needs_corpus
 def test_a_question_about_a_pair_keeps_the_sentence_that_names_the_first(corpus_searcher):
-    events, messages = run(ActionAnswerOccupation(),
+    _events, messages = run(ActionAnswerOccupation(),
                            "Pracowałem jako magazynier. Co mam wspólnego z operatorem wózka widłowego?")
     assert "Magazynier" in messages[0][0] and "Kierowca operator wózków jezdniowych" in messages[0][0]
 
