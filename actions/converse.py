@@ -16,7 +16,7 @@ from index.config import settings
 from index.distinct import distinct
 from index.resolve import Resolution, holds_words
 from index.search import MAX_K, Searcher, strip_words
-from index.text import content_words, name_words
+from index.text import content_words, fold, name_words
 
 from . import metrics
 from .base import Turn
@@ -43,10 +43,15 @@ CHITCHAT = {"greet": "greet", "goodbye": "goodbye", "thank": "thank", "bot_capab
 SECTION_ASK = {"overview": "overview", "task": "task", "knowledge": "knowledge", "skill": "skill",
                "social_competence": "competence", "key_competence": "competence", "esco_skill": "skill",
                "training": "training"}
+QUESTION_OPENERS = frozenset(fold(w) for w in """co czy jak jaki jaka jakie jakich ile gdzie kiedy dlaczego czym kto
+    pokaż podaj powiedz opisz wyjaśnij poproszę proszę chcę what how which who where when why does do is are can
+    show tell що як який яка які чи де скільки коли чому покажи розкажи""".split())
 OFFER_WORDS = 12  # words from which a message typed after a list of codes may be the next offer to code
 TWO_OCCUPATIONS = ("compare", "shared", "move")  # kinds of question about a pair of occupations
+LETTER = re.compile(r"[^\W\d_]")
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")
-ABBREVIATION = re.compile(r"(?i)(?:^|\W)(?:ds|np|tzw|kat|nr|ul|wg|ok|godz|mgr|inż|inz|dr|tj|in|e\.g|i\.e|ang|ukr)\.$")
+ABBREVIATION = re.compile(r"(?i)(?:^|\W)(?:ds|np|tzw|kat|nr|ul|wg|ok|godz|mgr|inż|inz|dr|tj|in|e\.g|i\.e|ang|ukr"
+                          r"|st|mł|ml|zast|kier|spec|ref|prof)\.$")
 ASK_FRAME = re.compile(r"(?i)\b(jaki|jakie|podaj|what|which|який|яка)\b.{0,20}\b(kod\w*|code|код\w*)\b[^:]*[:?]?")
 
 
@@ -83,15 +88,18 @@ def understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
     if whole.naming.kind == "named" and whole.naming.code and whole.naming.code != focus.naming.code:
         # the sentences before it may say which of the occupations the question's words name: "Mam prawo jazdy C+E
         # i chcę jeździć tirem. Co należy do obowiązków kierowcy?" (Kierowca ciągnika siodłowego)
-        words = resolve(s, question).name_words
+        words = s.resolve(question).name_words
         if words and holds_words(s.occupations[whole.naming.code]["name"], words):
             return replace(focus, naming=replace(whole.naming, question=focus.naming.question))
     return focus
 
 
 def offer_like(q: str) -> bool:
-    """A pasted job offer rather than a question: long, and not ending in a question mark."""
-    return len(q.split()) >= OFFER_WORDS and not q.rstrip().endswith("?")
+    """A pasted job offer rather than a question: long, not ending in a question mark and not opening with a
+    question or request word ("a jakie są zarobki operatora wózka … w tym roku" is a question without its mark)."""
+    first = next((w for w in q.lower().split() if w not in ("a", "i", "and", "а", "і")), "")
+    return (len(q.split()) >= OFFER_WORDS and not q.rstrip().endswith("?")
+            and fold(first.strip(",.:;!")) not in QUESTION_OPENERS)
 
 
 def question_last(q: str) -> tuple[str, str] | None:
@@ -102,14 +110,14 @@ def question_last(q: str) -> tuple[str, str] | None:
             parts[-1] += " " + part
         else:
             parts.append(part)
-    if len(parts) < 2 or not parts[-1].rstrip().endswith("?"):
-        return None
+    if len(parts) < 2 or not parts[-1].rstrip().endswith("?") or not all(LETTER.search(p) for p in parts[-2:]):
+        return None  # "Szukam pracy... ?": a question mark alone is no question of its own
     return " ".join(parts[:-1]), parts[-1]
 
 
 def _names_one(s: Searcher, text: str) -> bool:
-    res = resolve(s, text)
-    return res.confident
+    """Whether the words name an occupation (not counted in the metrics: the message's own resolution is)."""
+    return bool(LETTER.search(text)) and s.resolve(text).confident
 
 
 def _understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
@@ -127,7 +135,9 @@ def _understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
         back = _back_to(s, q, res, state)
         if back:  # the passages are ranked by the rest of the question, as for any name
             words = tuple(_words_of(s, q, back))
-            naming = Naming("named", back, question=strip_words(q, words) or s.occupations[back]["name"])
+            name = s.occupations[back]["name"]
+            naming = Naming("named", back, question=strip_words(q, words) or name,
+                            full=len(words) == len(content_words(name)))
         else:
             naming, words = _naming(s, q, res, state.current)
     ask = asks().predict_named(q, words)

@@ -186,8 +186,15 @@ def last_results(folder: Path) -> dict[str, dict]:
     """bench -> its last JSON, for the files in ``folder`` written with this schema."""
     out = {}
     for path in sorted(folder.glob("*.json")):
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        if isinstance(doc, dict) and doc.get("schema") == SCHEMA and not validate(doc):
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as e:  # a run cut short: say so, render the others
+            print(f"{path}: not JSON ({e}), skipped")
+            continue
+        problems = validate(doc) if isinstance(doc, dict) and doc.get("schema") == SCHEMA else None
+        if problems:
+            print(f"{path}: {'; '.join(problems)}, skipped")
+        elif problems is not None:
             out[doc["bench"]] = doc
     return out
 

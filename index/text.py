@@ -85,7 +85,8 @@ def is_verb(word: str) -> bool:
     ("працює"). Unaccented Polish ("jezdzi") is not recognised."""
     if CYRILLIC.search(word):
         return _ukrainian().parse(word)[0].tag.POS in ("VERB", "INFN")
-    return lemma(word).endswith("ć")
+    lem = lemma(word)
+    return lem.endswith("ć") and not lem.endswith(("ość", "ęć", "ęść"))  # nouns: jakość, pamięć, pięć, część
 
 
 @lru_cache(maxsize=200_000)

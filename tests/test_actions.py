@@ -359,3 +359,11 @@ def test_after_codes_the_next_pasted_offer_is_coded_too(corpus_searcher):
     question = "co robi operator wózka widłowego w magazynie wysokiego składowania na zmianie nocnej w tej firmie?"
     _events, messages = run(ActionAnswerOccupation(), question, {"last_ask": "classify_offer"})
     assert not messages[0][0].startswith(say("codes", "pl"))
+
+
+@pytest.mark.parametrize("text", ["Szukam pracy... ?", "Jestem spawaczem. ??", "Czym zajmuje się st. referent?"])
+def test_messages_that_look_like_two_sentences_get_an_answer_not_the_apology(data_searcher, text: str):
+    from index.sentences import say
+
+    _events, messages = run(ActionAnswerOccupation(), text)
+    assert messages and all(say("error", "pl") not in m[0] for m in messages)

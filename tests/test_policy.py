@@ -149,8 +149,24 @@ def test_what_introduces_an_occupation_and_what_asks_about_the_one_at_hand(text:
     ("Co robi spawacz?", None),  # one sentence
     ("Co robi spawacz? Pracowałem w hucie.", None),  # the last sentence is no question
     ("Jestem kierowcą kat. C+E, co powinienem umieć?", None),
+    ("Czym zajmuje się st. referent?", None),  # a title's abbreviation ends no sentence
+    ("Szukam pracy... ?", None),  # a question mark alone is no question
+    ("Jestem spawaczem. ??", None),
 ])
 def test_the_question_at_the_end_of_a_message(message: str, split: tuple[str, str] | None) -> None:
     from actions.converse import question_last
 
     assert question_last(message) == split
+
+
+@pytest.mark.parametrize("message, offer", [
+    ("Operator wózka widłowego – załadunek i rozładunek naczep, przemieszczanie palet w magazynie, dwie zmiany.", True),
+    ("a ta: Kucharz do restauracji hotelowej, kuchnia polska, praca zmianowa, umowa o pracę od zaraz", True),
+    ("a jakie są zarobki operatora wózka widłowego w naszym powiecie w tym roku", False),  # no mark, still a question
+    ("co robi operator wózka widłowego w magazynie wysokiego składowania na nocnej zmianie?", False),
+    ("Operator wózka widłowego", False),  # a title alone is a name to look up
+])
+def test_what_after_codes_is_the_next_offer(message: str, offer: bool) -> None:
+    from actions.converse import offer_like
+
+    assert offer_like(message) is offer

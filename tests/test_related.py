@@ -22,11 +22,11 @@ from related_bench import HELDOUT, LABELS, K, load, score  # the bench's own rea
 
 # Floors, a little below what bench/related_bench.py measured for the new ranking (precision@5, share of lists with
 # an implausible occupation in the first five), third round: dev (100 occupations) 0.892 / 0.020 (the parameters
-# were chosen on it), held-out 0.773 / 0.022 (6 of its candidates in the first five are not judged and count as not
-# accepted; the held-out set is not changed after a measurement); the mean vectors: dev 0.754 / 0.280, held-out
+# were chosen on it), held-out 0.787 / 0.022 (its 6 candidates in the first five that were unjudged at the measurement
+# were then judged blind; no earlier judgement changed); the mean vectors: dev 0.754 / 0.280, held-out
 # 0.711 / 0.178. The precision target (0.9) is not met on either set (docs/related.md).
 FLOORS = {LABELS: (0.87, 0.05), HELDOUT: (0.76, 0.05)}
-UNJUDGED = {LABELS: 3, HELDOUT: 6}  # candidates in the first five with no label, at most
+UNJUDGED = {LABELS: 3, HELDOUT: 2}  # candidates in the first five with no label, at most (measured 0 and 0)
 
 
 @pytest.mark.parametrize("path, size, groups", [(LABELS, 60, "0123456789"), (HELDOUT, 40, "123456789")])

@@ -13,11 +13,12 @@
     if (own) return own;
     const strings = window.DORADCA_STRINGS || {};
     const lang = (document.documentElement.lang || "").slice(0, 2).toLowerCase();
-    return (strings[lang] || strings.pl).embed_label;
+    return (strings[lang] || strings.pl || {}).embed_label;
   }
 
   function add() {
     const text = label();
+    if (!text) return; // no strings from the server (an older one): no button rather than an empty one
     const button = document.createElement("button");
     button.type = "button";
     button.textContent = text;
