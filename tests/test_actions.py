@@ -273,23 +273,14 @@ def test_a_message_naming_an_unknown_occupation_never_gets_the_current_ones_pass
     ("I was a nurse", "222101", {}),
     ("Czym zajmuje się księgowa?", "331301", {"occupation_code": "243108", "last_section": "task"}),
     ("Pracowałem jako spawacz, co musi wiedzieć?", "721204", {"occupation_code": "243108"}),
+    # the sentence before the question is about the user; the question names the occupation asked about
+    ("I'm an electrician on construction sites. What tasks does a construction electrician have?", "741104", {}),
+    ("Mam 10 lat doświadczenia jako kucharz. Co musi umieć szef kuchni?", "343402", {}),
+    # the sentences before it say which of the occupations the question's words name
+    ("Mam prawo jazdy C+E i chcę jeździć tirem. Co należy do obowiązków kierowcy?", "833202", {}),
 ])
 def test_people_naming_their_occupation_get_its_description(corpus_searcher, text: str, code: str, slots: dict):
     events, messages = run(ActionAnswerOccupation(), text, slots)
-    assert SlotSet("occupation_code", code) in events
-    assert f"KZiS {code}" in messages[-1][0]
-
-
-@needs_corpus
-@pytest.mark.parametrize("text, code", [
-    # the sentence before the question is about the user; the question names the occupation asked about
-    ("I'm an electrician on construction sites. What tasks does a construction electrician have?", "741104"),
-    ("Mam 10 lat doświadczenia jako kucharz. Co musi umieć szef kuchni?", "343402"),
-    # the sentences before it say which of the occupations the question's words name
-    ("Mam prawo jazdy C+E i chcę jeździć tirem. Co należy do obowiązków kierowcy?", "833202"),
-])
-def test_the_question_at_the_end_of_a_message_decides_the_occupation(corpus_searcher, text: str, code: str):
-    events, messages = run(ActionAnswerOccupation(), text)
     assert SlotSet("occupation_code", code) in events
     assert f"KZiS {code}" in messages[-1][0]
 
