@@ -21,11 +21,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 from related_bench import HELDOUT, LABELS, K, load, score  # the bench's own reading of the labelled sets
 
 # Floors, a little below what bench/related_bench.py measured for the new ranking (precision@5, share of lists with
-# an implausible occupation in the first five), third round: dev (100 occupations) 0.892 / 0.020 (the parameters
-# were chosen on it), held-out 0.787 / 0.022 (its 6 candidates in the first five that were unjudged at the measurement
-# were then judged blind; no earlier judgement changed); the mean vectors: dev 0.754 / 0.280, held-out
-# 0.711 / 0.178. The precision target (0.9) is not met on either set (docs/related.md).
-FLOORS = {LABELS: (0.87, 0.05), HELDOUT: (0.76, 0.05)}
+# an implausible occupation in the first five), fourth round: dev (100 occupations) 0.904 / 0.020 (the parameters
+# were chosen on it), held-out 0.800 / 0.022 (0.796 before its 2 candidates in the first five that were unjudged at
+# the measurement were judged; no earlier judgement changed); the mean vectors: dev 0.754 / 0.280, held-out
+# 0.711 / 0.178. The precision target (0.9) is met on dev only (docs/related.md).
+FLOORS = {LABELS: (0.88, 0.05), HELDOUT: (0.77, 0.05)}
 UNJUDGED = {LABELS: 3, HELDOUT: 2}  # candidates in the first five with no label, at most (measured 0 and 0)
 
 
