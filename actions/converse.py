@@ -14,6 +14,7 @@ from dataclasses import replace
 from index.answer import plan_for, sections_of
 from index.config import settings
 from index.distinct import distinct
+from index.experience import described
 from index.resolve import Resolution, holds_words
 from index.search import MAX_K, Searcher, strip_words
 from index.text import content_words, fold, name_words
@@ -533,10 +534,10 @@ def classify(turn: Turn, s: Searcher, state: State, step: Step) -> None:
 
 
 def experience(turn: Turn, s: Searcher, state: State, step: Step) -> None:
-    """Work described in one's own words: the job-offer model's occupations, to choose from."""
-    result = s.classifier.classify(turn.text, None, k=3)
-    cands = [(c.code, c.name) for c in result.candidates]
-    _offer(turn, s, [c for c, _ in cands], scores=[c.score for c in result.candidates])
+    """Work described in one's own words: the occupations that fit it (``index.experience``), to choose from. A
+    question typed instead of a click asks once more: a described job is no name, none of them is clearly meant."""
+    cands = [(c.code, c.name) for c in described(s, turn.text)]
+    _offer(turn, s, [c for c, _ in cands])
     turn.set("last_question", "")
     turn.set("last_ask", "overview")
     turn.kind = "asked"

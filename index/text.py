@@ -93,6 +93,8 @@ def is_verb(word: str) -> bool:
 def keys(word: str) -> frozenset[str]:
     """Match keys of one lowercased word: folded surface, folded lemmas (Polish and English), male forms."""
     out = {canonical(word), fold(word), fold(lemma(word)), *_male_forms(word)}
+    if "-" in word:  # each part of a compound inflects: "betoniarzem-zbrojarzem" is "betoniarz-zbrojarz"
+        out.add("-".join(fold(lemma(part)) for part in word.split("-")))
     if word.isascii():
         out.add(_lemmatizer().lemmatize(word, lang="en"))  # "nurses" -> "nurse", "welders" -> "welder"
     return frozenset(out)

@@ -358,3 +358,21 @@ def test_messages_that_look_like_two_sentences_get_an_answer_not_the_apology(dat
 
     _events, messages = run(ActionAnswerOccupation(), text)
     assert messages and all(say("error", "pl") not in m[0] for m in messages)
+
+
+@needs_corpus
+def test_work_described_offers_occupations_and_asks_again_when_typed_on(corpus_searcher):
+    from index.experience import described
+    from index.sentences import say
+
+    text = "przez lata wylewałem beton na budowach"
+    fit = described(corpus_searcher, text)
+    events, messages = run(ActionAnswerOccupation(), text)
+    assert events == [SlotSet("offered", [c.code for c in fit]), SlotSet("offered_again", False),
+                      SlotSet("offered_lead", False), SlotSet("last_question", ""), SlotSet("last_ask", "overview")]
+    buttons = [f"{c.name} ({c.code})" for c in fit] + [say("counsellor_button", "pl")]
+    assert messages == [(say("experience", "pl"), buttons)]
+    assert "711401" in [c.code for c in fit]  # Betoniarz
+    # a question typed instead of a click: none of them was clearly meant, so the bot asks again
+    _events, messages = run(ActionAnswerOccupation(), "a co trzeba umieć?", {"offered": [c.code for c in fit]})
+    assert messages[0][0] == say("choose_again", "pl")

@@ -34,6 +34,8 @@ def top(searcher: Searcher, text: str) -> str | None:
         ("kierowca tira", "833202"),  # GUS synonym
         ("What does a baker do?", "751204"),  # English
         ("Що робить електрик?", "741103"),  # Ukrainian
+        ("Chcę zostać malarzem-tapeciarzem", "713101"),  # both parts of a compound name inflect
+        ("praca dla betoniarza-zbrojarza", "711402"),
     ],
 )
 def test_resolution(full_searcher: Searcher, text: str, code: str):

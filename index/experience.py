@@ -1,0 +1,49 @@
+"""Which occupations fit work described in one's own words ("Przez 10 lat pracowałem na budowie przy wylewaniu
+betonu"): the job-offer model's ranking and the occupations whose tasks read closest, fused by rank.
+
+The job-offer model learned from how ads name jobs: it knows "kasjerka w Biedronce" but reads a sentence about pouring
+concrete as a building-site title (site manager, engineer). The descriptions' tasks say what the work is ("Wykonywanie
+mieszanki betonowej…"): they know the concrete worker, but a cashier's few tasks are near many shops' others. Each
+misses what the other finds; a reciprocal-rank fusion keeps what either ranks high (both high: first).
+
+Example::
+
+    described(searcher, "naprawiam auta od 5 lat w warsztacie")[0].name   # 'Mechanik pojazdów samochodowych'
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .resolve import Candidate
+
+if TYPE_CHECKING:
+    from .search import Searcher
+
+DEPTH = 10  # places of each ranking that count
+RRF_K = 10  # the fusion's damping: first place scores 1/10, tenth 1/19 (the usual 60 flattens a list of ten)
+POOL = 60  # passages per section read for the task ranking
+SECTIONS = ("task", "overview")  # what a job is; ESCO's short skill labels match any sentence ("pakować" in all)
+
+
+def by_tasks(s: Searcher, text: str) -> list[str]:
+    """Occupations by their closest task or overview passage to the text."""
+    best: dict[str, float] = {}
+    for section in SECTIONS:
+        for h in s.search(text, section=section, k=POOL, resolve=False).hits:
+            code = h.passage.occupation_code
+            best[code] = max(best.get(code, 0.0), h.similarity)
+    return sorted(best, key=lambda c: -best[c])
+
+
+def described(s: Searcher, text: str, k: int = 4) -> list[Candidate]:
+    """The ``k`` occupations the two rankings put highest together; ``score`` is the fused one (not a probability)."""
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    offers = [c.code for c in s.classifier.classify(text, None, k=DEPTH).candidates]
+    fused: dict[str, float] = {}
+    for ranking in (offers, by_tasks(s, text)):
+        for i, code in enumerate(ranking[:DEPTH]):
+            fused[code] = fused.get(code, 0.0) + 1.0 / (RRF_K + i)
+    top = sorted(fused, key=lambda c: -fused[c])[:k]
+    return [Candidate(c, s.occupations[c]["name"], fused[c]) for c in top]

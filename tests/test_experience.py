@@ -1,0 +1,45 @@
+"""Work described in one's own words (index/experience.py) on the full corpus, with the real model and index.
+
+The sentences are the team's own, none from the labelled conversations: each describes work whose occupation the
+job-offer model alone does not put among its first three, so the fusion with the tasks' ranking is what finds it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from index.experience import described
+from index.search import Searcher
+
+from .conftest import needs_corpus
+
+pytestmark = needs_corpus
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Я працювала прибиральницею в готелі", "911203"),  # Pokojowa: the ads' model reads cleaners in general
+    ("przez lata wylewałem beton na budowach", "711401"),  # Betoniarz: the ads' model reads site titles
+    ("naprawiałem silniki i zawieszenia aut osobowych", "723103"),  # Mechanik pojazdów samochodowych
+    ("piekłem chleb i bułki na nocnej zmianie", "751204"),  # Piekarz
+])
+def test_described_work_finds_what_the_offers_model_alone_misses(full_searcher: Searcher, text: str, code: str):
+    alone = [c.code for c in full_searcher.classifier.classify(text, None, k=3).candidates]
+    assert code not in alone  # the case this module exists for (a better offers model would make it moot)
+    assert code in [c.code for c in described(full_searcher, text)]
+
+
+def test_what_both_rankings_put_first_stays_first(full_searcher: Searcher):
+    got = described(full_searcher, "pracowałam 5 lat jako kasjerka w supermarkecie")
+    assert got[0].code == "523002"  # Kasjer handlowy
+
+
+def test_candidates_are_distinct_and_ranked(full_searcher: Searcher):
+    got = described(full_searcher, "opiekowałam się starszą panią po udarze", k=5)
+    assert len(got) == 5 and len({c.code for c in got}) == 5
+    assert [c.score for c in got] == sorted((c.score for c in got), reverse=True)
+    assert all(c.name == full_searcher.occupations[c.code]["name"] for c in got)
+
+
+def test_k_must_be_positive(full_searcher: Searcher):
+    with pytest.raises(ValueError, match="k must be at least 1"):
+        described(full_searcher, "sprzątałam biura", k=0)
