@@ -208,6 +208,8 @@ def _lead(res: Resolution, offered: tuple[tuple[str, str], ...]) -> bool:
     scores = [res.candidates[0].score] + [c.score for c in res.candidates[1:] if not c.code.endswith("90")]
     if res.method != "lexical":
         return leads(scores)
+    if res.ambiguous:  # a word that starts several official names leads to none, however sure the fusion ("malarz")
+        return False
     full = res.coverage >= 1.0
     return (leads(scores) and (full or scores[0] >= 0.5)) or (full and res.asks_name_only and scores[0] >= 0.5)
 

@@ -121,7 +121,8 @@ class OccupationClassifier:
         if not ranked:
             return Resolution([], False, "none")
         cands = [self._candidate(c, s) for c, s in ranked[:k]]
-        ambiguous = is_ambiguous(ranked) and not (stated and ranked[0][1] >= CONFIDENT)  # a stated name decides
+        ambiguous = ((is_ambiguous(ranked) and not (stated and ranked[0][1] >= CONFIDENT))  # a stated name decides
+                     or (not stated and self.resolver.heads_several(text, ranked[0][0])))
         best = cands[0].code
         if best == alone:
             return replace(self.resolver.named_by(text, cands, ambiguous, lexical[best][1]), head_alone=True)

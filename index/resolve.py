@@ -134,9 +134,17 @@ class Resolver:
         df: dict[str, int] = defaultdict(int)
         raw = [[(canonical(w), keys(w)) for w in content_words(n.text)] for n in names]
         self.heads: dict[str, set[str]] = defaultdict(set)  # key of a name's first word -> codes
+        self.official_heads: dict[str, set[str]] = defaultdict(set)  # the same for official names alone
+        self.one_word: set[str] = set()  # keys of official names of one word ("Spawacz")
         for i, toks in enumerate(raw):
             for k in toks[0][1] if toks else ():
                 self.heads[k].add(names[i].code)
+                if names[i].kind == "official" and len(toks) == 1:
+                    self.one_word.add(k)
+            if toks and names[i].kind == "official":  # "Malarz-tapeciarz" starts with "malarz" too
+                first = content_words(names[i].text)[0]
+                for k in toks[0][1] | keys(first.split("-")[0]):
+                    self.official_heads[k].add(names[i].code)
             for _, ks in toks:
                 for k in ks:
                     by_key[k].add(i)
@@ -211,6 +219,18 @@ class Resolver:
             if (codes and code not in codes) or (not codes and at[i] - 1 in heads and not is_verb(q.words[i])):
                 return None
         return code
+
+    def heads_several(self, text: str, best: str) -> bool:
+        """The message names an occupation by one word that starts the official names of several occupations, is
+        no official name itself, and the best reading (``best``) is none of them: a synonym led elsewhere. "malarz"
+        starts Malarz budowlany, Malarz-tapeciarz, …, while ESCO's synonym makes it Artysta malarz: which one is
+        meant is the user's to say. Not "kasjerka" (the best, Kasjer handlowy, is one of them), "spawacz" (an
+        official name) nor "ochroniarz" (no official name starts with it)."""
+        q = query_keys(text)
+        if len(q.words) != 1 or q.all & self.one_word:
+            return False
+        codes = set().union(*(self.official_heads.get(k, ()) for k in q.all))
+        return len(codes) >= 2 and best not in codes
 
     def named_by(self, text: str, cands: list[Candidate], ambiguous: bool, name_index: int) -> Resolution:
         """A lexical resolution: which of the message's words named the name at ``name_index``, and how fully."""

@@ -71,6 +71,19 @@ def test_a_word_that_starts_several_names_or_meets_other_names_decides_nothing(f
     assert full_searcher.classifier.resolver.head_alone(text) is None
 
 
+@pytest.mark.parametrize("text, starting", [("malarz", "713102"), ("a malarka?", "713102")])
+def test_a_word_that_starts_several_official_names_is_asked_about_whatever_a_synonym_says(
+        full_searcher: Searcher, text: str, starting: str):
+    r = full_searcher.resolve(text)  # ESCO lists "malarz" for Artysta malarz; official names start with it elsewhere
+    assert r.ambiguous and not r.confident
+    assert starting in [c.code for c in r.candidates]
+
+
+@pytest.mark.parametrize("text", ["kasjerka", "spawacz", "ochroniarz", "kierowca tira"])
+def test_a_word_whose_best_reading_it_starts_or_is_keeps_that_reading(full_searcher: Searcher, text: str):
+    assert full_searcher.resolve(text).confident
+
+
 def test_gender_forms_give_the_same_answer(full_searcher: Searcher):
     a = full_searcher.search("Co musi wiedzieć księgowa?", k=5)
     b = full_searcher.search("Co musi wiedzieć księgowy?", k=5)
