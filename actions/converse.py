@@ -170,7 +170,8 @@ def _naming(s: Searcher, q: str, res: Resolution, current: str | None) -> tuple[
     d = name_decision(s, q, res, current)
     words = tuple(res.name_words) or tuple(d.words.split())
     full = res.method == "lexical" and res.coverage >= 1.0  # every word of one of its names
-    whole = alone_named(q, [(c.code, c.name) for c in res.candidates])
+    named = [(c.code, c.name) for c in res.candidates]
+    whole = alone_named(q, named) or fuller_name(q, named)
     # a word only one occupation's names start with names it, yet is not all of a name: a message turned away
     # ("Can you book me a flight?": Flight attendant) is not made a question about it
     alone = whole or (res.best.code if res.head_alone and res.best else None)
@@ -229,6 +230,18 @@ def alone_named(q: str, candidates: list[tuple[str, str]]) -> str | None:
         if holding:
             return holding[0] if len(holding) == 1 else None
     return None
+
+
+def fuller_name(q: str, candidates: list[tuple[str, str]]) -> str | None:
+    """Of the first three candidates, one whose name holds more of the message's name-like words than the first's
+    and every one the first's holds: the message names the narrower occupation ("sprzedawczyni w spożywczym":
+    Sprzedawca w branży spożywczej, not Sprzedawca; "pielęgniarka anestezjologiczna")."""
+    words = name_words(q)
+    if len(words) < 2 or len(candidates) < 2:
+        return None
+    held = [{w for w in words if holds_words(name, [w])} for _, name in candidates[:3]]
+    best = max(range(len(held)), key=lambda i: len(held[i]))
+    return candidates[best][0] if best and held[0] and held[0] < held[best] else None
 
 
 def converse(turn: Turn) -> None:

@@ -278,6 +278,9 @@ def test_a_message_naming_an_unknown_occupation_never_gets_the_current_ones_pass
     ("Mam 10 lat doświadczenia jako kucharz. Co musi umieć szef kuchni?", "343402", {}),
     # the sentences before it say which of the occupations the question's words name
     ("Mam prawo jazdy C+E i chcę jeździć tirem. Co należy do obowiązków kierowcy?", "833202", {}),
+    # a name that holds more of the message's words than the official one it states: the narrower occupation
+    ("pracuję jako sprzedawca w sklepie spożywczym, co robię?", "522304", {}),
+    ("Jakie zadania ma pielęgniarka anestezjologiczna?", "222202", {}),
 ])
 def test_people_naming_their_occupation_get_its_description(corpus_searcher, text: str, code: str, slots: dict):
     events, messages = run(ActionAnswerOccupation(), text, slots)
