@@ -1,8 +1,9 @@
 """What a message asks: accuracy of the learned classifier (index/asks.py) per language, on held-out templates.
 
-Trade-off shown side by side: character n-grams alone (no encoding, robust to inflection and typos), the E5 vector
-alone (meaning across languages), and both (shipped). Chosen on the dev part; the test part is reported once, for
-the model trained as shipped (train + dev). Also times one prediction (the E5 encoding is shared with the search).
+Trade-off shown side by side: character and word n-grams alone (no encoding, robust to inflection and typos), the
+E5 vector alone (meaning across languages), and all of them (shipped). Chosen on the dev part; the test part is
+reported once, for the model trained as shipped (train + dev). Also times one prediction (the E5 encoding is shared
+with the search).
 
     .venv/bin/python bench/asks_bench.py [--grid]
 """
@@ -48,38 +49,43 @@ def main() -> None:
           + "; templates: " + ", ".join(f"{k} {len({(e.lang, e.template) for e in v})}" for k, v in parts.items()))
     zeros = lambda texts: np.zeros((len(texts), 1), dtype=np.float32)  # noqa: E731 - no vector
     print(f"{'dev accuracy':<28}" + "".join(f"{k:>8}" for k in (*LANGS, "all")))
+    dev: dict[str, dict[str, float]] = {}
     for c in ((1.0, 4.0, 16.0) if args.grid else (C,)):
         model = AskModel.train(encode, parts["train"], c=c)
-        print(_row(f"E5 + char n-grams, C={c:g}", accuracy(model, parts["dev"])))
-    print(_row("char n-grams alone", accuracy(AskModel.train(zeros, parts["train"]), parts["dev"])))
-    print(_row("E5 alone", _e5_alone(encode, parts["train"], parts["dev"])))
-    if args.errors:
-        model = AskModel.train(encode, parts["train"])
-        for e, a in list(mistakes(model, parts["dev"]))[: args.errors]:
-            print(f"  {e.lang} {e.kind:>14} -> {a.kind:<14} {a.p:.2f}  {e.text[:90]}")
+        acc = accuracy(model, parts["dev"])
+        print(_row(f"E5 + n-grams, C={c:g}", acc))
+        if c == C:
+            dev["both"] = acc
+        if c == C and args.errors:
+            for e, a in list(mistakes(model, parts["dev"]))[: args.errors]:
+                print(f"  {e.lang} {e.kind:>14} -> {a.kind:<14} {a.p:.2f}  {e.text[:90]}")
+    dev["ngrams"] = accuracy(AskModel.train(zeros, parts["train"]), parts["dev"])
+    print(_row("char + word n-grams alone", dev["ngrams"]))
+    dev["e5"] = _e5_alone(encode, parts["train"], parts["dev"])
+    print(_row("E5 alone", dev["e5"]))
     shipped = AskModel.train(encode, parts["train"] + parts["dev"])
-    print(_row("test, as shipped", accuracy(shipped, parts["test"])))
+    test = accuracy(shipped, parts["test"])
+    print(_row("test, as shipped", test))
     times = []
     for e in parts["test"][:200]:
         t = time.perf_counter()
         shipped.predict(e.text, encode([e.text])[0])
         times.append(time.perf_counter() - t)
     print(f"one prediction given the query vector: p50 {statistics.median(times) * 1000:.2f} ms")
-    _write_figures(encode, parts, shipped, statistics.median(times) * 1000)
+    _write_figures(dev, test, statistics.median(times) * 1000)
 
 
-def _write_figures(encode, parts: dict[str, list[Example]], shipped: AskModel, predict_ms: float) -> None:
+def _write_figures(dev: dict[str, dict[str, float]], test: dict[str, float], predict_ms: float) -> None:
     """build/bench/asks.json (bench/figures.py): the table of docs/understanding.md; nothing printed."""
     import figures  # bench/ is on the path when a bench runs
 
     def row(name: str, acc: dict[str, float]) -> list:
         return [name, *(acc[k] for k in (*LANGS, "all"))]
 
-    zeros = lambda texts: np.zeros((len(texts), 1), dtype=np.float32)  # noqa: E731 - no vector
-    table = [row("dev, character n-grams alone", accuracy(AskModel.train(zeros, parts["train"]), parts["dev"])),
-             row("dev, E5 vector alone", _e5_alone(encode, parts["train"], parts["dev"])),
-             row("dev, both (shipped features)", accuracy(AskModel.train(encode, parts["train"]), parts["dev"])),
-             row("**test, trained as shipped (train + dev)**", accuracy(shipped, parts["test"]))]
+    table = [row("dev, character and word n-grams alone", dev["ngrams"]),
+             row("dev, E5 vector alone", dev["e5"]),
+             row("dev, all (shipped features)", dev["both"]),
+             row("**test, trained as shipped (train + dev)**", test)]
     figures.write("asks", {"accuracy": table}, {"C": C}, {"predict_ms_p50": predict_ms})
 
 

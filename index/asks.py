@@ -3,7 +3,9 @@
 The examples are templates the team writes (``data/asks/{pl,uk,en}.yml``), filled with occupation names in the
 right case (``data/asks/occupations.yml``), with and without Polish letters. They are split into train, dev and
 test by template, so that fillings of one template never sit on both sides. The model is a logistic regression over
-the message's E5 query vector (meaning, across languages) and its character n-grams (inflections, typos).
+the message's E5 query vector (meaning, across languages), its character n-grams (inflections, typos) and its word
+uni- and bigrams ("co trzeba", "know how": the question's frame, which character n-grams blur). How to label a
+message: docs/asks-labels.md.
 
 Example::
 
@@ -41,7 +43,7 @@ PL_CASES = ("nom", "gen", "dat", "ins", "loc")
 UK_CASES = ("nom", "gen", "dat", "ins")
 EN_FORMS = ("nom", "a")
 MASK = "X"  # stands for the occupation's words, in training and in a message whose occupation the resolver found
-VERSION = 2  # bump when the features change: a saved model of another version is retrained
+VERSION = 3  # bump when the features change: a saved model of another version is retrained
 E5_WEIGHT = 3.0
 C = 4.0  # regularisation, chosen on the dev part (bench/asks_bench.py)
 
@@ -139,8 +141,8 @@ class AskModel:
     """The trained classifier with its feature extractors."""
 
     def __init__(self, encode: Callable[[list[str]], np.ndarray], vectorizer: TfidfVectorizer,
-                 clf: LogisticRegression) -> None:
-        self.encode, self.vectorizer, self.clf = encode, vectorizer, clf
+                 words: TfidfVectorizer, clf: LogisticRegression) -> None:
+        self.encode, self.vectorizer, self.words, self.clf = encode, vectorizer, words, clf
 
     @classmethod
     def train(cls, encode: Callable[[list[str]], np.ndarray], train: list[Example], c: float = C) -> AskModel:
@@ -148,16 +150,19 @@ class AskModel:
             raise ValueError("no training examples")
         vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2,
                                      preprocessor=_chars)
+        words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, min_df=2, preprocessor=_chars,
+                                token_pattern=r"(?u)\b\w+\b")  # one-letter words too: "a", "i", "w", "z"
         texts = [e.text for e in train]
         vectorizer.fit(texts)
-        model = cls(encode, vectorizer, LogisticRegression(C=c, max_iter=3000, random_state=7))
+        words.fit(texts)
+        model = cls(encode, vectorizer, words, LogisticRegression(C=c, max_iter=3000, random_state=7))
         model.clf.fit(model._features(texts, model.encode(texts)), [e.kind for e in train])
         return model
 
     def _features(self, texts: list[str], vectors: np.ndarray) -> csr_matrix:
-        # the vector weighs 3 against the n-grams' unit row: chosen on the dev part (bench/asks_bench.py)
+        # the vector weighs 3 against each n-gram block's unit row: chosen on the dev part (bench/asks_bench.py)
         dense = csr_matrix(np.asarray(vectors, dtype=np.float32) * E5_WEIGHT)
-        return hstack([dense, self.vectorizer.transform(texts)]).tocsr()
+        return hstack([dense, self.vectorizer.transform(texts), self.words.transform(texts)]).tocsr()
 
     def predict_many(self, texts: list[str], vectors: np.ndarray | None = None) -> list[Ask]:
         vectors = self.encode(texts) if vectors is None else vectors
@@ -189,7 +194,7 @@ class AskModel:
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        joblib.dump({"vectorizer": self.vectorizer, "clf": self.clf}, tmp)
+        joblib.dump({"vectorizer": self.vectorizer, "words": self.words, "clf": self.clf}, tmp)
         tmp.replace(path)
 
     @classmethod
@@ -199,7 +204,7 @@ class AskModel:
             raise MissingAskModel(f"no model of what messages ask at {path}: run `make setup` "
                                   "(or `doradca asks train`)")
         saved = joblib.load(path)
-        return cls(encode, saved["vectorizer"], saved["clf"])
+        return cls(encode, saved["vectorizer"], saved["words"], saved["clf"])
 
 
 def fingerprint(model_key: str, folder: Path = DATA) -> str:
