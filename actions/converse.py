@@ -86,12 +86,15 @@ def understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
     if focus.kind in TWO_OCCUPATIONS or (whole.kind in TWO_OCCUPATIONS and whole.p >= focus.p
                                          and _names_one(s, context)):
         return whole
-    if whole.naming.kind == "named" and whole.naming.code and whole.naming.code != focus.naming.code:
-        # the sentences before it may say which of the occupations the question's words name: "Mam prawo jazdy C+E
-        # i chcę jeździć tirem. Co należy do obowiązków kierowcy?" (Kierowca ciągnika siodłowego)
+    # the sentences before it may say which of the occupations the question's words name: "Mam prawo jazdy C+E
+    # i chcę jeździć tirem. Co należy do obowiązków kierowcy?" (Kierowca ciągnika siodłowego), whether the whole
+    # message names it for sure or only first of several
+    first = whole.naming.code if whole.naming.kind == "named" else \
+        whole.naming.candidates[0][0] if whole.naming.kind == "ambiguous" and whole.naming.candidates else None
+    if first and first != focus.naming.code:
         words = s.resolve(question).name_words
-        if words and holds_words(s.occupations[whole.naming.code]["name"], words):
-            return replace(focus, naming=replace(whole.naming, question=focus.naming.question))
+        if words and holds_words(s.occupations[first]["name"], words):
+            return replace(focus, naming=replace(focus.naming, code=first))
     return focus
 
 
@@ -144,6 +147,8 @@ def _understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
     ask = asks().predict_named(q, words)
     # a code is exact: a message with one that the model cannot place ("pokaż 243108") looks that occupation up
     kind = "name" if codes and ask.p < CODE_LOOKUP_BELOW else ask.kind
+    if kind in ("chitchat", "off_topic", "more") and CODE.search(q):  # a code the index lacks: which occupation?
+        kind = "name"
     if state.last_ask == "classify_offer" and offer_like(q) and kind not in ("more", "chitchat", "off_topic"):
         kind = "classify_offer"  # after codes, the counsellor's next offer ("a ta: Operator wózka widłowego – …")
     pair = tuple(two_occupations(q, s, None)) if kind in ("compare", "shared") else ()
@@ -171,7 +176,7 @@ def _naming(s: Searcher, q: str, res: Resolution, current: str | None) -> tuple[
     words = tuple(res.name_words) or tuple(d.words.split())
     full = res.method == "lexical" and res.coverage >= 1.0  # every word of one of its names
     named = [(c.code, c.name) for c in res.candidates]
-    whole = alone_named(q, named) or fuller_name(q, named)
+    whole = alone_named(q, named) or fuller_name(q, named, s.classifier.resolver.texts)
     # a word only one occupation's names start with names it, yet is not all of a name: a message turned away
     # ("Can you book me a flight?": Flight attendant) is not made a question about it
     alone = whole or (res.best.code if res.head_alone and res.best else None)
@@ -203,14 +208,12 @@ def _lead(res: Resolution, offered: tuple[tuple[str, str], ...]) -> bool:
     """The first candidate offered is clearly what the message names: far ahead of the next (``leads``) and, for
     words of names, named whole or likely ("specjalista" leads nowhere); or the message names exactly it, every
     name-like word in it ("Що робить пекар?": Piekarz, not Pomocnik piekarza)."""
-    if not offered or not res.candidates or offered[0][0] != res.candidates[0].code:
-        return False
+    if not offered or not res.candidates or offered[0][0] != res.candidates[0].code or res.several_heads:
+        return False  # a word that starts several official names leads to none, however sure the fusion ("malarz")
     # an occupation "not elsewhere classified" (code ..90) is a counsellor's last resort, no rival of a named one
     scores = [res.candidates[0].score] + [c.score for c in res.candidates[1:] if not c.code.endswith("90")]
     if res.method != "lexical":
         return leads(scores)
-    if res.ambiguous:  # a word that starts several official names leads to none, however sure the fusion ("malarz")
-        return False
     full = res.coverage >= 1.0
     return (leads(scores) and (full or scores[0] >= 0.5)) or (full and res.asks_name_only and scores[0] >= 0.5)
 
@@ -232,16 +235,28 @@ def alone_named(q: str, candidates: list[tuple[str, str]]) -> str | None:
     return None
 
 
-def fuller_name(q: str, candidates: list[tuple[str, str]]) -> str | None:
-    """Of the first three candidates, one whose name holds more of the message's name-like words than the first's
-    and every one the first's holds: the message names the narrower occupation ("sprzedawczyni w spożywczym":
-    Sprzedawca w branży spożywczej, not Sprzedawca; "pielęgniarka anestezjologiczna")."""
+def fuller_name(q: str, candidates: list[tuple[str, str]], texts: dict[str, list[str]]) -> str | None:
+    """The one candidate of the first three that one of its names (``texts``: code -> names, synonyms included)
+    holds more of the message's name-like words than the first's do, and all of those, its first word among them:
+    the message names the narrower occupation ("sprzedawca w sklepie spożywczym": Sprzedawca w branży spożywczej,
+    not Sprzedawca; "elektryk samochodowy": Elektromechanik pojazdów samochodowych by its synonym, not Technik
+    elektryk samochodowy). Never a "not elsewhere classified" one (..90)."""
     words = name_words(q)
     if len(words) < 2 or len(candidates) < 2:
         return None
-    held = [{w for w in words if holds_words(name, [w])} for _, name in candidates[:3]]
-    best = max(range(len(held)), key=lambda i: len(held[i]))
-    return candidates[best][0] if best and held[0] and held[0] < held[best] else None
+
+    def held(code: str, name: str) -> set[str]:  # the most words one of its names holds, named by its first word
+        best: set[str] = set()
+        for text in (name, *texts.get(code, ())):
+            got = {w for w in words if holds_words(text, [w])}
+            if len(got) > len(best) and holds_words(" ".join(words), content_words(text)[:1]):
+                best = got
+        return best
+
+    have = [held(code, name) for code, name in candidates[:3]]
+    better = [i for i in range(1, len(have))
+              if have[0] and have[0] < have[i] and not candidates[i][0].endswith("90")]
+    return candidates[better[0]][0] if len(better) == 1 else None
 
 
 def converse(turn: Turn) -> None:

@@ -121,14 +121,21 @@ class OccupationClassifier:
         if not ranked:
             return Resolution([], False, "none")
         cands = [self._candidate(c, s) for c, s in ranked[:k]]
-        ambiguous = ((is_ambiguous(ranked) and not (stated and ranked[0][1] >= CONFIDENT))  # a stated name decides
-                     or (not stated and self.resolver.heads_several(text, ranked[0][0])))
+        several = not stated and self.resolver.heads_several(text, ranked[0][0])
+        ambiguous = several or (is_ambiguous(ranked) and not (stated and ranked[0][1] >= CONFIDENT))  # stated decides
         best = cands[0].code
         if best == alone:
-            return replace(self.resolver.named_by(text, cands, ambiguous, lexical[best][1]), head_alone=True)
-        if best in lexical and lexical[best][0] >= LEXICAL_MIN:
-            return self.resolver.named_by(text, cands, ambiguous, lexical[best][1])
-        return Resolution(cands, ambiguous, "fused")
+            found = replace(self.resolver.named_by(text, cands, ambiguous, lexical[best][1]), head_alone=True)
+        elif best in lexical and lexical[best][0] >= LEXICAL_MIN:
+            found = self.resolver.named_by(text, cands, ambiguous, lexical[best][1])
+        else:
+            found = Resolution(cands, ambiguous, "fused")
+        return replace(found, several_heads=several)
+
+    def ranked(self, text: str, k: int) -> list[str]:
+        """The codes ``classify`` ranks first for a bare title, without their evidence (which costs most of it)."""
+        ranked, scores = self._rank(text, None, "title", max(k, 3), self.resolver.lexical(text))
+        return [code for code, _ in self._official_first(ranked, scores)[0][:k]]
 
     def classify(self, title: str, description: str | None = None, k: int = 3) -> Classification:
         """Candidates for a job offer, each with the examples, names and passages that support it."""

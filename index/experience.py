@@ -8,7 +8,7 @@ misses what the other finds; a reciprocal-rank fusion keeps what either ranks hi
 
 Example::
 
-    described(searcher, "naprawiam auta od 5 lat w warsztacie")[0].name   # 'Mechanik pojazdów samochodowych'
+    described(searcher, "pracowałam 5 lat jako kasjerka w supermarkecie")[0].name   # 'Kasjer handlowy'
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ SECTIONS = ("task", "overview")  # what a job is; ESCO's short skill labels matc
 
 
 def by_tasks(s: Searcher, text: str) -> list[str]:
-    """Occupations by their closest task or overview passage to the text."""
+    """Occupations by the cosine of their closest task or overview passage to the text (among each section's
+    first ``POOL`` passages by the search's own ranking)."""
     best: dict[str, float] = {}
     for section in SECTIONS:
         for h in s.search(text, section=section, k=POOL, resolve=False).hits:
@@ -40,7 +41,8 @@ def described(s: Searcher, text: str, k: int = 4) -> list[Candidate]:
     """The ``k`` occupations the two rankings put highest together; ``score`` is the fused one (not a probability)."""
     if k < 1:
         raise ValueError("k must be at least 1")
-    offers = [c.code for c in s.classifier.classify(text, None, k=DEPTH).candidates]
+    s.encode_later(text)  # the tasks' query vector on the other core while the job-offer model ranks
+    offers = s.classifier.ranked(text, DEPTH)
     fused: dict[str, float] = {}
     for ranking in (offers, by_tasks(s, text)):
         for i, code in enumerate(ranking[:DEPTH]):

@@ -45,6 +45,7 @@ class Resolution:
     asks_name_only: bool = False  # every name-like word of the message belongs to the best name
     head_named: bool = False  # the message has the best name's first word ("Operator" of "Operator zdjęć")
     head_alone: bool = False  # the best is named by a word only its names start with ("podoficer", "кухар")
+    several_heads: bool = False  # one word that starts several official names, none of them the best ("malarz")
 
     @property
     def best(self) -> Candidate | None:
@@ -133,6 +134,9 @@ class Resolver:
         by_prefix: dict[str, set[int]] = defaultdict(set)
         df: dict[str, int] = defaultdict(int)
         raw = [[(canonical(w), keys(w)) for w in content_words(n.text)] for n in names]
+        self.texts: dict[str, list[str]] = defaultdict(list)  # code -> every name of it
+        for name in names:
+            self.texts[name.code].append(name.text)
         self.heads: dict[str, set[str]] = defaultdict(set)  # key of a name's first word -> codes
         self.official_heads: dict[str, set[str]] = defaultdict(set)  # the same for official names alone
         self.one_word: set[str] = set()  # keys of official names of one word ("Spawacz")
@@ -225,7 +229,8 @@ class Resolver:
         no official name itself, and the best reading (``best``) is none of them: a synonym led elsewhere. "malarz"
         starts Malarz budowlany, Malarz-tapeciarz, …, while ESCO's synonym makes it Artysta malarz: which one is
         meant is the user's to say. Not "kasjerka" (the best, Kasjer handlowy, is one of them), "spawacz" (an
-        official name) nor "ochroniarz" (no official name starts with it)."""
+        official name) nor "ochroniarz" (no official name starts with it). Official names are Polish: "painter"
+        and "маляр" name Malarz budowlany by the team's glossary."""
         q = query_keys(text)
         if len(q.words) != 1 or q.all & self.one_word:
             return False

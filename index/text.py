@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import product
 
 import pymorphy3
 import simplemma
@@ -93,8 +94,10 @@ def is_verb(word: str) -> bool:
 def keys(word: str) -> frozenset[str]:
     """Match keys of one lowercased word: folded surface, folded lemmas (Polish and English), male forms."""
     out = {canonical(word), fold(word), fold(lemma(word)), *_male_forms(word)}
-    if "-" in word:  # each part of a compound inflects: "betoniarzem-zbrojarzem" is "betoniarz-zbrojarz"
-        out.add("-".join(fold(lemma(part)) for part in word.split("-")))
+    parts = word.split("-")
+    if 1 < len(parts) <= 3 and all(parts):  # each part of a compound inflects: "betoniarzem-zbrojarzem" is
+        # "betoniarz-zbrojarz", and has a female form: "malarka-tapeciarka" is "malarz-tapeciarz"
+        out.update("-".join(p) for p in product(*({fold(lemma(part)), *_male_forms(part)} for part in parts)))
     if word.isascii():
         out.add(_lemmatizer().lemmatize(word, lang="en"))  # "nurses" -> "nurse", "welders" -> "welder"
     return frozenset(out)

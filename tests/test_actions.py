@@ -281,6 +281,7 @@ def test_a_message_naming_an_unknown_occupation_never_gets_the_current_ones_pass
     # a name that holds more of the message's words than the official one it states: the narrower occupation
     ("pracuję jako sprzedawca w sklepie spożywczym, co robię?", "522304", {}),
     ("Jakie zadania ma pielęgniarka anestezjologiczna?", "222202", {}),
+    ("Co robi elektryk samochodowy?", "741203", {}),  # by its GUS synonym, not Technik elektryk samochodowy
 ])
 def test_people_naming_their_occupation_get_its_description(corpus_searcher, text: str, code: str, slots: dict):
     events, messages = run(ActionAnswerOccupation(), text, slots)
@@ -379,3 +380,27 @@ def test_work_described_offers_occupations_and_asks_again_when_typed_on(corpus_s
     # a question typed instead of a click: none of them was clearly meant, so the bot asks again
     _events, messages = run(ActionAnswerOccupation(), "a co trzeba umieć?", {"offered": [c.code for c in fit]})
     assert messages[0][0] == say("choose_again", "pl")
+
+
+@pytest.mark.parametrize("text, candidates, texts, expected", [
+    # one of the others holds more of the message's words, and all the first's: the narrower occupation
+    ("sprzedawca w sklepie spożywczym", [("1", "Sprzedawca"), ("2", "Sprzedawca w branży spożywczej")], {}, "2"),
+    # by one of its other names
+    ("elektryk samochodowy", [("1", "Elektryk"), ("2", "Elektromechanik pojazdów")],
+     {"2": ["Elektryk samochodowy"]}, "2"),
+    # a name whose first word the message lacks does not count ("Technik …")
+    ("elektryk samochodowy", [("1", "Elektryk"), ("2", "Technik elektryk samochodowy")], {}, None),
+    # never a "not elsewhere classified" occupation
+    ("nauczyciel szkoły podstawowej", [("1", "Nauczyciel"), ("234190", "Nauczyciel szkoły podstawowej")], {}, None),
+    # two narrower ones: the message does not say which
+    ("sprzedawca w sklepie spożywczym", [("1", "Sprzedawca"), ("2", "Sprzedawca w sklepie"),
+                                         ("3", "Sprzedawca spożywczy")], {}, None),
+    # the first holds none of the words (named by other signals): no narrower reading of it
+    ("czy kierowca sam rozładowuje towar", [("1", "Kierownik magazynu"), ("2", "Kierowca samochodu")], {}, None),
+    # one name-like word: nothing narrower to name
+    ("sprzedawca", [("1", "Sprzedawca"), ("2", "Sprzedawca w branży spożywczej")], {}, None),
+])
+def test_the_narrower_name_a_message_holds_more_of(text: str, candidates: list, texts: dict, expected: str | None):
+    from actions.converse import fuller_name
+
+    assert fuller_name(text, candidates, texts) == expected
