@@ -14,10 +14,10 @@ from .conftest import HAVE_CORPUS, NO_CORPUS, free_port
 
 # Measured on the development set (bench/conversation_bench.py prints it); a floor a little under the measure
 # (the issue's target is 0.95: these floors keep what was reached; a fresh index build retrains the resolver and
-# moves cells by a few hundredths, a small group's by a turn or two). Measured 2026-12-06, session 7: all 0.925,
-# pl 0.916, uk 0.983, en 0.894, jobseeker 0.919, counsellor 0.972 (session 6: 0.860 / 0.871 / 0.845 / 0.830 / 0.845 /
-# 0.972). The counsellors' 36 turns measured 0.944 in another run of the same code: their floor leaves three turns.
-FLOORS = {"all": 0.88, "pl": 0.87, "uk": 0.92, "en": 0.83, "jobseeker": 0.87, "counsellor": 0.91}
+# moves cells by a few hundredths, a small group's by a turn or two). Measured 2026-12-07, session 8: all 0.948,
+# pl 0.946, uk 0.983, en 0.915, jobseeker 0.941, counsellor 1.000 (session 7: 0.925 / 0.916 / 0.983 / 0.894 / 0.919 /
+# 0.972); a rebuild mid-session moved "all" by 0.010. The counsellors' 36 turns: their floor leaves two turns.
+FLOORS = {"all": 0.91, "pl": 0.90, "uk": 0.94, "en": 0.86, "jobseeker": 0.90, "counsellor": 0.94}
 MAX_FALSE_NO_INFORMATION = 5  # measured 3-4 of 307 turns; the target is 0
 
 
