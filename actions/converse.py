@@ -9,6 +9,7 @@ whatever Rasa's intents make of it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from index.answer import plan_for, sections_of
@@ -176,7 +177,7 @@ def _naming(s: Searcher, q: str, res: Resolution, current: str | None) -> tuple[
     words = tuple(res.name_words) or tuple(d.words.split())
     full = res.method == "lexical" and res.coverage >= 1.0  # every word of one of its names
     named = [(c.code, c.name) for c in res.candidates]
-    whole = alone_named(q, named) or fuller_name(q, named, s.classifier.resolver.texts)
+    whole = alone_named(q, named) or fuller_name(q, named, s.classifier.names_of)
     # a word only one occupation's names start with names it, yet is not all of a name: a message turned away
     # ("Can you book me a flight?": Flight attendant) is not made a question about it
     alone = whole or (res.best.code if res.head_alone and res.best else None)
@@ -235,8 +236,8 @@ def alone_named(q: str, candidates: list[tuple[str, str]]) -> str | None:
     return None
 
 
-def fuller_name(q: str, candidates: list[tuple[str, str]], texts: dict[str, list[str]]) -> str | None:
-    """The one candidate of the first three that one of its names (``texts``: code -> names, synonyms included)
+def fuller_name(q: str, candidates: list[tuple[str, str]], names_of: Callable[[str], list[str]]) -> str | None:
+    """The one candidate of the first three that one of its names (``names_of``: code -> names, synonyms included)
     holds more of the message's name-like words than the first's do, and all of those, its first word among them:
     the message names the narrower occupation ("sprzedawca w sklepie spożywczym": Sprzedawca w branży spożywczej,
     not Sprzedawca; "elektryk samochodowy": Elektromechanik pojazdów samochodowych by its synonym, not Technik
@@ -247,7 +248,7 @@ def fuller_name(q: str, candidates: list[tuple[str, str]], texts: dict[str, list
 
     def held(code: str, name: str) -> set[str]:  # the most words one of its names holds, named by its first word
         best: set[str] = set()
-        for text in (name, *texts.get(code, ())):
+        for text in (name, *names_of(code)):
             got = {w for w in words if holds_words(text, [w])}
             if len(got) > len(best) and holds_words(" ".join(words), content_words(text)[:1]):
                 best = got

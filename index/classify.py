@@ -134,17 +134,24 @@ class OccupationClassifier:
 
     def ranked(self, text: str, k: int) -> list[str]:
         """The codes ``classify`` ranks first for a bare title, without their evidence (which costs most of it)."""
-        ranked, scores = self._rank(text, None, "title", max(k, 3), self.resolver.lexical(text))
-        return [code for code, _ in self._official_first(ranked, scores)[0][:k]]
+        return [code for code, _ in self._ranking(text, None, "title", k)[:k]]
+
+    def _ranking(self, text: str, description: str | None, kind: Kind, k: int) -> list[tuple[str, float]]:
+        ranked, scores = self._rank(text, description, kind, max(k, 3), self.resolver.lexical(text))
+        if kind == "title":  # a bare title that is an official name word for word: that occupation first, as in
+            ranked, _ = self._official_first(ranked, scores)  # the chat (neutral on the dev titles: 8 of 300 moved)
+        return ranked
+
+    def names_of(self, code: str) -> list[str]:
+        """Every name of an occupation the index knows (official, synonyms, the team's glossary)."""
+        return [self.version.names[i].text for i in self.names_by_code.get(code, [])]
 
     def classify(self, title: str, description: str | None = None, k: int = 3) -> Classification:
         """Candidates for a job offer, each with the examples, names and passages that support it."""
         description = (description or "")[:READ_DESCRIPTION].strip() or None
         kind: Kind = "ad" if description else "title"
         text = title if title.strip() else description or ""
-        ranked, scores = self._rank(text, description, kind, max(k, 3), self.resolver.lexical(text))
-        if kind == "title":  # a bare title that is an official name word for word: that occupation first, as in
-            ranked, _ = self._official_first(ranked, scores)  # the chat (neutral on the dev titles: 8 of 300 moved)
+        ranked = self._ranking(text, description, kind, k)
         chars = self.signals.vocab.chars.transform([fold(name_text(text))])
         words = self._words(description)
         out = [Suggestion(c.code, c.name, c.score, self.evidence(chars, words, c.code))

@@ -134,9 +134,6 @@ class Resolver:
         by_prefix: dict[str, set[int]] = defaultdict(set)
         df: dict[str, int] = defaultdict(int)
         raw = [[(canonical(w), keys(w)) for w in content_words(n.text)] for n in names]
-        self.texts: dict[str, list[str]] = defaultdict(list)  # code -> every name of it
-        for name in names:
-            self.texts[name.code].append(name.text)
         self.heads: dict[str, set[str]] = defaultdict(set)  # key of a name's first word -> codes
         self.official_heads: dict[str, set[str]] = defaultdict(set)  # the same for official names alone
         self.one_word: set[str] = set()  # keys of official names of one word ("Spawacz")

@@ -403,4 +403,4 @@ def test_work_described_offers_occupations_and_asks_again_when_typed_on(corpus_s
 def test_the_narrower_name_a_message_holds_more_of(text: str, candidates: list, texts: dict, expected: str | None):
     from actions.converse import fuller_name
 
-    assert fuller_name(text, candidates, texts) == expected
+    assert fuller_name(text, candidates, lambda code: texts.get(code, [])) == expected

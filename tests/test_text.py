@@ -22,8 +22,4 @@ def test_a_compound_does_not_meet_another_compound():
 
 @pytest.mark.parametrize("word", ["-", "a-", "-a", "a--b"])
 def test_hyphens_at_the_edges_are_words_like_any_other(word: str):
-    assert fold_key(word) in keys(word)
-
-
-def fold_key(word: str) -> str:
-    return word.lower()
+    assert word in keys(word)  # its folded surface, without raising on an empty part
