@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from index.answer import plan_for, sections_of
+from index.answer import SEARCHED, plan_for, sections_of
 from index.config import settings
 from index.distinct import distinct
 from index.experience import described
@@ -38,6 +38,7 @@ from .policy import INFO, Naming, State, Step, Understood, about, decide
 from .runtime import asks, relations, searcher
 
 LEAD_MIN, LEAD_RATIO = 0.08, 2.5
+FIT_MARGIN = 0.02  # cosine by which one offered occupation's passage answers a question better than the others'
 CODE_LOOKUP_BELOW = 0.5  # the model's probability under which a message with a KZiS code is a look-up of it
 NAME_ECHO = 3  # words of a message said back as the name it used ("Nazwa „opiekun” pasuje …"); more are a sentence
 CHITCHAT = {"greet": "greet", "goodbye": "goodbye", "thank": "thank", "bot_capabilities": "capabilities",
@@ -144,7 +145,7 @@ def _understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
             naming = Naming("named", back, question=strip_words(q, words) or name,
                             full=len(words) == len(content_words(name)))
         else:
-            naming, words = _naming(s, q, res, state.current)
+            naming, words = _naming(s, q, res, state.current, buttons=state.offered)
     ask = asks().predict_named(q, words)
     # a code is exact: a message with one that the model cannot place ("pokaż 243108") looks that occupation up
     kind = "name" if codes and ask.p < CODE_LOOKUP_BELOW else ask.kind
@@ -172,7 +173,13 @@ def _words_of(s: Searcher, q: str, code: str) -> list[str]:
     return [w for w in name_words(q) if holds_words(name, [w])]
 
 
-def _naming(s: Searcher, q: str, res: Resolution, current: str | None) -> tuple[Naming, tuple[str, ...]]:
+def _naming(s: Searcher, q: str, res: Resolution, current: str | None,
+            buttons: tuple[str, ...] = ()) -> tuple[Naming, tuple[str, ...]]:
+    if not current and buttons and res.method == "fused" and not res.confident:
+        # under buttons, words that other signals than names read weakly are the question's topic, as they are
+        # for the occupation at hand ("a pracuje się w nocy?" names no Goniec); a bare name may still be another
+        others = tuple((c.code, c.name) for c in res.candidates[:3] if c.code not in buttons and c.score >= SUGGEST_MIN)
+        return Naming("follow_up", candidates=others, question=q), ()
     d = name_decision(s, q, res, current)
     words = tuple(res.name_words) or tuple(d.words.split())
     full = res.method == "lexical" and res.coverage >= 1.0  # every word of one of its names
@@ -266,12 +273,32 @@ def converse(turn: Turn) -> None:
         return
     s = searcher()
     state = state_of(turn, s)
-    step = decide(state, understand(turn, s, state, q))
+    msg = understand(turn, s, state, q)
+    if state.offered and msg.naming.kind != "named":
+        msg = replace(msg, fits=fitting(s, state.offered, msg.naming.question or q, msg.kind))
+    step = decide(state, msg)
     if state.offered:  # buttons are offered for one turn: a later message starts afresh
         turn.set("offered", None)
         turn.set("offered_lead", False)
         turn.set("offered_again", False)
     RUN[step.action](turn, s, state, step)
+
+
+def fitting(s: Searcher, offered: tuple[str, ...], question: str, kind: str) -> str | None:
+    """Of several occupations offered as buttons, the one whose description answers a specific question typed
+    instead of a click: the only one with a passage that answers it (or comes near by its words), or the best by
+    ``FIT_MARGIN`` ("czy pisze się aplikacje na Androida?": Programista aplikacji mobilnych 0.86 against 0.84)."""
+    if kind not in SEARCHED or len(offered) < 2:
+        return None
+    best: dict[str, float] = {}
+    for code in offered:
+        hits = s.search(question, occupation=code, k=1).hits
+        if hits and (hits[0].match == "strong" or hits[0].near):
+            best[code] = hits[0].similarity
+    ranked = sorted(best, key=lambda c: -best[c])
+    if len(ranked) == 1 or (ranked and best[ranked[0]] - best[ranked[1]] >= FIT_MARGIN):
+        return ranked[0]
+    return None
 
 
 def answer_chosen(turn: Turn, code: str) -> None:

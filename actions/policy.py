@@ -7,11 +7,13 @@ actions carry it out (``actions/converse.py``). Tested table by table in ``tests
 |---|---|
 | pay, offers, documents, language | routes it: what the descriptions do not say, and the counsellor |
 | a kind of information or something specific | answers it about the occupation named; else the one offered as a |
-| | button the user did not click (clearly ahead; else asks once more); else the current one; else asks which |
+| | button the user did not click (the only one whose description answers the question, or clearly ahead; else |
+| | asks once more); else the current one; else asks which |
 | just a name ("a murarz?") | the same kind of information as the last answer, about that occupation; a name |
 | | known only to other signals than its words ("а нотаріус?"): the occupations it may be, as buttons |
 | "więcej" | continues the last list the bot showed |
-| a comparison, what two share | the two occupations named, or one named and the current one, or the last two |
+| a comparison, what two share | the two occupations named, or one named and the current one, or the first two |
+| | offered as buttons the user did not click, or the last two |
 | related occupations | those of the occupation named or the current one |
 | what to learn to become X | the move from the current occupation to X; without a current one, X's training |
 | a pasted job offer with "jaki kod", one's own work described | the job-offer model's occupations |
@@ -68,6 +70,7 @@ class Understood:
     naming: Naming = field(default_factory=lambda: Naming("follow_up"))
     pair: tuple[str, ...] = ()  # occupations a comparison names (codes or names), in order
     p: float = 1.0  # how sure the model of what messages ask is of ``kind``
+    fits: str | None = None  # of the occupations offered as buttons, the one whose description answers the question
 
 
 @dataclass(frozen=True)
@@ -112,10 +115,10 @@ def decide(state: State, msg: Understood) -> Step:
         ask = state.last_ask if state.last_ask in INFO and state.last_ask != "specific" else "overview"
         if n.kind == "follow_up" and n.candidates:  # "а нотаріус?": a name only other signals know
             return Step("unknown", ask=ask, candidates=n.candidates, question=n.question)
-    return _about_occupation(state, ask, n, naming=kind == "name")
+    return _about_occupation(state, ask, n, naming=kind == "name", fits=msg.fits)
 
 
-def _about_occupation(state: State, ask: str, n: Naming, naming: bool) -> Step:
+def _about_occupation(state: State, ask: str, n: Naming, naming: bool, fits: str | None = None) -> Step:
     """``naming``: the message is about which occupation ("a opiekunka?"); otherwise words that fit no occupation
     for sure are the topic of a question about the occupation at hand ("czy trzeba myć okna?")."""
     if n.kind == "named" and n.code:
@@ -136,9 +139,11 @@ def _about_occupation(state: State, ask: str, n: Naming, naming: bool) -> Step:
     if n.kind == "unknown" and (naming or not state.offered) and not topical:
         return Step("unknown", ask=ask, candidates=n.candidates, question=n.question)
     if state.offered:  # the user typed on instead of clicking one of the occupations offered
-        if state.offered_lead or state.offered_again:
-            return Step("assume", code=state.offered[0], ask=ask, question=n.question,
-                        candidates=tuple((c, "") for c in state.offered[1:]))
+        # a question only one of them answers says which ("czy pisze się aplikacje na Androida?": the mobile one)
+        first = fits if fits in state.offered else state.offered[0]
+        if fits in state.offered or state.offered_lead or state.offered_again:
+            return Step("assume", code=first, ask=ask, question=n.question,
+                        candidates=tuple((c, "") for c in state.offered if c != first))
         return Step("choose", ask=ask, candidates=tuple((c, "") for c in state.offered), question=n.question,
                     words="again")
     if state.current:
@@ -159,6 +164,8 @@ def _compare(state: State, msg: Understood) -> Step:
     """Two occupations: both named; one named and the current one; or the last two of the conversation."""
     shared = msg.kind == "shared"
     pair = list(dict.fromkeys(msg.pair))
+    if not pair and len(state.offered) >= 2:  # "a czym się różnią?" under the buttons: the first two offered
+        pair = list(state.offered[:2])
     for known in (state.current, state.previous):
         if len(pair) < 2 and known and known not in pair:
             pair.insert(0, known) if pair else pair.append(known)

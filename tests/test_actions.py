@@ -382,6 +382,20 @@ def test_work_described_offers_occupations_and_asks_again_when_typed_on(corpus_s
     assert messages[0][0] == say("choose_again", "pl")
 
 
+@needs_corpus
+def test_a_question_typed_on_goes_on_with_the_offered_occupation_that_answers_it(corpus_searcher):
+    from index.sentences import say
+
+    offered = {"offered": ["251401", "251402"]}  # Programista aplikacji, Programista aplikacji mobilnych
+    events, messages = run(ActionAnswerOccupation(), "czy pisze się aplikacje na Androida?", offered)
+    assert messages[0][0].startswith(say("assume", "pl", name="Programista aplikacji mobilnych", code="251402"))
+    assert messages[0][1] == ["Programista aplikacji (251401)"]  # the other one stays a click away
+    assert SlotSet("occupation_code", "251402") in events
+    # a question both answer alike says nothing of which is meant: asked once more
+    _events, messages = run(ActionAnswerOccupation(), "a pracuje się w nocy?", {"offered": ["532102", "341202"]})
+    assert messages[0][0] == say("choose_again", "pl")
+
+
 @pytest.mark.parametrize("text, candidates, texts, expected", [
     # one of the others holds more of the message's words, and all the first's: the narrower occupation
     ("sprzedawca w sklepie spożywczym", [("1", "Sprzedawca"), ("2", "Sprzedawca w branży spożywczej")], {}, "2"),
