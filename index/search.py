@@ -68,6 +68,33 @@ CROSS_LINGUAL_SURE = 0.82
 LIKELY_CONFIDENT = 0.7
 
 
+STEM = 5  # letters two words must share from their start to count as one stem ("karmić" and "karmienie")
+
+
+def shares_stem(topic: set[str], tokens: list[str] | tuple[str, ...]) -> bool:
+    """Whether a passage's folded lemmas hold a topic word, as such or by its stem: a verb and its noun lemmatise
+    apart ("czy salowa karmi pacjentów?" and "Pomoc w karmieniu osób chorych"). Two words share a stem when their
+    common start is ``STEM`` letters or more and at least 4/5 of the shorter one ("prawo" and "prawny" do not)."""
+    if topic.intersection(tokens):
+        return True
+    for t in topic:
+        if len(t) < STEM:
+            continue
+        for w in tokens:
+            if w[:STEM] == t[:STEM] and _common_start(t, w) >= 0.8 * min(len(t), len(w)):
+                return True
+    return False
+
+
+def _common_start(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 class QueryError(ValueError):
     """A question or option that cannot be searched; the message says why."""
 
@@ -355,7 +382,7 @@ class Searcher:
         topic = {fold(lemma(w)) for w in name_words(q)}
         tokens = self.version.passage_tokens
         cross = language(q) != "pl"
-        return [Hit(i + 1, s, self.passages[r], similarity=float(sim), shares_words=bool(topic & set(tokens[r])),
+        return [Hit(i + 1, s, self.passages[r], similarity=float(sim), shares_words=shares_stem(topic, tokens[r]),
                     cross_lingual=cross) for i, ((r, s), sim) in enumerate(zip(order, sims))]
 
     def _dense(self, qvec: np.ndarray, rows: np.ndarray | None, pool: int) -> dict[int, float]:

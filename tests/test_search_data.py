@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.search import QueryError, Searcher
+from index.search import QueryError, Searcher, shares_stem
 from index.store import open_index
 
 HIT_KEYS = {"rank", "score", "similarity", "match", "passage_id", "occupation_code", "occupation_name", "section",
@@ -221,3 +221,15 @@ def test_serving_searcher_runs_openmp_on_one_thread(data_index: Path, embedder):
     assert searcher.version.path == (data_index / "current").resolve()
     pools = [p for p in threadpool_info() if p["internal_api"] == "openmp"]
     assert pools and all(p["num_threads"] == 1 for p in pools)
+
+
+@pytest.mark.parametrize("topic, tokens, shared", [
+    ({"karmic"}, ("pomoc", "karmienie", "chory"), True),  # a verb and its noun: one stem
+    ({"obsluga"}, ("obslugiwac", "kasa"), True),
+    ({"prawo"}, ("prawny", "radca"), False),  # four letters in common are no stem
+    ({"praca"}, ("pracowac",), False),
+    ({"jazda"}, ("jazda",), True),  # the same lemma
+    ({"sos"}, ("sosna",), False),  # short words match only whole
+])
+def test_a_passage_shares_a_topic_word_by_its_lemma_or_stem(topic: set[str], tokens: tuple[str, ...], shared: bool):
+    assert shares_stem(topic, tokens) is shared
