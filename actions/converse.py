@@ -18,7 +18,7 @@ from index.distinct import distinct
 from index.experience import described
 from index.resolve import Resolution, holds_words
 from index.search import MAX_K, Searcher, strip_words
-from index.text import content_words, fold, name_words
+from index.text import content_words, fold, is_verb, name_words, words
 
 from . import metrics
 from .base import Turn
@@ -175,9 +175,10 @@ def _words_of(s: Searcher, q: str, code: str) -> list[str]:
 
 def _naming(s: Searcher, q: str, res: Resolution, current: str | None,
             buttons: tuple[str, ...] = ()) -> tuple[Naming, tuple[str, ...]]:
-    if not current and buttons and res.method == "fused" and not res.confident:
-        # under buttons, words that other signals than names read weakly are the question's topic, as they are
-        # for the occupation at hand ("a pracuje się w nocy?" names no Goniec); a bare name may still be another
+    if not current and buttons and _topic_of(s, q, res, buttons[0]):
+        # under buttons, words that name no occupation the way a new one is introduced are the question's topic, as
+        # they are for the occupation at hand ("a pracuje się w nocy?" names no Goniec, "a jakie trzeba mieć prawo
+        # jazdy?" no Radca prawny); a bare name may still be another one ("а нотаріус?")
         others = tuple((c.code, c.name) for c in res.candidates[:3] if c.code not in buttons and c.score >= SUGGEST_MIN)
         return Naming("follow_up", candidates=others, question=q), ()
     d = name_decision(s, q, res, current)
@@ -210,6 +211,13 @@ def _naming(s: Searcher, q: str, res: Resolution, current: str | None,
         # "нотаріус": Notariusz 0.31 against 0.02); its candidates are offered
         return Naming("unknown", candidates=d.candidates, question=q), ()
     return Naming("none", question=q), ()
+
+
+def _topic_of(s: Searcher, q: str, res: Resolution, at_hand: str) -> bool:
+    """Whether the message, were ``at_hand`` the current occupation, would stay with it: the words are a topic, not
+    a name (``name_decision``), unless they name it outright."""
+    d = name_decision(s, q, res, at_hand)
+    return d.kind == "answer" and d.code == at_hand and not (res.confident and res.best and res.best.code == at_hand)
 
 
 def _lead(res: Resolution, offered: tuple[tuple[str, str], ...]) -> bool:
@@ -263,8 +271,16 @@ def fuller_name(q: str, candidates: list[tuple[str, str]], names_of: Callable[[s
 
     have = [held(code, name) for code, name in candidates[:3]]
     better = [i for i in range(1, len(have))
-              if have[0] and have[0] < have[i] and not candidates[i][0].endswith("90")]
+              if have[0] and have[0] < have[i] and not candidates[i][0].endswith("90") and one_phrase(q, have[i])]
     return candidates[better[0]][0] if len(better) == 1 else None
+
+
+def one_phrase(q: str, held: set[str]) -> bool:
+    """The words stand in one phrase of the message, no verb between them: "sprzedawca w sklepie spożywczym" names
+    one occupation, while in "czy stolarz naprawia też stare meble?" the furniture is what the joiner works on."""
+    tokens = words(q)
+    at = [i for i, w in enumerate(tokens) if w in held]
+    return not at or not any(is_verb(w) for w in tokens[min(at) + 1:max(at)])
 
 
 def converse(turn: Turn) -> None:

@@ -413,6 +413,9 @@ def test_a_question_typed_on_goes_on_with_the_offered_occupation_that_answers_it
     ("czy kierowca sam rozładowuje towar", [("1", "Kierownik magazynu"), ("2", "Kierowca samochodu")], {}, None),
     # one name-like word: nothing narrower to name
     ("sprzedawca", [("1", "Sprzedawca"), ("2", "Sprzedawca w branży spożywczej")], {}, None),
+    # a verb between the words: the furniture is what the joiner works on, not a narrower joiner
+    ("czy stolarz naprawia też stare meble?", [("1", "Stolarz"), ("2", "Stolarz meblowy")], {}, None),
+    ("stolarz meblowy naprawia meble", [("1", "Stolarz"), ("2", "Stolarz meblowy")], {}, "2"),
 ])
 def test_the_narrower_name_a_message_holds_more_of(text: str, candidates: list, texts: dict, expected: str | None):
     from actions.converse import fuller_name
