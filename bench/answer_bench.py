@@ -32,6 +32,7 @@ from index import search
 from index.answer import Plan, plan_for
 from index.asks import AskModel
 from index.search import Searcher
+from index.sentences import cite
 
 ROOT = Path(__file__).resolve().parent.parent
 SET = ROOT / "bench" / "eval" / "answerable-dev.jsonl"
@@ -94,8 +95,8 @@ def main() -> None:
         with mock.patch.object(search, "NO_ANSWER_BELOW", t):
             a, u, _ = score(s, items, kinds, args.page)
         print(f"threshold {t:.2f}: answerable right {a:.2f}, unanswerable declined {u:.2f}")
-    esco = {p.occupation_code: p.source.cite() for p in s.passages if p.section == "esco_skill"}
-    approximate = sum("przybliżone" in cite for cite in esco.values())
+    esco = {p.occupation_code: cite(p.source, "pl") for p in s.passages if p.section == "esco_skill"}
+    approximate = sum("przybliżone" in line for line in esco.values())
     print(f"\nESCO skills of {len(esco)} occupations; {approximate} mappings share no word with the KZiS names "
           "(cited as approximate)")
     print("\n## What the shipped planner got wrong (with the closest passage's cosine)")

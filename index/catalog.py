@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .records import SECTION_LABELS_PL, SECTIONS, Passage
+from .records import SECTION_LABELS_PL, SECTIONS, Passage, Source
 from .resolve import Candidate
 from .store import IndexVersion
 from .text import fold
@@ -41,7 +41,7 @@ class OccupationView:
     competences: list[dict]
     sections: list[SectionView]  # only the sections it has, in SECTIONS order
     same_group: list[tuple[str, str]]  # (code, name) of the other occupations of its 4-digit unit group
-    sources: list[str]
+    sources: list[Source]  # named for a reader by ``sentences.cite``
 
 
 class Catalog:
@@ -81,7 +81,8 @@ class Catalog:
         sections = [SectionView(s, SECTION_LABELS_PL[s], group) for s in SECTIONS
                     if (group := [p for p in passages if p.section == s])]
         return OccupationView(code, occ["name"], occ.get("group"), occ.get("group_name"), occ["synonyms"],
-                              occ["competences"], sections, self.same_group(code), occ["sources"])
+                              occ["competences"], sections, self.same_group(code),
+                              [Source.from_json(s) for s in occ["sources"]])
 
     def suggest(self, prefix: str, k: int = 8) -> list[Candidate]:
         """Occupations whose official name or a synonym has a word starting with what was typed (autocomplete)."""

@@ -200,13 +200,13 @@ def search(
     s = _searcher()
     if jsonl:
         _answer_jsonl(lambda req: s.search(req.get("q"), req.get("occupation"), req.get("section"),
-                                           req.get("k", 10)).to_json())
+                                           req.get("k", 10)).to_json(CLI_LANG))
     try:
         result = s.search(question, occupation, section, k)
     except QueryError as e:
         fail(str(e))
     if as_json:
-        typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(result.to_json(CLI_LANG), ensure_ascii=False, indent=2))
     else:
         _print_hits(result)
 
@@ -402,7 +402,7 @@ def compare(a: Annotated[str, typer.Argument(help="6-digit KZiS code.")],
         c = Relations(_searcher()).compare(a.strip(), b.strip())
     except ValueError as e:
         fail(str(e))
-    out = c.to_json()
+    out = c.to_json(CLI_LANG)
     if as_json:
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return

@@ -44,7 +44,7 @@ class Corpus:
         for occ in self.occupations.values():
             h.update(f"{occ.code}\t{occ.name}\t{sorted(occ.names)}".encode())
             for p in occ.passages:
-                h.update(f"{p.id}\t{p.section}\t{p.task_id}\t{p.competence_id}\t{p.source.cite()}\t{p.text}".encode())
+                h.update(f"{p.id}\t{p.section}\t{p.task_id}\t{p.competence_id}\t{p.source}\t{p.text}".encode())
         return h.hexdigest()
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .records import Competence, Description, Source, Task
 
-SOURCE_NAME = "INFOdoradca+, MRPiPS / psz.praca.gov.pl"
+SOURCE_KEY = "cite_infodoradca"  # the catalog's sentence naming INFOdoradca+ (index/sentences.py: cite)
 
 BULLET = re.compile(r"^\s*[•·▪●]\s*(.+?)\s*$")
 CODE = re.compile(r"^\s*Kod:\s*(\d{6})\s*$")
@@ -80,7 +80,7 @@ def parse_file(path: Path, source: Source | None = None) -> Description:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as e:
         raise ParseError(str(path), 1, f"not UTF-8 text ({e.reason})") from e
-    return parse_text(text, str(path), source or Source(SOURCE_NAME, file=path.name))
+    return parse_text(text, str(path), source or Source(SOURCE_KEY, file=path.name))
 
 
 def looks_like_description(text: str) -> bool:

@@ -23,13 +23,11 @@ from .text import canonical, content_words
 
 csv.field_size_limit(10_000_000)
 
-# The names of the sources as the index stores them with every passage: identifiers kept as earlier builds wrote
-# them (so those builds still load); what a user reads is the catalog's cite_* sentence (index/sentences.py: cite).
-KZIS_SOURCE = "Opisy zawodów KZiS, MRiPS / psz.praca.gov.pl"
-GUS_SOURCE = "Tezaurus zawodów GUS"
-ESCO_SOURCE = "ESCO (PL), © Unia Europejska"
-ESCO_SKILLS_SOURCE = "ESCO (PL): umiejętności zawodu ESCO „{name}”, © Unia Europejska"  # one ESCO occupation's
-HIERARCHY_SOURCE = "Klasyfikacja zawodów i specjalności (KZiS), MRiPS"
+# The sources' keys in the sentence catalog (bot/sentences.yml), as the index stores them with every passage; what a
+# user reads is the key's sentence in their language (index/sentences.py: cite).
+KZIS_SOURCE = "cite_kzis"
+ESCO_SOURCE = "cite_esco"
+ESCO_SKILLS_SOURCE = "cite_esco_skills"  # one ESCO occupation's skills: the sentence names the occupation
 
 CODE6 = re.compile(r"^\d{6}$")
 TRAINING_HINT = re.compile(r"wykształceni|wymagan[ea]|kwalifikacj|kurs|uprawnieni|studi[aó]|szkoł|świadectw",
@@ -292,7 +290,7 @@ def split_merged(label: str, verbs: set[str]) -> list[str]:
 
 def esco_source(base: Source, esco_name: str) -> Source:
     """The source of one occupation's ESCO skills: which ESCO occupation they come from."""
-    return Source(ESCO_SKILLS_SOURCE.format(name=esco_name), base.date, base.file)
+    return Source(ESCO_SKILLS_SOURCE, base.date, base.file, (("name", esco_name),))
 
 
 # --- Is the ESCO occupation mapped to a KZiS code the same job? --------------------------------------------

@@ -33,14 +33,26 @@ SECTION_LABELS_PL: dict[str, str] = {
 
 @dataclass(frozen=True)
 class Source:
-    """Where a statement comes from, as shown to users ("Źródło: ...")."""
+    """Where a statement comes from, as the index stores it: a key of the sentence catalog (``cite_kzis``) and the
+    values its sentence fills in (the ESCO occupation's ``name``), the edition's date and the file read. Users read
+    it through ``index.sentences.cite``, in their language; a key the catalog lacks (a plug-in's own source) is that
+    source's name and is shown as it is."""
 
-    name: str
+    key: str
     date: str | None = None
     file: str | None = None
+    values: tuple[tuple[str, str], ...] = ()  # (field, value) pairs: hashable, so sources form sets
 
-    def cite(self) -> str:
-        return f"{self.name} ({self.date})" if self.date else self.name
+    def to_json(self) -> dict:
+        d: dict = {"key": self.key}
+        d.update((k, v) for k, v in (("date", self.date), ("file", self.file)) if v)
+        if self.values:
+            d["values"] = dict(self.values)
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict) -> Source:
+        return cls(d["key"], d.get("date"), d.get("file"), tuple(d.get("values", {}).items()))
 
 
 @dataclass
@@ -100,7 +112,7 @@ class Passage:
 
     def to_json(self) -> dict:
         d = asdict(self)
-        d["source"] = self.source.cite()
+        d["source"] = self.source.to_json()
         return d
 
 

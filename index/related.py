@@ -29,6 +29,7 @@ import numpy as np
 from . import relatedness
 from .records import Passage
 from .search import Searcher
+from .sentences import cite
 from .text import fold
 
 CONTENT = ("task", "knowledge", "skill", "esco_skill")  # what an occupation does and needs
@@ -60,9 +61,10 @@ class Side:
     skills: list[Passage]
     training: list[Passage]
 
-    def to_json(self) -> dict:
+    def to_json(self, lang: str = "pl") -> dict:
+        """The side as the API gives it; sources named in ``lang``."""
         return {"code": self.code, "name": self.name, "group": self.group, "group_name": self.group_name,
-                **{k: [{"text": p.text, "section": p.section, "source": p.source.cite()} for p in v]
+                **{k: [{"text": p.text, "section": p.section, "source": cite(p.source, lang)} for p in v]
                    for k, v in (("tasks", self.tasks), ("skills", self.skills), ("training", self.training))}}
 
 
@@ -74,8 +76,8 @@ class Comparison:
     similarity: float
     shared_skills: list[str] = field(default_factory=list)  # the same ESCO skill in both descriptions
 
-    def to_json(self) -> dict:
-        return {"a": self.a.to_json(), "b": self.b.to_json(), "same_group": self.same_group,
+    def to_json(self, lang: str = "pl") -> dict:
+        return {"a": self.a.to_json(lang), "b": self.b.to_json(lang), "same_group": self.same_group,
                 "similarity": round(self.similarity, 4), "shared_skills": self.shared_skills}
 
 

@@ -30,6 +30,7 @@ from .equivalents import expand as equivalents_expand
 from .intent import section_intent
 from .records import SECTIONS, Passage
 from .resolve import Candidate, Resolution, Resolver
+from .sentences import cite
 from .store import IndexVersion, open_index
 from .text import expand, fold, language, lemma, name_words, stem_tokens
 
@@ -126,7 +127,8 @@ class Hit:
         """Close enough to show as the nearest the description comes to a question it does not answer."""
         return not self.cross_lingual and self.shares_words and self.similarity >= NEAR_FROM
 
-    def to_json(self) -> dict:
+    def to_json(self, lang: str = "pl") -> dict:
+        """The hit as the API and ``doradca search --json`` give it; its source named in ``lang``."""
         p = self.passage
         return {
             "rank": self.rank,
@@ -140,7 +142,7 @@ class Hit:
             "task_id": p.task_id,
             "competence_id": p.competence_id,
             "text": p.text,
-            "source": p.source.cite(),
+            "source": cite(p.source, lang),
         }
 
 
@@ -160,11 +162,11 @@ class SearchResult:
             return False
         return not self.topic or any(h.match == "strong" for h in self.hits)
 
-    def to_json(self) -> dict:
+    def to_json(self, lang: str = "pl") -> dict:
         return {
             "q": self.question,
             "occupation": self.occupation.to_json() if self.occupation else None,
-            "hits": [h.to_json() for h in self.hits],
+            "hits": [h.to_json(lang) for h in self.hits],
         }
 
 

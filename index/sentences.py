@@ -2,7 +2,8 @@
 answers, the chat page's strings, the command line's sentences; each in Polish, Ukrainian and English.
 
 Code looks a sentence up by its key (``say``, ``text``, ``words``) and never writes one itself; the index stores
-where a passage comes from, and ``cite`` names that source in the reader's language at answer time.
+each passage's source as the key of its ``cite_*`` sentence (``records.Source``), and ``cite`` names that source in
+the reader's language at answer time.
 
 Example::
 
@@ -11,9 +12,6 @@ Example::
 """
 
 from __future__ import annotations
-
-import re
-from functools import cache
 
 import yaml
 
@@ -49,32 +47,13 @@ def page_strings() -> dict[str, dict[str, str]]:
     return {lang: {key[len(PAGE):]: text(key, lang) for key in SENTENCES if key.startswith(PAGE)} for lang in LANGS}
 
 
-# --- Sources: the index stores each passage's source as its build named it (index/kzis.py, index/infodoradca.py);
-# the catalog names it for the reader. A date the build added ("… (2024-07-10)") is kept as it is.
-_DATED = re.compile(r"^(?P<name>.*?)(?: \((?P<date>\d{4}(?:-\d{2}-\d{2})?)\))?$")
-
-
-@cache
-def _stored_names() -> tuple[dict[str, str], re.Pattern[str]]:
-    """The names the builds store -> the catalog's key for them, and the pattern of one ESCO occupation's skills
-    (imported late: the loaders import much)."""
-    from .infodoradca import SOURCE_NAME
-    from .kzis import ESCO_SKILLS_SOURCE, ESCO_SOURCE, KZIS_SOURCE
-
-    before, after = ESCO_SKILLS_SOURCE.split("{name}")
-    esco = re.compile(f"^{re.escape(before)}(?P<name>.*){re.escape(after)}$")
-    return {KZIS_SOURCE: "cite_kzis", SOURCE_NAME: "cite_infodoradca", ESCO_SOURCE: "cite_esco"}, esco
+CITE = "cite_"  # the catalog's sentences naming a source; a passage's Source holds the key
 
 
 def cite(source: Source, lang: str) -> str:
-    """A passage's source in ``lang`` ("Opisy zawodów KZiS, MRiPS / psz.praca.gov.pl (2024-07-10)"); a source the
-    catalog does not know (a new plug-in's) is named as the index stores it."""
-    m = _DATED.match(source.cite())
-    name, date = (m.group("name"), m.group("date")) if m else (source.cite(), None)
-    names, esco_skills = _stored_names()
-    esco = esco_skills.match(name)
-    key = "cite_esco_skills" if esco else names.get(name)
-    if key is None:
-        return source.cite()
-    named = say(key, lang, name=esco.group("name")) if esco else text(key, lang)
-    return f"{named} ({date})" if date else named
+    """A passage's source in ``lang`` ("Opisy zawodów KZiS, MRiPS / psz.praca.gov.pl (2024-07-10)"): the sentence of
+    its key with its values filled in; a key the catalog does not know (a new plug-in's source) is the source's own
+    name, shown as it is."""
+    known = source.key.startswith(CITE) and source.key in SENTENCES
+    named = say(source.key, lang, **dict(source.values)) if known else source.key
+    return f"{named} ({source.date})" if source.date else named

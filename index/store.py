@@ -47,7 +47,9 @@ if TYPE_CHECKING:  # the fusion and vocabularies need scikit-learn, imported whe
     from .fusion import FusionModel
     from .signals import Vocabularies
 
-FORMAT = 4  # 4: vectors stored as float16 (faiss scalar quantiser); coded ads without their descriptions
+# 4: vectors stored as float16 (faiss scalar quantiser); coded ads without their descriptions;
+# 5: sources stored as the catalog's keys with their values, date and file ({"key": "cite_kzis", ...}), not Polish text
+FORMAT = 5
 REBUILD = "doradca index build"
 
 
@@ -223,8 +225,12 @@ def _occupation_json(o: Occupation, corpus: Corpus) -> dict:
         "group": o.group,
         "group_name": corpus.groups.get(o.group or ""),
         "competences": [{"id": c.id, "name": c.name, "tasks": c.task_ids} for c in o.competences],
-        "sources": sorted(s.cite() for s in o.sources),
+        "sources": [s.to_json() for s in sorted(o.sources, key=_source_order)],
     }
+
+
+def _source_order(s: Source) -> tuple:
+    return s.key, s.values, s.date or "", s.file or ""
 
 
 def train_fusion(corpus: Corpus, names: list[Name], n_vecs: np.ndarray, e_vecs: np.ndarray, p_vecs: np.ndarray,
@@ -457,13 +463,14 @@ def open_version(path: Path, key: str | None) -> IndexVersion:
 def _read_passages(path: Path) -> tuple[list[Passage], list[tuple[str, ...]]]:
     """Passages and their BM25 tokens, row by row. Repeated strings (tokens, occupation names, sections) are
     interned: a server holds each once instead of once per passage (~230 -> ~60 MB for the full corpus)."""
-    sources: dict[str, Source] = {}
+    sources: dict[Source, Source] = {}  # each source once, however many passages cite it
     passages, tokens = [], []
     with path.open(encoding="utf-8") as f:
         for line in f:
             r = json.loads(line)
+            source = Source.from_json(r["source"])
             passages.append(Passage(r["id"], r["occupation_code"], intern(r["occupation_name"]), intern(r["section"]),
-                                    r["text"], sources.setdefault(r["source"], Source(r["source"])), r.get("task_id"),
+                                    r["text"], sources.setdefault(source, source), r.get("task_id"),
                                     r.get("competence_id")))
             tokens.append(tuple(map(intern, r["t"])))
     return passages, tokens

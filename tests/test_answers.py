@@ -17,6 +17,7 @@ from index.asks import AskModel
 from index.embedder import Embedder
 from index.intent import section_intent
 from index.search import CLOSE_WITHOUT_WORDS, Searcher
+from index.sentences import cite
 
 from .conftest import ROOT, needs_corpus
 from .test_actions import run
@@ -233,9 +234,9 @@ def test_esco_skills_are_shown_only_for_the_same_job(corpus_searcher):
     (index/sources/esco_same_job.yml); a piekarz keeps the ESCO piekarz's, cited as such."""
     assert corpus_searcher.catalog.section_passages("833202", "esco_skill") == []
     assert corpus_searcher.catalog.section_passages("031001", "esco_skill") == []
-    baker = corpus_searcher.catalog.section_passages("751204", "esco_skill")[0].source.cite()
+    baker = cite(corpus_searcher.catalog.section_passages("751204", "esco_skill")[0].source, "pl")
     assert baker == "ESCO (PL): umiejętności zawodu ESCO „piekarz”, © Unia Europejska"
-    assert not any("przybliżone" in p.source.cite() for p in corpus_searcher.passages)
+    assert not any("przybliżone" in cite(p.source, "pl") for p in corpus_searcher.passages)
 
 
 @needs_corpus

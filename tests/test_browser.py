@@ -9,7 +9,7 @@ import pytest
 from index.config import ROOT
 from services.processes import RASA, RASA_MODEL, Assistant, Ports
 
-from .conftest import CHROMIUM, free_port, needs_corpus
+from .conftest import CHROMIUM, HAVE_CORPUS, free_port, needs_corpus
 
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = ROOT / "build" / "screenshots"
@@ -181,7 +181,8 @@ def test_lookup_in_english_search_description_related_and_an_offer(servers, brow
     English, and axe finds nothing serious with the page's language set to English."""
     import yaml
 
-    en = {k: v["en"] for k, v in yaml.safe_load((ROOT / "bot" / "sentences.yml").read_text("utf-8")).items()}
+    table = yaml.safe_load((ROOT / "bot" / "sentences.yml").read_text("utf-8"))
+    en, pl_kzis = {k: v["en"] for k, v in table.items()}, table["cite_kzis"]["pl"]
     page = new_page(browser)
     page.goto(f"http://127.0.0.1:{WEB}/lookup")
     page.select_option("#lang", "en")
@@ -199,6 +200,9 @@ def test_lookup_in_english_search_description_related_and_an_offer(servers, brow
         name="Specjalista do spraw mediów interaktywnych")
     copy = en["page_lookup_copy_passage"].format(id="243108/key_competence/9")
     assert page.get_by_role("button", name=copy).count() == 1
+    if HAVE_CORPUS:  # the passages stay Polish, the KZiS dictionary's source is named in English (the API's lang)
+        kzis = f'{en["page_lookup_source"]}: {en["cite_kzis"]} (2024-07-10)'
+        assert page.locator(".source", has_text=kzis).count() >= 1 and page.get_by_text(pl_kzis).count() == 0
     page.fill("#offer-name", "Specjalista ds. mediów interaktywnych")
     page.get_by_role("button", name=en["page_lookup_offer_submit"]).click()
     first = page.locator("#offer-results > li").first

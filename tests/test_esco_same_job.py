@@ -20,6 +20,7 @@ from index.kzis import (
     same_job_labels,
     same_words,
 )
+from index.sentences import cite
 
 from .conftest import CORPUS, HAVE_CORPUS, needs_corpus
 
@@ -129,15 +130,15 @@ def test_a_different_job_adds_neither_skills_nor_names(kzis_esco: Corpus):
     assert not any("pomp do betonu" in p.text for o in (tractor, occs["833201"]) for p in o.passages)
     assert not [p for p in occs["834205"].passages if p.section == "esco_skill"]  # koparka, not zgarniarka
     # a code with several ESCO occupations keeps the same jobs only, each skill citing its own
-    social = {p.source.cite() for p in occs["231005"].passages if p.section == "esco_skill"}
+    social = {cite(p.source, "pl") for p in occs["231005"].passages if p.section == "esco_skill"}
     assert any("ekonomii" in c for c in social) and any("nauk prawnych" in c for c in social)
     assert not any("fizyki" in c for c in social)  # physics is no social science
-    teachers = {p.source.cite() for p in occs["233001"].passages if p.section == "esco_skill"}
+    teachers = {cite(p.source, "pl") for p in occs["233001"].passages if p.section == "esco_skill"}
     assert len(teachers) == 12
     # same words in another gender: kept, and no longer cited as approximate
     embroider = [p for p in occs["753301"].passages if p.section == "esco_skill"]
     assert embroider
-    assert embroider[0].source.cite() == ("ESCO (PL): umiejętności zawodu ESCO „hafciarz/hafciarka”, "
+    assert cite(embroider[0].source, "pl") == ("ESCO (PL): umiejętności zawodu ESCO „hafciarz/hafciarka”, "
                                           "© Unia Europejska")
     with_esco = {p.occupation_code for p in kzis_esco.passages if p.section == "esco_skill"}
     assert len(with_esco) == 389

@@ -102,7 +102,7 @@ def test_passage_ids_sections_and_links(seed):
     assert by_id["243108/skill/Z7/1"].competence_id == "Kz2"
     assert by_id["243108/task/Z3"].section == "task"
     assert sum(p.section == "key_competence" for p in passages) == 9
-    assert {p.source.name for p in passages} == {"INFOdoradca+, MRPiPS / psz.praca.gov.pl"}
+    assert {p.source.key for p in passages} == {"cite_infodoradca"}
 
 
 def _seed_text() -> str:

@@ -4,6 +4,8 @@ from pathlib import Path
 
 from index.corpus import load_corpus
 from index.kzis import Vocabulary, file_date, load_dictionary, load_esco, load_hierarchy, split_tasks, unglue
+from index.records import Source
+from index.sentences import cite
 
 from .conftest import CORPUS, needs_corpus
 
@@ -65,8 +67,9 @@ def test_corpus_merges_sources_by_code(tmp_path):
                    "512001/esco_skill/1", "512001/esco_skill/2"]
     assert {"Kucharz szef kuchni", "Kucharka", "szef kuchni"} <= cook.names
     assert "KUCHARZ" not in cook.names
-    assert cook.passages[0].source.cite() == "Opisy zawodów KZiS, MRiPS / psz.praca.gov.pl (2024-07-10)"
-    assert cook.passages[-1].source.name.startswith("ESCO")
+    assert cite(cook.passages[0].source, "pl") == "Opisy zawodów KZiS, MRiPS / psz.praca.gov.pl (2024-07-10)"
+    assert cook.passages[0].source == Source("cite_kzis", "2024-07-10", "kzis-dictionary-2024-07-10.csv")
+    assert cook.passages[-1].source.key == "cite_esco_skills"
     assert corpus.occupations["011001"].passages == []
 
 

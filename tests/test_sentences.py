@@ -235,28 +235,40 @@ def test_no_answer_cites_the_index_stored_text():
         assert ".cite()" not in path.read_text(encoding="utf-8"), path
 
 
-STORED = {  # what the current index stores -> Polish (as today), Ukrainian, English
-    "Opisy zawodów KZiS, MRiPS / psz.praca.gov.pl (2024-07-10)":
-        ("Opisy zawodów KZiS, MRiPS / psz.praca.gov.pl (2024-07-10)",
-         "Описи професій KZiS, MRiPS / psz.praca.gov.pl (2024-07-10)",
-         "KZiS occupation descriptions, MRiPS / psz.praca.gov.pl (2024-07-10)"),
-    "ESCO (PL): umiejętności zawodu ESCO „piekarz”, © Unia Europejska":
-        ("ESCO (PL): umiejętności zawodu ESCO „piekarz”, © Unia Europejska",
-         "ESCO (PL): навички професії ESCO „piekarz”, © Європейський Союз",
-         "ESCO (PL): skills of the ESCO occupation „piekarz”, © European Union"),
-    "INFOdoradca+, MRPiPS / psz.praca.gov.pl": ("INFOdoradca+, MRPiPS / psz.praca.gov.pl",) * 3,
-}
-
-
-def test_citations_are_named_in_the_readers_language_from_what_the_index_stores():
-    from index.kzis import esco_source, load_dictionary  # noqa: F401 - the build's own names are recognised
+def test_citations_are_named_in_the_readers_language_from_the_key_the_index_stores():
+    """The parsers' sources are keys of the catalog (with the ESCO occupation's name, the edition's date); each is
+    named from its sentence in pl/uk/en, the Polish as answers always named it. No text is matched."""
+    from index.infodoradca import SOURCE_KEY
+    from index.kzis import ESCO_SOURCE, KZIS_SOURCE, esco_source
     from index.sentences import cite
 
-    for stored, expected in STORED.items():
-        assert tuple(cite(Source(stored), lang) for lang in ("pl", "uk", "en")) == expected
-    built = esco_source(Source("ESCO (PL), © Unia Europejska", "2024"), "kucharz/kucharka")
+    expected = {  # source -> Polish, Ukrainian, English
+        Source(KZIS_SOURCE, "2024-07-10", "kzis-dictionary-2024-07-10.csv"):
+            ("Opisy zawodów KZiS, MRiPS / psz.praca.gov.pl (2024-07-10)",
+             "Описи професій KZiS, MRiPS / psz.praca.gov.pl (2024-07-10)",
+             "KZiS occupation descriptions, MRiPS / psz.praca.gov.pl (2024-07-10)"),
+        esco_source(Source(ESCO_SOURCE, file="esco-kzis.csv"), "piekarz"):
+            ("ESCO (PL): umiejętności zawodu ESCO „piekarz”, © Unia Europejska",
+             "ESCO (PL): навички професії ESCO „piekarz”, © Європейський Союз",
+             "ESCO (PL): skills of the ESCO occupation „piekarz”, © European Union"),
+        Source(SOURCE_KEY, file="243108.txt"): ("INFOdoradca+, MRPiPS / psz.praca.gov.pl",) * 3,
+    }
+    for source, names in expected.items():
+        assert source.key.startswith("cite_") and source.key in TABLE
+        assert tuple(cite(source, lang) for lang in ("pl", "uk", "en")) == names
+    built = esco_source(Source(ESCO_SOURCE, "2024"), "kucharz/kucharka")
     assert cite(built, "en") == "ESCO (PL): skills of the ESCO occupation „kucharz/kucharka”, © European Union (2024)"
-    assert cite(Source("Rejestr urzędu X"), "uk") == "Rejestr urzędu X"  # a new source: named as stored
+
+
+def test_a_source_the_catalog_does_not_know_is_named_by_its_own_name():
+    """A plug-in's source that has no cite_* sentence still renders, in every language, as the plug-in named it."""
+    from index.sentences import cite
+
+    register = Source("Rejestr urzędu X", "2025-01-31", "rejestr.csv")
+    assert {cite(register, lang) for lang in ("pl", "uk", "en")} == {"Rejestr urzędu X (2025-01-31)"}
+    assert cite(Source("Rejestr urzędu X"), "uk") == "Rejestr urzędu X"
+    assert cite(Source("cite_of_no_sentence"), "en") == "cite_of_no_sentence"  # a key the catalog lacks: as it is
+    assert Source.from_json(register.to_json()) == register
 
 
 def test_the_judge_reads_the_catalog():

@@ -10,6 +10,7 @@ import pytest
 
 from index import sources
 from index.corpus import load_corpus
+from index.sentences import cite
 from index.sources import REGISTRY, kind_of
 
 
@@ -59,6 +60,6 @@ def test_esco_merges_only_the_same_job(tmp_path: Path):
     cook, driver = corpus.occupations["512001"], corpus.occupations["833202"]
     assert [p.text for p in cook.passages] == ["gotować", "przestrzegać zasad HACCP"]
     cook_esco = "ESCO (PL): umiejętności zawodu ESCO „kucharz/kucharka”, © Unia Europejska"
-    assert {p.source.cite() for p in cook.passages} == {cook_esco}
+    assert {cite(p.source, "pl") for p in cook.passages} == {cook_esco}
     assert "szef kuchni" in cook.names and "piekarz" not in cook.names
     assert driver.passages == [] and "kierowca betoniarki" not in driver.names

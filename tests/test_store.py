@@ -9,9 +9,11 @@ import numpy as np
 import pytest
 
 from index.config import ROOT
-from index.store import IndexUnavailable, build, open_index, open_version, summary
+from index.sentences import SENTENCES, cite
+from index.store import FORMAT, IndexUnavailable, build, open_index, open_version, summary
 
 from .conftest import copy_tree
+from .test_kzis import _mini_corpus
 
 SEED = ROOT / "data" / "243108.txt"
 
@@ -83,6 +85,46 @@ def test_index_of_another_model_is_refused(data_index: Path):
                        match=r"built by model .* configured model is other-model\+onnx-int8 \(DORADCA_MODEL, "
                                                  r"DORADCA_EMBEDDING_BACKEND\): run `doradca index build`"):
         open_index(data_index, "other-model")
+
+
+def test_index_of_an_older_format_is_refused_naming_the_build(tmp_path: Path, data_index: Path, embedder):
+    index_dir = copy_tree(data_index, tmp_path / "index")
+    manifest = index_dir / "current" / "manifest.json"
+    manifest.write_text(json.dumps({**json.loads(manifest.read_text()), "format": FORMAT - 1}))
+    with pytest.raises(IndexUnavailable, match=r"from another version: run `doradca index build`"):
+        open_index(index_dir, embedder.name)
+
+
+def test_the_index_stores_sources_as_catalog_keys_not_polish_sentences(tmp_path: Path, embedder):
+    """Each passage and occupation holds its sources' keys with their values, date and file; the Polish citation
+    is made only when a reader sees it, the same text as the answers always showed."""
+    index_dir = tmp_path / "index"
+    build([ROOT / "data", _mini_corpus(tmp_path / "corpus")], index_dir, embedder.name, progress=False,
+          embedder=embedder)
+    stored = {name: (index_dir / "current" / name).read_text(encoding="utf-8")
+              for name in ("passages.jsonl", "occupations.jsonl")}
+    for name, rows in stored.items():
+        for sentence in ("Opisy zawodów KZiS", "MRiPS", "MRPiPS", "Unia Europejska", "umiejętności zawodu ESCO"):
+            assert sentence not in rows, f"{name} holds the citation text {sentence!r}"
+    rows = [json.loads(line) for line in stored["passages.jsonl"].splitlines()]
+    sources = {json.dumps(r["source"], ensure_ascii=False, sort_keys=True) for r in rows}
+    assert sources == {
+        '{"file": "243108.txt", "key": "cite_infodoradca"}',
+        '{"date": "2024-07-10", "file": "kzis-dictionary-2024-07-10.csv", "key": "cite_kzis"}',
+        '{"file": "esco-kzis-selected.csv", "key": "cite_esco_skills", "values": {"name": "kucharz"}}',
+    }
+    assert all(json.loads(s)["key"] in SENTENCES for s in sources)
+    cook = next(json.loads(line) for line in stored["occupations.jsonl"].splitlines() if '"512001"' in line)
+    assert [s["key"] for s in cook["sources"]] == ["cite_esco_skills", "cite_kzis"]
+
+    version = open_index(index_dir, embedder.name)  # read back: the same Source objects the parsers made
+    cited = {p.occupation_code: cite(p.source, "pl") for p in version.passages if p.section == "overview"}
+    assert cited == {"512001": "Opisy zawodów KZiS, MRiPS / psz.praca.gov.pl (2024-07-10)"}
+    by_source = {cite(p.source, "pl") for p in version.passages if p.occupation_code == "243108"}
+    assert by_source == {"INFOdoradca+, MRPiPS / psz.praca.gov.pl"}
+    esco = {cite(p.source, "uk") for p in version.passages if p.section == "esco_skill"}
+    assert esco == {"ESCO (PL): навички професії ESCO „kucharz”, © Європейський Союз"}
+    assert len({id(p.source) for p in version.passages}) == 3  # one object per source, not per passage
 
 
 def test_missing_index_names_the_command(tmp_path: Path, embedder):

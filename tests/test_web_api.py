@@ -70,6 +70,28 @@ def test_whole_description_by_section(web):
     assert [c["id"] for c in d["competences"]] == ["Kz1", "Kz2"]
 
 
+@needs_corpus
+def test_sources_are_named_in_the_language_asked(web):
+    """The descriptions stay Polish; their sources are named in the language the look-up page asks for (``lang``,
+    Polish when it does not ask)."""
+    kzis = {"pl": "Opisy zawodów KZiS, MRiPS / psz.praca.gov.pl (2024-07-10)",
+            "uk": "Описи професій KZiS, MRiPS / psz.praca.gov.pl (2024-07-10)",
+            "en": "KZiS occupation descriptions, MRiPS / psz.praca.gov.pl (2024-07-10)"}
+    esco = {"pl": "ESCO (PL): umiejętności zawodu ESCO „piekarz”, © Unia Europejska",
+            "uk": "ESCO (PL): навички професії ESCO „piekarz”, © Європейський Союз",
+            "en": "ESCO (PL): skills of the ESCO occupation „piekarz”, © European Union"}
+    assert get("/api/occupations/751204").json()["sources"] == [esco["pl"], kzis["pl"]]
+    for lang in ("pl", "uk", "en"):
+        d = get("/api/occupations/751204", lang=lang).json()
+        assert sorted(d["sources"]) == sorted([esco[lang], kzis[lang]])
+        assert {p["source"] for s in d["sections"] for p in s["passages"]} == {esco[lang], kzis[lang]}
+        hits = get("/api/search", q="Co robi piekarz?", occupation="751204", section="task", k=3, lang=lang).json()
+        assert {h["source"] for h in hits["hits"]} == {kzis[lang]}
+        both = get("/api/compare", a="751204", b="512001", lang=lang).json()
+        assert kzis[lang] in {p["source"] for side in ("a", "b") for p in both[side]["tasks"]}
+    assert get("/api/occupations/751204", lang="de").status_code == 422
+
+
 def test_autocomplete_while_typing(web):
     r = get("/api/occupations", q="specjalista do spraw med")
     assert r.status_code == 200

@@ -10,6 +10,7 @@ from index.classify import check_offer
 from index.related import Relations
 from index.resolve import Candidate
 from index.search import MAX_K, Searcher
+from index.sentences import cite
 from index.store import summary
 
 from .schemas import (
@@ -19,6 +20,7 @@ from .schemas import (
     CompetenceOut,
     DescriptionOut,
     HealthOut,
+    Lang,
     OccupationsOut,
     OfferIn,
     PassageOut,
@@ -73,17 +75,18 @@ def occupations(s: Loaded, q: Q, k: Annotated[int, Query(ge=1, le=20)] = 8) -> O
 
 
 @router.get("/occupations/{code}", response_model=DescriptionOut)
-def occupation(s: Loaded, rel: Related, code: Code) -> DescriptionOut:
+def occupation(s: Loaded, rel: Related, code: Code, lang: Lang = "pl") -> DescriptionOut:
     known(s, code)
     view = s.catalog.view(code)
     assert view is not None  # known() checked the code
     sections = [SectionOut(section=v.section, label=v.label, passages=[
         PassageOut(passage_id=p.id, task_id=p.task_id, competence_id=p.competence_id, text=p.text,
-                   source=p.source.cite()) for p in v.passages]) for v in view.sections]
+                   source=cite(p.source, lang)) for p in v.passages]) for v in view.sections]
     related = [CandidateOut(code=r.code, name=r.name, score=round(r.similarity, 4)) for r in rel.related(code)]
     return DescriptionOut(code=code, name=view.name, group=view.group, group_name=view.group_name,
                           synonyms=view.synonyms, competences=[CompetenceOut(**c) for c in view.competences],
-                          sections=sections, related=related, sources=view.sources)
+                          sections=sections, related=related,
+                          sources=sorted(cite(source, lang) for source in view.sources))
 
 
 @router.get("/occupations/{code}/related", response_model=list[RelatedOut])
@@ -99,19 +102,20 @@ def related(s: Loaded, rel: Related, code: Annotated[str, PathParam(pattern=r"^\
 
 @router.get("/compare", response_model=ComparisonOut)
 def compare(s: Loaded, rel: Related, a: Annotated[str, Query(pattern=r"^\d{6}$")],
-            b: Annotated[str, Query(pattern=r"^\d{6}$")]) -> dict:
+            b: Annotated[str, Query(pattern=r"^\d{6}$")], lang: Lang = "pl") -> dict:
     """Two occupations side by side: unit groups, first tasks and skills, training, shared ESCO skills."""
     known(s, a, b)
     try:
-        return rel.compare(a, b).to_json()
+        return rel.compare(a, b).to_json(lang)
     except ValueError as e:  # the same occupation twice
         raise HTTPException(422, str(e)) from e
 
 
 @router.get("/search", response_model=SearchOut)
 def search(s: Loaded, q: Q, occupation: Annotated[str | None, Query(pattern=r"^\d{6}$")] = None,
-           section: Section | None = None, k: Annotated[int, Query(ge=1, le=MAX_K)] = 10) -> dict:
-    return s.search(q, occupation=occupation, section=section, k=k).to_json()
+           section: Section | None = None, k: Annotated[int, Query(ge=1, le=MAX_K)] = 10,
+           lang: Lang = "pl") -> dict:
+    return s.search(q, occupation=occupation, section=section, k=k).to_json(lang)
 
 
 @router.post("/classify", response_model=ClassificationOut)

@@ -12,6 +12,8 @@ from index.search import MAX_QUESTION
 Section = Literal["overview", "task", "knowledge", "skill", "social_competence", "key_competence", "esco_skill",
                   "labour_market", "training", "disability"]
 assert set(Section.__args__) == set(SECTIONS)  # type: ignore[attr-defined]
+Lang = Annotated[Literal["pl", "uk", "en"], Query(description="the language sources are named in "
+                                                    "(the descriptions themselves are Polish)")]
 Q = Annotated[str, Query(min_length=1, max_length=MAX_QUESTION, description="question or occupation name")]
 
 

@@ -1,5 +1,7 @@
 """The corpus's sources as plug-ins: each module says how its files are recognised, read, and merged into the
-occupation records. Adding a source is adding a module here (a ``SOURCE``) and its tests.
+occupation records. Adding a source is adding a module here (a ``SOURCE``) and its tests. Its passages cite a
+``records.Source`` whose key is a ``cite_*`` sentence of bot/sentences.yml (named in the reader's language), or the
+source's own name, shown as it is in every language.
 
 ``REGISTRY`` is also the merge order: the classification first (which occupations exist), then what attaches to
 its occupations. A file belongs to the first source whose ``matches`` accepts it.

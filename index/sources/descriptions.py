@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..corpus import Corpus, description_passages, occupation
-from ..infodoradca import SOURCE_NAME, looks_like_description, parse_text
+from ..infodoradca import SOURCE_KEY, looks_like_description, parse_text
 from ..records import Description, Source
 from . import SourceKind
 
@@ -18,7 +18,7 @@ def read(path: Path) -> Description | None:
         raise ValueError(f"{path}: cannot be read as UTF-8 text ({e})") from e
     if not looks_like_description(text):
         return None
-    return parse_text(text, str(path), Source(SOURCE_NAME, file=path.name))  # ParseError names file and line
+    return parse_text(text, str(path), Source(SOURCE_KEY, file=path.name))  # ParseError names file and line
 
 
 def merge(corpus: Corpus, d: Description) -> None:

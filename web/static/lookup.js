@@ -12,7 +12,7 @@
   let byLabel = {};
   let timer = null;
   // The language is kept for this tab only (sessionStorage), as the chat page keeps its own; Polish until the
-  // user picks another.
+  // user picks another. The API names sources in it too (``lang``); the descriptions themselves are Polish.
   let lang = (function () {
     try { return JSON.parse(sessionStorage.getItem(KEY)).lang; } catch (e) { return null; }
   })();
@@ -71,7 +71,7 @@
   });
 
   async function search(text) {
-    const data = await getJSON("/api/search?k=20&q=" + encodeURIComponent(text));
+    const data = await getJSON("/api/search?k=20&lang=" + lang + "&q=" + encodeURIComponent(text));
     results.replaceChildren();
     if (data.occupation) {
       const b = el("button", say("lookup_whole", { occupation: data.occupation.name + " (" + data.occupation.code + ")" }), "occ-link");
@@ -87,7 +87,7 @@
   }
 
   async function showDescription(code) {
-    const d = await getJSON("/api/occupations/" + encodeURIComponent(code));
+    const d = await getJSON("/api/occupations/" + encodeURIComponent(code) + "?lang=" + lang);
     results.replaceChildren();
     results.appendChild(el("h2", d.name + " (" + d.code + ")"));
     if (d.group_name) results.appendChild(el("p", say("lookup_group", { group: d.group, name: d.group_name }), "note"));
