@@ -17,6 +17,7 @@ from itertools import product
 
 import pymorphy3
 import simplemma
+from simplemma.language_detector import LanguageDetector
 from simplemma.strategies import DefaultStrategy
 
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+", re.UNICODE)
@@ -206,4 +207,20 @@ def language(text: str, default: str = "pl") -> str:
         return "en"
     if polish > english or (not english and POLISH_LETTERS.search(text) and default != "en"):
         return "pl"
+    if not english and not polish and ws and _english_only(" ".join(ws)):
+        return "en"  # "receptionist", "cheers": words English has and Polish has not
     return default  # a tie ("do" is both) or no function word: the conversation's language
+
+
+def _english_only(text: str) -> bool:
+    """Every word is in simplemma's English dictionary and fewer than half in its Polish one ("barista", "cook"
+    and "scaffolder" are in both: not decided by this)."""
+    en, pl = _detectors()
+    return en.proportion_in_target_languages(text) == 1.0 and pl.proportion_in_target_languages(text) < 0.5
+
+
+@lru_cache(maxsize=1)
+def _detectors() -> tuple[LanguageDetector, LanguageDetector]:
+    strategy = DefaultStrategy(low_memory=True)  # as the lemmatizer's: the dictionaries read on demand
+    return LanguageDetector(lang="en", lemmatization_strategy=strategy), LanguageDetector(lang="pl",
+                                                                                          lemmatization_strategy=strategy)

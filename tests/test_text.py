@@ -1,10 +1,11 @@
-"""Match keys of words (index/text.py): compound names, whose parts inflect and have female forms."""
+"""index/text.py: match keys of words (compound names, whose parts inflect and have female forms) and the language
+of a message."""
 
 from __future__ import annotations
 
 import pytest
 
-from index.text import keys
+from index.text import keys, language
 
 
 @pytest.mark.parametrize("typed, name", [
@@ -23,3 +24,16 @@ def test_a_compound_does_not_meet_another_compound():
 @pytest.mark.parametrize("word", ["-", "a-", "-a", "a--b"])
 def test_hyphens_at_the_edges_are_words_like_any_other(word: str):
     assert word in keys(word)  # its folded surface, without raising on an empty part
+
+
+@pytest.mark.parametrize("text, default, lang", [
+    ("receptionist", "pl", "en"),  # no function word, a word only English has
+    ("cheers", "uk", "en"),
+    ("kucharz", "uk", "uk"),  # a Polish name alone keeps the conversation's language
+    ("barista", "pl", "pl"),  # a word both languages have decides nothing
+    ("hotel front desk", "pl", "pl"),  # "hotel" is Polish too: not every word only English
+    ("Що робить кухар?", "en", "uk"),
+    ("What does a spawacz do?", "pl", "en"),
+])
+def test_the_language_of_a_message(text: str, default: str, lang: str):
+    assert language(text, default=default) == lang
