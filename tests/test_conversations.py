@@ -14,11 +14,12 @@ from .conftest import HAVE_CORPUS, NO_CORPUS, free_port
 
 # Measured on the development set (bench/conversation_bench.py prints it); a floor a little under the measure
 # (the issue's target is 0.95: these floors keep what was reached; a fresh index build retrains the resolver and
-# moves cells by a few hundredths, a small group's by a turn or two). Measured 2026-12-07, session 8: all 0.948,
-# pl 0.946, uk 0.983, en 0.915, jobseeker 0.941, counsellor 1.000 (session 7: 0.925 / 0.916 / 0.983 / 0.894 / 0.919 /
-# 0.972); a rebuild mid-session moved "all" by 0.010. The counsellors' 36 turns: their floor leaves two turns.
-FLOORS = {"all": 0.91, "pl": 0.90, "uk": 0.94, "en": 0.86, "jobseeker": 0.90, "counsellor": 0.94}
-MAX_FALSE_NO_INFORMATION = 5  # measured 3-4 of 307 turns; the target is 0
+# moves cells by a few hundredths, a small group's by a turn or two). Measured 2026-12-07, session 9, after 23 new
+# conversations (129 turns) written by a helper who had not seen the bot fail on them: all 0.883, pl 0.932,
+# uk 0.780, en 0.841, jobseeker 0.873, counsellor 0.959, 7 false "no information" of 436 turns (session 8, on the
+# first 307 turns: 0.948 / 0.946 / 0.983 / 0.915 / 0.941 / 1.000, 4). Ukrainian's 91 turns: its floor leaves three.
+FLOORS = {"all": 0.86, "pl": 0.91, "uk": 0.74, "en": 0.80, "jobseeker": 0.85, "counsellor": 0.92}
+MAX_FALSE_NO_INFORMATION = 9  # measured 7 of 436 turns; the target is 0
 
 
 @pytest.fixture(scope="module")
