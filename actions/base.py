@@ -30,9 +30,11 @@ class Turn:
         self.tracker = tracker
         self.dispatcher = dispatcher
         self.text: str = (tracker.latest_message or {}).get("text") or ""
-        previous = tracker.get_slot("language") or "pl"
+        settled = tracker.get_slot("language")
+        previous = settled or "pl"
         # a button's payload ("/ask_human") says nothing about the user's language
-        self.lang = previous if self.text.startswith("/") else language(self.text, default=previous)
+        self.lang = previous if self.text.startswith("/") else language(self.text, default=previous,
+                                                                         settled=settled is not None)
         self.events: list[EventType] = [] if self.lang == previous else [SlotSet("language", self.lang)]
         self._noted = bool(tracker.get_slot("language_noted"))
         self._set: dict[str, Any] = {}  # slots this turn set, with their values

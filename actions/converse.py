@@ -175,11 +175,12 @@ def _words_of(s: Searcher, q: str, code: str) -> list[str]:
 
 def _naming(s: Searcher, q: str, res: Resolution, current: str | None,
             buttons: tuple[str, ...] = ()) -> tuple[Naming, tuple[str, ...]]:
-    if not current and buttons and _topic_of(s, q, res, buttons[0]):
+    if not current and buttons and _topic_of(s, q, res, buttons):
         # under buttons, words that name no occupation the way a new one is introduced are the question's topic, as
         # they are for the occupation at hand ("a pracuje się w nocy?" names no Goniec, "a jakie trzeba mieć prawo
         # jazdy?" no Radca prawny); a bare name may still be another one ("а нотаріус?")
-        others = tuple((c.code, c.name) for c in res.candidates[:3] if c.code not in buttons and c.score >= SUGGEST_MIN)
+        fused = res.candidates[:3] if res.method == "fused" else []
+        others = tuple((c.code, c.name) for c in fused if c.code not in buttons and c.score >= SUGGEST_MIN)
         return Naming("follow_up", candidates=others, question=q), ()
     d = name_decision(s, q, res, current)
     words = tuple(res.name_words) or tuple(d.words.split())
@@ -213,11 +214,17 @@ def _naming(s: Searcher, q: str, res: Resolution, current: str | None,
     return Naming("none", question=q), ()
 
 
-def _topic_of(s: Searcher, q: str, res: Resolution, at_hand: str) -> bool:
-    """Whether the message, were ``at_hand`` the current occupation, would stay with it: the words are a topic, not
-    a name (``name_decision``), unless they name it outright."""
-    d = name_decision(s, q, res, at_hand)
-    return d.kind == "answer" and d.code == at_hand and not (res.confident and res.best and res.best.code == at_hand)
+def _topic_of(s: Searcher, q: str, res: Resolution, buttons: tuple[str, ...]) -> bool:
+    """Whether the message, were the first occupation offered the current one, would stay with it: the words are a
+    topic, not a name (``name_decision``); never when they name one of the buttons ("a autobusu?" under the
+    drivers offered is Kierowca autobusu)."""
+    if res.best and res.best.code in buttons:
+        return False
+    alone = name_decision(s, q, res, None)
+    if alone.kind == "answer" and alone.code in buttons:
+        return False
+    d = name_decision(s, q, res, buttons[0])
+    return d.kind == "answer" and d.code == buttons[0]
 
 
 def _lead(res: Resolution, offered: tuple[tuple[str, str], ...]) -> bool:
@@ -291,7 +298,7 @@ def converse(turn: Turn) -> None:
     state = state_of(turn, s)
     msg = understand(turn, s, state, q)
     if state.offered and msg.naming.kind != "named":
-        msg = replace(msg, fits=fitting(s, state.offered, msg.naming.question or q, msg.kind))
+        msg = replace(msg, fits=fitting(s, state.offered, msg.naming.question or q, msg.kind, state.offered_lead))
     step = decide(state, msg)
     if state.offered:  # buttons are offered for one turn: a later message starts afresh
         turn.set("offered", None)
@@ -300,18 +307,21 @@ def converse(turn: Turn) -> None:
     RUN[step.action](turn, s, state, step)
 
 
-def fitting(s: Searcher, offered: tuple[str, ...], question: str, kind: str) -> str | None:
+def fitting(s: Searcher, offered: tuple[str, ...], question: str, kind: str, lead: bool = False) -> str | None:
     """Of several occupations offered as buttons, the one whose description answers a specific question typed
-    instead of a click: the only one with a passage that answers it (or comes near by its words), or the best by
-    ``FIT_MARGIN`` ("czy pisze się aplikacje na Androida?": Programista aplikacji mobilnych 0.86 against 0.84)."""
+    instead of a click: the only one with a passage that answers it, or the best by ``FIT_MARGIN`` ("czy pisze się
+    aplikacje na Androida?": Programista aplikacji mobilnych 0.86 against 0.84). A first one clearly ahead
+    (``lead``, codes of an offer) gives way only when its description answers nothing."""
     if kind not in SEARCHED or len(offered) < 2:
         return None
     best: dict[str, float] = {}
     for code in offered:
         hits = s.search(question, occupation=code, k=1).hits
-        if hits and (hits[0].match == "strong" or hits[0].near):
+        if hits and hits[0].match == "strong":
             best[code] = hits[0].similarity
     ranked = sorted(best, key=lambda c: -best[c])
+    if lead and offered[0] in best:
+        return None
     if len(ranked) == 1 or (ranked and best[ranked[0]] - best[ranked[1]] >= FIT_MARGIN):
         return ranked[0]
     return None

@@ -120,7 +120,8 @@ def decide(state: State, msg: Understood) -> Step:
 
 def _about_occupation(state: State, ask: str, n: Naming, naming: bool, fits: str | None = None) -> Step:
     """``naming``: the message is about which occupation ("a opiekunka?"); otherwise words that fit no occupation
-    for sure are the topic of a question about the occupation at hand ("czy trzeba myć okna?")."""
+    for sure are the topic of a question about the occupation at hand ("czy trzeba myć okna?"). ``fits``: of the
+    occupations offered as buttons, the one whose description answers the question (``converse.fitting``)."""
     if n.kind == "named" and n.code:
         return about(ask, n.code, n.question)
     at_hand = bool(state.offered or state.current)
@@ -161,7 +162,8 @@ def about(ask: str, code: str, question: str) -> Step:
 
 
 def _compare(state: State, msg: Understood) -> Step:
-    """Two occupations: both named; one named and the current one; or the last two of the conversation."""
+    """Two occupations: both named; one named and the current one; the first two offered as buttons the user did not
+    click; or the last two of the conversation."""
     shared = msg.kind == "shared"
     pair = list(dict.fromkeys(msg.pair))
     if not pair and len(state.offered) >= 2:  # "a czym się różnią?" under the buttons: the first two offered

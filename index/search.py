@@ -17,6 +17,7 @@ import re
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import faiss
@@ -69,31 +70,28 @@ CROSS_LINGUAL_SURE = 0.82
 LIKELY_CONFIDENT = 0.7
 
 
-STEM = 5  # letters two words must share from their start to count as one stem ("karmić" and "karmienie")
+# Polish endings cut to compare a verb with its noun and unlemmatised forms ("karmić" / "karmienie", "plytek" /
+# "płytka"), the longest that fits first; a word whose stem would be shorter than STEM letters stays whole, so
+# "gotować" (to cook) is no "gotowy" (ready) and "prawo" no "prawny".
+ENDINGS = tuple(sorted("""owanie ywanie iwanie ewanie ienie anie enie owac ywac iwac ewac ac ic yc ec ek ka ki ce ke
+    ami ach owi ow om em a e i o u y""".split(), key=len, reverse=True))
+STEM = 4
 
 
 def shares_stem(topic: set[str], tokens: list[str] | tuple[str, ...]) -> bool:
-    """Whether a passage's folded lemmas hold a topic word, as such or by its stem: a verb and its noun lemmatise
-    apart ("czy salowa karmi pacjentów?" and "Pomoc w karmieniu osób chorych"). Two words share a stem when their
-    common start is ``STEM`` letters or more and at least 4/5 of the shorter one ("prawo" and "prawny" do not)."""
+    """Whether a passage's folded lemmas hold a topic word, as such or by its stem (``ENDINGS``): a verb and its noun
+    lemmatise apart ("czy karmi pacjentów?" and "Pomoc w karmieniu osób chorych"), and a word typed without Polish
+    letters is not lemmatised at all ("plytek")."""
     if topic.intersection(tokens):
         return True
-    for t in topic:
-        if len(t) < STEM:
-            continue
-        for w in tokens:
-            if w[:STEM] == t[:STEM] and _common_start(t, w) >= 0.8 * min(len(t), len(w)):
-                return True
-    return False
+    stems = {stem_of(w) for w in topic if len(w) > STEM}
+    return bool(stems) and any(stem_of(w) in stems for w in tokens)
 
 
-def _common_start(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        n += 1
-    return n
+@lru_cache(maxsize=100_000)
+def stem_of(word: str) -> str:
+    ending = next((e for e in ENDINGS if word.endswith(e)), "")
+    return word[: len(word) - len(ending)] if ending and len(word) - len(ending) >= STEM else word
 
 
 class QueryError(ValueError):

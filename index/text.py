@@ -194,7 +194,7 @@ POLISH = frozenset(
 )
 
 
-def language(text: str, default: str = "pl") -> str:
+def language(text: str, default: str = "pl", settled: bool = False) -> str:
     """pl, uk or en: Cyrillic means Ukrainian; more English than Polish function words means English (a Polish
     place or occupation name in an English sentence does not make it Polish); a message of names alone, with no
     function word of either language ("Pakowacz ręczny"), keeps the conversation's language."""
@@ -207,8 +207,9 @@ def language(text: str, default: str = "pl") -> str:
         return "en"
     if polish > english or (not english and POLISH_LETTERS.search(text) and default != "en"):
         return "pl"
-    if not english and not polish and ws and _english_only(" ".join(ws)):
-        return "en"  # "receptionist", "cheers": words English has and Polish has not
+    if not settled and not english and not polish and ws and _english_only(" ".join(ws)):
+        return "en"  # a first message "receptionist": words English has and Polish has not (later, in a Polish
+        # conversation, "Key Account Manager" is a job title, not a change of language)
     return default  # a tie ("do" is both) or no function word: the conversation's language
 
 
@@ -221,6 +222,6 @@ def _english_only(text: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _detectors() -> tuple[LanguageDetector, LanguageDetector]:
-    strategy = DefaultStrategy(low_memory=True)  # as the lemmatizer's: the dictionaries read on demand
+    strategy = _lemmatizer()._lemmatization_strategy  # the lemmatizer's: its dictionaries, read on demand, once
     return LanguageDetector(lang="en", lemmatization_strategy=strategy), LanguageDetector(lang="pl",
                                                                                           lemmatization_strategy=strategy)

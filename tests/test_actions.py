@@ -386,14 +386,23 @@ def test_work_described_offers_occupations_and_asks_again_when_typed_on(corpus_s
 def test_a_question_typed_on_goes_on_with_the_offered_occupation_that_answers_it(corpus_searcher):
     from index.sentences import say
 
-    offered = {"offered": ["251401", "251402"]}  # Programista aplikacji, Programista aplikacji mobilnych
-    events, messages = run(ActionAnswerOccupation(), "czy pisze się aplikacje na Androida?", offered)
-    assert messages[0][0].startswith(say("assume", "pl", name="Programista aplikacji mobilnych", code="251402"))
-    assert messages[0][1] == ["Programista aplikacji (251401)"]  # the other one stays a click away
-    assert SlotSet("occupation_code", "251402") in events
+    offered = {"offered": ["341202", "532102"]}  # Opiekun osoby starszej, Opiekun medyczny
+    events, messages = run(ActionAnswerOccupation(), "czy trzeba podawać leki?", offered)
+    # only the second's description answers it (ESCO: "pomagać w podawaniu leków"): assumed, the first a click away
+    assume = say("assume", "pl", name="Opiekun medyczny", code="532102")
+    assert messages[0] == (assume, ["Opiekun osoby starszej (341202)"])
+    assert SlotSet("occupation_code", "532102") in events
     # a question both answer alike says nothing of which is meant: asked once more
     _events, messages = run(ActionAnswerOccupation(), "a pracuje się w nocy?", {"offered": ["532102", "341202"]})
     assert messages[0][0] == say("choose_again", "pl")
+
+
+@needs_corpus
+def test_a_name_typed_under_buttons_picks_the_button_it_names(corpus_searcher):
+    offered = {"offered": ["833203", "833101"], "offered_lead": True}  # lorry driver first, clearly ahead
+    events, messages = run(ActionAnswerOccupation(), "a autobusu?", offered)
+    assert SlotSet("occupation_code", "833101") in events  # Kierowca autobusu, not the first offered
+    assert messages[0][0].startswith("Kierowca autobusu (KZiS 833101)")
 
 
 @pytest.mark.parametrize("text, candidates, texts, expected", [

@@ -225,9 +225,11 @@ def test_serving_searcher_runs_openmp_on_one_thread(data_index: Path, embedder):
 
 @pytest.mark.parametrize("topic, tokens, shared", [
     ({"karmic"}, ("pomoc", "karmienie", "chory"), True),  # a verb and its noun: one stem
+    ({"plytek"}, ("wykonywac", "plytka"), True),  # typed without Polish letters, not lemmatised
     ({"obsluga"}, ("obslugiwac", "kasa"), True),
-    ({"prawo"}, ("prawny", "radca"), False),  # four letters in common are no stem
-    ({"praca"}, ("pracowac",), False),
+    ({"prawo"}, ("prawny", "radca"), False),
+    ({"gotowac"}, ("gotowy", "danie"), False),  # to cook is not ready: a stem shorter than four letters stays whole
+    ({"przewoz"}, ("przewodnik",), False),
     ({"jazda"}, ("jazda",), True),  # the same lemma
     ({"sos"}, ("sosna",), False),  # short words match only whole
 ])

@@ -26,14 +26,15 @@ def test_hyphens_at_the_edges_are_words_like_any_other(word: str):
     assert word in keys(word)  # its folded surface, without raising on an empty part
 
 
-@pytest.mark.parametrize("text, default, lang", [
-    ("receptionist", "pl", "en"),  # no function word, a word only English has
-    ("cheers", "uk", "en"),
-    ("kucharz", "uk", "uk"),  # a Polish name alone keeps the conversation's language
-    ("barista", "pl", "pl"),  # a word both languages have decides nothing
-    ("hotel front desk", "pl", "pl"),  # "hotel" is Polish too: not every word only English
-    ("Що робить кухар?", "en", "uk"),
-    ("What does a spawacz do?", "pl", "en"),
+@pytest.mark.parametrize("text, default, settled, lang", [
+    ("receptionist", "pl", False, "en"),  # a first message, no function word, a word only English has
+    ("cheers", "uk", False, "en"),
+    ("Key Account Manager", "pl", True, "pl"),  # in a Polish conversation an English job title changes nothing
+    ("kucharz", "uk", False, "uk"),  # a Polish name alone keeps the conversation's language
+    ("barista", "pl", False, "pl"),  # a word both languages have decides nothing
+    ("hotel front desk", "pl", False, "pl"),  # "hotel" is Polish too: not every word only English
+    ("Що робить кухар?", "en", True, "uk"),
+    ("What does a spawacz do?", "pl", True, "en"),
 ])
-def test_the_language_of_a_message(text: str, default: str, lang: str):
-    assert language(text, default=default) == lang
+def test_the_language_of_a_message(text: str, default: str, settled: bool, lang: str):
+    assert language(text, default=default, settled=settled) == lang
