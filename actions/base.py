@@ -30,11 +30,12 @@ class Turn:
         self.tracker = tracker
         self.dispatcher = dispatcher
         self.text: str = (tracker.latest_message or {}).get("text") or ""
-        settled = tracker.get_slot("language")
-        previous = settled or "pl"
+        previous = tracker.get_slot("language") or "pl"  # the domain's initial value is "pl"
+        # an earlier message of the user's settled the conversation's language: a job title in English then changes
+        # nothing ("Key Account Manager"), while a first message of English words only ("receptionist") is English
+        settled = sum(1 for e in tracker.events if e.get("event") == "user") > 1
         # a button's payload ("/ask_human") says nothing about the user's language
-        self.lang = previous if self.text.startswith("/") else language(self.text, default=previous,
-                                                                         settled=settled is not None)
+        self.lang = previous if self.text.startswith("/") else language(self.text, default=previous, settled=settled)
         self.events: list[EventType] = [] if self.lang == previous else [SlotSet("language", self.lang)]
         self._noted = bool(tracker.get_slot("language_noted"))
         self._set: dict[str, Any] = {}  # slots this turn set, with their values

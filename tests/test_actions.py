@@ -178,6 +178,19 @@ def test_greeting_and_out_of_scope_follow_the_language():
     assert messages[0][1] == ["Контакт консультанта"] and messages[0][0].startswith("Вибачте, з цим я не допоможу")
 
 
+def test_a_first_message_of_english_words_is_english_and_later_a_title_changes_nothing():
+    from actions.base import Turn
+
+    def lang(text: str, earlier: int) -> str:
+        user = [{"event": "user", "text": "x"}] * (earlier + 1)  # the latest message is a user event too
+        tracker = Tracker("t1", {**SLOTS}, {"text": text, "intent": {"name": "ask_occupation"}, "entities": []},
+                          user, False, None, {}, "action_listen")
+        return Turn(tracker, CollectingDispatcher()).lang
+
+    assert lang("receptionist", earlier=0) == "en"  # the slot's initial "pl" is no choice of the user's
+    assert lang("Key Account Manager", earlier=2) == "pl"  # in a Polish conversation: a job title
+
+
 def test_counsellor_contact_comes_from_the_office_file(tmp_path, monkeypatch):
     office = tmp_path / "office.yml"
     office.write_text('name: "PUP Testowo"\nphone: "+48 1"\nemail: "a@b.pl"\nhours: "8-15"\n', encoding="utf-8")
