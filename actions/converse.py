@@ -179,9 +179,7 @@ def _naming(s: Searcher, q: str, res: Resolution, current: str | None,
         # under buttons, words that name no occupation the way a new one is introduced are the question's topic, as
         # they are for the occupation at hand ("a pracuje się w nocy?" names no Goniec, "a jakie trzeba mieć prawo
         # jazdy?" no Radca prawny); a bare name may still be another one ("а нотаріус?")
-        fused = res.candidates[:3] if res.method == "fused" else []
-        others = tuple((c.code, c.name) for c in fused if c.code not in buttons and c.score >= SUGGEST_MIN)
-        return Naming("follow_up", candidates=others, question=q), ()
+        return Naming("follow_up", candidates=_other_readings(res, buttons), question=q), ()
     d = name_decision(s, q, res, current)
     words = tuple(res.name_words) or tuple(d.words.split())
     full = res.method == "lexical" and res.coverage >= 1.0  # every word of one of its names
@@ -195,9 +193,7 @@ def _naming(s: Searcher, q: str, res: Resolution, current: str | None,
     if d.kind == "answer":
         # the current occupation kept, though other signals than its words point elsewhere: if the message is only
         # a name ("а нотаріус?"), those are what it may name
-        fused = res.candidates[:3] if res.method == "fused" else []
-        others = tuple((c.code, c.name) for c in fused if c.code != current and c.score >= SUGGEST_MIN)
-        return Naming("follow_up", candidates=others, question=d.question), ()
+        return Naming("follow_up", candidates=_other_readings(res, (current,)), question=d.question), ()
     offered = d.candidates
     if alone and d.kind == "choose":  # named by all its words: first, and ahead
         offered = ((alone, s.occupations[alone]["name"]), *(c for c in offered if c[0] != alone))
@@ -212,6 +208,13 @@ def _naming(s: Searcher, q: str, res: Resolution, current: str | None,
         # "нотаріус": Notariusz 0.31 against 0.02); its candidates are offered
         return Naming("unknown", candidates=d.candidates, question=q), ()
     return Naming("none", question=q), ()
+
+
+def _other_readings(res: Resolution, at_hand: tuple[str | None, ...]) -> tuple[tuple[str, str], ...]:
+    """What other signals than a name's words say a bare name may be ("а нотаріус?"), besides the occupations at
+    hand: the fused resolution's first three that are likely enough."""
+    fused = res.candidates[:3] if res.method == "fused" else []
+    return tuple((c.code, c.name) for c in fused if c.code not in at_hand and c.score >= SUGGEST_MIN)
 
 
 def _topic_of(s: Searcher, q: str, res: Resolution, buttons: tuple[str, ...]) -> bool:

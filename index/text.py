@@ -66,7 +66,13 @@ def words(text: str) -> list[str]:
 def _lemmatizer() -> simplemma.Lemmatizer:
     # the front-coded dictionaries read on demand: the same lemmas as simplemma's default in ~50 MB instead of
     # ~450 MB per process (Polish and English), which every server process would otherwise hold
-    return simplemma.Lemmatizer(lemmatization_strategy=DefaultStrategy(low_memory=True))
+    return simplemma.Lemmatizer(lemmatization_strategy=_strategy())
+
+
+@lru_cache(maxsize=1)
+def _strategy() -> DefaultStrategy:
+    """simplemma's dictionaries, read on demand, one copy for the lemmatizer and the language detectors."""
+    return DefaultStrategy(low_memory=True)
 
 
 @lru_cache(maxsize=1)
@@ -222,6 +228,5 @@ def _english_only(text: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _detectors() -> tuple[LanguageDetector, LanguageDetector]:
-    strategy = _lemmatizer()._lemmatization_strategy  # the lemmatizer's: its dictionaries, read on demand, once
-    return LanguageDetector(lang="en", lemmatization_strategy=strategy), LanguageDetector(lang="pl",
-                                                                                          lemmatization_strategy=strategy)
+    return (LanguageDetector(lang="en", lemmatization_strategy=_strategy()),
+            LanguageDetector(lang="pl", lemmatization_strategy=_strategy()))

@@ -229,12 +229,6 @@ def test_the_pages_html_writes_none_of_their_strings(path: Path):
     assert found == [], f"{path.name} writes its own strings: {found}"
 
 
-def test_no_answer_cites_the_index_stored_text():
-    """Answers name their sources through the catalog (index.sentences.cite), never the string the build stored."""
-    for path in [*ROOT.glob("actions/*.py"), ROOT / "services" / "conversations.py"]:
-        assert ".cite()" not in path.read_text(encoding="utf-8"), path
-
-
 def test_citations_are_named_in_the_readers_language_from_the_key_the_index_stores():
     """The parsers' sources are keys of the catalog (with the ESCO occupation's name, the edition's date); each is
     named from its sentence in pl/uk/en, the Polish as answers always named it. No text is matched."""
