@@ -55,7 +55,13 @@ LETTER = re.compile(r"[^\W\d_]")
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")
 ABBREVIATION = re.compile(r"(?i)(?:^|\W)(?:ds|np|tzw|kat|nr|ul|wg|ok|godz|mgr|inż|inz|dr|tj|in|e\.g|i\.e|ang|ukr"
                           r"|st|mł|ml|zast|kier|spec|ref|prof)\.$")
-ASK_FRAME = re.compile(r"(?i)\b(jaki|jakie|podaj|what|which|який|яка)\b.{0,20}\b(kod\w*|code|код\w*)\b[^:]*[:?]?")
+# "jaki kod?", "podaj kod KZiS dla tej oferty:", "what code is this" before (or after) a pasted offer; the frame ends
+# at its first mark so that the offer's own colons ("Wymagane: …") stay in it.
+ASK_FRAME = re.compile(r"(?i)\b(jaki|jakie|podaj|what|which|який|яка)\b.{0,20}\b(kod\w*|code|код\w*)\b"
+                       r"[^:?.!\n»«\"„”]{0,40}[:?.!]?")
+# "a ta: …", "kolejna –", "and this one:": the next offer, pasted after other questions came between
+NEXT_OFFER = re.compile(r"(?i)^\W*(?:(?:a|i|and|а|і)\s+)?(?:jeszcze\s+|teraz\s+)?"
+                        r"(?:ta(?:\s+oferta)?|ten|kolejna|następna|nastepna|this(?:\s+one)?|(?:the\s+)?next(?:\s+one)?|ця|цю|наступна)\s*[:–—-]\s*(?=\S)")
 
 
 def state_of(turn: Turn, s: Searcher | None = None) -> State:
@@ -108,6 +114,14 @@ def offer_like(q: str) -> bool:
             and fold(first.strip(",.:;!")) not in QUESTION_OPENERS)
 
 
+def offer_parts(text: str) -> tuple[str, str | None]:
+    """(title, description) of a pasted offer without the question around it: its first line and the rest, or
+    one long line as both (the classifier reads a title and a description)."""
+    bare = ASK_FRAME.sub(" ", NEXT_OFFER.sub("", text.strip(), count=1)).strip(" :»«\"„”\n")
+    first, _, rest = bare.partition("\n")
+    return (first, rest) if rest.strip() else (first[:200], first if len(first) > 200 else None)
+
+
 def question_last(q: str) -> tuple[str, str] | None:
     """(what comes before, the last sentence) when a message has two sentences or more and the last is a question."""
     parts: list[str] = []
@@ -151,7 +165,8 @@ def _understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
     kind = "name" if codes and ask.p < CODE_LOOKUP_BELOW else ask.kind
     if kind in ("chitchat", "off_topic", "more") and CODE.search(q):  # a code the index lacks: which occupation?
         kind = "name"
-    if state.last_ask == "classify_offer" and offer_like(q) and kind not in ("more", "chitchat", "off_topic"):
+    if ((state.last_ask == "classify_offer" or NEXT_OFFER.match(q)) and offer_like(q)
+            and kind not in ("more", "chitchat", "off_topic")):
         kind = "classify_offer"  # after codes, the counsellor's next offer ("a ta: Operator wózka widłowego – …")
     pair = tuple(two_occupations(q, s, None)) if kind in ("compare", "shared") else ()
     return Understood(kind, naming, pair, ask.p)
@@ -600,10 +615,7 @@ def to_learn(turn: Turn, s: Searcher, state: State, step: Step) -> None:
 
 def classify(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     """A pasted job offer: three codes with the evidence that decided them, as text a counsellor can copy."""
-    text = turn.text.strip()
-    first, _, rest = ASK_FRAME.sub(" ", text).strip(" :\n").partition("\n")
-    title, description = (first, rest) if rest.strip() else (first[:200], first if len(first) > 200 else None)
-    result = s.classifier.classify(title, description, k=3)
+    result = s.classifier.classify(*offer_parts(turn.text), k=3)
     lines = [say("codes", turn.lang)]
     for c in result.candidates:
         lines.append(f"• {c.code} – {c.name} ({c.score:.0%})")

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 import faiss
@@ -76,6 +77,15 @@ LIKELY_CONFIDENT = 0.7
 ENDINGS = tuple(sorted("""owanie ywanie iwanie ewanie ienie anie enie owac ywac iwac ewac ac ic yc ec ek ka ki ce ke
     ami ach owi ow om em a e i o u y""".split(), key=len, reverse=True))
 STEM = 4
+# A topic word this rare in the descriptions (passages holding its stem, of about 51,500) names one thing, and a
+# passage of the occupation that holds it is about that thing ("misje" -> "Uczestniczenie w różnych misjach
+# wojskowych", 16 passages hold "misj"), even when the cosine of the whole question stays in the band where
+# answering and declining mix: it answers from RARE_FROM. Common words ("prawo" 1,034, "zmiana" 425, "klient"
+# 1,432) keep the thresholds above. Words shorter than RARE_LETTERS are left out: short ones are the fillers a
+# passage rarely holds ("dużo": 2 passages).
+RARE_PASSAGES = 60
+RARE_LETTERS = 5
+RARE_FROM = 0.75
 
 
 def shares_stem(topic: set[str], tokens: list[str] | tuple[str, ...]) -> bool:
@@ -106,13 +116,14 @@ class Hit:
     also: tuple[Passage, ...] = ()  # near-duplicates from other sources, shown once with this one (``distinct``)
     similarity: float = 0.0  # cosine of the question and the passage: how well it matches, whatever the ranking
     shares_words: bool = False  # the passage holds a lemma of the question's topic words
+    shares_rare: bool = False  # ... and one of them is rare in the descriptions (``RARE_PASSAGES``)
     cross_lingual: bool = False  # the question is not Polish: no word to share
 
     @property
     def match(self) -> str:
         """"strong" when the passage is close enough to answer a question, else "weak"."""
-        below = (CROSS_LINGUAL_BELOW if self.cross_lingual else NO_ANSWER_BELOW if self.shares_words
-                 else CLOSE_WITHOUT_WORDS)
+        below = (CROSS_LINGUAL_BELOW if self.cross_lingual else RARE_FROM if self.shares_rare
+                 else NO_ANSWER_BELOW if self.shares_words else CLOSE_WITHOUT_WORDS)
         return "strong" if self.similarity >= below else "weak"
 
     @property
@@ -176,6 +187,17 @@ def strip_words(text: str, remove: tuple[str, ...]) -> str:
     out = re.sub(r"(?i)\bdo spraw\b", " ", out)  # the filler of names like "specjalista do spraw ..."
     out = re.sub(r"\s+", " ", out).strip()
     return out if re.search(r"[^\W\d_]{2,}", out) else ""
+
+
+# What opens a follow-up without adding to it ("a czy…", "— чи…", "and does…", left over when a name was cut out):
+# E5 reads it as content, and it lowered the question's cosine to the passage that answers it by 0.02-0.04, the
+# width of the band between answering and declining ("a jeździ na misje?" 0.768, "jeździ na misje?" 0.785).
+OPENING = re.compile(r"(?i)^(?:[\W_]|\b(?:a|i|no|oraz|and|so|а|і|та|ну)\b)+(?=\w)")
+
+
+def opening_trimmed(text: str) -> str:
+    """The question without the particles and marks that open it; unchanged when nothing else is left."""
+    return OPENING.sub("", text)
 
 
 def check_question(q: object) -> str:
@@ -321,6 +343,7 @@ class Searcher:
                 # Within one occupation its name says nothing: rank by the rest of the question,
                 # so "księgowa" and "księgowy" (or any wording of the name) get the same passages.
                 q_rank = self.ranking_question(q, resolution)
+        q_rank = opening_trimmed(q_rank)
         qvec = self.encode(q_rank)
         intent = section or section_intent(q)
         rows = self._candidates(chosen.code if chosen else None, section)
@@ -380,10 +403,20 @@ class Searcher:
         top = np.array([r for r, _ in order[:k]], dtype=np.int64)
         sims = self.version.passage_index.reconstruct_batch(top) @ qvec if len(top) else np.zeros(0)
         topic = {fold(lemma(w)) for w in name_words(q)}
+        rare = {w for w in topic if len(w) >= RARE_LETTERS and self._stem_passages[stem_of(w)] <= RARE_PASSAGES}
         tokens = self.version.passage_tokens
         cross = language(q) != "pl"
         return [Hit(i + 1, s, self.passages[r], similarity=float(sim), shares_words=shares_stem(topic, tokens[r]),
-                    cross_lingual=cross) for i, ((r, s), sim) in enumerate(zip(order, sims))]
+                    shares_rare=bool(rare) and shares_stem(rare, tokens[r]), cross_lingual=cross)
+                for i, ((r, s), sim) in enumerate(zip(order, sims))]
+
+    @cached_property
+    def _stem_passages(self) -> Counter[str]:
+        """How many passages hold each stem (``stem_of``) of their lemmas: how rare a topic word is."""
+        counts: Counter[str] = Counter()
+        for tokens in self.version.passage_tokens:
+            counts.update({stem_of(t) for t in tokens})
+        return counts
 
     def _dense(self, qvec: np.ndarray, rows: np.ndarray | None, pool: int) -> dict[int, float]:
         index = self.version.passage_index

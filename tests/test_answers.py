@@ -293,3 +293,22 @@ def test_a_question_in_another_language_not_clearly_answered_gets_the_closest_sa
     assert p.kind == "none" or (p.near and all(h.similarity < CROSS_LINGUAL_SURE for h in p.hits))
     sure = plan_for(corpus_searcher, "512001", "does a cook prepare sauces?", 5, "specific")
     assert sure.kind == "passages" and not sure.near and sure.hits[0].similarity >= CROSS_LINGUAL_SURE
+
+
+@pytest.mark.parametrize("code, question, answered_by", [
+    # "misje" is in 16 passages of ~51,500: the missions task answers, though the whole question's cosine is low
+    ("031001", "a jeździ na misje?", "misjach"),
+    ("031001", "— czy jeździ na misje?", "misjach"),  # the marks and particles that open it say nothing
+    ("031001", "czy trzeba umieć pływać?", None),  # no passage holds it
+    ("751204", "czy trzeba znać język chiński?", None),  # "język" is in 376 passages: no rescue
+])
+def test_a_rare_word_the_question_shares_with_a_passage_answers_it(corpus_searcher, code: str, question: str,
+                                                                    answered_by: str | None) -> None:
+    from index.answer import plan_for
+
+    p = plan_for(corpus_searcher, code, question, 5, "specific")
+    if answered_by is None:
+        assert p.kind == "none" or p.near
+    else:
+        assert p.kind == "passages" and not p.near and answered_by in p.hits[0].passage.text
+        assert p.hits[0].shares_rare

@@ -178,3 +178,35 @@ def test_what_after_codes_is_the_next_offer(message: str, offer: bool) -> None:
     from actions.converse import offer_like
 
     assert offer_like(message) is offer
+
+
+BUS = ("Zatrudnimy kierowcę autobusu kat. D do przewozów regularnych. Wymagane: prawo jazdy kat. D, karta kierowcy. "
+       "Praca w systemie zmianowym.")
+
+
+@pytest.mark.parametrize("message, parts", [
+    (f"jaki kod? »{BUS}«", (BUS, None)),  # the offer's own colon stays in it
+    (f"Podaj kod KZiS dla tej oferty: {BUS}", (BUS, None)),
+    (f"{BUS} Jaki to kod?", (BUS, None)),
+    (f"a ta: {BUS}", (BUS, None)),
+    (f"and this one – {BUS}", (BUS, None)),
+    ("jaki kod zawodu?\nSpawacz MIG/MAG\nSpawanie konstrukcji stalowych: hala, jedna zmiana.",
+     ("Spawacz MIG/MAG", "Spawanie konstrukcji stalowych: hala, jedna zmiana.")),
+    ("Tata: operator koparki", ("Tata: operator koparki", None)),  # "ta" only as a word of its own
+])
+def test_a_pasted_offer_is_coded_without_the_question_around_it(message: str, parts: tuple[str, str | None]) -> None:
+    from actions.converse import offer_parts
+
+    assert offer_parts(message) == parts
+
+
+@pytest.mark.parametrize("message, next_offer", [
+    ("a ta: Brukarz – układanie kostki brukowej i obrzeży, wykonywanie podbudowy, praca na terenie województwa.", True),
+    ("kolejna – Kucharz do restauracji hotelowej, kuchnia polska, praca zmianowa, umowa o pracę od zaraz", True),
+    ("a ta praca jest ciężka?", False),
+    ("a ten zawód to co robi?", False),
+])
+def test_the_next_offer_is_pointed_at(message: str, next_offer: bool) -> None:
+    from actions.converse import NEXT_OFFER
+
+    assert bool(NEXT_OFFER.match(message)) is next_offer
