@@ -51,7 +51,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
     "io": (("ьо", 0.2),),
     "a": (("а", 0.0),),
     "b": (("б", 0.0),),
-    "c": (("ц", 0.2), ("ч", 0.6), ("к", 0.8)),
+    "c": (("ц", 0.2), ("ч", 0.7), ("к", 0.8)),
     "d": (("д", 0.0),),
     "e": (("е", 0.0), ("є", 0.5)),
     "f": (("ф", 0.0),),
@@ -90,6 +90,7 @@ COMMON_BONUS = 0.5
 RARE_GRAMMEMES = frozenset({"Name", "Surn", "Patr", "Dist", "Abbr"})
 RARE_COST = 0.5
 WEAK_COST_PER_LETTER = 0.25
+SHARED_MAX_COST = 0.6  # "polsku" as "польську" (two dropped ь) is read; "doradca" as "дорадча" (c for ч) is not
 
 WORD = re.compile(r"[^\W\d_]+(?:[-'’`ʼ][^\W\d_]+)*'?")
 LATIN = re.compile(r"[a-z']+")
@@ -112,6 +113,7 @@ class Reading:
     cyrillic: str
     known: bool
     rare: bool = False
+    cost: float = 0.0
 
 
 def latin_ukrainian(message: str) -> str | None:
@@ -168,8 +170,8 @@ def _settled(kind: str, reading: Reading | None, word: str, sentence_start: bool
     a sentence is a name ("Mam na imie Olena"): read, but no evidence of the message's language."""
     if reading is None:
         return kind
-    if kind == "known":
-        return "shared" if reading.known else "foreign"
+    if kind == "known":  # a Polish word read only through ad-hoc spellings is Polish ("doradca" is not "дорадча")
+        return "shared" if reading.known and reading.cost <= SHARED_MAX_COST else "foreign"
     if _unaccented_polish(word.lower()):
         return "shared" if reading.known else "foreign"
     name = word[:1].isupper() and not sentence_start
@@ -249,7 +251,8 @@ def _reading(word: str) -> Reading:
     "den" is "день", not the name "Ден"; "obovyazky" is "обов'язки", not the marked "обовязки"."""
     if "-" in word:
         parts = [_reading(part) for part in word.split("-")]
-        return Reading("-".join(p.cyrillic for p in parts), all(p.known for p in parts), any(p.rare for p in parts))
+        return Reading("-".join(p.cyrillic for p in parts), all(p.known for p in parts), any(p.rare for p in parts),
+                       sum(p.cost for p in parts))
     common = [(cost - COMMON_BONUS, cyr) for cost, cyr in _walk(word, _common_lexicon())]
     ends = [(cost + RARE_COST * bool(_marks(cyr)), cost, cyr) for cost, cyr in _walk(word, _dawg_lexicon())[:4]]
     ends += [(cost, cost, cyr) for cost, cyr in common]
@@ -259,7 +262,7 @@ def _reading(word: str) -> Reading:
     # no evidence: a name or an abbreviation (a distorted spelling is still Ukrainian), or a reading that took
     # unlikely spellings for most of its letters ("cv" is "кв" only if c is к)
     weak = not common and (_marks(cyrillic) - {"Dist"} or cost > WEAK_COST_PER_LETTER * len(word))
-    return Reading(cyrillic, True, bool(weak))
+    return Reading(cyrillic, True, bool(weak), cost)
 
 
 @lru_cache(maxsize=50_000)
@@ -351,11 +354,13 @@ class _DawgLexicon(_Lexicon):
         # DAWG-Python steps byte by byte in Python (~1 µs a byte): words share their first letters' transitions,
         # and a dictionary look-up of a remembered one is ~20 times cheaper
         key = (node, chunk)
-        if key not in self._steps:
+        try:
+            return self._steps[key]
+        except KeyError:  # (a local result, not a second look-up: another thread may clear the memo meanwhile)
             if len(self._steps) >= MAX_STEPS:
                 self._steps.clear()
-            self._steps[key] = self._dct.follow_bytes(chunk.encode(), node)
-        return self._steps[key]
+            step = self._steps[key] = self._dct.follow_bytes(chunk.encode(), node)
+            return step
 
     def is_word(self, node: object) -> bool:
         return self._dct.follow_char(self._separator, node) is not None
