@@ -80,7 +80,7 @@ RULES: dict[str, tuple[tuple[str, float], ...]] = {
 LONGEST = max(map(len, RULES))
 SOFTENED = tuple("дтзсцлнр")  # consonants a dropped ь may follow (the official transliteration writes no ь)
 IOTATED = tuple("яюєї")  # vowels a dropped apostrophe may precede ("obovyazky" is "обов'язки")
-SOFT_SIGN_COST = 0.3
+SOFT_SIGN_COST = 0.2
 APOSTROPHE_COST = 0.1
 BEAM = 48  # dictionary states kept per position: enough for every word tried, bounded for any input
 # Frequent words pymorphy3's Ukrainian dictionary lacks (particles and adverbs), and frequent words that should win
@@ -90,8 +90,10 @@ COMMON_BONUS = 0.5
 RARE_GRAMMEMES = frozenset({"Name", "Surn", "Patr", "Dist", "Abbr"})
 RARE_COST = 0.5
 WEAK_COST_PER_LETTER = 0.25
-SHARED_MAX_COST = 0.6  # "polsku" as "польську" (two dropped ь) is read; "doradca" as "дорадча" (c for ч) is not
+SHARED_MAX_COST = 0.5  # "dla" as "для" and "polsku" as "польську" (two dropped ь) are read; "doradca" as "дорадча"
+# (c for ч) and "widlowy" as "відлови" (w twice) are not
 
+ONE_LETTER_WORDS = frozenset("AIVUZOJ")  # а, і, в, у, з, о, й
 WORD = re.compile(r"[^\W\d_]+(?:[-'’`ʼ][^\W\d_]+)*'?")
 LATIN = re.compile(r"[a-z']+")
 APOSTROPHES = str.maketrans({"’": "'", "`": "'", "ʼ": "'"})
@@ -170,10 +172,9 @@ def _settled(kind: str, reading: Reading | None, word: str, sentence_start: bool
     a sentence is a name ("Mam na imie Olena"): read, but no evidence of the message's language."""
     if reading is None:
         return kind
-    if kind == "known":  # a Polish word read only through ad-hoc spellings is Polish ("doradca" is not "дорадча")
+    # a Polish word read only through ad-hoc spellings is Polish ("doradca" is not "дорадча")
+    if kind == "known" or _unaccented_polish(word.lower()):
         return "shared" if reading.known and reading.cost <= SHARED_MAX_COST else "foreign"
-    if _unaccented_polish(word.lower()):
-        return "shared" if reading.known else "foreign"
     name = word[:1].isupper() and not sentence_start
     return "ukrainian" if reading.known and not reading.rare and not name else "unknown"
 
@@ -199,9 +200,10 @@ def _is_ukrainian(kinds: list[str], tokens: list[tuple[int, int, str]]) -> bool:
 
 @lru_cache(maxsize=50_000)
 def _kind(word: str, sentence_start: bool) -> str:
-    """foreign: letters no romanisation uses (Polish ones); other: an acronym or a category letter ("SEP", "C");
-    known: a Polish or English word; latin: neither."""
-    if (word.isupper() and len(word) > 1) or (len(word) == 1 and word.isupper() and not sentence_start):
+    """foreign: letters no romanisation uses (Polish ones); other: an acronym or a category letter ("SEP", "C",
+    "kat. B"; a capital letter is a word only where it starts a sentence: "V Polshchi"); known: a Polish or English
+    word; latin: neither."""
+    if (word.isupper() and len(word) > 1) or (word.isupper() and not (sentence_start and word in ONE_LETTER_WORDS)):
         return "other"
     if "-" in word:  # "Murarz-tynkarz" is one Polish name; "будь-який" one Ukrainian word
         parts = {_kind(part, sentence_start) for part in word.split("-")}
