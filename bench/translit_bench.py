@@ -1,0 +1,86 @@
+"""Benchmark of index/translit.py: how long `latin_ukrainian` takes per chat message, and how well it decides.
+
+Over the labelled set tests/data/latin-ukrainian.tsv it prints, per group (Latin-Ukrainian, Polish, English), the
+median and 90th percentile time per message side by side in one run: "new" with every cache emptied before each
+message (the words and the dictionary transitions the process remembers), "cold" with the per-word caches emptied
+(words the process has not seen, in a server that has read other messages), "warm" (every word seen before). The
+dictionaries themselves stay loaded, as in a running server. Then the set's precision, recall and exact Cyrillic
+outputs.
+
+Run: `.venv/bin/python bench/translit_bench.py` (a few seconds; no embedding model).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+from index import translit
+
+SET = Path(__file__).resolve().parent.parent / "tests" / "data" / "latin-ukrainian.tsv"
+ROUNDS = 5
+MODES = ("new", "cold", "warm")
+CACHED = (translit._kind, translit._reading, translit._unaccented_polish, translit._marks)
+
+
+def rows() -> list[tuple[str, str, str, str]]:
+    """(section, text, label, expected Cyrillic) of the labelled set."""
+    out, section = [], ""
+    for line in SET.read_text(encoding="utf-8").splitlines()[1:]:
+        if line.startswith("# section:"):
+            section = line.split(":", 1)[1].strip()
+        elif section and not line.startswith("#"):
+            text, label, cyrillic = line.split("\t")
+            out.append((section, text, label, cyrillic))
+    return out
+
+
+def timed(message: str, mode: str) -> float:
+    if mode in ("new", "cold"):
+        for cached in CACHED:
+            cached.cache_clear()
+    if mode == "new":
+        translit._dawg_lexicon()._steps.clear()
+    start = time.perf_counter()
+    translit.latin_ukrainian(message)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    data = rows()
+    for _, message, _, _ in data:  # load the dictionaries' pages once, as a server has after its first messages
+        translit.latin_ukrainian(message)
+    times: dict[tuple[str, str], list[float]] = {}
+    for _ in range(ROUNDS):
+        for mode in MODES:
+            if mode == "warm":
+                for _, message, _, _ in data:
+                    translit.latin_ukrainian(message)
+            for section, message, _, _ in data:
+                times.setdefault((section, mode), []).append(timed(message, mode))
+    print(f"{'µs':<4}{'n':>5}" + "".join(f"{mode + ' median':>14}{mode + ' p90':>11}" for mode in MODES))
+    for name in ("pl", "en", "uk"):
+        n = sum(section == name for section, _, _, _ in data)
+        figures = "".join(f"{_us(statistics.median(times[(name, m)])):>14}{_us(_p90(times[(name, m)])):>11}"
+                          for m in MODES)
+        print(f"{name:<4}{n:>5}{figures}")
+    outputs = [(translit.latin_ukrainian(t), label, cyr) for _, t, label, cyr in data]
+    tp = sum(out is not None and label == "uk" for out, label, _ in outputs)
+    fp = sum(out is not None and label != "uk" for out, label, _ in outputs)
+    fn = sum(out is None and label == "uk" for out, label, _ in outputs)
+    exact = sum(out == cyr for out, label, cyr in outputs if label == "uk")
+    print(f"precision {tp / max(tp + fp, 1):.3f}  recall {tp / max(tp + fn, 1):.3f}  "
+          f"exact Cyrillic {exact}/{tp + fn}  (set: {len(data)} messages)")
+
+
+def _p90(values: list[float]) -> float:
+    return statistics.quantiles(values, n=10)[-1]
+
+
+def _us(seconds: float) -> str:
+    return f"{seconds * 1e6:.0f}"
+
+
+if __name__ == "__main__":
+    main()
