@@ -112,6 +112,7 @@ bench: setup
 	$(BIN)/python bench/search_bench.py
 	$(BIN)/python bench/resolve_bench.py
 	$(BIN)/python bench/answer_bench.py
+	$(BIN)/python bench/translit_bench.py
 	$(BIN)/python bench/backend_bench.py
 	$(BIN)/python bench/memory_bench.py
 	$(BIN)/python bench/asks_bench.py

@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from index.search import QueryError, check_question
 from index.text import language
+from index.translit import latin_ukrainian
 
 from . import metrics
 from .messages import say
@@ -29,7 +30,9 @@ class Turn:
     def __init__(self, tracker: Tracker, dispatcher: CollectingDispatcher) -> None:
         self.tracker = tracker
         self.dispatcher = dispatcher
-        self.text: str = (tracker.latest_message or {}).get("text") or ""
+        typed = (tracker.latest_message or {}).get("text") or ""
+        # Ukrainian typed in Latin letters ("shcho robyt zvaryuvalnyk?") is read as if typed in Cyrillic
+        self.text: str = typed if typed.startswith("/") else latin_ukrainian(typed) or typed
         previous = tracker.get_slot("language") or "pl"  # the domain's initial value is "pl"
         # an earlier message of the user's settled the conversation's language: a job title in English then changes
         # nothing ("Key Account Manager"), while a first message of English words only ("receptionist") is English

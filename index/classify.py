@@ -118,6 +118,9 @@ class OccupationClassifier:
         alone = None if stated else self.resolver.head_alone(text)
         if alone is not None and alone in lexical:  # the fusion knows few rare names ("podoficer": Podolog)
             ranked = [(alone, dict(ranked).get(alone, 0.0))] + [(c, p) for c, p in ranked if c != alone]
+        headed = [] if stated or alone or not ranked or ranked[0][0] in lexical else self._headed(text, lexical)
+        if headed:  # "водій", "driver": the fusion, learned on Polish titles, guessed an occupation no name fits
+            ranked = headed
         if not ranked:
             return Resolution([], False, "none")
         cands = [self._candidate(c, s) for c, s in ranked[:k]]
@@ -131,6 +134,16 @@ class OccupationClassifier:
         else:
             found = Resolution(cands, ambiguous, "fused")
         return replace(found, several_heads=several)
+
+    def _headed(self, text: str, lexical: Lexical) -> list[tuple[str, float]]:
+        """The occupations whose names start with the message's one name-like word, by their word matches, when
+        there are several: the user's to choose (``heads_several`` for the official Polish names; here any name,
+        so also the team's Ukrainian and English glossary: "водій" starts a bus, truck and forklift driver's)."""
+        codes = self.resolver.headed_by(text) & lexical.keys()
+        if len(codes) < 2:
+            return []
+        total = sum(lexical[c][0] for c in codes)
+        return sorted(((c, lexical[c][0] / total) for c in codes), key=lambda cp: -cp[1])
 
     def ranked(self, text: str, k: int) -> list[str]:
         """The codes ``classify`` ranks first for a bare title, without their evidence (which costs most of it)."""

@@ -234,6 +234,11 @@ class Resolver:
         codes = set().union(*(self.official_heads.get(k, ()) for k in q.all))
         return len(codes) >= 2 and best not in codes
 
+    def headed_by(self, text: str) -> set[str]:
+        """The occupations with a name (of any kind) that starts with the message's word, when it has one."""
+        q = query_keys(text)
+        return set().union(*(self.heads.get(k, ()) for k in q.all)) if len(q.words) == 1 else set()
+
     def named_by(self, text: str, cands: list[Candidate], ambiguous: bool, name_index: int) -> Resolution:
         """A lexical resolution: which of the message's words named the name at ``name_index``, and how fully."""
         matched = self.matched_words(text, name_index)

@@ -151,6 +151,16 @@ def test_ukrainian_question_gets_ukrainian_sentences_and_a_note_once(data_search
     assert not again[0][0].startswith("(Описи")
 
 
+def test_ukrainian_typed_in_latin_letters_is_answered_as_ukrainian(data_searcher):
+    events, messages = run(ActionAnswerOccupation(), "Yaki navychky potribni?", {"occupation_code": "243108"})
+    assert events[:3] == [SlotSet("language", "uk"), SlotSet("last_ask", "skill"),
+                          SlotSet("last_question", "Які навички потрібні?")]
+    assert "Specjalista do spraw mediów interaktywnych (KZiS 243108) – необхідні вміння:" in messages[0][0]
+    # Polish without its letters stays Polish
+    events, _ = run(ActionAnswerOccupation(), "jakie umiejetnosci sa potrzebne?", {"occupation_code": "243108"})
+    assert SlotSet("language", "uk") not in events and SlotSet("last_ask", "skill") in events
+
+
 def test_choose_answers_the_pending_question(data_searcher):
     events, messages = run(ActionChooseOccupation(), '/choose_occupation{"code":"243108"}',
                            {"last_question": "jakie zadania ?"},

@@ -111,6 +111,15 @@ def test_names_people_use_resolve(full_searcher: Searcher, text: str, code: str)
 
 
 @needs_corpus
+@pytest.mark.parametrize("text", ["водій", "Я водій"])
+def test_one_word_that_starts_several_names_asks_which(full_searcher: Searcher, text: str):
+    """The glossary's Ukrainian drivers all start with "водій": the user's to choose, not the fusion's guess."""
+    res = full_searcher.resolve(text)
+    assert res.ambiguous and len(res.candidates) >= 3
+    assert all(c.code.startswith("83") for c in res.candidates)  # drivers and operators of vehicles
+
+
+@needs_corpus
 def test_hidden_names_are_unknown_to_the_name_signals(full_searcher: Searcher):
     """Training on a glossary name as if it were unlisted: the name signals must not see that occupation's names."""
     sig = full_searcher.classifier.signals
