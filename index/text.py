@@ -66,24 +66,24 @@ def words(text: str) -> list[str]:
 def _lemmatizer() -> simplemma.Lemmatizer:
     # the front-coded dictionaries read on demand: the same lemmas as simplemma's default in ~50 MB instead of
     # ~450 MB per process (Polish and English), which every server process would otherwise hold
-    return simplemma.Lemmatizer(lemmatization_strategy=_strategy())
+    return simplemma.Lemmatizer(lemmatization_strategy=dictionaries())
 
 
 @lru_cache(maxsize=1)
-def _strategy() -> DefaultStrategy:
+def dictionaries() -> DefaultStrategy:
     """simplemma's dictionaries, read on demand, one copy for the lemmatizer and the language detectors."""
     return DefaultStrategy(low_memory=True)
 
 
 @lru_cache(maxsize=1)
-def _ukrainian() -> pymorphy3.MorphAnalyzer:
+def ukrainian_morphology() -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer(lang="uk")  # ~50 ms, once per process
 
 
 @lru_cache(maxsize=200_000)
 def lemma(word: str) -> str:
     if re.search("[а-яіїєґ]", word):
-        return _ukrainian().parse(word)[0].normal_form
+        return ukrainian_morphology().parse(word)[0].normal_form
     return _lemmatizer().lemmatize(word, lang="pl")
 
 
@@ -92,7 +92,7 @@ def is_verb(word: str) -> bool:
     """A verb form, by its lemma: a Polish infinitive ends in -ć ("jeździ"), a Ukrainian one pymorphy3 tags
     ("працює"). Unaccented Polish ("jezdzi") is not recognised."""
     if CYRILLIC.search(word):
-        return _ukrainian().parse(word)[0].tag.POS in ("VERB", "INFN")
+        return ukrainian_morphology().parse(word)[0].tag.POS in ("VERB", "INFN")
     lem = lemma(word)
     return lem.endswith("ć") and not lem.endswith(("ość", "ęć", "ęść"))  # nouns: jakość, pamięć, pięć, część
 
@@ -228,5 +228,5 @@ def _english_only(text: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _detectors() -> tuple[LanguageDetector, LanguageDetector]:
-    return (LanguageDetector(lang="en", lemmatization_strategy=_strategy()),
-            LanguageDetector(lang="pl", lemmatization_strategy=_strategy()))
+    return (LanguageDetector(lang="en", lemmatization_strategy=dictionaries()),
+            LanguageDetector(lang="pl", lemmatization_strategy=dictionaries()))

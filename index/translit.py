@@ -6,7 +6,7 @@ pymorphy3's Ukrainian dictionary (a DAWG of all inflected forms) with every roma
 for, so only readings that stay a prefix of a real word survive: the search is bounded by the dictionary, not by the
 number of spellings. A message is Ukrainian when its words with a Ukrainian reading outweigh its Polish and English
 words (simplemma's dictionaries, the cached strategy index/text.py uses; see _is_ukrainian for the thresholds).
-Not wired into the bot: `latin_ukrainian` is the whole interface.
+The action server reads every chat message through `latin_ukrainian` first (actions/base.py).
 """
 
 from __future__ import annotations
@@ -217,7 +217,7 @@ def _kind(word: str, sentence_start: bool) -> str:
 
 
 def _in_dictionary(word: str) -> bool:
-    strategy = text._strategy()
+    strategy = text.dictionaries()
     return strategy.is_dictionary_member(word, "pl") or strategy.is_dictionary_member(word, "en")
 
 
@@ -230,7 +230,7 @@ def _unaccented_polish(word: str) -> bool:
     if NOT_POLISH.search(word):
         return False
     slots = [(i, POLISH_ACCENTS[ch]) for i, ch in enumerate(word) if ch in POLISH_ACCENTS]
-    strategy = text._strategy()
+    strategy = text.dictionaries()
     tried = 0
     for count in range(1, min(len(slots), 3) + 1):
         for chosen in combinations(slots, count):
@@ -272,7 +272,7 @@ def _marks(cyrillic: str) -> frozenset[str]:
     """The RARE_GRAMMEMES that every parse of a word has: a word known only as a name, an abbreviation or a marked
     spelling ("ден" is also the plural genitive of "дно": not marked). pymorphy3's Ukrainian parses are not in
     order of frequency: the first one of "кухар" is a surname."""
-    parses = text._ukrainian().parse(cyrillic)
+    parses = text.ukrainian_morphology().parse(cyrillic)
     marks = [p.tag.grammemes & RARE_GRAMMEMES for p in parses]
     return frozenset(set.union(*map(set, marks))) if marks and all(marks) else frozenset()
 
@@ -346,7 +346,7 @@ class _DawgLexicon(_Lexicon):
     """pymorphy3's Ukrainian word forms: walking its DAWG (UTF-8 bytes) costs a few steps per letter."""
 
     def __init__(self) -> None:
-        words = text._ukrainian().dictionary.words
+        words = text.ukrainian_morphology().dictionary.words
         self._dct = words.dct
         self._separator = getattr(words, "_payload_separator", b"\x01")[0]  # between a form and its record
         self.root = self._dct.ROOT
