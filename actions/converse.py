@@ -49,9 +49,11 @@ SECTION_ASK = {"overview": "overview", "task": "task", "knowledge": "knowledge",
 QUESTION_OPENERS = frozenset(fold(w) for w in """co czy jak jaki jaka jakie jakich ile gdzie kiedy dlaczego czym kto
     pokaż podaj powiedz opisz wyjaśnij poproszę proszę chcę what how which who where when why does do is are can
     show tell що як який яка які чи де скільки коли чому покажи розкажи""".split())
+KIN_SHOWN = 5  # occupations of the unit group offered for one that KZiS only names
 OFFER_WORDS = 12  # words from which a message typed after a list of codes may be the next offer to code
 TWO_OCCUPATIONS = ("compare", "shared", "move")  # kinds of question about a pair of occupations
 LETTER = re.compile(r"[^\W\d_]")
+NAMED = re.compile(r"[^\W\d_]{2,}")  # a word, not a mark or a letter left over
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")
 ABBREVIATION = re.compile(r"(?i)(?:^|\W)(?:ds|np|tzw|kat|nr|ul|wg|ok|godz|mgr|inż|inz|dr|tj|in|e\.g|i\.e|ang|ukr"
                           r"|st|mł|ml|zast|kier|spec|ref|prof)\.$")
@@ -59,6 +61,18 @@ ABBREVIATION = re.compile(r"(?i)(?:^|\W)(?:ds|np|tzw|kat|nr|ul|wg|ok|godz|mgr|in
 # at its first mark so that the offer's own colons ("Wymagane: …") stay in it.
 ASK_FRAME = re.compile(r"(?i)\b(jaki|jakie|podaj|what|which|який|яка)\b.{0,20}\b(kod\w*|code|код\w*)\b"
                        r"[^:?.!\n»«\"„”]{0,40}[:?.!]?")
+# the frame's own words, when the job is named inside it ("jaki kod ma spawacz MIG/MAG?")
+ASK_WORDS = re.compile(r"(?i)\b(?:jaki|jakie|podaj|what|which|який|яка|яку)\b(?:\s+(?:jest|to|is|the|є)){0,2}\s+"
+                       r"(?:kod\w*|code|код\w*)\b(?:\s+(?:zawodu|kzis|ma|dla|jest|to|is|for|of|a|an|has|має|для|"
+                       r"професії))*")
+# An employer's words that open a job offer ("Zatrudnimy …", "Hotel w Zakopanem zatrudni …", "We are hiring"): such
+# a message is an offer to code even without "jaki kod" ("przyjmę każdą pracę" is a jobseeker's)
+HIRING = re.compile(r"(?i)^\W*(?:\S+\s+){0,5}?(?:zatrudni(?:my|ę|e)?|przyjmiemy|przyjmie|"
+                    r"przyjm[ęe]\s+(?!każd|kazd|jak|prac)|(?:poszukujemy|szukamy)\s+(?!(?:pracy|roboty|zatrudnienia|z|"
+                    r"razem)\b)|rekrutujemy|we\s+are\s+hiring|hiring|is\s+looking\s+for|шукаємо|запрошуємо)")
+# "porównaj z …", "compare with …": a comparison however few occupations the words name (the current one is the other)
+COMPARE_VERB = re.compile(r"(?i)^\W*(?:(?:a|i|and|а|і|то)\s+)?(?:porównaj|porownaj|porównać|porownac|compare|порівняй|"
+                          r"порівняти|порівняйте)\b")
 # "a ta: …", "kolejna –", "and this one:": the next offer, pasted after other questions came between
 NEXT_OFFER = re.compile(r"(?i)^\W*(?:(?:a|i|and|а|і)\s+)?(?:jeszcze\s+|teraz\s+)?"
                         r"(?:ta(?:\s+oferta)?|ten|kolejna|następna|nastepna|this(?:\s+one)?|(?:the\s+)?next(?:\s+one)?|ця|цю|наступна)\s*[:–—-]\s*(?=\S)")
@@ -118,6 +132,8 @@ def offer_parts(text: str) -> tuple[str, str | None]:
     """(title, description) of a pasted offer without the question around it: its first line and the rest, or
     one long line as both (the classifier reads a title and a description)."""
     bare = ASK_FRAME.sub(" ", NEXT_OFFER.sub("", text.strip(), count=1)).strip(" :»«\"„”\n")
+    if not NAMED.search(bare):  # the job was named inside the frame
+        bare = ASK_WORDS.sub(" ", text).strip(" :?»«\"„”\n")
     first, _, rest = bare.partition("\n")
     return (first, rest) if rest.strip() else (first[:200], first if len(first) > 200 else None)
 
@@ -145,6 +161,9 @@ def _understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
     if section in SECTION_ASK:  # a section button under an earlier reply
         return Understood(SECTION_ASK[section], Naming("follow_up"))
     codes = codes_in(q, s)
+    missing = [c for c in dict.fromkeys(CODE.findall(q)) if c not in s.occupations]
+    if missing and not offer_like(q):  # "kod 999999", "porównaj 512001 i 999999": not a name to guess
+        return Understood("no_code", Naming("no_code", words=missing[0]))
     if codes:
         rest = CODE.sub(" ", q).strip(" ,.?!-–") or s.occupations[codes[0]]["name"]
         naming = Naming("named", codes[0], question=rest, full=True) if codes[0] != state.current else \
@@ -165,9 +184,11 @@ def _understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
     kind = "name" if codes and ask.p < CODE_LOOKUP_BELOW else ask.kind
     if kind in ("chitchat", "off_topic", "more") and CODE.search(q):  # a code the index lacks: which occupation?
         kind = "name"
-    if ((state.last_ask == "classify_offer" or NEXT_OFFER.match(q)) and offer_like(q)
+    if ((state.last_ask == "classify_offer" or NEXT_OFFER.match(q) or HIRING.match(q)) and offer_like(q)
             and kind not in ("more", "chitchat", "off_topic")):
         kind = "classify_offer"  # after codes, the counsellor's next offer ("a ta: Operator wózka widłowego – …")
+    if COMPARE_VERB.match(q) and kind != "shared":
+        kind = "compare"
     pair = tuple(two_occupations(q, s, None)) if kind in ("compare", "shared") else ()
     return Understood(kind, naming, pair, ask.p)
 
@@ -375,6 +396,15 @@ def answer(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     with metrics.SEARCH_SECONDS.time():
         p = plan_for(s, code, question, page, ask, section=button if button in SECTION_ASK else None)
     seen = Seen(turn.tracker.get_slot("seen"))
+    if p.kind == "none" and not sections_of(s, code):  # a name alone in KZiS: its unit group's described ones
+        turn.kind = "declined"
+        turn.set("last_list", None)
+        occ = s.occupations[code]
+        kin = [(c, n) for c, n in s.catalog.same_group(code) if sections_of(s, c)][:KIN_SHOWN]
+        turn.say(say("no_description", turn.lang, name=name, code=code, group=occ.get("group") or code[:4],
+                     group_name=occ.get("group_name") or ""),
+                 buttons=[*choose_buttons(kin), counsellor_button(turn.lang)])
+        return
     if p.kind == "none":
         turn.kind = "declined"
         turn.set("last_question", question)
@@ -671,7 +701,13 @@ def nothing_to_continue(turn: Turn, s: Searcher, state: State, step: Step) -> No
     turn.say(say("nothing_to_continue", turn.lang))
 
 
+def no_code(turn: Turn, s: Searcher, state: State, step: Step) -> None:
+    """A six-digit code KZiS does not have: said so, the conversation's occupation unchanged."""
+    turn.kind = "asked"
+    turn.say(say("no_code", turn.lang, code=step.words))
+
+
 RUN = {"answer": answer, "assume": assume, "choose": choose, "ask_which": ask_which, "unknown": unknown,
        "route": routed, "more": more, "compare": compare, "compare_which": compare_which, "related": related,
        "move": to_learn, "classify": classify, "experience": experience, "in_polish": in_polish, "chitchat": chitchat,
-       "off_topic": off_topic, "nothing_to_continue": nothing_to_continue}
+       "off_topic": off_topic, "nothing_to_continue": nothing_to_continue, "no_code": no_code}

@@ -76,7 +76,7 @@ class Understood:
 @dataclass(frozen=True)
 class Step:
     action: str  # answer | assume | choose | ask_which | unknown | route | more | compare | related | move | classify
-    #              | experience | in_polish | chitchat | off_topic | compare_which | nothing_to_continue
+    #              | experience | in_polish | chitchat | off_topic | compare_which | nothing_to_continue | no_code
     code: str | None = None
     ask: str | None = None  # the kind of information to answer
     other: str | None = None  # the second occupation of a comparison
@@ -91,6 +91,8 @@ def decide(state: State, msg: Understood) -> Step:
     """The next step of the conversation (see the module's table)."""
     kind, n = msg.kind, msg.naming
     named = n.code if n.kind == "named" else None
+    if kind == "no_code":
+        return Step("no_code", words=n.words)
     if kind in ROUTED:
         return Step("route", code=named or state.current, topic=kind)
     if kind == "more":

@@ -220,10 +220,12 @@ def language(text: str, default: str = "pl", settled: bool = False) -> str:
 
 
 def _english_only(text: str) -> bool:
-    """Every word is in simplemma's English dictionary and fewer than half in its Polish one ("barista", "cook"
-    and "scaffolder" are in both: not decided by this)."""
+    """Every word is in simplemma's English dictionary and one at least is not in its Polish one: "hotel
+    receptionist", "forklift operator" ("hotel" and "operator" are Polish words too); "barista", "manager" and
+    "bus driver" are in both (simplemma reads "driver" as Polish): not decided by this."""
     en, pl = _detectors()
-    return en.proportion_in_target_languages(text) == 1.0 and pl.proportion_in_target_languages(text) < 0.5
+    return (en.proportion_in_target_languages(text) == 1.0
+            and any(pl.proportion_in_target_languages(w) == 0.0 for w in text.split()))
 
 
 @lru_cache(maxsize=1)

@@ -170,11 +170,12 @@ def test_choose_answers_the_pending_question(data_searcher):
                                      "• Wspieranie procesu")
 
 
-def test_choose_unknown_code_asks_again(data_searcher):
+def test_choose_unknown_code_says_so(data_searcher):
     events, messages = run(ActionChooseOccupation(), "999999", intent="choose_occupation",
                            entities=[{"entity": "code", "value": "999999"}])
-    assert events == [SlotSet("last_question", "999999"), SlotSet("last_ask", "overview")]
-    assert messages[0][0].startswith("O jaki zawód chodzi?")
+    assert events == []
+    assert messages == [(("Kodu 999999 nie ma w klasyfikacji zawodów i specjalności (KZiS). Sprawdź cyfry albo "
+                         "napisz nazwę zawodu."), [])]
 
 
 def test_greeting_and_out_of_scope_follow_the_language():
@@ -453,3 +454,30 @@ def test_the_narrower_name_a_message_holds_more_of(text: str, candidates: list, 
     from actions.converse import fuller_name
 
     assert fuller_name(text, candidates, lambda code: texts.get(code, [])) == expected
+
+
+@needs_corpus
+def test_an_occupation_kzis_only_names_offers_its_unit_groups_described_ones(corpus_searcher):
+    events, messages = run(ActionAnswerOccupation(), "co robi pomoc kuchenna?")
+    assert SlotSet("occupation_code", "941201") in events
+    assert messages == [(("Zawód Pomoc kuchenna (941201) ma w klasyfikacji KZiS tylko nazwę, bez opisu i zadań "
+                         "zawodowych. Należy do grupy elementarnej 9412 Pomoce kuchenne; opisy mają zawody z tej grupy "
+                         "poniżej. Więcej powie doradca urzędu."),
+                         ["Zmywacz naczyń (941202)", "Pracownik pomocniczy gastronomii (941203)", "Kontakt z doradcą"])]
+
+
+@needs_corpus
+@pytest.mark.parametrize("text", ["kod 999999", "a 512003?", "porównaj 512001 i 999999"])
+def test_a_code_kzis_does_not_have_is_said_so(corpus_searcher, text: str):
+    events, messages = run(ActionAnswerOccupation(), text, {"occupation_code": "512001"})
+    assert events == []  # the occupation at hand stays
+    code = "512003" if "512003" in text else "999999"
+    assert messages == [((f"Kodu {code} nie ma w klasyfikacji zawodów i specjalności (KZiS). Sprawdź cyfry albo "
+                         "napisz nazwę zawodu."), [])]
+
+
+@needs_corpus
+@pytest.mark.parametrize("text", ["porownaj z kierowca autobusu", "порівняй з водієм автобуса"])
+def test_compare_with_one_named_compares_it_with_the_current_one(corpus_searcher, text: str):
+    _, messages = run(ActionAnswerOccupation(), text, {"occupation_code": "833202"})
+    assert "(KZiS 833202)" in messages[0][0] and "(KZiS 833101)" in messages[0][0]

@@ -105,6 +105,8 @@ def test_glossary_codes_are_the_kzis_occupations_the_team_meant():
     ("What does a nurse do?", "222101"),
     ("What skills does a welder need?", "721204"),
     ("I was a nurse", "222101"),
+    ("bus driver", "833101"),  # a glossary name word for word, though the fusion guessed otherwise
+    ("what does a bus driver need to know?", "833101"),
 ])
 def test_names_people_use_resolve(full_searcher: Searcher, text: str, code: str):
     assert top(full_searcher, text) == code

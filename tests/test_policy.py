@@ -193,6 +193,8 @@ BUS = ("Zatrudnimy kierowcę autobusu kat. D do przewozów regularnych. Wymagane
     ("jaki kod zawodu?\nSpawacz MIG/MAG\nSpawanie konstrukcji stalowych: hala, jedna zmiana.",
      ("Spawacz MIG/MAG", "Spawanie konstrukcji stalowych: hala, jedna zmiana.")),
     ("Tata: operator koparki", ("Tata: operator koparki", None)),  # "ta" only as a word of its own
+    ("jaki kod ma spawacz MIG/MAG?", ("spawacz MIG/MAG", None)),  # the job named inside the frame
+    ("what is the code for a welder?", ("welder", None)),
 ])
 def test_a_pasted_offer_is_coded_without_the_question_around_it(message: str, parts: tuple[str, str | None]) -> None:
     from actions.converse import offer_parts
@@ -210,3 +212,18 @@ def test_the_next_offer_is_pointed_at(message: str, next_offer: bool) -> None:
     from actions.converse import NEXT_OFFER
 
     assert bool(NEXT_OFFER.match(message)) is next_offer
+
+
+@pytest.mark.parametrize("message, hiring", [
+    ("Przyjmę spawacza MIG/MAG, spawanie konstrukcji stalowych, czytanie rysunku technicznego.", True),
+    ("Hotel w Zakopanem zatrudni recepcjonistkę z językiem angielskim, praca zmianowa", True),
+    ("Szukamy osoby do pracy na magazynie, wózek widłowy, dwie zmiany", True),
+    ("We are hiring warehouse operatives for night shifts in Poznań", True),
+    ("Przyjmę każdą pracę, mam doświadczenie w magazynie i na budowie", False),  # a jobseeker's words
+    ("szukamy z mężem pracy razem, on był spawaczem a ja sprzątałam biura", False),
+    ("Poszukujemy pracy dla syna, skończył technikum mechaniczne", False),
+])
+def test_an_employers_words_open_an_offer(message: str, hiring: bool) -> None:
+    from actions.converse import HIRING
+
+    assert bool(HIRING.match(message)) is hiring

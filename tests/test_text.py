@@ -32,7 +32,10 @@ def test_hyphens_at_the_edges_are_words_like_any_other(word: str):
     ("Key Account Manager", "pl", True, "pl"),  # in a Polish conversation an English job title changes nothing
     ("kucharz", "uk", False, "uk"),  # a Polish name alone keeps the conversation's language
     ("barista", "pl", False, "pl"),  # a word both languages have decides nothing
-    ("hotel front desk", "pl", False, "pl"),  # "hotel" is Polish too: not every word only English
+    ("hotel front desk", "pl", False, "en"),  # "hotel" is Polish too, "desk" is not: English words only
+    ("forklift operator", "pl", False, "en"),
+    ("operator koparki", "pl", False, "pl"),  # "koparki" is no English word
+    ("bus driver", "pl", False, "pl"),  # simplemma has both words in Polish: nothing decides it
     ("Що робить кухар?", "en", True, "uk"),
     ("What does a spawacz do?", "pl", True, "en"),
 ])
