@@ -17,7 +17,8 @@ Example::
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from itertools import takewhile
 from typing import Literal
 
@@ -27,6 +28,11 @@ from .text import fold
 
 NEAR_SHOWN = 3  # passages shown as the closest to a question the description does not answer
 RELATIVE_CUT = 0.05  # a specific answer shows the passages scoring close to the best one
+# A passage that can answer how to get into a job where the description has no training text: one that speaks of
+# schools, courses, exams, licences or certificates (folded). Without it, "gdzie zrobić kurs spawania?" was answered
+# with the welder's tasks: every one holds "spawania", the topic's word.
+TRAINING_WORDS = re.compile(r"kurs|szkol|wyksztalc|uprawnien|egzamin|certyfik|swiadectw|dyplom|praw[oa] jazdy|"
+                            r"kwalifikac|licencj|\budt\b|\bsep\b|studi|praktyk|staz|przyucz")
 # Where a description lacks the section asked for (KZiS-only occupations have no knowledge/skill lists)
 FALLBACK: dict[str, tuple[str, ...]] = {
     "knowledge": ("esco_skill", "task"),
@@ -101,6 +107,8 @@ def searched(s: Searcher, code: str, question: str, page: int, ask: str) -> Plan
     """The passages of ``code`` that answer ``question``; else the closest ones, said so (``Plan.near``): those of a
     question in another language not clearly answered, or those that hold the topic's words; else ``none``."""
     result = s.search(question, occupation=code, k=page * 2)
+    if ask == "training":  # only passages about getting in answer it (``TRAINING_WORDS``)
+        result = replace(result, hits=[h for h in result.hits if TRAINING_WORDS.search(fold(h.passage.text.lower()))])
     if result.answered and (not result.topic or any(h.sure for h in result.hits)):
         hits = distinct(leading(result.hits))[:page]
         return Plan("passages", ask, hits=hits, shown=len(hits))

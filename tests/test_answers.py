@@ -312,3 +312,15 @@ def test_a_rare_word_the_question_shares_with_a_passage_answers_it(corpus_search
     else:
         assert p.kind == "passages" and not p.near and answered_by in p.hits[0].passage.text
         assert p.hits[0].shares_rare
+
+
+def test_training_without_its_text_is_answered_only_by_passages_about_getting_in(corpus_searcher):
+    from index.answer import TRAINING_WORDS, plan_for
+    from index.text import fold
+
+    # the welder has no training text: a task that names the licences may answer, the other welding tasks not
+    p = plan_for(corpus_searcher, "721204", "gdzie zrobić kurs spawania?", 5, "training")
+    assert p.kind == "none" or all(TRAINING_WORDS.search(fold(h.passage.text.lower())) for h in p.hits)
+    assert not any("Dobieranie materiałów" in h.passage.text for h in p.hits)
+    # "przepisów prawa autorskiego" is no driving licence
+    assert plan_for(corpus_searcher, "243108", "czy trzeba mieć prawo jazdy kategorii D?", 5, "training").kind == "none"
