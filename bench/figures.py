@@ -70,6 +70,11 @@ TABLES: dict[str, dict[str, Table]] = {
     "backend": {"metrics": Table("Embedding backends side by side", ("metric", "backend", "value"))},
     "memory_steps": {"steps": Table("Memory of one serving process, step by step (RSS growth)", ("step", "MB"), 0)},
     "asks": {"accuracy": Table("What a message asks: accuracy per language", ("", "pl", "uk", "en", "all"))},
+    "translit": {
+        "times": Table("Ukrainian in Latin letters: time per message (µs), median and 90th percentile",
+                       ("messages", "n", "new p50", "new p90", "cold p50", "cold p90", "warm p50", "warm p90"), 0),
+        "quality": Table("Ukrainian in Latin letters on the team's set",
+                         ("precision", "recall", "exact Cyrillic", "messages"))},
     "conversation": {"scores": Table("The labelled conversations: share of turns that meet their label",
                                      ("set", "all", "pl", "uk", "en", "jobseeker", "counsellor",
                                       "false \"no information\"", "turns"))},

@@ -16,6 +16,8 @@ import statistics
 import time
 from pathlib import Path
 
+import figures  # bench/ is on the path when a bench runs
+
 from index import translit
 
 SET = Path(__file__).resolve().parent.parent / "tests" / "data" / "latin-ukrainian.tsv"
@@ -60,26 +62,30 @@ def main() -> None:
             for section, message, _, _ in data:
                 times.setdefault((section, mode), []).append(timed(message, mode))
     print(f"{'µs':<4}{'n':>5}" + "".join(f"{mode + ' median':>14}{mode + ' p90':>11}" for mode in MODES))
+    table: list[list] = []
     for name in ("pl", "en", "uk"):
         n = sum(section == name for section, _, _, _ in data)
-        figures = "".join(f"{_us(statistics.median(times[(name, m)])):>14}{_us(_p90(times[(name, m)])):>11}"
-                          for m in MODES)
-        print(f"{name:<4}{n:>5}{figures}")
+        cells = [v for m in MODES for v in (_us(statistics.median(times[(name, m)])), _us(_p90(times[(name, m)])))]
+        table.append([name, n, *cells])
+        print(f"{name:<4}{n:>5}" + "".join(f"{v:>14}" if i % 2 == 0 else f"{v:>11}" for i, v in enumerate(cells)))
     outputs = [(translit.latin_ukrainian(t), label, cyr) for _, t, label, cyr in data]
     tp = sum(out is not None and label == "uk" for out, label, _ in outputs)
     fp = sum(out is not None and label != "uk" for out, label, _ in outputs)
     fn = sum(out is None and label == "uk" for out, label, _ in outputs)
     exact = sum(out == cyr for out, label, cyr in outputs if label == "uk")
-    print(f"precision {tp / max(tp + fp, 1):.3f}  recall {tp / max(tp + fn, 1):.3f}  "
-          f"exact Cyrillic {exact}/{tp + fn}  (set: {len(data)} messages)")
+    precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+    print(f"precision {precision:.3f}  recall {recall:.3f}  exact Cyrillic {exact}/{tp + fn}  "
+          f"(set: {len(data)} messages)")
+    figures.write("translit", {"times": table, "quality": [[precision, recall, f"{exact}/{tp + fn}", len(data)]]},
+                  {"rounds": ROUNDS})
 
 
 def _p90(values: list[float]) -> float:
     return statistics.quantiles(values, n=10)[-1]
 
 
-def _us(seconds: float) -> str:
-    return f"{seconds * 1e6:.0f}"
+def _us(seconds: float) -> int:
+    return round(seconds * 1e6)
 
 
 if __name__ == "__main__":
