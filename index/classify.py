@@ -126,7 +126,7 @@ class OccupationClassifier:
         alone = None if stated else self.resolver.head_alone(text)
         if alone is not None and alone in lexical:  # the fusion knows few rare names ("podoficer": Podolog)
             ranked = [(alone, dict(ranked).get(alone, 0.0))] + [(c, p) for c, p in ranked if c != alone]
-        if not stated and not alone and ranked and ranked[0][0] not in lexical:
+        if not stated and not alone and ranked:
             ranked = self._names_over_guess(text, ranked, lexical)
         if not ranked:
             return Resolution([], False, "none")
@@ -146,22 +146,28 @@ class OccupationClassifier:
         """The fusion, learned on Polish ad titles, put first an occupation no name fits: the words' own matches
         decide when they name one occupation word for word ("bus driver": Kierowca autobusu; what no name of theirs
         fits stays a far option) or start several names ("водій": the user's to choose)."""
+        first = ranked[0][0]
         said = max(lexical, key=lambda c: lexical[c][0], default=None)
-        if said is not None and lexical[said][0] >= NAME_SAID:
+        if first not in lexical and said is not None and lexical[said][0] >= NAME_SAID:
             rest = sorted(((c, p if c in lexical else min(p, UNNAMED)) for c, p in ranked if c != said),
                           key=lambda cp: -cp[1])
             return [(said, max(dict(ranked).get(said, 0.0), CONFIDENT)), *rest]
-        return self._headed(text, lexical) or ranked
+        if lexical.get(first, (0.0, 0))[0] < NAME_SAID:
+            return self._headed(text, ranked, lexical) or ranked
+        return ranked
 
-    def _headed(self, text: str, lexical: Lexical) -> list[tuple[str, float]]:
-        """The occupations whose names start with the message's one name-like word, by their word matches, when
-        there are several: the user's to choose (``heads_several`` for the official Polish names; here any name,
-        so also the team's Ukrainian and English glossary: "водій" starts a bus, truck and forklift driver's)."""
+    def _headed(self, text: str, ranked: Ranked, lexical: Lexical) -> Ranked:
+        """A message of one word that starts names of several occupations (of any kind, so also the team's
+        Ukrainian and English glossary: "водій" starts a bus, truck and forklift driver's): those occupations, in
+        the fusion's order as far as it ranks them and then by their word matches; the user's to choose
+        (``heads_several`` for the official Polish names)."""
         codes = self.resolver.headed_by(text) & lexical.keys()
         if len(codes) < 2:
             return []
-        total = sum(lexical[c][0] for c in codes)
-        return sorted(((c, lexical[c][0] / total) for c in codes), key=lambda cp: -cp[1])
+        kept = [(c, p) for c, p in ranked if c in codes]
+        floor = min((p for _, p in kept), default=UNNAMED)
+        rest = sorted(codes - {c for c, _ in kept}, key=lambda c: -lexical[c][0])
+        return [*kept, *((c, min(floor, UNNAMED)) for c in rest)]
 
     def ranked(self, text: str, k: int) -> list[str]:
         """The codes ``classify`` ranks first for a bare title, without their evidence (which costs most of it)."""
