@@ -23,7 +23,7 @@ from itertools import takewhile
 from typing import Literal
 
 from .distinct import distinct
-from .search import Hit, Searcher
+from .search import MAX_K, Hit, Searcher
 from .text import fold
 
 NEAR_SHOWN = 3  # passages shown as the closest to a question the description does not answer
@@ -106,9 +106,12 @@ def plan_for(s: Searcher, code: str, question: str, page: int, ask: str, section
 def searched(s: Searcher, code: str, question: str, page: int, ask: str) -> Plan:
     """The passages of ``code`` that answer ``question``; else the closest ones, said so (``Plan.near``): those of a
     question in another language not clearly answered, or those that hold the topic's words; else ``none``."""
-    result = s.search(question, occupation=code, k=page * 2)
-    if ask == "training":  # only passages about getting in answer it (``TRAINING_WORDS``)
-        result = replace(result, hits=[h for h in result.hits if TRAINING_WORDS.search(fold(h.passage.text.lower()))])
+    if ask == "training":  # only passages about getting in answer it (``TRAINING_WORDS``), wherever they rank
+        result = s.search(question, occupation=code, k=MAX_K)
+        hits = [h for h in result.hits if TRAINING_WORDS.search(fold(h.passage.text.lower()))]
+        result = replace(result, hits=hits[: page * 2])
+    else:
+        result = s.search(question, occupation=code, k=page * 2)
     if result.answered and (not result.topic or any(h.sure for h in result.hits)):
         hits = distinct(leading(result.hits))[:page]
         return Plan("passages", ask, hits=hits, shown=len(hits))
