@@ -70,12 +70,13 @@ ASK_WORDS = re.compile(r"(?i)\b(?:jaki|jakie|podaj|what|which|який|яка|я
 HIRING = re.compile(r"(?i)^\W*(?:\S+\s+){0,5}?(?:zatrudni(?:my|ę|e)?|przyjmiemy|przyjmie|"
                     r"przyjm[ęe]\s+(?!każd|kazd|jak|prac)|(?:poszukujemy|szukamy)\s+(?!(?:pracy|roboty|zatrudnienia|z|"
                     r"razem)\b)|rekrutujemy|we\s+are\s+hiring|hiring|is\s+looking\s+for|шукаємо|запрошуємо)")
+OPENS = r"^\W*(?:(?:a|i|and|а|і|то)\s+)?"  # how a follow-up starts before its first word that counts ("a porównaj")
 # "porównaj z …", "compare with …": a comparison however few occupations the words name (the current one is the other)
-COMPARE_VERB = re.compile(r"(?i)^\W*(?:(?:a|i|and|а|і|то)\s+)?(?:porównaj|porownaj|porównać|porownac|compare|порівняй|"
-                          r"порівняти|порівняйте)\b")
+COMPARE_VERB = re.compile(rf"(?i){OPENS}(?:porównaj|porownaj|porównać|porownac|compare|порівняй|порівняти|"
+                          r"порівняйте)\b")
 # "a ta: …", "kolejna –", "and this one:": the next offer, pasted after other questions came between
-NEXT_OFFER = re.compile(r"(?i)^\W*(?:(?:a|i|and|а|і)\s+)?(?:jeszcze\s+|teraz\s+)?"
-                        r"(?:ta(?:\s+oferta)?|ten|kolejna|następna|nastepna|this(?:\s+one)?|(?:the\s+)?next(?:\s+one)?|ця|цю|наступна)\s*[:–—-]\s*(?=\S)")
+NEXT_OFFER = re.compile(rf"(?i){OPENS}(?:jeszcze\s+|teraz\s+)?(?:ta(?:\s+oferta)?|ten|kolejna|następna|nastepna|"
+                        r"this(?:\s+one)?|(?:the\s+)?next(?:\s+one)?|ця|цю|наступна)\s*[:–—-]\s*(?=\S)")
 
 
 def state_of(turn: Turn, s: Searcher | None = None) -> State:

@@ -19,6 +19,7 @@ from pathlib import Path
 import figures  # bench/ is on the path when a bench runs
 
 from index import translit
+from index.evaluate import load_sections_tsv
 
 SET = Path(__file__).resolve().parent.parent / "tests" / "data" / "latin-ukrainian.tsv"
 ROUNDS = 5
@@ -27,15 +28,8 @@ CACHED = (translit._kind, translit._reading, translit._unaccented_polish, transl
 
 
 def rows() -> list[tuple[str, str, str, str]]:
-    """(section, text, label, expected Cyrillic) of the labelled set."""
-    out, section = [], ""
-    for line in SET.read_text(encoding="utf-8").splitlines()[1:]:
-        if line.startswith("# section:"):
-            section = line.split(":", 1)[1].strip()
-        elif section and not line.startswith("#"):
-            text, label, cyrillic = line.split("\t")
-            out.append((section, text, label, cyrillic))
-    return out
+    """(section, text, label, expected Cyrillic) of the set."""
+    return load_sections_tsv(SET)
 
 
 def timed(message: str, mode: str) -> float:

@@ -21,6 +21,19 @@ def load_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def load_sections_tsv(path: Path) -> list[tuple[str, str, str, str]]:
+    """(section, text, label, expected) of a tab-separated labelled set after its header line, where a line
+    '# section: NAME' starts a group and other '#' lines are comments (tests/data/latin-ukrainian.tsv)."""
+    out, section = [], ""
+    for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+        if line.startswith("# section:"):
+            section = line.split(":", 1)[1].strip()
+        elif section and not line.startswith("#"):
+            text, label, expected = line.split("\t")
+            out.append((section, text, label, expected))
+    return out
+
+
 def _matches(hit: Hit, code: str, alt: dict) -> bool:
     p = hit.passage
     return (

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index import translit
+from index.evaluate import load_sections_tsv
 from index.translit import latin_ukrainian
 
 SET = Path(__file__).resolve().parent / "data" / "latin-ukrainian.tsv"
@@ -31,15 +32,8 @@ EXACT_FLOOR = 0.95
 
 
 def labelled() -> list[tuple[str, str, str, str]]:
-    """(section, text, label, expected Cyrillic) of the set; a line '# section: ...' starts a group."""
-    out, section = [], ""
-    for line in SET.read_text(encoding="utf-8").splitlines()[1:]:
-        if line.startswith("# section:"):
-            section = line.split(":", 1)[1].strip()
-        elif section and not line.startswith("#"):
-            text, label, cyrillic = line.split("\t")
-            out.append((section, text, label, cyrillic))
-    return out
+    """(section, text, label, expected Cyrillic) of the set."""
+    return load_sections_tsv(SET)
 
 
 def test_the_set_has_what_it_should() -> None:
