@@ -34,7 +34,7 @@ from .lookup_actions import CODE, codes_in, two_occupations
 from .messages import SECTION_NAMES, SECTION_TITLES, label, say
 from .occupation_actions import SHOW_ALL, SUGGEST_MIN, resolve, route
 from .occupation_actions import decide as name_decision
-from .policy import INFO, Naming, State, Step, Understood, about, decide
+from .policy import INFO, ROUTED, Naming, State, Step, Understood, about, decide
 from .runtime import asks, relations, searcher
 
 LEAD_MIN, LEAD_RATIO = 0.08, 2.5
@@ -52,6 +52,8 @@ QUESTION_OPENERS = frozenset(fold(w) for w in """co czy jak jaki jaka jakie jaki
 KIN_SHOWN = 5  # occupations of the unit group offered for one that KZiS only names
 OFFER_WORDS = 12  # words from which a message typed after a list of codes may be the next offer to code
 TWO_OCCUPATIONS = ("compare", "shared", "move")  # kinds of question about a pair of occupations
+# kinds of question answered by a whole section or a routing, whatever else the message says (no topic to rank by)
+SECTION_KINDS = ("task", "overview", "knowledge", "skill", "competence", "training", "cv", "related", *ROUTED)
 LETTER = re.compile(r"[^\W\d_]")
 NAMED = re.compile(r"[^\W\d_]{2,}")  # a word, not a mark or a letter left over
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")
@@ -97,7 +99,8 @@ def understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
     tasks does a construction electrician have?"): the sentences before it tell the bot about the user, and their
     words would pull the occupation and the kind of question their way. Not when the question compares or moves
     between two occupations, or the whole message does so more surely and the sentences before it name one ("Byłam
-    kasjerką. Czego muszę się douczyć, żeby zostać …?"): the pair needs them."""
+    kasjerką. Czego muszę się douczyć, żeby zostać …?"): the pair needs them. A question that names none asks what
+    is asked of the occupation the sentences before it name ("chciałbym zostać ogrodnikiem. na czym to polega?")."""
     whole = _understand(turn, s, state, q)
     split = question_last(q)
     if split is None:
@@ -105,6 +108,11 @@ def understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
     context, question = split
     focus = _understand(turn, s, state, question)
     if focus.naming.kind != "named":
+        # the sentences before it name the occupation, the question what is asked of it: "chciałbym zostać
+        # ogrodnikiem. na czym to polega?" asks for the tasks, though the whole message reads like training
+        if (whole.naming.kind in ("named", "ambiguous") and whole.kind not in TWO_OCCUPATIONS
+                and focus.kind in SECTION_KINDS and focus.kind != whole.kind and focus.p > whole.p):
+            return replace(whole, kind=focus.kind, p=focus.p)
         return whole
     if focus.kind in TWO_OCCUPATIONS or (whole.kind in TWO_OCCUPATIONS and whole.p >= focus.p
                                          and _names_one(s, context)):

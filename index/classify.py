@@ -23,9 +23,9 @@ from .fusion import Kind
 from .jobads import MAX_DESCRIPTION as READ_DESCRIPTION  # the coded ads were cut there; the head says what the job is
 from .records import Passage
 from .resolve import LEXICAL_MIN, Candidate, Resolution, Resolver
-from .signals import Lexical, Scores, Signals, ad_text
+from .signals import Lexical, Scores, Signals, ad_text, char_text
 from .store import IndexVersion
-from .text import fold, name_text
+from .text import name_text
 
 MAX_TITLE = 2_000
 MAX_DESCRIPTION = 20_000  # what an API or CLI caller may send; READ_DESCRIPTION of it is read
@@ -189,7 +189,7 @@ class OccupationClassifier:
         kind: Kind = "ad" if description else "title"
         text = title if title.strip() else description or ""
         ranked = self._ranking(text, description, kind, k)
-        chars = self.signals.vocab.chars.transform([fold(name_text(text))])
+        chars = self.signals.vocab.chars.transform([char_text(text)])
         words = self._words(description)
         out = [Suggestion(c.code, c.name, c.score, self.evidence(chars, words, c.code))
                for c in (self._candidate(code, p) for code, p in ranked[:k])]

@@ -40,7 +40,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from .jobads import Example
 from .records import Name
 from .resolve import Resolver
-from .text import fold, name_text, stem_tokens
+from .text import fold, name_text, polish_letters, stem_tokens
 
 TITLE_SIGNALS = ("lexical", "official", "name_char", "name_dense", "passage_dense", "example_char", "example_dense")
 AD_SIGNALS = ("ad_words", "desc_words")
@@ -57,8 +57,14 @@ Scores = dict[str, dict[str, float]]  # signal -> occupation code -> score
 Lexical = dict[str, tuple[float, int]]  # the resolver's lexical matches: code -> (score, row of the best name)
 
 
-def _char_text(text: str) -> str:
-    return fold(name_text(text))
+def char_text(text: str) -> str:
+    """A name or a message's name-like words as the character signals read them: folded, Cyrillic spelt as Polish
+    would (a Ukrainian name meets its Polish cognate: "тракторист" and "traktorzysta")."""
+    return _letters(name_text(text))
+
+
+def _letters(text: str) -> str:
+    return fold(polish_letters(text))
 
 
 def ad_text(description: str) -> str:
@@ -107,7 +113,7 @@ class Vocabularies:
     @classmethod
     def fit(cls, names: list[Name], examples: list[Example], occupation_texts: dict[str, str]) -> Vocabularies:
         chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float32)
-        matrix = chars.fit_transform([fold(n.text) for n in names] + [_char_text(e.title) for e in examples])
+        matrix = chars.fit_transform([_letters(n.text) for n in names] + [char_text(e.title) for e in examples])
         vocab = cls(chars, matrix[: len(names)].T.tocsr(), matrix[len(names):].T.tocsr())
         if not any(e.description for e in examples):
             return vocab
@@ -174,7 +180,7 @@ class Signals:
             out[i]["official"] = {c: 1.0 for c in matches if c in self.official_row
                                   and self.resolver.coverage(t, self.official_row[c]) == 1.0}
         v = self.vocab
-        chars = v.chars.transform([_char_text(t) for t in texts])
+        chars = v.chars.transform([char_text(t) for t in texts])
         qvecs = np.ascontiguousarray(qvecs, dtype=np.float32)
         self._sparse_knn(chars, v.name_chars, self.name_codes, out, "name_char", NEAREST_NAMES, None, hide)
         self._sparse_knn(chars, v.example_chars, self.example_codes, out, "example_char", NEAREST_EXAMPLES,

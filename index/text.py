@@ -51,6 +51,28 @@ def fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+# Cyrillic in Polish spelling, for comparing names by their letters: many Ukrainian job names share a root with the
+# Polish one ("тракторист" / "traktorzysta", "кухар" / "kucharz", "маляр" / "malarz"), which a character n-gram
+# sees only in one alphabet. Written here, not taken from a transliteration library: those spell for English
+# ("ch", "sh", "v") or by the national standards, not as a Polish cognate is spelt ("cz", "sz", "w").
+CYRILLIC_TO_POLISH = str.maketrans({
+    "а": "a", "б": "b", "в": "w", "г": "g", "ґ": "g", "д": "d", "е": "e", "ж": "ż", "з": "z", "и": "y", "і": "i",
+    "ї": "ji", "й": "j", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+    "у": "u", "ф": "f", "х": "ch", "ц": "c", "ч": "cz", "ш": "sz", "щ": "szcz", "ь": "", "ъ": "", "ы": "y",
+    "э": "e", "ё": "jo", "'": "", "’": "", "ʼ": ""})
+# я, ю, є: "ja" at a word's start or after a vowel; after a consonant the vowel alone, as the Polish cognate has it
+# ("столяр" / "stolarz", "слюсар" / "ślusarz")
+IOTATED = {"я": "a", "ю": "u", "є": "e"}
+AFTER_CONSONANT = re.compile(r"(?<=[бвгґджзклмнпрстфхцчшщ])([яює])")
+
+
+def polish_letters(text: str) -> str:
+    """Cyrillic letters spelt as Polish would ("Тракторист" -> "traktoryst"), lowercased; other letters unchanged."""
+    text = AFTER_CONSONANT.sub(lambda m: IOTATED[m.group(1)], text.lower())
+    text = re.sub("[яює]", lambda m: "j" + IOTATED[m.group(0)], text)
+    return text.translate(CYRILLIC_TO_POLISH)
+
+
 def expand(text: str) -> str:
     """Expand abbreviations users type ("ds." -> "do spraw")."""
     for pattern, repl in ABBREVIATIONS:

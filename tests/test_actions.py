@@ -314,6 +314,20 @@ def test_people_naming_their_occupation_get_its_description(corpus_searcher, tex
 
 
 @needs_corpus
+@pytest.mark.parametrize("text, code, heading", [
+    ("Chcę zostać ogrodnikiem. Na czym to polega?", "611303", "zadania zawodowe"),  # the whole reads as training
+    ("Pracowałam jako sprzedawczyni. Jakie są zarobki?", "522301", "nie podają zarobków"),
+])
+def test_the_closing_question_says_what_is_asked_of_the_occupation_named_before_it(corpus_searcher, text: str,
+                                                                                    code: str, heading: str):
+    """The sentence before the question names the occupation and reads like another kind of question (wanting to
+    become one reads like training); the question that names none says what is asked."""
+    events, messages = run(ActionAnswerOccupation(), text)
+    assert SlotSet("occupation_code", code) in events
+    assert heading in messages[0][0]
+
+
+@needs_corpus
 def test_a_question_about_a_pair_keeps_the_sentence_that_names_the_first(corpus_searcher):
     _events, messages = run(ActionAnswerOccupation(),
                            "Pracowałem jako magazynier. Co mam wspólnego z operatorem wózka widłowego?")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.text import keys, language
+from index.text import keys, language, polish_letters
 
 
 @pytest.mark.parametrize("typed, name", [
@@ -41,3 +41,15 @@ def test_hyphens_at_the_edges_are_words_like_any_other(word: str):
 ])
 def test_the_language_of_a_message(text: str, default: str, settled: bool, lang: str):
     assert language(text, default=default, settled=settled) == lang
+
+
+@pytest.mark.parametrize("cyrillic, latin", [
+    ("Тракторист", "traktoryst"),  # Polish: traktorzysta
+    ("столяр", "stolar"),  # я after a consonant: the vowel alone, as in "stolarz"
+    ("Юрист", "juryst"),  # ю at a word's start: "ju"
+    ("обв'язки", "obwjazky"),  # the apostrophe drops, the iotation stays
+    ("кухар-кондитер", "kuchar-kondyter"),  # и is "y"
+    ("Kucharz і кухар", "kucharz i kuchar"),  # Latin letters unchanged
+])
+def test_cyrillic_is_spelt_as_a_polish_cognate_would_be(cyrillic: str, latin: str):
+    assert polish_letters(cyrillic) == latin
