@@ -17,7 +17,7 @@ from index.config import settings
 from index.distinct import distinct
 from index.experience import described
 from index.resolve import Resolution, holds_words
-from index.search import MAX_K, Searcher, strip_words
+from index.search import MAX_K, Hit, Searcher, strip_words
 from index.text import content_words, fold, is_verb, name_words, words
 
 from . import metrics
@@ -52,6 +52,8 @@ QUESTION_OPENERS = frozenset(fold(w) for w in """co czy jak jaki jaka jakie jaki
 KIN_SHOWN = 5  # occupations of the unit group offered for one that KZiS only names
 OFFER_WORDS = 12  # words from which a message typed after a list of codes may be the next offer to code
 TWO_OCCUPATIONS = ("compare", "shared", "move")  # kinds of question about a pair of occupations
+REQUIREMENTS = ("documents", "language")  # routed kinds a description may still name (a clean record, a language)
+REQUIREMENTS_SHOWN = 3
 # kinds of question answered by a whole section or a routing, whatever else the message says (no topic to rank by)
 SECTION_KINDS = ("task", "overview", "knowledge", "skill", "competence", "training", "cv", "related", *ROUTED)
 LETTER = re.compile(r"[^\W\d_]")
@@ -575,11 +577,32 @@ def unknown(turn: Turn, s: Searcher, state: State, step: Step) -> None:
 
 
 def routed(turn: Turn, s: Searcher, state: State, step: Step) -> None:
+    """Pay, offers, documents, languages: what the descriptions do not say, and the counsellor. A requirement that
+    the occupation's description does name ("czy kurier musi mieć zaświadczenie o niekaralności?") is shown first."""
     if step.code and step.code != state.current:  # "ile zarabia spawacz?" then "a co robi?" is about the welder
         if state.current:
             turn.set("previous_code", state.current)
         turn.set("occupation_code", step.code)
+    hits = _named_requirement(s, step)
+    if step.code and hits:
+        turn.set("last_list", None)
+        name = s.occupations[step.code]["name"]
+        turn.say(say("route_described", turn.lang, name=name, code=step.code), buttons=[counsellor_button(turn.lang)])
+        turn.say_all(passages_messages(s, hits, turn.lang))
+        return
     route(turn, step.topic or "", s.occupations[step.code]["name"] if step.code else None)
+
+
+def _named_requirement(s: Searcher, step: Step) -> list[Hit]:
+    """Passages of the occupation that clearly answer a question about documents by a word few descriptions hold
+    ("niekaralności": a requirement named; "dokumenty" is in hundreds of tasks about paperwork) or about languages by
+    any of its words, or clearly in another language; none for pay and job offers, which no description gives."""
+    if step.topic not in REQUIREMENTS or not step.code or not name_words(step.question):
+        return []
+    hits = s.search(step.question, occupation=step.code, k=settings().page_size).hits
+    # any word of a language question is specific enough ("angielski", "język"): a passage about languages answers it
+    words = (lambda h: h.shares_words) if step.topic == "language" else (lambda h: h.shares_rare)
+    return distinct([h for h in hits if h.sure and (words(h) or h.cross_lingual)])[:REQUIREMENTS_SHOWN]
 
 
 def compare(turn: Turn, s: Searcher, state: State, step: Step) -> None:

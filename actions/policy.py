@@ -94,7 +94,7 @@ def decide(state: State, msg: Understood) -> Step:
     if kind == "no_code":
         return Step("no_code", words=n.words)
     if kind in ROUTED:
-        return Step("route", code=named or state.current, topic=kind)
+        return Step("route", code=named or state.current, topic=kind, question=n.question)
     if kind == "more":
         return Step("more") if state.last_list else Step("nothing_to_continue")
     if kind in ("compare", "shared"):

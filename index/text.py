@@ -119,6 +119,9 @@ def is_verb(word: str) -> bool:
     return lem.endswith("ć") and not lem.endswith(("ość", "ęć", "ęść"))  # nouns: jakość, pamięć, pięć, część
 
 
+UK_READINGS = 4  # pymorphy3's parses of a Ukrainian word whose lemmas are its keys
+
+
 @lru_cache(maxsize=200_000)
 def keys(word: str) -> frozenset[str]:
     """Match keys of one lowercased word: folded surface, folded lemmas (Polish and English), male forms."""
@@ -129,6 +132,8 @@ def keys(word: str) -> frozenset[str]:
         out.update("-".join(p) for p in product(*({fold(lemma(part)), *_male_forms(part)} for part in parts)))
     if word.isascii():
         out.add(_lemmatizer().lemmatize(word, lang="en"))  # "nurses" -> "nurse", "welders" -> "welder"
+    elif CYRILLIC.search(word):  # every reading: "сантехніка" is plumbing, and the plumber's genitive
+        out.update(fold(p.normal_form) for p in ukrainian_morphology().parse(word)[:UK_READINGS])
     return frozenset(out)
 
 

@@ -33,6 +33,7 @@ LANGS = ("pl", "uk", "en")
 KIND_OF: dict[str, str] = {
     "no_specific": "decline", "no_conditions": "decline", "no_training": "decline", "not_directly": "decline",
     "out_salary": "route", "out_offers": "route", "out_documents": "route", "out_language": "route",
+    "route_described": "route",
     "choose": "choose", "choose_again": "choose", "choose_unnamed": "choose", "unknown_occupation": "choose",
     "experience": "choose",
     "found_in": "choose", "codes": "codes", "which_occupation": "ask", "compare_which": "ask",

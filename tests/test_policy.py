@@ -82,7 +82,7 @@ CASES: list[tuple[str, State, Understood, Step]] = [
      Step("unknown", ask="skill", candidates=(("1", "A"),), question="q")),
 ]
 
-ROUTES = [(kind, Step("route", code="721204", topic=kind)) for kind in ("salary", "offers", "documents", "language")]
+ROUTES = [(kind, Step("route", code="721204", topic=kind, question="q")) for kind in ("salary", "offers", "documents", "language")]
 
 OTHERS: list[tuple[str, State, Understood, Step]] = [
     ("'więcej' continues the last list", ABOUT_WELDER, Understood("more"), Step("more")),
@@ -135,7 +135,9 @@ def test_pay_offers_documents_and_language_are_routed_with_the_current_occupatio
 
 
 def test_routing_names_the_occupation_the_message_names() -> None:
-    assert decide(ABOUT_WELDER, Understood("salary", NAMED)) == Step("route", code="712303", topic="salary")
+    # the question goes with it: a requirement the description names is shown beside the routing
+    assert decide(ABOUT_WELDER, Understood("salary", NAMED)) == Step("route", code="712303", topic="salary",
+                                                                     question="q")
 
 
 @pytest.mark.parametrize("text, introduces", [
