@@ -225,9 +225,10 @@ class Resolver:
         """The message names an occupation by one word that starts the official names of several occupations, is
         no official name itself, and the best reading (``best``, None when no name of it is the word) is none of
         them: a synonym led elsewhere, or nothing the word says decides. "malarz" starts Malarz budowlany,
-        Malarz-tapeciarz, …, while ESCO's synonym makes it Artysta malarz: which one is meant is the user's to say. Not "kasjerka" (the best, Kasjer handlowy, is one of them), "spawacz" (an
-        official name) nor "ochroniarz" (no official name starts with it). Official names are Polish: "painter"
-        and "маляр" name Malarz budowlany by the team's glossary."""
+        Malarz-tapeciarz, …, while ESCO's synonym makes it Artysta malarz: which one is meant is the user's to say.
+        Not "kasjerka" (the best, Kasjer handlowy, is one of them), "spawacz" (an official name) nor "ochroniarz" (no
+        official name starts with it). Official names are Polish: "painter" and "маляр" name Malarz budowlany by the
+        team's glossary."""
         q = query_keys(text)
         if len(q.words) != 1 or q.all & self.one_word:
             return False

@@ -501,12 +501,12 @@ def test_compare_with_one_named_compares_it_with_the_current_one(corpus_searcher
 def test_a_requirement_the_description_names_is_shown_beside_the_routing(corpus_searcher):
     """Documents are the office's to explain, but a clean record the description requires is its answer."""
     _events, messages = run(ActionAnswerOccupation(), "Czy portier musi mieć zaświadczenie o niekaralności?")
-    assert messages[0] == ("Opis zawodu Portier (541306) wymienia to w tych fragmentach. Jakie dokumenty i jaki poziom "
-                           "języka są potrzebne u konkretnego pracodawcy oraz jak potwierdzić kwalifikacje zdobyte za "
-                           "granicą, wyjaśni doradca urzędu.", ["Kontakt z doradcą"])
+    assert messages[0] == (("Opis zawodu Portier (541306) wymienia to w tych fragmentach. Jakie dokumenty i jaki "
+                            "poziom języka są potrzebne u konkretnego pracodawcy oraz jak potwierdzić kwalifikacje "
+                            "zdobyte za granicą, wyjaśni doradca urzędu."), ["Kontakt z doradcą"])
     assert "niekaralność" in messages[1][0] and "Źródło: Portier, kod KZiS 541306" in messages[1][0]
     # documents in general: a word hundreds of tasks about paperwork hold answers nothing
     _events, messages = run(ActionAnswerOccupation(), "Jakie dokumenty potrzebuje spawacz?")
-    assert messages == [("Opisy zawodów, z których korzystam, nie mówią o dokumentach ani o uznawaniu dyplomów (także "
-                         "dla zawodu Spawacz). Jakie dokumenty są potrzebne i jak potwierdzić kwalifikacje zdobyte za "
-                         "granicą, wyjaśni doradca urzędu.", ["Kontakt z doradcą"])]
+    assert messages == [(("Opisy zawodów, z których korzystam, nie mówią o dokumentach ani o uznawaniu dyplomów "
+                          "(także dla zawodu Spawacz). Jakie dokumenty są potrzebne i jak potwierdzić kwalifikacje "
+                          "zdobyte za granicą, wyjaśni doradca urzędu."), ["Kontakt z doradcą"])]

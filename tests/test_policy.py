@@ -82,7 +82,8 @@ CASES: list[tuple[str, State, Understood, Step]] = [
      Step("unknown", ask="skill", candidates=(("1", "A"),), question="q")),
 ]
 
-ROUTES = [(kind, Step("route", code="721204", topic=kind, question="q")) for kind in ("salary", "offers", "documents", "language")]
+ROUTES = [(kind, Step("route", code="721204", topic=kind, question="q"))
+          for kind in ("salary", "offers", "documents", "language")]
 
 OTHERS: list[tuple[str, State, Understood, Step]] = [
     ("'więcej' continues the last list", ABOUT_WELDER, Understood("more"), Step("more")),
