@@ -54,8 +54,9 @@ OFFER_WORDS = 12  # words from which a message typed after a list of codes may b
 TWO_OCCUPATIONS = ("compare", "shared", "move")  # kinds of question about a pair of occupations
 REQUIREMENTS = ("documents", "language")  # routed kinds a description may still name (a clean record, a language)
 REQUIREMENTS_SHOWN = 3
-# kinds of question answered by a whole section or a routing, whatever else the message says (no topic to rank by)
-SECTION_KINDS = ("task", "overview", "knowledge", "skill", "competence", "training", "cv", "related", *ROUTED)
+# kinds a closing question decides for the occupation the sentences before it name: a kind of information, the
+# related occupations, a routing (not a specific point, whose words the whole message ranks by, nor a pair)
+CLOSING_KINDS = ("task", "overview", "knowledge", "skill", "competence", "training", "cv", "related", *ROUTED)
 LETTER = re.compile(r"[^\W\d_]")
 NAMED = re.compile(r"[^\W\d_]{2,}")  # a word, not a mark or a letter left over
 SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")
@@ -112,9 +113,12 @@ def understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
     if focus.naming.kind != "named":
         # the sentences before it name the occupation, the question what is asked of it: "chciałbym zostać
         # ogrodnikiem. na czym to polega?" asks for the tasks, though the whole message reads like training
-        if (whole.naming.kind in ("named", "ambiguous") and whole.kind not in TWO_OCCUPATIONS
-                and focus.kind in SECTION_KINDS and focus.kind != whole.kind and focus.p > whole.p):
-            return replace(whole, kind=focus.kind, p=focus.p)
+        # (named for sure: an ambiguous name is asked about, whatever the question; the question's own words are
+        # what a requirement is searched by)
+        if (whole.naming.kind == "named" and whole.kind not in TWO_OCCUPATIONS
+                and focus.kind in CLOSING_KINDS and focus.kind != whole.kind and focus.p > whole.p):
+            naming = replace(whole.naming, question=focus.naming.question or whole.naming.question)
+            return replace(whole, kind=focus.kind, p=focus.p, naming=naming)
         return whole
     if focus.kind in TWO_OCCUPATIONS or (whole.kind in TWO_OCCUPATIONS and whole.p >= focus.p
                                          and _names_one(s, context)):
@@ -578,7 +582,8 @@ def unknown(turn: Turn, s: Searcher, state: State, step: Step) -> None:
 
 def routed(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     """Pay, offers, documents, languages: what the descriptions do not say, and the counsellor. A requirement that
-    the occupation's description does name ("czy kurier musi mieć zaświadczenie o niekaralności?") is shown first."""
+    the occupation's description does name ("czy kurier musi mieć zaświadczenie o niekaralności?") is shown, after a
+    sentence that still sends the rest to the counsellor."""
     if step.code and step.code != state.current:  # "ile zarabia spawacz?" then "a co robi?" is about the welder
         if state.current:
             turn.set("previous_code", state.current)

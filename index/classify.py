@@ -161,7 +161,8 @@ class OccupationClassifier:
     def _names_over_guess(self, text: str, ranked: Ranked, lexical: Lexical) -> Ranked:
         """The fusion, learned on Polish ad titles, put first an occupation no name fits: the words' own matches
         decide when they name one occupation word for word ("bus driver": Kierowca autobusu; what no name of theirs
-        fits stays a far option) or start several names ("водій": the user's to choose)."""
+        fits stays a far option), or most of one clearly ahead of the rest while the fusion is unsure
+        (``NAME_MOSTLY``), or start several names ("водій": the user's to choose)."""
         first = ranked[0][0]
         said = max(lexical, key=lambda c: lexical[c][0], default=None)
         if first not in lexical and said is not None and (

@@ -58,12 +58,13 @@ Lexical = dict[str, tuple[float, int]]  # the resolver's lexical matches: code -
 
 
 def char_text(text: str) -> str:
-    """A name or a message's name-like words as the character signals read them: folded, Cyrillic spelt as Polish
-    would (a Ukrainian name meets its Polish cognate: "тракторист" and "traktorzysta")."""
+    """A message's or a job title's name-like words as the character signals read them: folded, Cyrillic spelt as
+    Polish would (a Ukrainian name meets its Polish cognate: "тракторист" and "traktorzysta")."""
     return _letters(name_text(text))
 
 
 def _letters(text: str) -> str:
+    """A whole name as the character signals read it (``char_text`` without picking the name-like words)."""
     return fold(polish_letters(text))
 
 

@@ -67,7 +67,8 @@ AFTER_CONSONANT = re.compile(r"(?<=[бвгґджзклмнпрстфхцчшщ])
 
 
 def polish_letters(text: str) -> str:
-    """Cyrillic letters spelt as Polish would ("Тракторист" -> "traktoryst"), lowercased; other letters unchanged."""
+    """The text lowercased, its Cyrillic letters spelt as Polish would ("Тракторист" -> "traktoryst") and its
+    apostrophes dropped (the Ukrainian one is a letter's mark)."""
     text = AFTER_CONSONANT.sub(lambda m: IOTATED[m.group(1)], text.lower())
     text = re.sub("[яює]", lambda m: "j" + IOTATED[m.group(0)], text)
     return text.translate(CYRILLIC_TO_POLISH)
@@ -119,7 +120,7 @@ def is_verb(word: str) -> bool:
     return lem.endswith("ć") and not lem.endswith(("ość", "ęć", "ęść"))  # nouns: jakość, pamięć, pięć, część
 
 
-UK_READINGS = 4  # pymorphy3's parses of a Ukrainian word whose lemmas are its keys
+UK_READINGS = 4  # distinct lemmas of a Ukrainian word's pymorphy3 parses that are its keys
 
 
 @lru_cache(maxsize=200_000)
@@ -132,8 +133,9 @@ def keys(word: str) -> frozenset[str]:
         out.update("-".join(p) for p in product(*({fold(lemma(part)), *_male_forms(part)} for part in parts)))
     if word.isascii():
         out.add(_lemmatizer().lemmatize(word, lang="en"))  # "nurses" -> "nurse", "welders" -> "welder"
-    elif CYRILLIC.search(word):  # every reading: "сантехніка" is plumbing, and the plumber's genitive
-        out.update(fold(p.normal_form) for p in ukrainian_morphology().parse(word)[:UK_READINGS])
+    elif CYRILLIC.search(word):  # each reading's lemma: "сантехніка" is plumbing, and the plumber's genitive
+        lemmas = dict.fromkeys(p.normal_form for p in ukrainian_morphology().parse(word))
+        out.update(fold(w) for w in list(lemmas)[:UK_READINGS])
     return frozenset(out)
 
 

@@ -315,7 +315,7 @@ def test_people_naming_their_occupation_get_its_description(corpus_searcher, tex
 
 @needs_corpus
 @pytest.mark.parametrize("text, code, heading", [
-    ("Chcę zostać ogrodnikiem. Na czym to polega?", "611303", "zadania zawodowe"),  # the whole reads as training
+    ("Chcę zostać ogrodnikiem. Na czym to polega?", "611303", "(KZiS 611303) – zadania zawodowe:"),  # not training
     ("Pracowałam jako sprzedawczyni. Jakie są zarobki?", "522301", "nie podają zarobków"),
 ])
 def test_the_closing_question_says_what_is_asked_of_the_occupation_named_before_it(corpus_searcher, text: str,

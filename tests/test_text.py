@@ -53,3 +53,8 @@ def test_the_language_of_a_message(text: str, default: str, settled: bool, lang:
 ])
 def test_cyrillic_is_spelt_as_a_polish_cognate_would_be(cyrillic: str, latin: str):
     assert polish_letters(cyrillic) == latin
+
+
+def test_a_ukrainian_word_keys_every_lemma_it_may_have():
+    assert {"сантехніка", "сантехнік"} <= keys("сантехніка")  # plumbing, and the plumber's genitive
+    assert keys("зварником") >= {"зварник"}
