@@ -182,6 +182,10 @@ class OccupationClassifier:
         codes = self.resolver.headed_by(text) & lexical.keys()
         if len(codes) < 2:
             return []
+        whole = self.resolver.whole_name_of(text) & codes
+        if len(whole) == 1:  # the word is all of one occupation's name ("cook"), the start of others' ("cook's helper")
+            (code,) = whole
+            return [(code, max(dict(ranked).get(code, 0.0), CONFIDENT)), *((c, p) for c, p in ranked if c != code)]
         kept = [(c, p) for c, p in ranked if c in codes]
         floor = min((p for _, p in kept), default=UNNAMED)
         rest = sorted(codes - {c for c, _ in kept}, key=lambda c: -lexical[c][0])

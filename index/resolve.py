@@ -137,9 +137,12 @@ class Resolver:
         self.heads: dict[str, set[str]] = defaultdict(set)  # key of a name's first word -> codes
         self.official_heads: dict[str, set[str]] = defaultdict(set)  # the same for official names alone
         self.one_word: set[str] = set()  # keys of official names of one word ("Spawacz")
+        self.whole: dict[str, set[str]] = defaultdict(set)  # key of a one-word name of any kind -> codes ("cook")
         for i, toks in enumerate(raw):
             for k in toks[0][1] if toks else ():
                 self.heads[k].add(names[i].code)
+                if len(toks) == 1:
+                    self.whole[k].add(names[i].code)
                 if names[i].kind == "official" and len(toks) == 1:
                     self.one_word.add(k)
             if toks and names[i].kind == "official":  # "Malarz-tapeciarz" starts with "malarz" too
@@ -234,6 +237,11 @@ class Resolver:
             return False
         codes = set().union(*(self.official_heads.get(k, ()) for k in q.all))
         return len(codes) >= 2 and best not in codes
+
+    def whole_name_of(self, text: str) -> set[str]:
+        """The occupations one of whose names is the message's one name-like word ("cook": Kucharz, not Pizzer)."""
+        q = query_keys(text)
+        return set().union(*(self.whole.get(k, ()) for k in q.all)) if len(q.words) == 1 else set()
 
     def headed_by(self, text: str) -> set[str]:
         """The occupations with a name (of any kind) that starts with the message's word, when it has one."""

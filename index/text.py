@@ -190,6 +190,7 @@ called name there łączyć share shared alike спільне схожі
 kat kategoria категорія category
 стати чого мені щоб довчитися навчитися вчитися треба
 робити зробити ким інший інша інше інші іншу інших підходити мене можна else could other others would jobs suit fit
+learn study retrain
 """.split())
 
 
