@@ -204,13 +204,20 @@ def _understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
         kind = "classify_offer"  # after codes, the counsellor's next offer ("a ta: Operator wózka widłowego – …")
     if COMPARE_VERB.match(q) and kind != "shared":
         kind = "compare"
-    if (kind == "specific" and state.current and naming.kind in ("named", "ambiguous") and not naming.full
-            and not {naming.code, *(c for c, _ in naming.candidates[:1])} & {state.current, state.previous} - {None}):
+    if kind == "specific" and _half_named_other(naming, state):
         # with an occupation at hand, a question about a specific point names another one only by all the words of
         # one of its names: "a czy trzeba znać SEO?" asks about SEO, not about the "SEO specialist" half-named
         naming = Naming("follow_up", question=q)
     pair = tuple(two_occupations(q, s, None)) if kind in ("compare", "shared") else ()
     return Understood(kind, naming, pair, ask.p)
+
+
+def _half_named_other(naming: Naming, state: State) -> bool:
+    """The message names (or may name) an occupation other than the two the conversation keeps, by part of a name."""
+    if not state.current or naming.kind not in ("named", "ambiguous") or naming.full:
+        return False
+    meant = {naming.code, *(c for c, _ in naming.candidates[:1])} - {None}
+    return not meant & {state.current, state.previous}
 
 
 def _back_to(s: Searcher, q: str, res: Resolution, state: State) -> str | None:

@@ -64,13 +64,14 @@ CYRILLIC_TO_POLISH = str.maketrans({
 # ("столяр" / "stolarz", "слюсар" / "ślusarz")
 IOTATED = {"я": "a", "ю": "u", "є": "e"}
 AFTER_CONSONANT = re.compile(r"(?<=[бвгґджзклмнпрстфхцчшщ])([яює])")
+IOTATED_LETTER = re.compile("[яює]")
 
 
 def polish_letters(text: str) -> str:
     """The text lowercased, its Cyrillic letters spelt as Polish would ("Тракторист" -> "traktoryst") and its
     apostrophes dropped (the Ukrainian one is a letter's mark)."""
     text = AFTER_CONSONANT.sub(lambda m: IOTATED[m.group(1)], text.lower())
-    text = re.sub("[яює]", lambda m: "j" + IOTATED[m.group(0)], text)
+    text = IOTATED_LETTER.sub(lambda m: "j" + IOTATED[m.group(0)], text)
     return text.translate(CYRILLIC_TO_POLISH)
 
 
