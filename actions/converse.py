@@ -50,6 +50,9 @@ QUESTION_OPENERS = frozenset(fold(w) for w in """co czy jak jaki jaka jakie jaki
     pokaż podaj powiedz opisz wyjaśnij poproszę proszę chcę what how which who where when why does do is are can
     show tell що як який яка які чи де скільки коли чому покажи розкажи""".split())
 KIN_SHOWN = 5  # occupations of the unit group offered for one that KZiS only names
+PASTED_LINES = 3
+NAME_SURE = 0.5  # the model's probability from which a message is a name, whatever the resolver's doubt
+CODE_WORD = re.compile(r"(?i)\b(?:kod|kodu|code|код)\b")
 OFFER_WORDS = 12  # words from which a message typed after a list of codes may be the next offer to code
 TWO_OCCUPATIONS = ("compare", "shared", "move")  # kinds of question about a pair of occupations
 REQUIREMENTS = ("documents", "language")  # routed kinds a description may still name (a clean record, a language)
@@ -153,6 +156,11 @@ def offer_parts(text: str) -> tuple[str, str | None]:
     return (first, rest) if rest.strip() else (first[:200], first if len(first) > 200 else None)
 
 
+def pasted(q: str) -> bool:
+    """Three lines or more: text pasted from elsewhere (a chat's Enter sends the message), as a job offer is."""
+    return sum(1 for line in q.splitlines() if NAMED.search(line)) >= PASTED_LINES
+
+
 def question_last(q: str) -> tuple[str, str] | None:
     """(what comes before, the last sentence) when a message has two sentences or more and the last is a question."""
     parts: list[str] = []
@@ -184,6 +192,7 @@ def _understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
         naming = Naming("named", codes[0], question=rest, full=True) if codes[0] != state.current else \
             Naming("follow_up", question=rest)
         words: tuple[str, ...] = tuple(codes)  # masked like a name: "pokaż 243108" asks for the occupation
+        res = Resolution([], False, "none")
     else:
         res = resolve(s, q) if name_words(q) or not state.current else Resolution([], False, "none")
         back = _back_to(s, q, res, state)
@@ -197,9 +206,13 @@ def _understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
     ask = asks().predict_named(q, words)
     # a code is exact: a message with one that the model cannot place ("pokaż 243108") looks that occupation up
     kind = "name" if codes and ask.p < CODE_LOOKUP_BELOW else ask.kind
+    if kind == "name" and not codes and naming.kind == "follow_up" and ask.p >= NAME_SURE:
+        naming = _named_after_all(s, q, res, state) or naming
+    if kind == "name" and not codes and CODE_WORD.search(q):  # "kod dla barbera": the occupation and its code
+        kind = "overview"
     if kind in ("chitchat", "off_topic", "more") and CODE.search(q):  # a code the index lacks: which occupation?
         kind = "name"
-    if ((state.last_ask == "classify_offer" or NEXT_OFFER.match(q) or HIRING.match(q)) and offer_like(q)
+    if ((state.last_ask == "classify_offer" or NEXT_OFFER.match(q) or HIRING.match(q) or pasted(q)) and offer_like(q)
             and kind not in ("more", "chitchat", "off_topic")):
         kind = "classify_offer"  # after codes, the counsellor's next offer ("a ta: Operator wózka widłowego – …")
     if COMPARE_VERB.match(q) and kind != "shared":
@@ -210,6 +223,21 @@ def _understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
         naming = Naming("follow_up", question=q)
     pair = tuple(two_occupations(q, s, None)) if kind in ("compare", "shared") else ()
     return Understood(kind, naming, pair, ask.p)
+
+
+def _named_after_all(s: Searcher, q: str, res: Resolution, state: State) -> Naming | None:
+    """A message that is a name, by the model of what messages ask ("a niania u kogoś w domu?"), names the
+    resolver's first reading when every name-like word is of its name, though words of a setting around the name
+    kept the resolver unsure."""
+    best, said = res.best, list(res.name_words)
+    if res.method != "lexical" or best is None or best.code in (state.current, state.previous) or not said:
+        return None
+    # one word must be all of one of its names ("niania"; "a BHP?" after a cook asks about safety rules, not about
+    # the BHP specialist), more must all be words of its official name ("a kierowca autobusu w nocy?")
+    whole = best.code in s.resolver.whole_name_of(said[0]) if len(said) == 1 else holds_words(best.name, said)
+    if not whole:
+        return None
+    return Naming("named", best.code, question=strip_words(q, tuple(said)) or best.name, full=True)
 
 
 def _half_named_other(naming: Naming, state: State) -> bool:
@@ -457,7 +485,7 @@ def answer(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     turn.set("last_question", question)
     turn.set("last_section", p.section)
     turn.set("shown", float(p.shown))
-    turn.set("last_list", "section" if p.section else None if p.near else "passages")
+    turn.set("last_list", "section" if p.section else "passages")  # after the closest passages too: asked for
     if p.section:
         turn.set("seen", seen.updated(code, p.section, p.shown))
     hint = say("more_hint", turn.lang) if p.more else ""

@@ -14,7 +14,10 @@ CODE = re.compile(r"(?<!\d)\d{6}(?!\d)")
 FRAME = re.compile(
     r"(?i)\b(porównaj\w*|porownaj\w*|porównanie|porownanie|zawody|zawodów|zawod\w*|czym|się|sie|różni\w*|rozni\w*"
     r"|różnic\w*|roznic\w*|compare|comparison|difference|differences|between|the|occupations|jobs|what|is|an"
-    r"|порівня\w*|різниц\w*|відрізня\w*|чим|між|професі\w*)\b")
+    r"|порівня\w*|різниц\w*|відрізня\w*|чим|між|професі\w*"
+    # "te dwie prace", "the two", "ці дві роботи": the occupations the conversation keeps, not names
+    r"|te|tych|dwie|dwa|dwóch|dwoch|obie|oba|obu|mi|praca|pracy|prace|pracę|two|both|them|these|those|job"
+    r"|ці|цих|дві|два|обидві|обидва|робота|роботи|роботу|мені)\b")
 LIKELY = 0.3  # a part of a comparison names an occupation when the resolver gives it this much
 SEPARATOR = re.compile(r"(?i)\s*(?:,|;|/|\bi\b|\boraz\b|\ba\b|\bod\b|\bz\b|\bvs\.?|\bversus\b|\band\b"
                        r"|\bі\b|\bта\b|\bй\b|\bвід\b)\s*")

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from index.answer import leading
 from index.config import settings
 from index.intent import names_occupation, section_intent
-from index.resolve import Resolution
+from index.resolve import Resolution, holds_words
 from index.search import Searcher, strip_words
-from index.text import fold, name_words
+from index.text import content_words, fold, name_words
 
 from . import metrics
 from .base import DoradcaAction, Turn
@@ -22,6 +22,7 @@ from .settings import load_office
 SWITCH_COVERAGE = 1.0  # in a conversation about X, a message names another occupation only with all its words
 SUGGEST_MIN = 0.05  # calibrated probability below which a candidate is not worth a button
 ASK_MIN = 0.2  # below this the bot does not know the occupation (it offers the candidates it has)
+NOT_A_TOPIC = ("experience", "name", "classify_offer")
 SHOW_ALL = re.compile(r"wszystk|\ball\b|\bвсе\b|\bусе\b", re.IGNORECASE)
 
 
@@ -50,23 +51,40 @@ def decide(s: Searcher, q: str, res: Resolution, current: str | None) -> Decisio
     if res.method == "lexical" and best is not None:
         if res.confident and (current is None or res.coverage >= SWITCH_COVERAGE or introduces):
             return Decision("answer", best.code, _about(q, s.ranking_question(q, res), best.name, introduces))
+        if current and res.confident and res.asks_name_only and _sibling(s, best.name, current):
+            return Decision("answer", best.code, _about(q, s.ranking_question(q, res), best.name, introduces))
         if current and not introduces and not (res.asks_name_only and res.head_named):
-            return Decision("answer", current, q, cands)  # a follow-up whose topic words happen to match a name
+            return Decision("answer", current, _without_name(s, q, current), cands)  # topic words that match a name
         return Decision("choose", None, strip_words(q, res.name_words), _showing(res), " ".join(res.name_words))
     if res.method == "fused" and best is not None and named:
         # named by a job title, an example or another language, not by the words of a Polish name
         if res.confident and (current is None or introduces):
             return Decision("answer", best.code, _about(q, strip_words(q, tuple(named)), best.name, introduces))
         if current and not introduces:
-            return Decision("answer", current, q, cands)
+            return Decision("answer", current, _without_name(s, q, current), cands)
         # never offer the occupation the conversation is about as what a new name means
         likely = tuple((c.code, c.name) for c in res.candidates[:3] if c.score >= SUGGEST_MIN and c.code != current)
         if len(likely) > 1 and best.score >= ASK_MIN and best.code != current:
             return Decision("choose", None, strip_words(q, tuple(named)), likely, " ".join(named))
         return Decision("unknown", None, q, likely)
     if current:
-        return Decision("answer", current, q)
+        return Decision("answer", current, _without_name(s, q, current))
     return Decision("which")
+
+
+def _without_name(s: Searcher, q: str, code: str) -> str:
+    """A follow-up without the words that name the occupation it is about: the passages are ranked by the question
+    ("jakie są wymagania zdrowotne dla szeregowego?" by what is asked, not by the passage that says "szeregowy")."""
+    name = s.occupations[code]["name"]
+    return strip_words(q, tuple(w for w in name_words(q) if holds_words(name, [w]))) or q
+
+
+def _sibling(s: Searcher, name: str, current: str) -> bool:
+    """Another occupation of the same kind as the current one, named by what tells them apart: "a autobus?" after
+    Kierowca ciągnika siodłowego is Kierowca autobusu (both names start with the same word; "a BHP?" after Kucharz
+    stays a topic)."""
+    other = content_words(s.occupations[current]["name"])
+    return bool(other) and content_words(name)[:1] == other[:1] and fold(name) != fold(s.occupations[current]["name"])
 
 
 def _showing(res: Resolution) -> tuple[tuple[str, str], ...]:
@@ -149,7 +167,9 @@ class ActionFindOccupations(DoradcaAction):
         from .converse import converse
         from .runtime import asks
 
-        if asks().predict(q).kind == "experience":  # one's own work described: the job-offer model's occupations
+        # one's own work described (the job-offer model's occupations), an occupation named, an offer to code: the
+        # conversation's policy, not a search of the descriptions for a topic
+        if asks().predict(q).kind in NOT_A_TOPIC:
             converse(turn)
             return
         s = searcher()

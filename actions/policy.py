@@ -144,7 +144,9 @@ def _about_occupation(state: State, ask: str, n: Naming, naming: bool, fits: str
     if state.offered:  # the user typed on instead of clicking one of the occupations offered
         # a question only one of them answers says which ("czy pisze się aplikacje na Androida?": the mobile one)
         first = fits if fits in state.offered else state.offered[0]
-        if fits in state.offered or state.offered_lead or state.offered_again:
+        # "co jeszcze mogę robić z takim doświadczeniem?" under the occupations a described job fits: the first
+        # one's related occupations answer it, the others stay as buttons (asking again would answer nothing)
+        if fits in state.offered or state.offered_lead or state.offered_again or ask == "related":
             return Step("assume", code=first, ask=ask, question=n.question,
                         candidates=tuple((c, "") for c in state.offered if c != first))
         return Step("choose", ask=ask, candidates=tuple((c, "") for c in state.offered), question=n.question,

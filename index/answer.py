@@ -32,7 +32,7 @@ RELATIVE_CUT = 0.05  # a specific answer shows the passages scoring close to the
 # schools, courses, exams, licences or certificates (folded). Without it, "gdzie zrobić kurs spawania?" was answered
 # with the welder's tasks: every one holds "spawania", the topic's word.
 TRAINING_WORDS = re.compile(r"kurs|szkol|wyksztalc|uprawnien|egzamin|certyfik|swiadectw|dyplom|praw[oa] jazdy|"
-                            r"kwalifikac|licencj|\budt\b|\bsep\b|studi|praktyk|staz|przyucz")
+                            r"kwalifikac|licencj|\budt\b|\bsep\b|studi|praktyk\w* zawodow|\bstaz|przyucz")
 # Where a description lacks the section asked for (KZiS-only occupations have no knowledge/skill lists)
 FALLBACK: dict[str, tuple[str, ...]] = {
     "knowledge": ("esco_skill", "task"),

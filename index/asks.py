@@ -45,6 +45,7 @@ EN_FORMS = ("nom", "a")
 MASK = "X"  # stands for the occupation's words, in training and in a message whose occupation the resolver found
 VERSION = 3  # bump when the features change: a saved model of another version is retrained
 E5_WEIGHT = 3.0
+NAME_JOINERS = r"(?:w|we|z|ze|na|do|od|u|dla|ds\.?|of|in|for|в|у|з|на|для)"  # small words inside a name
 C = 4.0  # regularisation, chosen on the dev part (bench/asks_bench.py)
 
 
@@ -126,7 +127,8 @@ def mask(text: str, words: tuple[str, ...] | list[str]) -> str:
         return text
     pattern = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
     masked = re.sub(rf"(?i)\b(?:{pattern})\w*(?:\s+(?:{pattern})\w*)*", MASK, text)
-    return re.sub(rf"{MASK}(?:\s+{MASK})+", MASK, masked)
+    # one name, with its small words between ("opiekunka w żłobku" -> "X w X" -> "X")
+    return re.sub(rf"{MASK}(?:\s+(?:{NAME_JOINERS}\s+)?{MASK})+", MASK, masked)
 
 
 def _no_polish_letters(text: str) -> str:

@@ -314,6 +314,26 @@ def _name_variants(name: str) -> list[str]:
     return [n.strip() for n in out if n.strip()]
 
 
+def slash_alternatives(name: str) -> list[str]:
+    """The names a KZiS name with alternatives after a slash stands for: "Kierownik sklepu / supermarketu" ->
+    "Kierownik sklepu", "Kierownik supermarketu"; "Monter / konserwator urządzeń dźwigowych" -> "Monter urządzeń
+    dźwigowych", "konserwator urządzeń dźwigowych"; "Opiekunka w żłobku / klubie dziecięcym" -> "Opiekunka w
+    żłobku", "Opiekunka klubie dziecięcym" (a word lost is a small word: the names are matched by content words).
+    A name with no slash, or with alternatives of other shapes, gives nothing."""
+    parts = [p.split() for p in re.split(r"\s*/\s*", re.sub(r"\s*\([^)]*\)", "", name)) if p.strip()]
+    if len(parts) < 2:
+        return []
+    first, rest = parts[0], parts[1:]
+    if len(first) == 1 and len(rest[-1]) > 1:  # one word, then the words all share: "Monter / konserwator urządzeń"
+        tail = rest[-1][1:]
+        out = [[first[0], *tail], *([r[0], *tail] for r in rest[:-1]), rest[-1]]
+    elif all(len(r) < len(first) for r in rest):  # the last words differ: "Reporter radiowy / telewizyjny"
+        out = [first, *(first[: len(first) - len(r)] + r for r in rest)]
+    else:
+        return []
+    return [" ".join(words) for words in out]
+
+
 def _content_keys(name: str) -> frozenset[str]:
     """The name's content words, one key per word for its female and male forms and its inflections."""
     return frozenset(canonical(w) for w in content_words(name) if len(w) > 2)

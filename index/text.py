@@ -134,10 +134,23 @@ def keys(word: str) -> frozenset[str]:
         out.update("-".join(p) for p in product(*({fold(lemma(part)), *_male_forms(part)} for part in parts)))
     if word.isascii():
         out.add(_lemmatizer().lemmatize(word, lang="en"))  # "nurses" -> "nurse", "welders" -> "welder"
+        out.update(_loanword_stems(word))
     elif CYRILLIC.search(word):  # each reading's lemma: "сантехніка" is plumbing, and the plumber's genitive
         lemmas = dict.fromkeys(p.normal_form for p in ukrainian_morphology().parse(word))
         out.update(fold(w) for w in list(lemmas)[:UK_READINGS])
     return frozenset(out)
+
+
+LOANWORD_ENDINGS = ("ami", "ach", "owi", "em", "om", "ów", "a", "u", "y")  # Polish cases on a borrowed noun
+LOANWORD_STEM = 4  # letters at least left of it
+
+
+def _loanword_stems(word: str) -> list[str]:
+    """A borrowed word Polish inflects but its dictionary lacks: "barbera", "dispatcherem" are "barber",
+    "dispatcher" (the lemmatizer leaves them as they are)."""
+    if len(word) <= LOANWORD_STEM or dictionaries().is_dictionary_member(word, "pl"):
+        return []
+    return [word[: -len(e)] for e in LOANWORD_ENDINGS if word.endswith(e) and len(word) - len(e) >= LOANWORD_STEM][:1]
 
 
 @lru_cache(maxsize=200_000)
@@ -192,6 +205,7 @@ kat kategoria категорія category
 стати чого мені щоб довчитися навчитися вчитися треба
 робити зробити ким інший інша інше інші іншу інших підходити мене можна else could other others would jobs suit fit
 learn study retrain
+uczyć nauczyć douczyć szkolić przeszkolić żeby aby zostać
 """.split())
 
 

@@ -510,3 +510,47 @@ def test_a_requirement_the_description_names_is_shown_beside_the_routing(corpus_
     assert messages == [(("Opisy zawodów, z których korzystam, nie mówią o dokumentach ani o uznawaniu dyplomów "
                           "(także dla zawodu Spawacz). Jakie dokumenty są potrzebne i jak potwierdzić kwalifikacje "
                           "zdobyte za granicą, wyjaśni doradca urzędu."), ["Kontakt z doradcą"])]
+
+
+@pytest.mark.parametrize("text, current, expected", [
+    ("a autobus?", "833202", "833101"),  # what tells two drivers apart names the other one
+    ("a ciężarówka?", "833202", "833203"),
+    ("a prawo jazdy?", "833202", "833202"),  # a topic, though "prawo" starts other names (Radca prawny)
+])
+def test_a_word_that_tells_apart_an_occupation_of_the_same_kind_switches_to_it(corpus_searcher, text: str,
+                                                                                  current: str, expected: str):
+    _events, messages = run(ActionAnswerOccupation(), text, {"occupation_code": current, "last_ask": "task"})
+    assert f"(KZiS {expected})" in messages[-1][0] or f"({expected})" in messages[-1][0]
+
+
+@pytest.mark.parametrize("text", ["porownaj mi te dwie prace", "порівняй ці дві роботи",
+                                  "what's the difference between the two?"])
+def test_compare_the_two_compares_the_occupations_the_conversation_keeps(corpus_searcher, text: str):
+    _, messages = run(ActionAnswerOccupation(), text, {"occupation_code": "833101", "previous_code": "833203"})
+    assert "(KZiS 833203)" in messages[0][0] and "(KZiS 833101)" in messages[0][0]
+
+
+def test_an_offer_pasted_in_lines_is_coded_without_being_asked(corpus_searcher):
+    from index.sentences import say
+
+    offer = ("Operator wózka widłowego\nzaładunek i rozładunek naczep, obsługa skanera\n"
+             "uprawnienia UDT na wózki jezdniowe, praca w systemie trzyzmianowym")
+    _events, messages = run(ActionAnswerOccupation(), offer, {"occupation_code": "531204", "last_ask": "task"})
+    assert messages[0][0].startswith(say("codes", "pl")) and "834401" in messages[0][0]
+
+
+def test_learning_words_in_a_question_name_no_teacher(corpus_searcher):
+    _events, messages = run(ActionAnswerOccupation(), "a ile trzeba się uczyć żeby nią zostać?",
+                            {"occupation_code": "341202", "last_ask": "specific"})
+    assert "341202" in messages[0][0] and "Nauczyciel" not in messages[0][0]
+
+
+def test_more_after_the_closest_passages_goes_on_with_the_same_question(corpus_searcher):
+    from index.sentences import say
+
+    slots = {"occupation_code": "541307", "last_ask": "specific"}
+    events, _ = run(ActionAnswerOccupation(), "do they patrol the premises?", slots)
+    got = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert got["last_list"] == "passages"
+    _events, messages = run(ActionAnswerOccupation(), "more", {**slots, **got, "language": "en"})
+    assert messages and messages[0][0] != say("nothing_to_continue", "en")

@@ -2,8 +2,19 @@
 
 from pathlib import Path
 
+import pytest
+
 from index.corpus import load_corpus
-from index.kzis import Vocabulary, file_date, load_dictionary, load_esco, load_hierarchy, split_tasks, unglue
+from index.kzis import (
+    Vocabulary,
+    file_date,
+    load_dictionary,
+    load_esco,
+    load_hierarchy,
+    slash_alternatives,
+    split_tasks,
+    unglue,
+)
 from index.records import Source
 from index.sentences import cite
 
@@ -220,3 +231,16 @@ def test_real_dictionary_glued_words_are_split_and_nothing_else():
     assert by_code["421201"].synthesis.startswith("Prowadzi zakłady sportowe")  # the form's label dropped
     for word in ("elektroencefalograficznych", "immunohistochemicznych", "przeciwepidemiologicznych"):
         assert word in text  # real long words stay whole
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Kierownik sklepu / supermarketu", ["Kierownik sklepu", "Kierownik supermarketu"]),
+    ("Monter / konserwator urządzeń przeciwpożarowych",
+     ["Monter urządzeń przeciwpożarowych", "konserwator urządzeń przeciwpożarowych"]),
+    ("Opiekunka w żłobku / klubie dziecięcym", ["Opiekunka w żłobku", "Opiekunka klubie dziecięcym"]),
+    ("Reporter radiowy / telewizyjny / prasowy", ["Reporter radiowy", "Reporter telewizyjny", "Reporter prasowy"]),
+    ("Kierownik żłobka / klubu dziecięcego", []),  # which words the second part replaces is not clear
+    ("Spawacz", []),
+])
+def test_a_name_with_alternatives_after_a_slash_stands_for_each(name: str, expected: list[str]):
+    assert slash_alternatives(name) == expected

@@ -58,3 +58,13 @@ def test_cyrillic_is_spelt_as_a_polish_cognate_would_be(cyrillic: str, latin: st
 def test_a_ukrainian_word_keys_every_lemma_it_may_have():
     assert {"сантехніка", "сантехнік"} <= keys("сантехніка")  # plumbing, and the plumber's genitive
     assert keys("зварником") >= {"зварник"}
+
+
+@pytest.mark.parametrize("word, stem", [("barbera", "barber"), ("dispatcherem", "dispatcher"),
+                                        ("tradera", "trader")])
+def test_a_borrowed_word_polish_inflects_keys_as_its_stem(word: str, stem: str):
+    assert stem in keys(word)
+
+
+def test_a_polish_word_the_dictionary_knows_gets_no_stripped_stem():
+    assert keys("kierowca") == keys("kierowca") and "kierowc" not in keys("kierowca")
