@@ -51,6 +51,7 @@ QUESTION_OPENERS = frozenset(fold(w) for w in """co czy jak jaki jaka jakie jaki
     show tell що як який яка які чи де скільки коли чому покажи розкажи""".split())
 KIN_SHOWN = 5  # occupations of the unit group offered for one that KZiS only names
 PASTED_LINES = 3
+BUTTON_LEAD = 1.5  # how much more likely than the other buttons the one a typed answer names must be
 NAME_SURE = 0.5  # the model's probability from which a message is a name, whatever the resolver's doubt
 CODE_WORD = re.compile(r"(?i)\b(?:kod|kodu|code|код)\b")
 OFFER_WORDS = 12  # words from which a message typed after a list of codes may be the next offer to code
@@ -266,6 +267,10 @@ def _words_of(s: Searcher, q: str, code: str) -> list[str]:
 
 def _naming(s: Searcher, q: str, res: Resolution, current: str | None,
             buttons: tuple[str, ...] = ()) -> tuple[Naming, tuple[str, ...]]:
+    picked = _button_named(res, buttons)
+    if picked:  # "the general motor vehicle mechanic one": the button its words describe best
+        words = tuple(res.name_words)
+        return Naming("named", picked, question=strip_words(q, words) or s.occupations[picked]["name"]), words
     if not current and buttons and _topic_of(s, q, res, buttons):
         # under buttons, words that name no occupation the way a new one is introduced are the question's topic, as
         # they are for the occupation at hand ("a pracuje się w nocy?" names no Goniec, "a jakie trzeba mieć prawo
@@ -301,6 +306,16 @@ def _naming(s: Searcher, q: str, res: Resolution, current: str | None,
     return Naming("none", question=q), ()
 
 
+def _button_named(res: Resolution, buttons: tuple[str, ...]) -> str | None:
+    """The occupation offered as a button that the message's words name more clearly than the other buttons:
+    choosing among a few, a lead of BUTTON_LEAD is enough (a new name needs ``leads``)."""
+    best = res.best
+    if not buttons or best is None or best.code not in buttons or not res.name_words or best.score < SUGGEST_MIN:
+        return None
+    rival = max((c.score for c in res.candidates[1:] if c.code in buttons), default=0.0)
+    return best.code if best.score >= BUTTON_LEAD * rival else None
+
+
 def _other_readings(res: Resolution, at_hand: tuple[str | None, ...]) -> tuple[tuple[str, str], ...]:
     """What other signals than a name's words say a bare name may be ("а нотаріус?"), besides the occupations at
     hand: the fused resolution's first three that are likely enough."""
@@ -314,6 +329,8 @@ def _topic_of(s: Searcher, q: str, res: Resolution, buttons: tuple[str, ...]) ->
     drivers offered is Kierowca autobusu)."""
     if res.best and res.best.code in buttons:
         return False
+    if res.method == "lexical" and res.confident and res.asks_name_only:  # every name-like word is of one name
+        return False  # "mechanik samochodowy – co musi wiedzieć?" under other mechanics' buttons names its own
     alone = name_decision(s, q, res, None)
     if alone.kind == "answer" and alone.code in buttons:
         return False
@@ -634,8 +651,23 @@ def routed(turn: Turn, s: Searcher, state: State, step: Step) -> None:
         name = s.occupations[step.code]["name"]
         turn.say(say("route_described", turn.lang, name=name, code=step.code), buttons=[counsellor_button(turn.lang)])
         turn.say_all(passages_messages(s, hits, turn.lang))
+        _seen_whole(turn, s, step.code, hits)
         return
     route(turn, step.topic or "", s.occupations[step.code]["name"] if step.code else None)
+
+
+def _seen_whole(turn: Turn, s: Searcher, code: str, hits: list[Hit]) -> None:
+    """A section whose every passage these hits showed counts as listed: asked for next, it is said to be all there
+    is, not listed again word for word (a training paragraph shown for a language question, then "a studia?")."""
+    before = turn.tracker.get_slot("seen")
+    slot = before
+    for section in sorted({h.passage.section for h in hits}):
+        listing = s.listing(code, section)
+        shown = {h.passage.text for h in hits}
+        if listing and all(h.passage.text in shown for h in listing):
+            slot = Seen(slot).updated(code, section, len(listing))
+    if slot != before:
+        turn.set("seen", slot)
 
 
 def _named_requirement(s: Searcher, step: Step) -> list[Hit]:

@@ -43,7 +43,7 @@ PL_CASES = ("nom", "gen", "dat", "ins", "loc")
 UK_CASES = ("nom", "gen", "dat", "ins")
 EN_FORMS = ("nom", "a")
 MASK = "X"  # stands for the occupation's words, in training and in a message whose occupation the resolver found
-VERSION = 3  # bump when the features change: a saved model of another version is retrained
+VERSION = 4  # bump when the features or the examples' making change: a saved model of another version is retrained
 E5_WEIGHT = 3.0
 NAME_JOINERS = r"(?:w|we|z|ze|na|do|od|u|dla|ds\.?|of|in|for|в|у|з|на|для)"  # small words inside a name
 C = 4.0  # regularisation, chosen on the dev part (bench/asks_bench.py)
@@ -99,8 +99,8 @@ def _fill(template: str, lang: str, names: dict, rng: random.Random) -> str:
 
 
 def examples(folder: Path = DATA) -> list[Example]:
-    """Every labelled message: each template filled ``FILLS`` times (once when it has no slot), and a Polish one
-    also once without Polish letters (as many type on a phone)."""
+    """Every labelled message: each template filled ``FILLS`` times (once when it has no slot) and masked, and a
+    Polish one also without Polish letters (as many type on a phone), filled and masked."""
     names = yaml.safe_load((folder / "occupations.yml").read_text(encoding="utf-8"))
     out: list[Example] = []
     for lang in LANGS:
@@ -114,8 +114,8 @@ def examples(folder: Path = DATA) -> list[Example]:
                 texts = [_fill(template, lang, names, rng) for _ in range(FILLS if SLOT.search(template) else 1)]
                 if SLOT.search(template):  # as the bot sees a message whose occupation it recognised (``mask``)
                     texts.append(SLOT.sub(MASK, template))
-                if lang == "pl":
-                    texts.append(_no_polish_letters(texts[0]))
+                if lang == "pl":  # typed on a phone: a filling and the masked message without Polish letters
+                    texts += [_no_polish_letters(texts[0]), _no_polish_letters(texts[-1])]
                 out.extend(Example(text, kind, lang, template) for text in dict.fromkeys(texts))
     return out
 

@@ -116,12 +116,13 @@ class OccupationClassifier:
         scores = self.signals.scores([text], qvec, [description or ""] if kind == "ad" else None, lexical=[lexical])[0]
         return self.version.fusion.rank(scores, kind, self.signals.example_count, k), scores
 
-    def _official_first(self, ranked: list[tuple[str, float]], scores: Scores) -> tuple[list[tuple[str, float]], bool]:
+    def _official_first(self, ranked: list[tuple[str, float]], scores: Scores,
+                        text: str) -> tuple[list[tuple[str, float]], bool]:
         """A chat message or a bare job title that states an official KZiS name word for word is about that
         occupation, even where experts coded ads of that title otherwise; its score is at least how often that held
         on the coded ads.
         Returns the ranking and whether the rule decided."""
-        code = self.signals.stated(scores)
+        code = self.signals.stated(scores, text)
         if code is None or not ranked:
             return ranked, False
         mine = max(dict(ranked).get(code, 0.0), self.version.fusion.stated_rate)
@@ -135,7 +136,7 @@ class OccupationClassifier:
         ``lexical``: the resolver's matches of the text, when the caller has them already."""
         lexical = self.resolver.lexical(text) if lexical is None else lexical
         ranked, scores = self._rank(text, None, "title", max(k, 3), lexical)
-        ranked, stated = self._official_first(ranked, scores)
+        ranked, stated = self._official_first(ranked, scores, text)
         alone = None if stated else self.resolver.head_alone(text)
         if alone is not None and alone in lexical:  # the fusion knows few rare names ("podoficer": Podolog)
             ranked = [(alone, dict(ranked).get(alone, 0.0))] + [(c, p) for c, p in ranked if c != alone]
@@ -198,7 +199,8 @@ class OccupationClassifier:
     def _ranking(self, text: str, description: str | None, kind: Kind, k: int) -> list[tuple[str, float]]:
         ranked, scores = self._rank(text, description, kind, max(k, 3), self.resolver.lexical(text))
         if kind == "title":  # a bare title that is an official name word for word: that occupation first, as in
-            ranked, _ = self._official_first(ranked, scores)  # the chat (neutral on the dev titles: 8 of 300 moved)
+            # the chat (neutral on the dev titles: 8 of 300 moved)
+            ranked, _ = self._official_first(ranked, scores, text)
         return ranked
 
     def names_of(self, code: str) -> list[str]:

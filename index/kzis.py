@@ -334,6 +334,29 @@ def slash_alternatives(name: str) -> list[str]:
     return [" ".join(words) for words in out]
 
 
+# a bracket that qualifies the name rather than names the job: a preposition first, or one adjective ("(widłowych)")
+NOT_A_NAME = re.compile(r"(?i)^(?:z|ze|bez|w|we|na|do|dla|np\.?|oprócz|poza|gdzie)\b"
+                        r"|^\w+(?:ych|ich|ego|owej|nej|owy|ski|cki|atu)$")
+
+
+def bracketed_names(name: str) -> list[str]:
+    """The other names a KZiS name gives in brackets, and the name without them: "Asystent osobisty (concierge)" ->
+    "concierge", "Asystent osobisty"; "Prezenter muzyczny (DJ / didżej)" -> "didżej", "Prezenter muzyczny" (an
+    acronym alone names nothing); inside a name it stands for the word before it: "Elektromonter (elektryk)
+    zakładowy" -> "elektryk zakładowy". A bracket that qualifies rather than names ("(z wyłączeniem hotelowych)", "(bez
+    święceń kapłańskich)", "(widłowych)") gives only the name without it."""
+    m = re.search(r"\(([^)]+)\)", name)
+    if not m:
+        return []
+    bare = _norm_space(re.sub(r"\s*\([^)]*\)", "", name))
+    parts = [p.strip() for p in re.split(r"\s*[/,]\s*", m.group(1)) if p.strip()]
+    if parts and NOT_A_NAME.search(parts[0]):
+        parts = []
+    after = name[m.end():].strip(" .")  # "Elektromonter (elektryk) zakładowy": the bracket stands for the first word
+    return [_norm_space(f"{p} {after}") for p in parts if not NOT_A_NAME.search(p) and not p.isupper()] \
+        + ([bare] if bare else [])
+
+
 def _content_keys(name: str) -> frozenset[str]:
     """The name's content words, one key per word for its female and male forms and its inflections."""
     return frozenset(canonical(w) for w in content_words(name) if len(w) > 2)

@@ -29,12 +29,23 @@ from .config import Settings, settings
 from .distinct import distinct
 from .embedder import Embedder
 from .equivalents import expand as equivalents_expand
+from .equivalents import words_like
 from .intent import section_intent
 from .records import SECTIONS, Passage
 from .resolve import Candidate, Resolution, Resolver
 from .sentences import cite
 from .store import IndexVersion, open_index
-from .text import expand, fold, language, lemma, name_words, polish_letters, stem_tokens
+from .text import (
+    content_words,
+    expand,
+    fold,
+    folded_lemma,
+    language,
+    lemma,
+    name_words,
+    polish_letters,
+    stem_tokens,
+)
 
 if TYPE_CHECKING:  # scikit-learn and bm25s load with the first Searcher, not with every importer of this module
     from .signals import Lexical
@@ -142,7 +153,8 @@ class Hit:
     shares_words: bool = False  # the passage holds a lemma of the question's topic words
     shares_rare: bool = False  # ... and one of them is rare in the descriptions (``RARE_PASSAGES``)
     cross_lingual: bool = False  # the question is not Polish: no word to share
-    cognate: bool = False  # ... yet a topic word of it starts like a word of the passage (``shares_cognate``)
+    cognate: bool = False  # ... yet a topic word of it is in the passage: spelt alike (``shares_cognate``), a word
+    # the glossary says is the same (``equivalents.words_like``), or a Polish word typed among others
 
     @property
     def match(self) -> str:
@@ -271,6 +283,7 @@ class Searcher:
         self._cache_lock = threading.Lock()
         self._encoders = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode")
         self._listings: dict[tuple[str, str], list[Hit]] = {}
+        self._own: dict[str, frozenset[str]] = {}
         self.bm25 = bm25s.BM25()
         self.bm25.index(version.passage_tokens, show_progress=False)
 
@@ -373,7 +386,7 @@ class Searcher:
         qvec = self.encode(q_rank)
         intent = section or section_intent(q)
         rows = self._candidates(chosen.code if chosen else None, section)
-        hits = self._rank(q_rank, qvec, rows, intent, k)
+        hits = self._rank(q_rank, qvec, rows, intent, k, self._own_words(chosen.code) if chosen else frozenset())
         topic = tuple(name_words(q_rank)) if (chosen is None or q_rank != chosen.name) else ()
         return SearchResult(q, chosen, resolution, intent, hits, topic)
 
@@ -415,7 +428,17 @@ class Searcher:
             rows = np.flatnonzero(self.section_of == sec) if rows is None else rows[self.section_of[rows] == sec]
         return rows
 
-    def _rank(self, q: str, qvec: np.ndarray, rows: np.ndarray | None, intent: str | None, k: int) -> list[Hit]:
+    def _own_words(self, code: str) -> frozenset[str]:
+        """The folded lemmas of the words of an occupation's names (any language): every passage of it holds its
+        name's words, so they share no topic with a question ("кондитери працюють вночі?" asks about nights)."""
+        found = self._own.get(code)
+        if found is None:
+            names = [self.occupations[code]["name"], *self.classifier.names_of(code)]
+            found = self._own[code] = frozenset(folded_lemma(w) for n in names for w in content_words(n))
+        return found
+
+    def _rank(self, q: str, qvec: np.ndarray, rows: np.ndarray | None, intent: str | None, k: int,
+              own: frozenset[str] = frozenset()) -> list[Hit]:
         pool = max(200, k * 5)
         scores = self._dense(qvec, rows, pool)
         # BM25 re-weights the dense pool and may add a few lexical-only candidates
@@ -432,11 +455,17 @@ class Searcher:
         rare = {w for w in topic if len(w) >= RARE_LETTERS and self._stem_passages[stem_of(w)] <= RARE_PASSAGES}
         tokens = self.version.passage_tokens
         cross = language(q) != "pl"
-        foreign = {w.lower() for w in name_words(q)} if cross else set()
-        return [Hit(i + 1, s, self.passages[r], similarity=float(sim), shares_words=shares_stem(topic, tokens[r]),
-                    shares_rare=bool(rare) and shares_stem(rare, tokens[r]), cross_lingual=cross,
-                    cognate=bool(foreign) and shares_cognate(foreign, tokens[r]))
-                for i, ((r, s), sim) in enumerate(zip(order, sims))]
+        foreign = {w.lower() for w in name_words(q) if folded_lemma(w.lower()) not in own} if cross else set()
+        # "kaloryfery" shares the topic of "grzejników", "вікна" of "okien"; the occupation's own names do not (a
+        # Polish one the question kept still counts, as it always did)
+        like = (topic - own if cross else topic) | (words_like(topic - own) - own)
+        hits = []
+        for i, ((r, score), sim) in enumerate(zip(order, sims)):
+            shares = shares_stem(like, tokens[r])
+            hits.append(Hit(i + 1, score, self.passages[r], similarity=float(sim), shares_words=shares,
+                            shares_rare=bool(rare) and shares_stem(rare, tokens[r]), cross_lingual=cross,
+                            cognate=cross and (shares or (bool(foreign) and shares_cognate(foreign, tokens[r])))))
+        return hits
 
     @cached_property
     def _stem_passages(self) -> Counter[str]:

@@ -223,12 +223,16 @@ class Signals:
         self._sparse_knn(docs, v.ad_words, self.example_codes, sub, "ad_words", NEAREST_ADS, CHAR_TEMPERATURE, ex)
         self._sparse_knn(docs, v.desc_words, v.desc_codes, sub, "desc_words", NEAREST_NAMES, None, None)
 
-    def stated(self, s: Scores) -> str | None:
+    def stated(self, s: Scores, text: str = "") -> str | None:
         """The occupation whose official name the text states word for word; the longest such name wins
-        ("psycholog sportowy" over "psycholog")."""
+        ("psycholog sportowy" over "psycholog"), and of names as long the one the text spells as it is ("pracownik
+        socjalny": Pracownik socjalny, not Pracownik do spraw socjalnych, whose words are the same)."""
         if not s["official"]:
             return None
-        return max(s["official"], key=lambda c: len(self.resolver.tokens[self.official_row[c]]))
+        size = {c: len(self.resolver.tokens[self.official_row[c]]) for c in s["official"]}
+        longest = [c for c in s["official"] if size[c] == max(size.values())]
+        spelt = [c for c in longest if fold(self.resolver.official.get(c, "")) in fold(text)]
+        return (spelt or longest)[0]
 
     @staticmethod
     def _sparse_knn(queries: sparse.csr_matrix, columns: sparse.csr_matrix, labels: list[str], out: list[Scores],

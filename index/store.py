@@ -38,7 +38,7 @@ from .corpus import Corpus, load_corpus
 from .embedder import DEFAULT_BACKEND, Embedder, model_key
 from .files import sha256_of
 from .jobads import Example
-from .kzis import slash_alternatives
+from .kzis import bracketed_names, slash_alternatives
 from .records import Name, Occupation, Passage, Source
 from .resolve import Resolver
 from .text import name_text, stem_tokens
@@ -68,8 +68,11 @@ def occupation_names(corpus: Corpus) -> list[Name]:
         out.append(Name(occ.code, occ.name, "official"))
         known = {occ.name.lower(), *(n.lower() for n in occ.names)}
         out.extend(Name(occ.code, n, "synonym") for n in sorted(occ.names) if n.lower() != occ.name.lower())
-        # "Opiekunka w żłobku / klubie dziecięcym" is also named "opiekunka w żłobku", with all its words
-        out.extend(Name(occ.code, n, "synonym") for n in slash_alternatives(occ.name) if n.lower() not in known)
+        # "Opiekunka w żłobku / klubie dziecięcym" is also named "opiekunka w żłobku", with all its words, and
+        # "Asystent osobisty (concierge)" "concierge"
+        others = dict.fromkeys(n for n in [*slash_alternatives(occ.name), *bracketed_names(occ.name)]
+                               if n.lower() not in known)
+        out.extend(Name(occ.code, n, "synonym") for n in others)
     return out
 
 

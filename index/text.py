@@ -26,6 +26,7 @@ ABBREVIATIONS = [
     (re.compile(r"\bd/s\b", re.IGNORECASE), "do spraw"),
     (re.compile(r"\bspec\.(?=\s)", re.IGNORECASE), "specjalista"),
     (re.compile(r"\bkier\.(?=\s)", re.IGNORECASE), "kierownik"),
+    (re.compile(r"\bprawk(?:o|a|iem|u)\b", re.IGNORECASE), "prawo jazdy"),  # colloquial: "czy musi mieć prawko?"
 ]
 # Female -> male endings (several candidates where Polish is ambiguous: -czka is -cz or -k).
 FEMALE_ENDINGS: list[tuple[str, tuple[str, ...]]] = [
@@ -76,7 +77,7 @@ def polish_letters(text: str) -> str:
 
 
 def expand(text: str) -> str:
-    """Expand abbreviations users type ("ds." -> "do spraw")."""
+    """Expand abbreviations and colloquial short forms users type ("ds." -> "do spraw", "prawko" -> "prawo jazdy")."""
     for pattern, repl in ABBREVIATIONS:
         text = pattern.sub(repl, text)
     return text
@@ -205,7 +206,7 @@ kat kategoria категорія category
 стати чого мені щоб довчитися навчитися вчитися треба
 робити зробити ким інший інша інше інші іншу інших підходити мене можна else could other others would jobs suit fit
 learn study retrain
-uczyć nauczyć douczyć szkolić przeszkolić żeby aby zostać
+uczyć nauczyć douczyć szkolić przeszkolić żeby aby zostać zapytać spytać dowiedzieć
 """.split())
 
 

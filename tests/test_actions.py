@@ -554,3 +554,10 @@ def test_more_after_the_closest_passages_goes_on_with_the_same_question(corpus_s
     assert got["last_list"] == "passages"
     _events, messages = run(ActionAnswerOccupation(), "more", {**slots, **got, "language": "en"})
     assert messages and messages[0][0] != say("nothing_to_continue", "en")
+
+
+def test_words_that_describe_one_offered_button_best_pick_it(corpus_searcher):
+    offered = {"offered": ["723105", "723103", "431202"], "last_ask": "overview", "language": "en"}
+    _events, messages = run(ActionAnswerOccupation(), "the general motor vehicle mechanic one. what are the tasks?",
+                            offered)
+    assert any("Mechanik pojazdów samochodowych (KZiS 723103) – tasks" in m[0] for m in messages)

@@ -7,6 +7,7 @@ import pytest
 from index.corpus import load_corpus
 from index.kzis import (
     Vocabulary,
+    bracketed_names,
     file_date,
     load_dictionary,
     load_esco,
@@ -244,3 +245,15 @@ def test_real_dictionary_glued_words_are_split_and_nothing_else():
 ])
 def test_a_name_with_alternatives_after_a_slash_stands_for_each(name: str, expected: list[str]):
     assert slash_alternatives(name) == expected
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Asystent osobisty (concierge)", ["concierge", "Asystent osobisty"]),
+    ("Elektromonter (elektryk) zakładowy", ["elektryk zakładowy", "Elektromonter zakładowy"]),
+    ("Pozostali recepcjoniści (z wyłączeniem hotelowych)", ["Pozostali recepcjoniści"]),  # a qualifier, no name
+    ("Komendant policji (powiatowy, miejski, rejonowy, komisariatu)", ["Komendant policji"]),
+    ("Monter samochodowej instalacji gazowej (LPG)", ["Monter samochodowej instalacji gazowej"]),
+    ("Spawacz", []),
+])
+def test_a_name_in_brackets_is_another_name(name: str, expected: list[str]):
+    assert bracketed_names(name) == expected

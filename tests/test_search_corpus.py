@@ -37,6 +37,10 @@ def top(searcher: Searcher, text: str) -> str | None:
         ("Що робить електрик?", "741103"),  # Ukrainian
         ("Chcę zostać malarzem-tapeciarzem", "713101"),  # both parts of a compound name inflect
         ("praca dla betoniarza-zbrojarza", "711402"),
+        ("pracownik socjalny", "341205"),  # the official name as it is spelt, not "Pracownik do spraw socjalnych"
+        ("what does a concierge do?", "516902"),  # the name in the brackets of "Asystent osobisty (concierge)"
+        ("opiekunka w żłobku", "531107"),  # one of the alternatives of "Opiekunka w żłobku / klubie dziecięcym"
+        ("kod dla barbera", "514103"),  # a borrowed word Polish inflects
     ],
 )
 def test_resolution(full_searcher: Searcher, text: str, code: str):
@@ -131,3 +135,19 @@ def test_dev_sets_meet_the_targets(full_searcher: Searcher):
     res = resolution_metrics(full_searcher, load_jsonl(EVAL / "resolve-dev.jsonl"))
     assert r["hit@5"] >= 0.95 and r["mrr@10"] >= 0.85 and r["section_p@5"] >= 0.9, r
     assert res["acc@1"] >= 0.95, res
+
+
+def test_the_glossary_ties_everyday_words_to_the_descriptions_words(full_searcher: Searcher):
+    assert full_searcher.search("a czy sam robi wykroje?", occupation="753105").answered  # "szablonów", "wykrawanie"
+    # an occupation's own name (here in Ukrainian) is in every passage of it: no topic of the question
+    assert not full_searcher.search("кондитери працюють вночі?", occupation="751201").answered
+
+
+def test_no_glossary_word_ties_a_question_to_hundreds_of_passages(full_searcher: Searcher):
+    from index.equivalents import word_groups
+    from index.search import stem_of
+    from index.text import folded_lemma
+
+    common = [w for g in word_groups() for w in g
+              if full_searcher._stem_passages[stem_of(folded_lemma(w.lower()))] > 250]
+    assert not common, f"words whose stem more than 250 passages hold: {common}"

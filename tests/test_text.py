@@ -68,3 +68,20 @@ def test_a_borrowed_word_polish_inflects_keys_as_its_stem(word: str, stem: str):
 
 def test_a_polish_word_the_dictionary_knows_gets_no_stripped_stem():
     assert keys("kierowca") == keys("kierowca") and "kierowc" not in keys("kierowca")
+
+
+def test_colloquial_short_forms_are_expanded():
+    from index.text import expand
+
+    assert expand("czy kurier musi mieć prawko?") == "czy kurier musi mieć prawo jazdy?"
+
+
+def test_glossary_words_mean_the_same_across_languages():
+    from index.equivalents import word_groups, words_like
+    from index.text import folded_lemma
+
+    assert all(len(g) >= 2 and len({folded_lemma(w.lower()) for w in g}) >= 2 for g in word_groups())
+    keys = [k for g in word_groups() for k in {folded_lemma(w.lower()) for w in g}]
+    assert len(keys) == len(set(keys)), "a word (folded lemma) is in two groups"
+    assert folded_lemma("grzejnik") in words_like({folded_lemma("kaloryfer")})
+    assert folded_lemma("okno") in words_like({folded_lemma("вікно")})
