@@ -207,6 +207,7 @@ kat kategoria категорія category
 робити зробити ким інший інша інше інші іншу інших підходити мене можна else could other others would jobs suit fit
 learn study retrain
 uczyć nauczyć douczyć szkolić przeszkolić żeby aby zostać zapytać spytać dowiedzieć
+hi hey hello i'm im what's whats trained qualified certified experienced polish occupation profession
 """.split())
 
 
