@@ -154,6 +154,10 @@ def offer_parts(text: str) -> tuple[str, str | None]:
     if not NAMED.search(bare):  # the job was named inside the frame
         bare = ASK_WORDS.sub(" ", text).strip(" :?»«\"„”\n")
     first, _, rest = bare.partition("\n")
+    if rest.strip() and (first.rstrip().endswith(":") or HIRING.match(first)):
+        # "Firma logistyczna z Wrocławia zatrudni:" introduces the job the next line names
+        title, _, more = rest.strip().partition("\n")
+        return title, f"{first}\n{more}".strip()
     return (first, rest) if rest.strip() else (first[:200], first if len(first) > 200 else None)
 
 

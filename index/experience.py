@@ -1,5 +1,6 @@
 """Which occupations fit work described in one's own words ("Przez 10 lat pracowałem na budowie przy wylewaniu
-betonu"): the job-offer model's ranking and the occupations whose tasks read closest, fused by rank.
+betonu"): the job-offer model's ranking, the occupations whose tasks read closest and those whose names the words
+say, fused by rank.
 
 The job-offer model learned from how ads name jobs: it knows "kasjerka w Biedronce" but reads a sentence about pouring
 concrete as a building-site title (site manager, engineer). The descriptions' tasks say what the work is ("Wykonywanie
@@ -43,8 +44,11 @@ def described(s: Searcher, text: str, k: int = 4) -> list[Candidate]:
         raise ValueError("k must be at least 1")
     s.encode_later(text)  # the tasks' query vector on the other core while the job-offer model ranks
     offers = s.classifier.ranked(text, DEPTH)
+    # the names the words say, in any language the glossary has ("fix bicycles in a bike shop": the bicycle
+    # mechanic's English names), which neither the Polish ads nor the Polish tasks read well
+    names = [c.code for c in s.resolve(text, k=DEPTH).candidates]
     fused: dict[str, float] = {}
-    for ranking in (offers, by_tasks(s, text)):
+    for ranking in (offers, by_tasks(s, text), names):
         for i, code in enumerate(ranking[:DEPTH]):
             fused[code] = fused.get(code, 0.0) + 1.0 / (RRF_K + i)
     top = sorted(fused, key=lambda c: -fused[c])[:k]

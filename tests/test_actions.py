@@ -558,6 +558,16 @@ def test_more_after_the_closest_passages_goes_on_with_the_same_question(corpus_s
 
 def test_words_that_describe_one_offered_button_best_pick_it(corpus_searcher):
     offered = {"offered": ["723105", "723103", "431202"], "last_ask": "overview", "language": "en"}
-    _events, messages = run(ActionAnswerOccupation(), "the general motor vehicle mechanic one. what are the tasks?",
-                            offered)
+    _events, messages = run(ActionAnswerOccupation(), "the car mechanic one, what are the tasks?", offered)
     assert any("Mechanik pojazdów samochodowych (KZiS 723103) – tasks" in m[0] for m in messages)
+
+
+@pytest.mark.parametrize("scores, picked", [((0.13, 0.07), "723103"), ((0.06, 0.05), None), ((0.02, 0.0), None)])
+def test_a_button_is_picked_by_a_clear_lead_over_the_other_buttons(scores: tuple[float, float], picked: str | None):
+    from actions.converse import _button_named
+    from index.resolve import Candidate, Resolution
+
+    res = Resolution([Candidate("723103", "A", scores[0]), Candidate("723105", "B", scores[1])], True,
+                     name_words=("motor", "mechanic"))
+    assert _button_named(res, ("723105", "723103")) == picked
+    assert _button_named(res, ("431202",)) is None  # the words name no button

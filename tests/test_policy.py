@@ -201,6 +201,9 @@ BUS = ("Zatrudnimy kierowcę autobusu kat. D do przewozów regularnych. Wymagane
     ("Tata: operator koparki", ("Tata: operator koparki", None)),  # "ta" only as a word of its own
     ("jaki kod ma spawacz MIG/MAG?", ("spawacz MIG/MAG", None)),  # the job named inside the frame
     ("what is the code for a welder?", ("welder", None)),
+    # a first line that introduces the job: the next line names it
+    ("Firma logistyczna zatrudni:\nOperator wózka widłowego\nzaładunek naczep, praca zmianowa",
+     ("Operator wózka widłowego", "Firma logistyczna zatrudni:\nzaładunek naczep, praca zmianowa")),
 ])
 def test_a_pasted_offer_is_coded_without_the_question_around_it(message: str, parts: tuple[str, str | None]) -> None:
     from actions.converse import offer_parts
