@@ -51,9 +51,15 @@ QUESTION_OPENERS = frozenset(fold(w) for w in """co czy jak jaki jaka jakie jaki
     show tell що як який яка які чи де скільки коли чому покажи розкажи""".split())
 KIN_SHOWN = 5  # occupations of the unit group offered for one that KZiS only names
 PASTED_LINES = 3
+# what makes lines pasted from elsewhere an employer's offer: its words, or no one speaking of themselves
+OFFER_CUE = re.compile(r"(?i)\b(?:zatrudni\w*|wymaga\w*|wymagamy|oferujemy|obowiązk\w*|obowiazk\w*|zakres\w*|"
+                       r"requirements|we offer|responsibilities|вимоги|пропонуємо|обов'язки)\b")
+# ... and what makes them a jobseeker's own story ("Jestem z Ukrainy\nszukam pracy jako kierowca …")
+FIRST_PERSON = re.compile(r"(?i)\b(?:jestem|szukam|mam|pracowałe?m|pracowalam|pracowalem|pracowałam|chcę|chce|"
+                          r"chciał(?:a|)bym|i am|i'm|i have|i worked|я|шукаю|маю|працював|працювала)\b")
 BUTTON_LEAD = 1.5  # how much more likely than the other buttons the one a typed answer names must be
 NAME_SURE = 0.5  # the model's probability from which a message is a name, whatever the resolver's doubt
-CODE_WORD = re.compile(r"(?i)\b(?:kod|kodu|code|код)\b")
+CODE_WORD = re.compile(r"(?i)\b(?:kod|kodu|kody|kodzie|kodem|code|codes|код|коду|кодом)\b")
 OFFER_WORDS = 12  # words from which a message typed after a list of codes may be the next offer to code
 TWO_OCCUPATIONS = ("compare", "shared", "move")  # kinds of question about a pair of occupations
 REQUIREMENTS = ("documents", "language")  # routed kinds a description may still name (a clean record, a language)
@@ -154,7 +160,8 @@ def offer_parts(text: str) -> tuple[str, str | None]:
     if not NAMED.search(bare):  # the job was named inside the frame
         bare = ASK_WORDS.sub(" ", text).strip(" :?»«\"„”\n")
     first, _, rest = bare.partition("\n")
-    if rest.strip() and (first.rstrip().endswith(":") or HIRING.match(first)):
+    hiring = HIRING.match(first)
+    if rest.strip() and (first.rstrip().endswith(":") or (hiring and not first[hiring.end():].strip(" :-–"))):
         # "Firma logistyczna z Wrocławia zatrudni:" introduces the job the next line names
         title, _, more = rest.strip().partition("\n")
         return title, f"{first}\n{more}".strip()
@@ -217,7 +224,8 @@ def _understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
         kind = "overview"
     if kind in ("chitchat", "off_topic", "more") and CODE.search(q):  # a code the index lacks: which occupation?
         kind = "name"
-    if ((state.last_ask == "classify_offer" or NEXT_OFFER.match(q) or HIRING.match(q) or pasted(q)) and offer_like(q)
+    if ((state.last_ask == "classify_offer" or NEXT_OFFER.match(q) or HIRING.match(q)
+         or (pasted(q) and (OFFER_CUE.search(q) or not FIRST_PERSON.search(q)))) and offer_like(q)
             and kind not in ("more", "chitchat", "off_topic")):
         kind = "classify_offer"  # after codes, the counsellor's next offer ("a ta: Operator wózka widłowego – …")
     if COMPARE_VERB.match(q) and kind != "shared":
@@ -333,8 +341,9 @@ def _topic_of(s: Searcher, q: str, res: Resolution, buttons: tuple[str, ...]) ->
     drivers offered is Kierowca autobusu)."""
     if res.best and res.best.code in buttons:
         return False
-    if res.method == "lexical" and res.confident and res.asks_name_only:  # every name-like word is of one name
-        return False  # "mechanik samochodowy – co musi wiedzieć?" under other mechanics' buttons names its own
+    if res.method == "lexical" and res.confident and res.asks_name_only and (
+            res.coverage >= 1.0 or len(res.name_words) >= 2):  # two words of one name, or all of it, name it:
+        return False  # "mechanik samochodowy – co musi wiedzieć?" (one word, "a magazyn?", may be a topic)
     alone = name_decision(s, q, res, None)
     if alone.kind == "answer" and alone.code in buttons:
         return False

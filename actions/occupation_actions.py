@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from index.answer import leading
 from index.config import settings
@@ -19,6 +20,7 @@ from .messages import ABOUT, label, say
 from .runtime import searcher
 from .settings import load_office
 
+SIBLING_HEADS = 30  # names a first word may start for "a X?" to name the sibling the other words tell apart
 SWITCH_COVERAGE = 1.0  # in a conversation about X, a message names another occupation only with all its words
 SUGGEST_MIN = 0.05  # calibrated probability below which a candidate is not worth a button
 ASK_MIN = 0.2  # below this the bot does not know the occupation (it offers the candidates it has)
@@ -49,9 +51,8 @@ def decide(s: Searcher, q: str, res: Resolution, current: str | None) -> Decisio
     cands = tuple((c.code, c.name) for c in res.candidates[:3])
     introduces = bool(named) and names_occupation(q)
     if res.method == "lexical" and best is not None:
-        if res.confident and (current is None or res.coverage >= SWITCH_COVERAGE or introduces):
-            return Decision("answer", best.code, _about(q, s.ranking_question(q, res), best.name, introduces))
-        if current and res.confident and res.asks_name_only and _sibling(s, best.name, current):
+        if res.confident and (current is None or res.coverage >= SWITCH_COVERAGE or introduces
+                              or (res.asks_name_only and _sibling(s, best.name, current))):
             return Decision("answer", best.code, _about(q, s.ranking_question(q, res), best.name, introduces))
         if current and not introduces and not (res.asks_name_only and res.head_named):
             return Decision("answer", current, _without_name(s, q, current), cands)  # topic words that match a name
@@ -76,7 +77,7 @@ def _without_name(s: Searcher, q: str, code: str) -> str:
     """A follow-up without the words that name the occupation it is about: the passages are ranked by the question
     ("jakie są wymagania zdrowotne dla szeregowego?" by what is asked, not by the passage that says "szeregowy")."""
     name = s.occupations[code]["name"]
-    return strip_words(q, tuple(w for w in name_words(q) if holds_words(name, [w]))) or q
+    return strip_words(q, tuple(w for w in name_words(q) if holds_words(name, [w], near=False))) or q
 
 
 def _sibling(s: Searcher, name: str, current: str) -> bool:
@@ -84,7 +85,25 @@ def _sibling(s: Searcher, name: str, current: str) -> bool:
     Kierowca ciągnika siodłowego is Kierowca autobusu (both names start with the same word; "a BHP?" after Kucharz
     stays a topic)."""
     other = content_words(s.occupations[current]["name"])
-    return bool(other) and content_words(name)[:1] == other[:1] and fold(name) != fold(s.occupations[current]["name"])
+    head = other[:1]
+    return (bool(other) and content_words(name)[:1] == head and fold(name) != fold(s.occupations[current]["name"])
+            and _heading(s).get(head[0], 0) <= SIBLING_HEADS)
+
+
+@lru_cache(maxsize=4)
+def _heading_of(names: tuple[str, ...]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for name in names:
+        first = content_words(name)[:1]
+        if first:
+            counts[first[0]] = counts.get(first[0], 0) + 1
+    return counts
+
+
+def _heading(s: Searcher) -> dict[str, int]:
+    """How many official names start with each word: "Specjalista" starts hundreds (its "a rekrutacja?" is a topic),
+    "Kierowca" a dozen."""
+    return _heading_of(tuple(o["name"] for o in s.occupations.values()))
 
 
 def _showing(res: Resolution) -> tuple[tuple[str, str], ...]:

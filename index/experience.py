@@ -39,7 +39,8 @@ def by_tasks(s: Searcher, text: str) -> list[str]:
 
 
 def described(s: Searcher, text: str, k: int = 4) -> list[Candidate]:
-    """The ``k`` occupations the two rankings put highest together; ``score`` is the fused one (not a probability)."""
+    """The ``k`` occupations the three rankings put highest together; ``score`` is the fused one (not a
+    probability)."""
     if k < 1:
         raise ValueError("k must be at least 1")
     s.encode_later(text)  # the tasks' query vector on the other core while the job-offer model ranks

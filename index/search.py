@@ -455,7 +455,11 @@ class Searcher:
         rare = {w for w in topic if len(w) >= RARE_LETTERS and self._stem_passages[stem_of(w)] <= RARE_PASSAGES}
         tokens = self.version.passage_tokens
         cross = language(q) != "pl"
-        foreign = {w.lower() for w in name_words(q) if folded_lemma(w.lower()) not in own} if cross else set()
+        # a word spelt like the occupation's own name ("оператор": every Operator's passage starts "Operator …")
+        # is no cognate of its topic
+        named = {spelt_alike(w)[:COGNATE_LETTERS] for w in own}
+        foreign = {w.lower() for w in name_words(q) if folded_lemma(w.lower()) not in own
+                   and spelt_alike(w.lower())[:COGNATE_LETTERS] not in named} if cross else set()
         # "kaloryfery" shares the topic of "grzejników", "вікна" of "okien"; the occupation's own names do not (a
         # Polish one the question kept still counts, as it always did)
         like = (topic - own if cross else topic) | (words_like(topic - own) - own)

@@ -93,6 +93,9 @@ WEAK_COST_PER_LETTER = 0.25
 SHARED_MAX_COST = 0.5  # "dla" as "для" and "polsku" as "польську" (two dropped ь) are read; "doradca" as "дорадча"
 # (c for ч) and "widlowy" as "відлови" (w twice) are not
 
+# Polish greetings the dictionaries lack, which read as Ukrainian words ("hej" is "гей"): "hej, robilam jako kasjerka…"
+# had been taken for Ukrainian typed in Latin letters
+GREETINGS = frozenset("hej siema elo czesc cześć witam".split())
 ONE_LETTER_WORDS = frozenset("AIVUZOJ")  # а, і, в, у, з, о, й
 WORD = re.compile(r"[^\W\d_]+(?:[-'’`ʼ][^\W\d_]+)*'?")
 LATIN = re.compile(r"[a-z']+")
@@ -167,16 +170,13 @@ def _replaced(message: str, tokens: list[tuple[int, int, str]], words: dict[int,
 
 def _settled(kind: str, reading: Reading | None, word: str, sentence_start: bool) -> str:
     """After the dictionary walk: ukrainian (only a Ukrainian reading), shared (also Polish or English: "na",
-    "tak", "robota", or unaccented Polish: "tez"), polish (a Polish function word in its Polish spelling, "jak",
-    "sie": read, yet evidence of Polish), foreign (Polish or English only, kept as typed), unknown (no
+    "tak", "robota", or unaccented Polish: "tez"), foreign (Polish or English only, kept as typed), unknown (no
     dictionary knows it: a typo or a name, transliterated), other (kept, not counted). A capitalised word inside
     a sentence is a name ("Mam na imie Olena"): read, but no evidence of the message's language."""
     if reading is None:
         return kind
     # a Polish word read only through ad-hoc spellings is Polish ("doradca" is not "дорадча")
     if kind == "known" or _unaccented_polish(word.lower()):
-        if word.lower() in text.POLISH and reading.cost > 0:
-            return "polish"  # a Polish function word in its Polish spelling ("jak", "sie"): read, but Polish evidence
         return "shared" if reading.known and reading.cost <= SHARED_MAX_COST else "foreign"
     name = word[:1].isupper() and not sentence_start
     return "ukrainian" if reading.known and not reading.rare and not name else "unknown"
@@ -192,8 +192,7 @@ def _is_ukrainian(kinds: list[str], tokens: list[tuple[int, int, str]]) -> bool:
       knows: a message of unknown words is not read as anything).
     A message of one word is Ukrainian when only Ukrainian reads it and it has 5+ letters ("pratsiuiu"): the
     short replies ("ok", "dzieki", "super", "yes") are Polish or English words or too short to tell."""
-    ukrainian, shared = kinds.count("ukrainian"), kinds.count("shared")
-    foreign = kinds.count("foreign") + kinds.count("polish")
+    ukrainian, shared, foreign = kinds.count("ukrainian"), kinds.count("shared"), kinds.count("foreign")
     counted = len(kinds) - kinds.count("other")
     if counted == 1:
         word = next(w for (_, _, w), k in zip(tokens, kinds) if k != "other")
@@ -215,7 +214,7 @@ def _kind(word: str, sentence_start: bool) -> str:
     lower = word.lower()
     if not LATIN.fullmatch(lower) or lower in ("w", "x", "q") or len(lower) > MAX_WORD:
         return "foreign"
-    if lower in text.POLISH or lower in text.ENGLISH or _in_dictionary(lower):
+    if lower in text.POLISH or lower in text.ENGLISH or lower in GREETINGS or _in_dictionary(lower):
         return "known"
     return "latin"
 

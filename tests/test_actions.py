@@ -539,6 +539,14 @@ def test_an_offer_pasted_in_lines_is_coded_without_being_asked(corpus_searcher):
     assert messages[0][0].startswith(say("codes", "pl")) and "834401" in messages[0][0]
 
 
+def test_a_jobseekers_story_in_lines_is_not_coded_as_an_offer(corpus_searcher):
+    from index.sentences import say
+
+    story = "Dzień dobry\nJestem z Ukrainy\nszukam pracy jako kierowca kat C, mam 5 lat doświadczenia"
+    _events, messages = run(ActionAnswerOccupation(), story)
+    assert messages and not messages[0][0].startswith(say("codes", "pl"))
+
+
 def test_learning_words_in_a_question_name_no_teacher(corpus_searcher):
     _events, messages = run(ActionAnswerOccupation(), "a ile trzeba się uczyć żeby nią zostać?",
                             {"occupation_code": "341202", "last_ask": "specific"})

@@ -204,6 +204,9 @@ BUS = ("Zatrudnimy kierowcę autobusu kat. D do przewozów regularnych. Wymagane
     # a first line that introduces the job: the next line names it
     ("Firma logistyczna zatrudni:\nOperator wózka widłowego\nzaładunek naczep, praca zmianowa",
      ("Operator wózka widłowego", "Firma logistyczna zatrudni:\nzaładunek naczep, praca zmianowa")),
+    # ... but a first line that names the job after the hiring words is the title
+    ("Zatrudnimy kierowcę autobusu kat. D\nWymagane: prawo jazdy kat. D\nPraca zmianowa",
+     ("Zatrudnimy kierowcę autobusu kat. D", "Wymagane: prawo jazdy kat. D\nPraca zmianowa")),
 ])
 def test_a_pasted_offer_is_coded_without_the_question_around_it(message: str, parts: tuple[str, str | None]) -> None:
     from actions.converse import offer_parts

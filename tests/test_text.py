@@ -67,7 +67,7 @@ def test_a_borrowed_word_polish_inflects_keys_as_its_stem(word: str, stem: str):
 
 
 def test_a_polish_word_the_dictionary_knows_gets_no_stripped_stem():
-    assert keys("kierowca") == keys("kierowca") and "kierowc" not in keys("kierowca")
+    assert "kierowc" not in keys("kierowca")
 
 
 def test_colloquial_short_forms_are_expanded():
