@@ -674,9 +674,9 @@ def _seen_whole(turn: Turn, s: Searcher, code: str, hits: list[Hit]) -> None:
     is, not listed again word for word (a training paragraph shown for a language question, then "a studia?")."""
     before = turn.tracker.get_slot("seen")
     slot = before
+    shown = {h.passage.text for h in hits}
     for section in sorted({h.passage.section for h in hits}):
         listing = s.listing(code, section)
-        shown = {h.passage.text for h in hits}
         if listing and all(h.passage.text in shown for h in listing):
             slot = Seen(slot).updated(code, section, len(listing))
     if slot != before:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from index.answer import leading
 from index.config import settings
@@ -90,20 +89,21 @@ def _sibling(s: Searcher, name: str, current: str) -> bool:
             and _heading(s).get(head[0], 0) <= SIBLING_HEADS)
 
 
-@lru_cache(maxsize=4)
-def _heading_of(names: tuple[str, ...]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for name in names:
-        first = content_words(name)[:1]
-        if first:
-            counts[first[0]] = counts.get(first[0], 0) + 1
-    return counts
+_HEADING: dict[int, dict[str, int]] = {}  # per index version's occupations (id): counted once, not per message
 
 
 def _heading(s: Searcher) -> dict[str, int]:
     """How many official names start with each word: "Specjalista" starts hundreds (its "a rekrutacja?" is a topic),
     "Kierowca" a dozen."""
-    return _heading_of(tuple(o["name"] for o in s.occupations.values()))
+    found = _HEADING.get(id(s.occupations))
+    if found is None:
+        found = {}
+        for occ in s.occupations.values():
+            for first in content_words(occ["name"])[:1]:
+                found[first] = found.get(first, 0) + 1
+        _HEADING.clear()  # a rebuilt index replaces the old one: keep only the one in use
+        _HEADING[id(s.occupations)] = found
+    return found
 
 
 def _showing(res: Resolution) -> tuple[tuple[str, str], ...]:
