@@ -124,7 +124,10 @@ def test_esco_skills_are_searchable(full_searcher: Searcher):
 
 
 def test_question_naming_no_occupation_searches_everything(full_searcher: Searcher):
-    r = full_searcher.search("Jak ocenia się efektywność kampanii reklamowych w internecie?", k=10)
+    # Not "kampanii reklamowych": a field's words can read as its occupation (Specjalista do spraw reklamy), and the
+    # fusion put that at 0.49 on one build and 0.53 on CI's fresh one, either side of its threshold.
+    r = full_searcher.search("Jakie są zasady bezpiecznej pracy na wysokości?", k=10)
+    assert r.resolution and not r.resolution.name_words and r.resolution.best.score < 0.3
     assert r.occupation is None
     assert len({h.passage.occupation_code for h in r.hits}) > 1
 
