@@ -15,7 +15,7 @@ from dataclasses import replace
 from index.answer import SEARCHED, plan_for, sections_of
 from index.config import settings
 from index.distinct import distinct
-from index.experience import described
+from index.experience import agreed, described
 from index.resolve import Resolution, holds_words
 from index.search import MAX_K, Hit, Searcher, strip_words
 from index.text import content_words, fold, is_verb, name_words, words
@@ -279,9 +279,9 @@ def _words_of(s: Searcher, q: str, code: str) -> list[str]:
 
 def _naming(s: Searcher, q: str, res: Resolution, current: str | None,
             buttons: tuple[str, ...] = ()) -> tuple[Naming, tuple[str, ...]]:
-    picked = _button_named(res, buttons)
+    picked = _button_named(res, buttons) or _button_worded(s, q, buttons)
     if picked:  # "the general motor vehicle mechanic one": the button its words describe best
-        words = tuple(res.name_words)
+        words = tuple(res.name_words) or tuple(_words_of(s, q, picked))
         return Naming("named", picked, question=strip_words(q, words) or s.occupations[picked]["name"]), words
     if not current and buttons and _topic_of(s, q, res, buttons):
         # under buttons, words that name no occupation the way a new one is introduced are the question's topic, as
@@ -326,6 +326,14 @@ def _button_named(res: Resolution, buttons: tuple[str, ...]) -> str | None:
         return None
     rival = max((c.score for c in res.candidates[1:] if c.code in buttons), default=0.0)
     return best.code if best.score >= BUTTON_LEAD * rival else None
+
+
+def _button_worded(s: Searcher, q: str, buttons: tuple[str, ...]) -> str | None:
+    """The only button whose name has words of the message ("chodzi mi o transport samochodowy" under Dyspozytor
+    transportu samochodowego, Ekspedytor, Odprawiacz pociągów), where the resolver, over all occupations, named
+    none of them."""
+    worded = [code for code in buttons if _words_of(s, q, code)]
+    return worded[0] if len(worded) == 1 else None
 
 
 def _other_readings(res: Resolution, at_hand: tuple[str | None, ...]) -> tuple[tuple[str, str], ...]:
@@ -424,7 +432,9 @@ def converse(turn: Turn) -> None:
     if state.offered and msg.naming.kind != "named":
         msg = replace(msg, fits=fitting(s, state.offered, msg.naming.question or q, msg.kind, state.offered_lead))
     step = decide(state, msg)
-    if state.offered:  # buttons are offered for one turn: a later message starts afresh
+    # buttons are offered for one turn: a later message starts afresh; a routed question or small talk between
+    # ("is English enough?") leaves them pending ("other jobs similar for me?" is about the first of them)
+    if state.offered and step.action not in ("route", "chitchat"):
         turn.set("offered", None)
         turn.set("offered_lead", False)
         turn.set("offered_again", False)
@@ -615,12 +625,13 @@ def choose(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     turn.say(text, buttons=choose_buttons(cands))
 
 
-def _offer(turn: Turn, s: Searcher, codes: list[str], again: bool = False, scores: list[float] | None = None) -> None:
+def _offer(turn: Turn, s: Searcher, codes: list[str], again: bool = False, scores: list[float] | None = None,
+           lead: bool | None = None) -> None:
     """Remember the occupations offered as buttons: a question typed instead of a click continues with them, with
-    the first one when it is clearly ahead (``leads``)."""
+    the first one when it is clearly ahead (``lead``, or by the resolver's ``scores``: ``leads``)."""
     turn.set("offered", codes)
     turn.set("offered_again", again)
-    turn.set("offered_lead", leads(scores or []))
+    turn.set("offered_lead", leads(scores or []) if lead is None else lead)
 
 
 def leads(scores: list[float]) -> bool:
@@ -786,9 +797,11 @@ def classify(turn: Turn, s: Searcher, state: State, step: Step) -> None:
 
 def experience(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     """Work described in one's own words: the occupations that fit it (``index.experience``), to choose from. A
-    question typed instead of a click asks once more: a described job is no name, none of them is clearly meant."""
-    cands = [(c.code, c.name) for c in described(s, turn.text)]
-    _offer(turn, s, [c for c, _ in cands])
+    question typed instead of a click goes on with the first when all three rankings put it first, else asks once
+    more."""
+    found = described(s, turn.text)
+    cands = [(c.code, c.name) for c in found]
+    _offer(turn, s, [c for c, _ in cands], lead=agreed(found))
     turn.set("last_question", "")
     turn.set("last_ask", "overview")
     turn.kind = "asked"

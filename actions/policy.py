@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-ROUTED = ("salary", "offers", "documents", "language")  # no description says it: the office does
+ROUTED = ("salary", "offers", "documents", "funding", "language")  # no description says it: the office does
 INFO = ("task", "overview", "knowledge", "skill", "competence", "training", "cv", "conditions", "specific")
 TOPICAL = ("specific", "conditions", "training", "cv", "related")
 
@@ -87,6 +87,9 @@ class Step:
     question: str = ""
 
 
+DESCRIBED_WORDS = 8  # a message this long that names no occupation describes one
+
+
 def decide(state: State, msg: Understood) -> Step:
     """The next step of the conversation (see the module's table)."""
     kind, n = msg.kind, msg.naming
@@ -106,6 +109,9 @@ def decide(state: State, msg: Understood) -> Step:
         if target and state.current and target != state.current:
             return Step("move", code=state.current, other=target)
         kind = "training" if named or not state.current else "related"  # no move to speak of
+    if kind == "in_polish" and n.kind in ("unknown", "none") and not (state.current or state.offered) \
+            and len(n.question.split()) >= DESCRIBED_WORDS:
+        kind = "experience"  # "шила одяг на машинці … як це по-польськи?": the work described is what to name
     if kind in ("experience", "off_topic", "chitchat"):
         if n.kind == "ambiguous" and n.bare:  # "opiekun" alone asks about an occupation, whatever it reads like
             return _about_occupation(state, "overview", n, naming=True)
@@ -172,7 +178,9 @@ def _compare(state: State, msg: Understood) -> Step:
     pair = list(dict.fromkeys(msg.pair))
     if not pair and len(state.offered) >= 2:  # "a czym się różnią?" under the buttons: the first two offered
         pair = list(state.offered[:2])
-    for known in (state.current, state.previous):
+    # "a czym się różni od magazyniera?" under buttons not clicked: the first offered is the other one
+    lead = next((c for c in state.offered if c not in pair), None) if not state.current else None
+    for known in (state.current, lead, state.previous):
         if len(pair) < 2 and known and known not in pair:
             pair.insert(0, known) if pair else pair.append(known)
     if len(pair) < 2:

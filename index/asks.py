@@ -35,15 +35,15 @@ from .text import fold
 DATA = ROOT / "data" / "asks"
 LANGS = ("pl", "uk", "en")
 KINDS = ("task", "overview", "knowledge", "skill", "competence", "training", "cv", "conditions", "salary", "offers",
-         "documents", "language", "compare", "shared", "related", "move", "classify_offer", "experience", "in_polish",
-         "specific", "more", "name", "chitchat", "off_topic")
+         "documents", "funding", "language", "compare", "shared", "related", "move", "classify_offer", "experience",
+         "in_polish", "specific", "more", "name", "chitchat", "off_topic")
 FILLS = 3  # occupations per template (each a training message)
 SLOT = re.compile(r"\{(\w+)\}")
 PL_CASES = ("nom", "gen", "dat", "ins", "loc")
 UK_CASES = ("nom", "gen", "dat", "ins")
 EN_FORMS = ("nom", "a")
 MASK = "X"  # stands for the occupation's words, in training and in a message whose occupation the resolver found
-VERSION = 4  # bump when the features or the examples' making change: a saved model of another version is retrained
+VERSION = 5  # bump when the features or the examples' making change: a saved model of another version is retrained
 E5_WEIGHT = 3.0
 # small words inside one name ("opiekunka w żłobku"); not "z", "od", "do", which join two ("X od X": a comparison)
 NAME_JOINERS = r"(?:w|we|na|u|dla|ds\.?|of|in|for|в|у|на|для)"

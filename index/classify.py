@@ -25,7 +25,7 @@ from .records import Passage
 from .resolve import LEXICAL_MIN, Candidate, Resolution, Resolver
 from .signals import Lexical, Scores, Signals, ad_text, char_text
 from .store import IndexVersion
-from .text import name_text
+from .text import name_text, name_words
 
 MAX_TITLE = 2_000
 MAX_DESCRIPTION = 20_000  # what an API or CLI caller may send; READ_DESCRIPTION of it is read
@@ -77,6 +77,7 @@ NAME_MOSTLY = 0.8
 NAME_AHEAD = 0.25
 Ranked = list[tuple[str, float]]  # codes with their probability, best first
 UNNAMED = 0.01
+NAME_FITS = 0.1  # a lexical score under this: a candidate the words were looked up for, none of its names fits
 
 
 def _mostly_said(code: str, lexical: Lexical) -> bool:
@@ -150,6 +151,9 @@ class OccupationClassifier:
         said = ranked[0][0] if lexical.get(ranked[0][0], (0.0, 0))[0] >= NAME_SAID else None
         several = not stated and self.resolver.heads_several(text, said)
         ambiguous = several or (is_ambiguous(ranked) and not (stated and ranked[0][1] >= CONFIDENT))  # stated decides
+        # a message of question words only ("як це називається польською?") names nothing: the fusion's guess from
+        # them (Filolog polski 0.66) is no reading of a name
+        ambiguous = ambiguous or not name_words(text)
         best = cands[0].code
         if best == alone:
             found = replace(self.resolver.named_by(text, cands, ambiguous, lexical[best][1]), head_alone=True)
@@ -166,9 +170,12 @@ class OccupationClassifier:
         (``NAME_MOSTLY``), or start several names ("водій": the user's to choose)."""
         first = ranked[0][0]
         said = max(lexical, key=lambda c: lexical[c][0], default=None)
-        if first not in lexical and said is not None and (
+        # a candidate the words were looked up for and none fits ("Inżynier elektryk" 0.0 for "electrician") is
+        # no name fitting
+        fits = lambda code: lexical.get(code, (0.0, 0))[0] >= NAME_FITS  # noqa: E731
+        if not fits(first) and said is not None and (
                 lexical[said][0] >= NAME_SAID or (_mostly_said(said, lexical) and ranked[0][1] < CONFIDENT)):
-            rest = sorted(((c, p if c in lexical else min(p, UNNAMED)) for c, p in ranked if c != said),
+            rest = sorted(((c, p if fits(c) else min(p, UNNAMED)) for c, p in ranked if c != said),
                           key=lambda cp: -cp[1])
             return [(said, max(dict(ranked).get(said, 0.0), CONFIDENT)), *rest]
         if lexical.get(first, (0.0, 0))[0] < NAME_SAID:

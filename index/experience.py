@@ -38,6 +38,13 @@ def by_tasks(s: Searcher, text: str) -> list[str]:
     return sorted(best, key=lambda c: -best[c])
 
 
+def agreed(candidates: list[Candidate]) -> bool:
+    """All three rankings put the first candidate first: it is clearly ahead of the others. (Of 57 jobs described in
+    the team's unseen conversation probes, 19 had such a first candidate, 14 of them the labelled occupation; of
+    the other 38 first candidates, 14.)"""
+    return bool(candidates) and candidates[0].score >= 3 / RRF_K - 1e-9
+
+
 def described(s: Searcher, text: str, k: int = 4) -> list[Candidate]:
     """The ``k`` occupations the three rankings put highest together; ``score`` is the fused one (not a
     probability)."""

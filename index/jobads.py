@@ -3,8 +3,10 @@
 - ``hand-coded-ads*.jsonl`` (OJA Lab, doi:10.18150/SX0E7G): real Polish job ads, each with the 6-digit KZiS
   code an occupational-classification expert gave it. They are examples of how occupations are named, never
   passages shown as a description.
-- ``*-names.csv`` (``data/names/``, written and reviewed by the team): ``code,kzis_name,uk,en`` with ``|``
-  between the forms of a name (male, female, colloquial).
+- ``*-names.csv`` (``data/names/``, written and reviewed by the team): ``code,kzis_name`` and a column per
+  language (``uk``, ``en``, ``pl``) with ``|`` between the forms of a name (male, female, colloquial). A Polish
+  name there is the team's correction of where the GUS thesaurus puts it ("ochroniarz": 541307, as the experts
+  coded such ads, not the technician 541315).
 
 Example::
 
@@ -78,7 +80,7 @@ def load_glossary(path: Path) -> list[GlossaryName]:
             code = (row.get("code") or "").strip()
             if not CODE6.match(code):
                 raise ValueError(f"line {n}: code must have 6 digits, got {code!r}")
-            for lang in ("uk", "en"):
+            for lang in ("uk", "en", "pl"):
                 out.extend(GlossaryName(code, lang, name.strip()) for name in (row.get(lang) or "").split("|")
                            if name.strip())
     return out

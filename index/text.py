@@ -83,8 +83,11 @@ def expand(text: str) -> str:
     return text
 
 
+POSSESSIVE = re.compile(r"(?<=[a-z])['’]s$")  # English "driver's": the word is "driver"
+
+
 def words(text: str) -> list[str]:
-    return [w.lower() for w in WORD.findall(expand(text))]
+    return [POSSESSIVE.sub("", w.lower()) for w in WORD.findall(expand(text))]
 
 
 @lru_cache(maxsize=1)
@@ -208,6 +211,9 @@ kat kategoria категорія category
 learn study retrain
 uczyć nauczyć douczyć szkolić przeszkolić żeby aby zostać zapytać spytać dowiedzieć
 hi hey hello i'm im what's whats trained qualified certified experienced polish occupation profession
+polsku polsky польськи польською
+daily everyday main basic typical usual щодня щоденні
+from living live lived according classification country według klasyfikacja mieszkać згідно класифікація
 """.split())
 
 

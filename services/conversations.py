@@ -32,8 +32,8 @@ LANGS = ("pl", "uk", "en")
 # sentence keys -> the kind of reply they make
 KIND_OF: dict[str, str] = {
     "no_specific": "decline", "no_conditions": "decline", "no_training": "decline", "not_directly": "decline",
-    "out_salary": "route", "out_offers": "route", "out_documents": "route", "out_language": "route",
-    "route_described": "route",
+    "out_salary": "route", "out_offers": "route", "out_documents": "route", "out_funding": "route",
+    "out_language": "route", "route_described": "route",
     "choose": "choose", "choose_again": "choose", "choose_unnamed": "choose", "unknown_occupation": "choose",
     "experience": "choose",
     "found_in": "choose", "codes": "codes", "which_occupation": "ask", "compare_which": "ask",
@@ -109,8 +109,10 @@ def kinds_of(reply: str) -> tuple[set[str], set[str], set[str]]:
     """The kinds of a reply, the sentence keys found in it and the languages of those sentences."""
     keys: set[str] = set()
     langs: set[str] = set()
+    # a description's own words ("występują zróżnicowane zadania zawodowe") are no sentence of the bot's
+    own = "\n".join(line for line in reply.splitlines() if not line.startswith("• "))
     for key, lang, pat in SENTENCES:
-        if pat.search(reply):
+        if pat.search(own):
             keys.add(key)
             langs.add(lang)
     kinds = {KIND_OF[k] for k in keys if k in KIND_OF}

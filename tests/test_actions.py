@@ -403,6 +403,31 @@ def test_messages_that_look_like_two_sentences_get_an_answer_not_the_apology(dat
 
 
 @needs_corpus
+def test_work_described_that_all_rankings_place_first_goes_on_with_it_when_typed_on(corpus_searcher):
+    from index.experience import agreed, described
+    from index.sentences import say
+
+    text = "я клав плитку у ванних кімнатах"
+    fit = described(corpus_searcher, text)
+    assert agreed(fit) and fit[0].code == "712202"  # Glazurnik: the ads, the tasks and the names agree
+    events, _ = run(ActionAnswerOccupation(), text, {"language": "uk"})
+    assert SlotSet("offered_lead", True) in events
+    offered = {"offered": [c.code for c in fit], "offered_lead": True, "language": "uk"}
+    _events, messages = run(ActionAnswerOccupation(), "які обов'язки?", offered)
+    assert messages[0][0] == say("assume", "uk", name="Glazurnik", code="712202")
+
+
+@needs_corpus
+def test_a_routed_question_leaves_the_offered_occupations_pending(corpus_searcher):
+    offered = {"offered": ["341202", "532102"], "language": "en"}  # Opiekun osoby starszej, Opiekun medyczny
+    events, messages = run(ActionAnswerOccupation(), "is English enough or do I need Polish?", offered)
+    assert not any(e.get("name") == "offered" for e in events)  # the buttons are still the ones to go on with
+    assert "language" in messages[0][0].lower() or "polish" in messages[0][0].lower()
+    events, _ = run(ActionAnswerOccupation(), "what else could I do with this experience?", offered)
+    assert SlotSet("offered", None) in events and SlotSet("occupation_code", "341202") in events
+
+
+@needs_corpus
 def test_work_described_offers_occupations_and_asks_again_when_typed_on(corpus_searcher):
     from index.experience import described
     from index.sentences import say

@@ -20,6 +20,7 @@ from .conftest import CORPUS, needs_corpus
 EVAL = ROOT.parent / "shared" / "eval"
 OWN = ROOT / "bench" / "eval"
 GLOSSARY = ROOT / "data" / "names" / "uk-en-names.csv"
+POLISH_NAMES = ROOT / "data" / "names" / "pl-names.csv"  # the team's corrections of where GUS puts a Polish name
 
 
 def top(s: Searcher, text: str) -> str | None:
@@ -86,8 +87,16 @@ def test_glossary_codes_are_the_kzis_occupations_the_team_meant():
     for folder in CORPUS:
         for path in folder.rglob("kzis-hierarchy-*.tsv"):
             hierarchy.update(load_hierarchy(path))
-    for r in csv.DictReader(GLOSSARY.open(encoding="utf-8")):
-        assert hierarchy.get(r["code"]) == r["kzis_name"], f"{r['code']}: KZiS says {hierarchy.get(r['code'])!r}"
+    for path in (GLOSSARY, POLISH_NAMES):
+        for r in csv.DictReader(path.open(encoding="utf-8")):
+            assert hierarchy.get(r["code"]) == r["kzis_name"], f"{r['code']}: KZiS says {hierarchy.get(r['code'])!r}"
+
+
+def test_the_team_s_polish_names_name_one_occupation_each():
+    rows = list(csv.DictReader(POLISH_NAMES.open(encoding="utf-8")))
+    names = [n.strip().lower() for r in rows for n in r["pl"].split("|")]
+    assert rows and all(names) and len(names) == len(set(names))
+    assert all(r["code"].isdigit() and len(r["code"]) == 6 for r in rows)
 
 
 # --- resolution on the full corpus ----------------------------------------------------------------------------

@@ -70,6 +70,15 @@ def test_the_judge_catches_a_false_no_information_a_repeat_and_the_wrong_languag
     assert any("not uk" in p for p in judge(UK, Turn("x", None, ["passages"], []), "", LISTING, []).problems)
 
 
+def test_a_description_s_own_words_are_not_the_bot_s_sentences() -> None:
+    en = Conversation("en-x", "en", "jobseeker", [])
+    listing = ("Pracownik call center (KZiS 422201) – tasks:\n"
+               "• W centrach obsługi występują zróżnicowane zadania zawodowe.\n"
+               "Source: Pracownik call center, KZiS code 422201, section: tasks; Klasyfikacja zawodów")
+    assert judge(en, Turn("x", None, ["passages"], ["422201"]), "", listing, []).ok
+    assert not judge(en, Turn("x", None, ["passages"], []), "", listing.replace("• W", "W"), []).ok
+
+
 def test_a_choice_names_its_occupations_in_its_buttons_and_only_a_choice_does() -> None:
     choice = "Nazwa „spawacz” pasuje do kilku zawodów. Który masz na myśli?"
     titles = ("Spawacz (721204)", "Spawacz ręczny gazowy (721206)")

@@ -52,8 +52,18 @@ CASES: list[tuple[str, State, Understood, Step]] = [
     ("... a fit that was not offered is no fit", OFFERED, Understood("specific", NOTHING, fits="721204"),
      Step("choose", ask="specific", candidates=(("341202", ""), ("532102", ""), ("532101", "")), question="q",
           words="again")),
+    ("the Polish name of work described in a sentence that names no occupation: the occupations it fits",
+     State(), Understood("in_polish", Naming("unknown", question="I drive trucks on international routes, how is it "
+                                                                  "called in Polish?")), Step("experience")),
+    ("... of nothing described: which occupation", State(),
+     Understood("in_polish", Naming("none", question="a po polsku?")),
+     Step("ask_which", ask="in_polish", question="a po polsku?")),
     ("'a czym się różnią?' under the buttons: the first two offered", OFFERED, Understood("compare", NOTHING),
      Step("compare", code="341202", other="532102")),
+    ("'a czym się różni od X?' under the buttons: the first offered and X", OFFERED,
+     Understood("compare", NAMED, pair=("712303",)), Step("compare", code="341202", other="712303")),
+    ("'a X — to to samo?' of the first button: X and the next one offered", OFFERED,
+     Understood("compare", NAMED, pair=("341202",)), Step("compare", code="532102", other="341202")),
     ("a name typed after buttons is that occupation", OFFERED, Understood("task", NAMED),
      Step("answer", code="712303", ask="task", question="q")),
     ("buttons ignored for a message of nothing but a new name's words: choose among the new name's occupations",
@@ -86,7 +96,7 @@ CASES: list[tuple[str, State, Understood, Step]] = [
 ]
 
 ROUTES = [(kind, Step("route", code="721204", topic=kind, question="q"))
-          for kind in ("salary", "offers", "documents", "language")]
+          for kind in ("salary", "offers", "documents", "funding", "language")]
 
 OTHERS: list[tuple[str, State, Understood, Step]] = [
     ("'więcej' continues the last list", ABOUT_WELDER, Understood("more"), Step("more")),
@@ -134,7 +144,7 @@ def test_policy(state: State, msg: Understood, step: Step) -> None:
 
 
 @pytest.mark.parametrize(("kind", "step"), ROUTES, ids=[r[0] for r in ROUTES])
-def test_pay_offers_documents_and_language_are_routed_with_the_current_occupation(kind: str, step: Step) -> None:
+def test_questions_the_office_answers_are_routed_with_the_current_occupation(kind: str, step: Step) -> None:
     assert decide(ABOUT_WELDER, Understood(kind, FOLLOW)) == step
 
 

@@ -44,6 +44,20 @@ def test_names_attach_only_to_known_occupations(tmp_path: Path):
     assert corpus.problems == [] and len(corpus.files) == 2
 
 
+def test_a_team_polish_name_is_taken_from_where_gus_put_it(tmp_path: Path):
+    (tmp_path / "kzis-hierarchy-test.tsv").write_text(
+        "class\tname\n541307\tPracownik ochrony fizycznej\n541315\tTechnik ochrony fizycznej osób i mienia\n",
+        encoding="utf-8")
+    (tmp_path / "gus-thesaurus.csv").write_text('code,desc\n541315,"Ochroniarz, Wartownik"\n', encoding="utf-8")
+    (tmp_path / "pl-names.csv").write_text(
+        "code,kzis_name,pl\n541307,Pracownik ochrony fizycznej,ochroniarz|ochroniarka\n", encoding="utf-8")
+    corpus = load_corpus([tmp_path])
+    guard, technician = corpus.occupations["541307"], corpus.occupations["541315"]
+    assert {"ochroniarz", "ochroniarka"} <= guard.names
+    assert "Wartownik" in technician.names and not {n.casefold() for n in technician.names} & {"ochroniarz"}
+    assert corpus.glossary == [] and corpus.problems == []  # Polish names are no unlisted-name lesson for the fusion
+
+
 def test_esco_merges_only_the_same_job(tmp_path: Path):
     """A code's ESCO occupations are merged only when they are the same job: the labelled concrete-mixer driver and
     an unlabelled baker without the cook's words add neither skills nor names; the cook does, citing itself."""

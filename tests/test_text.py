@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.text import keys, language, polish_letters
+from index.text import keys, language, name_words, polish_letters
 
 
 @pytest.mark.parametrize("typed, name", [
@@ -85,3 +85,17 @@ def test_glossary_words_mean_the_same_across_languages():
     assert len(keys) == len(set(keys)), "a word (folded lemma) is in two groups"
     assert folded_lemma("grzejnik") in words_like({folded_lemma("kaloryfer")})
     assert folded_lemma("okno") in words_like({folded_lemma("вікно")})
+
+
+@pytest.mark.parametrize("text, words", [
+    ("jak to się nazywa po polsku?", []),  # not Filolog polski
+    ("shyla odiah, a po polsky?", ["shyla", "odiah"]),  # Latin-typed Ukrainian "по-польськи"
+    ("як це називається польською?", []),
+    ("main tasks?", []),  # not Manikiurzystka
+    ("filolog polski", ["filolog", "polski"]),  # the name itself keeps its words
+    ("what does a nanny do daily?", ["nanny"]),
+    ("What does a truck driver's job involve?", ["truck", "driver"]),  # the possessive is no part of the name
+    ("які обов'язки у м'ясника?", ["м'ясника"]),  # the Ukrainian apostrophe stays
+])
+def test_words_of_the_question_name_nothing(text: str, words: list[str]):
+    assert name_words(text) == words
