@@ -14,12 +14,11 @@ from .conftest import HAVE_CORPUS, NO_CORPUS, free_port
 
 # Measured on the development set (bench/conversation_bench.py prints it); a floor a little under the measure
 # (the issue's target is 0.95: these floors keep what was reached; a fresh index build retrains the resolver and
-# moves cells by a few hundredths, a small group's by a turn or two). Measured 2026-12-07, session 12, after 60 new
-# conversations (331 turns) written by helpers who had not seen the bot fail on them: all 0.914, pl 0.934,
-# uk 0.902, en 0.865, jobseeker 0.904, counsellor 0.980, 7 false "no information" of 767 turns (the first 436
-# turns: 0.922 at session 11's end).
-FLOORS = {"all": 0.88, "pl": 0.91, "uk": 0.86, "en": 0.82, "jobseeker": 0.87, "counsellor": 0.95}
-MAX_FALSE_NO_INFORMATION = 9  # measured 7 of 767 turns; the target is 0
+# moves cells by a few hundredths, a small group's by a turn or two). Measured 2026-12-07, session 13, after 60 more
+# conversations (331 turns) written by helpers who had not seen the bot (first played at 0.827 and 0.834): all
+# 0.913, pl 0.930, uk 0.892, en 0.891, jobseeker 0.906, counsellor 0.955, 10 false "no information" of 1,098 turns.
+FLOORS = {"all": 0.88, "pl": 0.91, "uk": 0.86, "en": 0.85, "jobseeker": 0.87, "counsellor": 0.93}
+MAX_FALSE_NO_INFORMATION = 13  # measured 10 of 1,098 turns; the target is 0
 
 
 @pytest.fixture(scope="module")
