@@ -76,7 +76,13 @@ def _without_name(s: Searcher, q: str, code: str) -> str:
     """A follow-up without the words that name the occupation it is about: the passages are ranked by the question
     ("jakie są wymagania zdrowotne dla szeregowego?" by what is asked, not by the passage that says "szeregowy")."""
     name = s.occupations[code]["name"]
-    return strip_words(q, tuple(w for w in name_words(q) if holds_words(name, [w], near=False))) or q
+    words = name_words(q)
+    drop = {w for w in words if holds_words(name, [w], near=False)}
+    for other in s.classifier.names_of(code):  # another of its names said whole ("customs agent": Agent celny)
+        said = [w for w in words if holds_words(other, [w], near=False)]
+        if said and len(set(said)) >= len(content_words(other)):
+            drop.update(said)
+    return strip_words(q, tuple(w for w in words if w in drop)) or q
 
 
 def _sibling(s: Searcher, name: str, current: str) -> bool:

@@ -100,8 +100,11 @@ STEM = 4
 # (cosines 0.776-0.799, two of them declined without it) and none of the 16 unanswerable ones.
 COGNATE_LETTERS = 5
 COGNATE_FROM = 0.76
+# Two topic words or more spelt alike ("restaurant"/"restauracji", "theatre"/"teatrów") say more than one: such a hit
+# answers from COGNATES_FROM.
+COGNATES_FROM = 0.74
 # letters two spellings of one word differ by ("k"/"c", "w"/"v", "y"/"i"), mapped to one
-COGNATE_SPELLING = (("ph", "f"), ("qu", "kw"), ("x", "ks"), ("w", "v"), ("k", "c"), ("y", "i"), ("j", "i"))
+COGNATE_SPELLING = (("ph", "f"), ("th", "t"), ("qu", "kw"), ("x", "ks"), ("w", "v"), ("k", "c"), ("y", "i"), ("j", "i"))
 RARE_PASSAGES = 60
 RARE_LETTERS = 5
 RARE_FROM = 0.75
@@ -126,11 +129,10 @@ def spelt_alike(word: str) -> str:
     return word
 
 
-def shares_cognate(topic: set[str], tokens: list[str] | tuple[str, ...]) -> bool:
-    """Whether a passage's word starts with the first COGNATE_LETTERS letters of a topic word, both spelt alike."""
+def cognates(topic: set[str], tokens: list[str] | tuple[str, ...]) -> int:
+    """How many topic words (by their first COGNATE_LETTERS letters, spelt alike) start a word of the passage."""
     starts = {spelt_alike(w)[:COGNATE_LETTERS] for w in topic if len(w) >= COGNATE_LETTERS}
-    return bool(starts) and any(len(w) >= COGNATE_LETTERS and spelt_alike(w)[:COGNATE_LETTERS] in starts
-                                for w in tokens)
+    return len(starts & {spelt_alike(w)[:COGNATE_LETTERS] for w in tokens if len(w) >= COGNATE_LETTERS})
 
 
 @lru_cache(maxsize=100_000)
@@ -153,13 +155,15 @@ class Hit:
     shares_words: bool = False  # the passage holds a lemma of the question's topic words
     shares_rare: bool = False  # ... and one of them is rare in the descriptions (``RARE_PASSAGES``)
     cross_lingual: bool = False  # the question is not Polish: no word to share
-    cognate: bool = False  # ... yet a topic word of it is in the passage: spelt alike (``shares_cognate``), a word
+    cognate: bool = False  # ... yet a topic word of it is in the passage: spelt alike (``cognates``), a word
     # the glossary says is the same (``equivalents.words_like``), or a Polish word typed among others
+    cognates: int = 0  # how many topic words are spelt alike in the passage (``cognates``)
 
     @property
     def match(self) -> str:
         """"strong" when the passage is close enough to answer a question, else "weak"."""
-        below = ((COGNATE_FROM if self.cognate else CROSS_LINGUAL_BELOW) if self.cross_lingual
+        cognate_from = COGNATES_FROM if self.cognates >= 2 else COGNATE_FROM
+        below = ((cognate_from if self.cognate else CROSS_LINGUAL_BELOW) if self.cross_lingual
                  else RARE_FROM if self.shares_rare else NO_ANSWER_BELOW if self.shares_words else CLOSE_WITHOUT_WORDS)
         return "strong" if self.similarity >= below else "weak"
 
@@ -466,9 +470,10 @@ class Searcher:
         hits = []
         for i, ((r, score), sim) in enumerate(zip(order, sims)):
             shares = shares_stem(like, tokens[r])
+            alike = cognates(foreign, tokens[r]) if foreign else 0
             hits.append(Hit(i + 1, score, self.passages[r], similarity=float(sim), shares_words=shares,
                             shares_rare=bool(rare) and shares_stem(rare, tokens[r]), cross_lingual=cross,
-                            cognate=cross and (shares or (bool(foreign) and shares_cognate(foreign, tokens[r])))))
+                            cognate=cross and (shares or alike > 0), cognates=alike))
         return hits
 
     @cached_property

@@ -235,3 +235,17 @@ def test_serving_searcher_runs_openmp_on_one_thread(data_index: Path, embedder):
 ])
 def test_a_passage_shares_a_topic_word_by_its_lemma_or_stem(topic: set[str], tokens: tuple[str, ...], shared: bool):
     assert shares_stem(topic, tokens) is shared
+
+
+def test_words_spelt_alike_across_languages_are_counted_and_two_answer_sooner():
+    from index.records import Passage, Source
+    from index.search import COGNATE_FROM, COGNATES_FROM, Hit, cognates
+
+    tokens = ("dokonywanie", "rezerwacji", "biletów", "teatrów", "restauracji")
+    assert cognates({"restaurant", "theatre", "tickets"}, tokens) == 2  # "th" is the Polish "t"
+    assert cognates({"documentation"}, ("dokumentacji",)) == 1 and cognates({"salary"}, tokens) == 0
+    passage = Passage("1/task/1", "516902", "Asystent osobisty", "task", "…", Source("cite_kzis"))
+    between = (COGNATES_FROM + COGNATE_FROM) / 2
+    one = Hit(1, 1.0, passage, similarity=between, cross_lingual=True, cognate=True, cognates=1)
+    two = Hit(1, 1.0, passage, similarity=between, cross_lingual=True, cognate=True, cognates=2)
+    assert (one.match, two.match) == ("weak", "strong")
