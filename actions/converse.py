@@ -9,16 +9,15 @@ whatever Rasa's intents make of it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import replace
 
 from index.answer import SEARCHED, plan_for, sections_of
 from index.config import settings
 from index.distinct import distinct
 from index.experience import agreed, described
-from index.resolve import Resolution, holds_words
+from index.resolve import Resolution, fuller_name, holds_words
 from index.search import MAX_K, Hit, Searcher, strip_words
-from index.text import content_words, fold, is_verb, name_words, words
+from index.text import content_words, fold, name_words
 
 from . import metrics
 from .base import Turn
@@ -388,38 +387,6 @@ def alone_named(q: str, candidates: list[tuple[str, str]]) -> str | None:
         if holding:
             return holding[0] if len(holding) == 1 else None
     return None
-
-
-def fuller_name(q: str, candidates: list[tuple[str, str]], names_of: Callable[[str], list[str]]) -> str | None:
-    """The one candidate of the first three that one of its names (``names_of``: code -> names, synonyms included)
-    holds more of the message's name-like words than the first's do, and all of those, its first word among them:
-    the message names the narrower occupation ("sprzedawca w sklepie spożywczym": Sprzedawca w branży spożywczej,
-    not Sprzedawca; "elektryk samochodowy": Elektromechanik pojazdów samochodowych by its synonym, not Technik
-    elektryk samochodowy). Never a "not elsewhere classified" one (..90)."""
-    words = name_words(q)
-    if len(words) < 2 or len(candidates) < 2:
-        return None
-
-    def held(code: str, name: str) -> set[str]:  # the most words one of its names holds, named by its first word
-        best: set[str] = set()
-        for text in (name, *names_of(code)):
-            got = {w for w in words if holds_words(text, [w])}
-            if len(got) > len(best) and holds_words(" ".join(words), content_words(text)[:1]):
-                best = got
-        return best
-
-    have = [held(code, name) for code, name in candidates[:3]]
-    better = [i for i in range(1, len(have))
-              if have[0] and have[0] < have[i] and not candidates[i][0].endswith("90") and one_phrase(q, have[i])]
-    return candidates[better[0]][0] if len(better) == 1 else None
-
-
-def one_phrase(q: str, held: set[str]) -> bool:
-    """The words stand in one phrase of the message, no verb between them: "sprzedawca w sklepie spożywczym" names
-    one occupation, while in "czy stolarz naprawia też stare meble?" the furniture is what the joiner works on."""
-    tokens = words(q)
-    at = [i for i, w in enumerate(tokens) if w in held]
-    return not at or not any(is_verb(w) for w in tokens[min(at) + 1:max(at)])
 
 
 def converse(turn: Turn) -> None:

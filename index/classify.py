@@ -22,7 +22,7 @@ import numpy as np
 from .fusion import Kind
 from .jobads import MAX_DESCRIPTION as READ_DESCRIPTION  # the coded ads were cut there; the head says what the job is
 from .records import Passage
-from .resolve import LEXICAL_MIN, Candidate, Resolution, Resolver
+from .resolve import LEXICAL_MIN, Candidate, Resolution, Resolver, fuller_name
 from .signals import Lexical, Scores, Signals, ad_text, char_text
 from .store import IndexVersion
 from .text import name_text, name_words
@@ -143,6 +143,7 @@ class OccupationClassifier:
             ranked = [(alone, dict(ranked).get(alone, 0.0))] + [(c, p) for c, p in ranked if c != alone]
         if not stated and not alone and ranked:
             ranked = self._names_over_guess(text, ranked, lexical)
+            ranked = self._fuller_first(text, ranked)
         if not ranked:
             return Resolution([], False, "none")
         cands = [self._candidate(c, s) for c, s in ranked[:k]]
@@ -162,6 +163,16 @@ class OccupationClassifier:
         else:
             found = Resolution(cands, ambiguous, "fused")
         return replace(found, several_heads=several)
+
+    def _fuller_first(self, text: str, ranked: Ranked) -> Ranked:
+        """While the fusion is unsure, the one of its first three whose name holds more of the message's words names
+        it ("tester gier": Tester gier komputerowych, not Tester oprogramowania komputerowego; ``fuller_name``)."""
+        if ranked[0][1] >= CONFIDENT:
+            return ranked
+        fuller = fuller_name(text, [(c, self.resolver.official.get(c, c)) for c, _ in ranked[:3]], self.names_of)
+        if fuller is None or fuller == ranked[0][0]:
+            return ranked
+        return [(fuller, ranked[0][1]), *((c, p) for c, p in ranked if c != fuller)]
 
     def _names_over_guess(self, text: str, ranked: Ranked, lexical: Lexical) -> Ranked:
         """The fusion, learned on Polish ad titles, put first an occupation no name fits: the words' own matches

@@ -490,7 +490,7 @@ def test_a_name_typed_under_buttons_picks_the_button_it_names(corpus_searcher):
     ("stolarz meblowy naprawia meble", [("1", "Stolarz"), ("2", "Stolarz meblowy")], {}, "2"),
 ])
 def test_the_narrower_name_a_message_holds_more_of(text: str, candidates: list, texts: dict, expected: str | None):
-    from actions.converse import fuller_name
+    from index.resolve import fuller_name
 
     assert fuller_name(text, candidates, lambda code: texts.get(code, [])) == expected
 
