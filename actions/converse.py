@@ -278,7 +278,7 @@ def _words_of(s: Searcher, q: str, code: str) -> list[str]:
 
 def _naming(s: Searcher, q: str, res: Resolution, current: str | None,
             buttons: tuple[str, ...] = ()) -> tuple[Naming, tuple[str, ...]]:
-    picked = _button_named(res, buttons) or _button_worded(s, q, buttons)
+    picked = _button_named(res, buttons) or (None if res.confident else _button_worded(s, q, buttons))
     if picked:  # "the general motor vehicle mechanic one": the button its words describe best
         words = tuple(res.name_words) or tuple(_words_of(s, q, picked))
         return Naming("named", picked, question=strip_words(q, words) or s.occupations[picked]["name"]), words
@@ -401,7 +401,8 @@ def converse(turn: Turn) -> None:
     step = decide(state, msg)
     # buttons are offered for one turn: a later message starts afresh; a routed question or small talk between
     # ("is English enough?") leaves them pending ("other jobs similar for me?" is about the first of them)
-    if state.offered and step.action not in ("route", "chitchat"):
+    keep = step.action == "chitchat" or (step.action == "route" and step.code in (None, state.current))
+    if state.offered and not keep:
         turn.set("offered", None)
         turn.set("offered_lead", False)
         turn.set("offered_again", False)
@@ -629,9 +630,9 @@ def unknown(turn: Turn, s: Searcher, state: State, step: Step) -> None:
 
 
 def routed(turn: Turn, s: Searcher, state: State, step: Step) -> None:
-    """Pay, offers, documents, languages: what the descriptions do not say, and the counsellor. A requirement that
-    the occupation's description does name ("czy kurier musi mieć zaświadczenie o niekaralności?") is shown, after a
-    sentence that still sends the rest to the counsellor."""
+    """Pay, offers, documents, the office's support, languages: what the descriptions do not say, and the
+    counsellor. A requirement that the occupation's description does name ("czy kurier musi mieć zaświadczenie o
+    niekaralności?") is shown, after a sentence that still sends the rest to the counsellor."""
     if step.code and step.code != state.current:  # "ile zarabia spawacz?" then "a co robi?" is about the welder
         if state.current:
             turn.set("previous_code", state.current)

@@ -10,7 +10,7 @@ from index.config import settings
 from index.intent import names_occupation, section_intent
 from index.resolve import Resolution, holds_words
 from index.search import Searcher, strip_words
-from index.text import content_words, fold, name_words
+from index.text import content_words, fold, name_words, words
 
 from . import metrics
 from .base import DoradcaAction, Turn
@@ -76,13 +76,15 @@ def _without_name(s: Searcher, q: str, code: str) -> str:
     """A follow-up without the words that name the occupation it is about: the passages are ranked by the question
     ("jakie są wymagania zdrowotne dla szeregowego?" by what is asked, not by the passage that says "szeregowy")."""
     name = s.occupations[code]["name"]
-    words = name_words(q)
-    drop = {w for w in words if holds_words(name, [w], near=False)}
-    for other in s.classifier.names_of(code):  # another of its names said whole ("customs agent": Agent celny)
-        said = [w for w in words if holds_words(other, [w], near=False)]
-        if said and len(set(said)) >= len(content_words(other)):
-            drop.update(said)
-    return strip_words(q, tuple(w for w in words if w in drop)) or q
+    found = name_words(q)
+    drop = {w for w in found if holds_words(name, [w], near=False)}
+    seq = words(q)
+    for other in s.classifier.names_of(code):  # another of its names said whole, as one phrase ("customs agent")
+        n = len(content_words(other))
+        for i in range(len(seq) - n + 1) if n else ():
+            if all(holds_words(other, [w], near=False) for w in seq[i:i + n]) and len(set(seq[i:i + n])) == n:
+                drop.update(seq[i:i + n])
+    return strip_words(q, tuple(w for w in found if w in drop)) or q
 
 
 def _sibling(s: Searcher, name: str, current: str) -> bool:

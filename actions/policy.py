@@ -5,18 +5,20 @@ actions carry it out (``actions/converse.py``). Tested table by table in ``tests
 
 | the message asks | the bot |
 |---|---|
-| pay, offers, documents, language | routes it: what the descriptions do not say, and the counsellor |
+| pay, offers, documents, the office's support (funding), language | routes it: what the descriptions do not say, |
+| | and the counsellor (buttons offered before stay pending) |
 | a kind of information or something specific | answers it about the occupation named; else the one offered as a |
 | | button the user did not click (the only one whose description answers the question, or clearly ahead; else |
 | | asks once more); else the current one; else asks which |
 | just a name ("a murarz?") | the same kind of information as the last answer, about that occupation; a name |
 | | known only to other signals than its words ("а нотаріус?"): the occupations it may be, as buttons |
 | "więcej" | continues the last list the bot showed |
-| a comparison, what two share | the two occupations named, or one named and the current one, or the first two |
-| | offered as buttons the user did not click, or the last two |
+| a comparison, what two share | the two occupations named, or one named and the current one (or the first other |
+| | one offered as a button), or the first two offered as buttons the user did not click, or the last two |
 | related occupations | those of the occupation named or the current one |
 | what to learn to become X | the move from the current occupation to X; without a current one, X's training |
-| a pasted job offer with "jaki kod", one's own work described | the job-offer model's occupations |
+| a pasted job offer with "jaki kod", one's own work described | the job-offer model's occupations (also "how is |
+| | it called in Polish?" of work described without a name) |
 
 Example::
 
@@ -27,6 +29,8 @@ Example::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from index.text import name_words
 
 ROUTED = ("salary", "offers", "documents", "funding", "language")  # no description says it: the office does
 INFO = ("task", "overview", "knowledge", "skill", "competence", "training", "cv", "conditions", "specific")
@@ -81,13 +85,13 @@ class Step:
     ask: str | None = None  # the kind of information to answer
     other: str | None = None  # the second occupation of a comparison
     candidates: tuple[tuple[str, str], ...] = ()
-    topic: str | None = None  # route: salary | offers | documents | language
+    topic: str | None = None  # route: salary | offers | documents | funding | language
     shared: bool = False  # compare: what the two have in common first
     words: str = ""
     question: str = ""
 
 
-DESCRIBED_WORDS = 8  # a message this long that names no occupation describes one
+DESCRIBED_WORDS = 3  # a message with this many name-like words that names no occupation describes one
 
 
 def decide(state: State, msg: Understood) -> Step:
@@ -110,7 +114,7 @@ def decide(state: State, msg: Understood) -> Step:
             return Step("move", code=state.current, other=target)
         kind = "training" if named or not state.current else "related"  # no move to speak of
     if kind == "in_polish" and n.kind in ("unknown", "none") and not (state.current or state.offered) \
-            and len(n.question.split()) >= DESCRIBED_WORDS:
+            and len(name_words(n.question)) >= DESCRIBED_WORDS:
         kind = "experience"  # "шила одяг на машинці … як це по-польськи?": the work described is what to name
     if kind in ("experience", "off_topic", "chitchat"):
         if n.kind == "ambiguous" and n.bare:  # "opiekun" alone asks about an occupation, whatever it reads like
@@ -172,8 +176,8 @@ def about(ask: str, code: str, question: str) -> Step:
 
 
 def _compare(state: State, msg: Understood) -> Step:
-    """Two occupations: both named; one named and the current one; the first two offered as buttons the user did not
-    click; or the last two of the conversation."""
+    """Two occupations: both named; one named and the current one (without one, the first other occupation offered
+    as a button); the first two offered as buttons the user did not click; or the last two of the conversation."""
     shared = msg.kind == "shared"
     pair = list(dict.fromkeys(msg.pair))
     if not pair and len(state.offered) >= 2:  # "a czym się różnią?" under the buttons: the first two offered

@@ -225,7 +225,7 @@ def strip_words(text: str, remove: tuple[str, ...]) -> str:
     """The text without the given words (and the "do spraw"/"ds." filler between them); '' if nothing is left."""
     out = expand(text)
     for w in remove:
-        out = re.sub(rf"(?i)(?<!\w){re.escape(w)}(?!\w)", " ", out)
+        out = re.sub(rf"(?i)(?<!\w){re.escape(w)}(?:['’]s)?(?!\w)", " ", out)  # "driver's" with "driver"
     out = re.sub(r"(?i)\bdo spraw\b", " ", out)  # the filler of names like "specjalista do spraw ..."
     out = re.sub(r"\s+", " ", out).strip()
     return out if re.search(r"[^\W\d_]{2,}", out) else ""

@@ -210,8 +210,8 @@ kat kategoria категорія category
 робити зробити ким інший інша інше інші іншу інших підходити мене можна else could other others would jobs suit fit
 learn study retrain
 uczyć nauczyć douczyć szkolić przeszkolić żeby aby zostać zapytać spytać dowiedzieć
-hi hey hello i'm im what's whats trained qualified certified experienced polish occupation profession
-polsku polsky польськи польською
+hi hey hello i'm im whats trained qualified certified experienced polish occupation profession
+polsku polsky po-polsku польськи по-польськи по-польському польською мовою
 daily everyday main basic typical usual щодня щоденні
 from living live lived according classification country według klasyfikacja mieszkać згідно класифікація
 """.split())

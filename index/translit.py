@@ -95,7 +95,7 @@ SHARED_MAX_COST = 0.5  # "dla" as "для" and "polsku" as "польську" (t
 
 # Polish greetings the dictionaries lack, which read as Ukrainian words ("hej" is "гей"): "hej, robilam jako kasjerka…"
 # had been taken for Ukrainian typed in Latin letters
-GREETINGS = frozenset("hej siema siemka elo czesc cześć witam nara narka papa dzieki dzięki spoko".split())
+GREETINGS = frozenset("hej siema siemka elo czesc witam nara narka papa dzieki spoko".split())
 ONE_LETTER_WORDS = frozenset("AIVUZOJ")  # а, і, в, у, з, о, й
 WORD = re.compile(r"[^\W\d_]+(?:[-'’`ʼ][^\W\d_]+)*'?")
 LATIN = re.compile(r"[a-z']+")

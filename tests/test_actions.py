@@ -615,3 +615,14 @@ def test_a_follow_up_is_ranked_without_any_name_of_its_occupation_said_whole(cor
     # a word of a name said only in part stays ("customs" alone may be what is asked about)
     law = "Does he deal with customs law?"
     assert _without_name(corpus_searcher, law, "333101") == law
+    # ... and the words of a name said apart are no saying of it: "customs" stays the topic
+    assert _without_name(corpus_searcher, "Does an agent know customs law?", "333101") == "Does an know customs law?"
+
+
+@needs_corpus
+def test_a_new_name_typed_under_buttons_is_that_occupation_not_a_button_sharing_a_word(corpus_searcher):
+    offered = {"offered": ["833202", "432103", "962101"]}  # tractor-trailer driver, warehouse worker, courier
+    events, _ = run(ActionAnswerOccupation(), "a kierowca autobusu?", offered)
+    assert SlotSet("occupation_code", "833101") in events  # Kierowca autobusu, though "kierowca" is a button's word
+    events, _ = run(ActionAnswerOccupation(), "chodzi mi o transport samochodowy", {"offered": ["432302", "432303"]})
+    assert SlotSet("occupation_code", "432302") in events  # only Dyspozytor transportu samochodowego has its words

@@ -55,6 +55,9 @@ CASES: list[tuple[str, State, Understood, Step]] = [
     ("the Polish name of work described in a sentence that names no occupation: the occupations it fits",
      State(), Understood("in_polish", Naming("unknown", question="I drive trucks on international routes, how is it "
                                                                   "called in Polish?")), Step("experience")),
+    ("... of a sentence of question words: no work described, the name is unknown", State(),
+     Understood("in_polish", Naming("unknown", question="Jak się nazywa po polsku mój zawód, który wykonywałam?")),
+     Step("unknown", ask="in_polish", question="Jak się nazywa po polsku mój zawód, który wykonywałam?")),
     ("... of nothing described: which occupation", State(),
      Understood("in_polish", Naming("none", question="a po polsku?")),
      Step("ask_which", ask="in_polish", question="a po polsku?")),

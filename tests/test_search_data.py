@@ -249,3 +249,9 @@ def test_words_spelt_alike_across_languages_are_counted_and_two_answer_sooner():
     one = Hit(1, 1.0, passage, similarity=between, cross_lingual=True, cognate=True, cognates=1)
     two = Hit(1, 1.0, passage, similarity=between, cross_lingual=True, cognate=True, cognates=2)
     assert (one.match, two.match) == ("weak", "strong")
+
+
+def test_a_name_is_cut_out_with_its_english_possessive():
+    from index.search import strip_words
+
+    assert strip_words("What does a truck driver's job involve?", ("truck", "driver")) == "What does a job involve?"

@@ -91,6 +91,8 @@ def test_glossary_words_mean_the_same_across_languages():
     ("jak to się nazywa po polsku?", []),  # not Filolog polski
     ("shyla odiah, a po polsky?", ["shyla", "odiah"]),  # Latin-typed Ukrainian "по-польськи"
     ("як це називається польською?", []),
+    ("як це по-польськи?", []),
+    ("як це називається польською мовою?", []),
     ("main tasks?", []),  # not Manikiurzystka
     ("filolog polski", ["filolog", "polski"]),  # the name itself keeps its words
     ("what does a nanny do daily?", ["nanny"]),
