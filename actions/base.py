@@ -15,13 +15,19 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from index.search import QueryError, check_question
-from index.text import language
+from index.text import language, name_words, words
 from index.translit import latin_ukrainian
 
 from . import metrics
 from .messages import say
 
 log = logging.getLogger(__name__)
+
+
+def _names_only(text: str) -> bool:
+    """Every word names something: no question or function word but a leading "a" / "і" ("а монтер …?")."""
+    ws = words(text)
+    return bool(ws) and len(name_words(text)) >= len(ws) - (ws[0] in ("а", "і", "a", "i"))
 
 
 class Turn:
@@ -33,13 +39,17 @@ class Turn:
         typed = (tracker.latest_message or {}).get("text") or ""
         # Ukrainian typed in Latin letters ("shcho robyt zvaryuvalnyk?") is read as if typed in Cyrillic
         self.text: str = typed if typed.startswith("/") else latin_ukrainian(typed) or typed
-        previous = tracker.get_slot("language") or "pl"  # the domain's initial value is "pl"
+        slot = tracker.get_slot("language")  # none before the first answered message
+        previous = slot or "pl"
         # an earlier message of the user's settled the conversation's language: a job title in English then changes
-        # nothing ("Key Account Manager"), while a first message of English words only ("receptionist") is English
-        settled = sum(1 for e in tracker.events if e.get("event") == "user") > 1
+        # nothing ("Key Account Manager"), while a first message of English words only ("receptionist") is English.
+        # The slot says so: the action server sees only the current turn's events (bot/rasa_patches.py).
+        settled = slot is not None
+        if settled and previous != "uk" and self.text != typed and _names_only(self.text):
+            self.text = typed  # "a monter fotowoltaiki?" in a Polish conversation is a Polish name, not Ukrainian
         # a button's payload ("/ask_human") says nothing about the user's language
         self.lang = previous if self.text.startswith("/") else language(self.text, default=previous, settled=settled)
-        self.events: list[EventType] = [] if self.lang == previous else [SlotSet("language", self.lang)]
+        self.events: list[EventType] = [] if self.lang == slot else [SlotSet("language", self.lang)]
         self._noted = bool(tracker.get_slot("language_noted"))
         self._set: dict[str, Any] = {}  # slots this turn set, with their values
         # how the turn ended, for the metrics: answered, asked, declined, apology, other; None: not a user's turn

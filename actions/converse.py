@@ -61,6 +61,7 @@ NAME_SURE = 0.5  # the model's probability from which a message is a name, whate
 CODE_WORD = re.compile(r"(?i)\b(?:kod|kodu|kody|kodzie|kodem|code|codes|код|коду|кодом)\b")
 OFFER_WORDS = 12  # words from which a message typed after a list of codes may be the next offer to code
 TWO_OCCUPATIONS = ("compare", "shared", "move")  # kinds of question about a pair of occupations
+LANGUAGES = re.compile(r"\bjezyk|angielsk|niemieck|francusk|rosyjsk|hiszpansk|wlosk|migow")  # folded passage text
 REQUIREMENTS = ("documents", "language")  # routed kinds a description may still name (a clean record, a language)
 REQUIREMENTS_SHOWN = 3
 # kinds a closing question decides for the occupation the sentences before it name: a kind of information, the
@@ -124,7 +125,7 @@ def understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
         # ogrodnikiem. na czym to polega?" asks for the tasks, though the whole message reads like training
         # (named for sure: an ambiguous name is asked about, whatever the question; the question's own words are
         # what a requirement is searched by)
-        if (whole.naming.kind == "named" and whole.kind not in TWO_OCCUPATIONS
+        if (whole.naming.kind == "named" and whole.kind not in (*TWO_OCCUPATIONS, "classify_offer")
                 and focus.kind in CLOSING_KINDS and focus.kind != whole.kind and focus.p > whole.p):
             naming = replace(whole.naming, question=focus.naming.question or whole.naming.question)
             return replace(whole, kind=focus.kind, p=focus.p, naming=naming)
@@ -219,7 +220,9 @@ def _understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
     kind = "name" if codes and ask.p < CODE_LOOKUP_BELOW else ask.kind
     if kind == "name" and not codes and naming.kind == "follow_up" and ask.p >= NAME_SURE:
         naming = _named_after_all(s, q, res, state) or naming
-    if kind == "name" and not codes and CODE_WORD.search(q):  # "kod dla barbera": the occupation and its code
+    # "kod dla barbera": the occupation and its code; a name it does not know for sure is a name to choose, not
+    # a question about the occupation at hand ("kod dla: pani na zmywaku" after the gravedigger)
+    if kind == "name" and not codes and CODE_WORD.search(q) and naming.kind in ("named", "ambiguous"):
         kind = "overview"
     if kind in ("chitchat", "off_topic", "more") and CODE.search(q):  # a code the index lacks: which occupation?
         kind = "name"
@@ -278,7 +281,11 @@ def _words_of(s: Searcher, q: str, code: str) -> list[str]:
 
 def _naming(s: Searcher, q: str, res: Resolution, current: str | None,
             buttons: tuple[str, ...] = ()) -> tuple[Naming, tuple[str, ...]]:
+    named = [(c.code, c.name) for c in res.candidates]
+    whole = alone_named(q, named) or fuller_name(q, named, s.classifier.names_of)
     picked = _button_named(res, buttons) or (None if res.confident else _button_worded(s, q, buttons))
+    if picked and whole not in (None, picked):
+        picked = None  # "sprzedawczyni w spożywczym" under Sprzedawca: the words name the narrower one whole
     if picked:  # "the general motor vehicle mechanic one": the button its words describe best
         words = tuple(res.name_words) or tuple(_words_of(s, q, picked))
         return Naming("named", picked, question=strip_words(q, words) or s.occupations[picked]["name"]), words
@@ -290,8 +297,6 @@ def _naming(s: Searcher, q: str, res: Resolution, current: str | None,
     d = name_decision(s, q, res, current)
     words = tuple(res.name_words) or tuple(d.words.split())
     full = res.method == "lexical" and res.coverage >= 1.0  # every word of one of its names
-    named = [(c.code, c.name) for c in res.candidates]
-    whole = alone_named(q, named) or fuller_name(q, named, s.classifier.names_of)
     # a word only one occupation's names start with names it, yet is not all of a name: a message turned away
     # ("Can you book me a flight?": Flight attendant) is not made a question about it
     alone = whole or (res.best.code if res.head_alone and res.best else None)
@@ -444,9 +449,10 @@ def answer_chosen(turn: Turn, code: str) -> None:
     RUN[step.action](turn, s, state, step)
 
 
-def answer(turn: Turn, s: Searcher, state: State, step: Step) -> None:
+def answer(turn: Turn, s: Searcher, state: State, step: Step, section: str | None = None) -> None:
     """Passages of one occupation for a kind of question; remembers where we are for follow-ups and "więcej".
-    A section listed before is not listed again from its start: its next page, or "that is all" with the others."""
+    A section listed before is not listed again from its start: its next page, or "that is all" with the others.
+    ``section``: the part to list whatever the kind (a section button, "więcej" after a reply that listed nothing)."""
     code, ask = step.code or "", step.ask or "task"
     name = s.occupations[code]["name"]
     if code != state.current and state.current:
@@ -456,8 +462,9 @@ def answer(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     question = step.question or name
     page = settings().page_size
     button = next(turn.tracker.get_latest_entity_values("section"), None)  # a section button names its section
+    section = section or (button if button in SECTION_ASK else None)
     with metrics.SEARCH_SECONDS.time():
-        p = plan_for(s, code, question, page, ask, section=button if button in SECTION_ASK else None)
+        p = plan_for(s, code, question, page, ask, section=section)
     seen = Seen(turn.tracker.get_slot("seen"))
     if p.kind == "none" and not sections_of(s, code):  # a name alone in KZiS: its unit group's described ones
         turn.kind = "declined"
@@ -473,9 +480,7 @@ def answer(turn: Turn, s: Searcher, state: State, step: Step) -> None:
         turn.set("last_question", question)
         turn.set("last_list", None)  # nothing to continue: "więcej" does not show weak passages
         values = {"name": name, "code": code, "sections": _sections_text(s, code, turn.lang)}
-        text = (say("no_training", turn.lang, **values) if ask == "training" else
-                say("no_conditions", turn.lang, **values) if ask == "conditions" else
-                say("no_specific", turn.lang, **values))
+        text = say("no_conditions" if ask == "conditions" else "no_specific", turn.lang, **values)
         turn.say(text, buttons=[*section_buttons(s, code, turn.lang, seen), counsellor_button(turn.lang)])
         return
     before = seen.count(code, p.section) if p.kind == "listing" and p.section else None
@@ -500,8 +505,10 @@ def answer(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     messages = passages_messages(s, p.hits, turn.lang, hint, title=p.section)
     note = ""
     if p.kind == "listing" and p.section != p.wanted:  # a section stands in for the one asked for
-        note = say("no_section", turn.lang, name=name, wanted=label(SECTION_NAMES[p.wanted or "task"], turn.lang),
-                   shown=label(SECTION_NAMES[p.section or "task"], turn.lang))
+        shown = label(SECTION_NAMES[p.section or "task"], turn.lang)
+        note = (say("no_training", turn.lang, name=name, code=code, shown=shown) if p.wanted == "training" else
+                say("no_section", turn.lang, name=name, wanted=label(SECTION_NAMES[p.wanted or "task"], turn.lang),
+                    shown=shown))
     if p.near:  # the closest the description comes: said so, the counsellor offered for the rest
         note = say("not_directly", turn.lang, name=name, code=code)
     if ask == "cv":
@@ -535,6 +542,8 @@ def more(turn: Turn, s: Searcher, state: State, step: Step) -> None:
         shown = int(turn.tracker.get_slot("shown") or 0)
         return related(turn, s, state, Step("related", code=state.current), start=shown)
     code, question = state.current, turn.tracker.get_slot("last_question")
+    if code and not state.last_list:  # the last reply listed nothing: the first part not shown to its end
+        return _next_part(turn, s, code)
     if not code or not question:
         turn.say(say("nothing_to_continue", turn.lang))
         return
@@ -559,6 +568,17 @@ def more(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     turn.set("shown", float(shown + len(hits)))
     if section:
         turn.set("seen", Seen(turn.tracker.get_slot("seen")).updated(code, section, shown + len(hits)))
+
+
+def _next_part(turn: Turn, s: Searcher, code: str) -> None:
+    """"więcej" after a reply that listed nothing: the first part of the description not shown to its end, from
+    where it stopped; "that is all" with the parts' buttons when every part was shown."""
+    seen = Seen(turn.tracker.get_slot("seen"))
+    for section in sections_of(s, code):
+        if (seen.count(code, section) or 0) < len(s.listing(code, section)):
+            step = Step("answer", code=code, ask=SECTION_ASK[section], question=s.occupations[code]["name"])
+            return answer(turn, s, State(current=code), step, section=section)
+    turn.say(say("no_more", turn.lang), buttons=section_buttons(s, code, turn.lang, seen))
 
 
 def _sections_text(s: Searcher, code: str, lang: str) -> str:
@@ -669,9 +689,11 @@ def _named_requirement(s: Searcher, step: Step) -> list[Hit]:
     if step.topic not in REQUIREMENTS or not step.code or not name_words(step.question):
         return []
     hits = s.search(step.question, occupation=step.code, k=settings().page_size).hits
-    # any word of a language question is specific enough ("angielski", "język"): a passage about languages answers it
-    words = (lambda h: h.shares_words) if step.topic == "language" else (lambda h: h.shares_rare)
-    return distinct([h for h in hits if h.sure and (words(h) or h.cross_lingual)])[:REQUIREMENTS_SHOWN]
+    if step.topic == "language":  # any word of a language question is specific enough ("angielski", "język"): a
+        # passage about languages that shares one answers it, however the question was typed ("jezyki obce")
+        return distinct([h for h in hits if (h.sure and (h.shares_words or h.cross_lingual))
+                         or (h.shares_words and LANGUAGES.search(fold(h.passage.text.lower())))])[:REQUIREMENTS_SHOWN]
+    return distinct([h for h in hits if h.sure and (h.shares_rare or h.cross_lingual)])[:REQUIREMENTS_SHOWN]
 
 
 def compare(turn: Turn, s: Searcher, state: State, step: Step) -> None:

@@ -51,7 +51,7 @@ def decide(s: Searcher, q: str, res: Resolution, current: str | None) -> Decisio
     introduces = bool(named) and names_occupation(q)
     if res.method == "lexical" and best is not None:
         if res.confident and (current is None or res.coverage >= SWITCH_COVERAGE or introduces
-                              or (res.asks_name_only and _sibling(s, best.name, current))):
+                              or (res.asks_name_only and _sibling(s, best.code, current))):
             return Decision("answer", best.code, _about(q, s.ranking_question(q, res), best.name, introduces))
         if current and not introduces and not (res.asks_name_only and res.head_named):
             return Decision("answer", current, _without_name(s, q, current), cands)  # topic words that match a name
@@ -87,14 +87,16 @@ def _without_name(s: Searcher, q: str, code: str) -> str:
     return strip_words(q, tuple(w for w in found if w in drop)) or q
 
 
-def _sibling(s: Searcher, name: str, current: str) -> bool:
+def _sibling(s: Searcher, code: str, current: str) -> bool:
     """Another occupation of the same kind as the current one, named by what tells them apart: "a autobus?" after
     Kierowca ciągnika siodłowego is Kierowca autobusu (both names start with the same word; "a BHP?" after Kucharz
-    stays a topic)."""
+    stays a topic). A word that starts hundreds of names ("Operator") says so only within one KZiS unit group:
+    "a koparko-ładowarka?" after Operator koparki."""
+    name = s.occupations[code]["name"]
     other = content_words(s.occupations[current]["name"])
     head = other[:1]
     return (bool(other) and content_words(name)[:1] == head and fold(name) != fold(s.occupations[current]["name"])
-            and _heading(s).get(head[0], 0) <= SIBLING_HEADS)
+            and (_heading(s).get(head[0], 0) <= SIBLING_HEADS or code[:4] == current[:4]))
 
 
 _HEADING: dict[int, dict[str, int]] = {}  # per index version's occupations (id): counted once, not per message

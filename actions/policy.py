@@ -18,7 +18,7 @@ actions carry it out (``actions/converse.py``). Tested table by table in ``tests
 | related occupations | those of the occupation named or the current one |
 | what to learn to become X | the move from the current occupation to X; without a current one, X's training |
 | a pasted job offer with "jaki kod", one's own work described | the job-offer model's occupations (also "how is |
-| | it called in Polish?" of work described without a name) |
+| | it called in Polish?", "what fits it?" of work described without a name for sure, nothing at hand) |
 
 Example::
 
@@ -103,7 +103,10 @@ def decide(state: State, msg: Understood) -> Step:
     if kind in ROUTED:
         return Step("route", code=named or state.current, topic=kind, question=n.question)
     if kind == "more":
-        return Step("more") if state.last_list else Step("nothing_to_continue")
+        # after a reply that listed nothing (a decline, a routed question) the occupation's next part goes on
+        return Step("more") if state.last_list or state.current else Step("nothing_to_continue")
+    if _describes_work(state, msg):
+        kind = "experience"  # "I worked in a warehouse: picking orders, … What jobs match my experience?"
     if kind in ("compare", "shared"):
         return _compare(state, msg)
     if kind == "classify_offer":
@@ -113,9 +116,6 @@ def decide(state: State, msg: Understood) -> Step:
         if target and state.current and target != state.current:
             return Step("move", code=state.current, other=target)
         kind = "training" if named or not state.current else "related"  # no move to speak of
-    if kind == "in_polish" and n.kind in ("unknown", "none") and not (state.current or state.offered) \
-            and len(name_words(n.question)) >= DESCRIBED_WORDS:
-        kind = "experience"  # "шила одяг на машинці … як це по-польськи?": the work described is what to name
     if kind in ("experience", "off_topic", "chitchat"):
         if n.kind == "ambiguous" and n.bare:  # "opiekun" alone asks about an occupation, whatever it reads like
             return _about_occupation(state, "overview", n, naming=True)
@@ -124,10 +124,24 @@ def decide(state: State, msg: Understood) -> Step:
         kind = "name"  # a message turned away that still names an occupation by all its words ("ślusarz")
     ask = kind
     if kind == "name":
-        ask = state.last_ask if state.last_ask in INFO and state.last_ask != "specific" else "overview"
+        # a kind of information goes on with the new occupation; a searched question (a point, working conditions)
+        # was about the last one, and would often be declined for this one: what this one is, instead
+        ask = state.last_ask if state.last_ask in INFO and state.last_ask not in ("specific", "conditions") \
+            else "overview"
         if n.kind == "follow_up" and n.candidates:  # "а нотаріус?": a name only other signals know
             return Step("unknown", ask=ask, candidates=n.candidates, question=n.question)
     return _about_occupation(state, ask, n, naming=kind == "name", fits=msg.fits)
+
+
+def _describes_work(state: State, msg: Understood) -> bool:
+    """With no occupation at hand, a message that asks what its work is called, what fits it or is like it, and
+    names no occupation for sure but has many name-like words describes the work ("шила одяг на машинці … як це
+    по-польськи?", "I clean rooms in hotel, make beds … What is this job name in polish?"): the work is what to
+    name, not the name a word of it resembles ("make beds": Stolarz)."""
+    kind, naming = msg.kind, msg.naming
+    return (kind in ("in_polish", "related", "compare", "shared") and not (state.current or state.offered)
+            and naming.kind in ("unknown", "none", "ambiguous") and not naming.bare and len(msg.pair) < 2
+            and len(name_words(naming.question)) + len(naming.words.split()) >= DESCRIBED_WORDS)  # what named it too
 
 
 def _about_occupation(state: State, ask: str, n: Naming, naming: bool, fits: str | None = None) -> Step:

@@ -40,7 +40,8 @@ FALLBACK: dict[str, tuple[str, ...]] = {
     "social_competence": ("task",),
     "key_competence": ("task",),
     "esco_skill": ("task",),
-    "training": (),  # no task says where to learn the job: say so and offer the counsellor
+    # no task says where to learn the job: the skills it takes stand in, said so, with the counsellor for schools
+    "training": ("skill", "esco_skill", "knowledge", "overview", "task"),
     "overview": ("task",),
 }
 
@@ -77,9 +78,10 @@ def plan_for(s: Searcher, code: str, question: str, page: int, ask: str, section
     """The answer to a question of a known kind (``index.asks``) about ``code``.
 
     A kind of information the descriptions hold is never declined while the occupation has any content: its
-    section, or the section that stands in for it. Training has no stand-in (no task says where to learn the job):
-    its ``none`` is said as such, with the parts the description has. Otherwise only a specific question (or one
-    about working conditions) that no passage of the occupation covers is declined.
+    section, or the section that stands in for it. Training without a section of its own is first searched for in
+    passages that speak of courses, licences or schools ("uprawnienia UDT"); else the skills the job takes stand
+    in. Only a specific question (or one about working conditions) that no passage of the occupation covers is
+    declined.
     """
     if section and s.catalog.section_passages(code, section):  # a section asked by name (a button): that one
         listing = s.listing(code, section)
@@ -91,9 +93,11 @@ def plan_for(s: Searcher, code: str, question: str, page: int, ask: str, section
     if wanted == "social_competence" and any(k in fold(question) for k in KEY):
         wanted = "key_competence"
     has = s.catalog.section_passages
+    if wanted == "training" and not has(code, "training"):  # a passage may still say it ("prawo jazdy kat. C")
+        plan = searched(s, code, question, page, wanted)
+        if not plan.declined:
+            return plan
     section = next((x for x in (wanted, *FALLBACK.get(wanted, ())) if has(code, x)), None)
-    if section is None and wanted == "training":  # a passage may still say it ("prawo jazdy kat. C"); else said
-        return searched(s, code, question, page, wanted)  # as such, with the parts the description has (the bot)
     section = section or next((x for x in ("overview", "task") if has(code, x)), None)
     if section is None:
         return Plan("none", wanted)

@@ -70,9 +70,22 @@ def _near(a: str, b: str) -> bool:
     return n >= 0.75 * max(len(a), len(b))
 
 
+# Endings that make a Polish adjective of a noun: "hotel" -> "hotelowy", "szpital" -> "szpitalny"
+ADJECTIVE_ENDINGS = frozenset({"owy", "owa", "owe", "owego", "owej", "owych", "owym", "ny", "na", "ne", "nego", "nej",
+                               "nych"})
+ADJECTIVE_STEM = 4  # letters at least of the noun ("dom" -> "domowy" is too short to tell)
+
+
+def _adjective_of(noun: str, word: str) -> bool:
+    """``word`` is the adjective of ``noun`` ("w hotelu" names the hotel receptionist: Recepcjonista hotelowy)."""
+    return len(noun) >= ADJECTIVE_STEM and word.startswith(noun) and word[len(noun):] in ADJECTIVE_ENDINGS
+
+
 def _in_name(word_keys: frozenset[str], name_keys: list[frozenset[str]], near: bool = True) -> bool:
-    """A word (its keys) is one of a name's words: as such, by lemma, or (``near``) up to its ending."""
-    return any(word_keys & nk or (near and any(_near(a, b) for a in word_keys for b in nk)) for nk in name_keys)
+    """A word (its keys) is one of a name's words: as such, by lemma, or (``near``) up to its ending or as the
+    adjective of the noun ("hotelu" in "Recepcjonista hotelowy")."""
+    return any(word_keys & nk or (near and any(_near(a, b) or _adjective_of(a, b) or _adjective_of(b, a)
+                                               for a in word_keys for b in nk)) for nk in name_keys)
 
 
 def holds_words(name: str, words: tuple[str, ...] | list[str], near: bool = True) -> bool:
@@ -86,7 +99,7 @@ def fuller_name(q: str, candidates: list[tuple[str, str]], names_of: Callable[[s
     holds more of the message's name-like words than the first's do, and all of those, its first word among them:
     the message names the narrower occupation ("sprzedawca w sklepie spożywczym": Sprzedawca w branży spożywczej,
     not Sprzedawca; "elektryk samochodowy": Elektromechanik pojazdów samochodowych by its synonym, not Technik
-    elektryk samochodowy). Never a "not elsewhere classified" one (..90)."""
+    elektryk samochodowy), or two of them where the first holds none. Never a "not elsewhere classified" one (..90)."""
     words = name_words(q)
     if len(words) < 2 or len(candidates) < 2:
         return None
@@ -100,8 +113,11 @@ def fuller_name(q: str, candidates: list[tuple[str, str]], names_of: Callable[[s
         return best
 
     have = [held(code, name) for code, name in candidates[:3]]
+    # a first that holds none of the words is a guess (the fusion's "Pracownik produkcji" for "operator linii
+    # produkcyjnej"): one that holds two of them, its first word among them, is named
     better = [i for i in range(1, len(have))
-              if have[0] and have[0] < have[i] and not candidates[i][0].endswith("90") and one_phrase(q, have[i])]
+              if (have[0] < have[i] if have[0] else len(have[i]) >= 2) and not candidates[i][0].endswith("90")
+              and one_phrase(q, have[i])]
     return candidates[better[0]][0] if len(better) == 1 else None
 
 

@@ -186,6 +186,8 @@ co czy jak jaki który kto czym gdzie kiedy ile być mieć robić musieć wiedzi
 potrzebny potrzeba powinien powinno umiejętność wiedza zadanie obowiązek kompetencja praca pracować zawód cecha
 postawa osobisty ważny opis informacja chcieć zostać móc mój ten ta to wymagać robota wykonywać jakiś dobry
 społeczny kluczowy a i lub albo oraz dla o z ze na w we do od po przy tak nie też także jeszcze więcej
+dokładnie konkretnie ogólnie generalnie zazwyczaj zwykle exactly actually usually typically generally точно саме
+загалом зазвичай coś mnie mi ja
 pokazać pokaż powiedzieć opowiedzieć prosić proszę dać interesować zawodowy wykonywać potrzebować
 jako jestem byłem byłam obecnie rok lata lat doświadczenie szukać szukam oferta chciałbym chciałabym tutaj teraz
 umiejętności wiedzy zadania obowiązki kompetencje kompetencji cechy wymagania musi powinna trzeba jakie jaka
@@ -256,7 +258,7 @@ POLISH = frozenset(
 def language(text: str, default: str = "pl", settled: bool = False) -> str:
     """pl, uk or en: Cyrillic means Ukrainian; more English than Polish function words means English (a Polish
     place or occupation name in an English sentence does not make it Polish); a message of names alone, with no
-    function word of either language ("Pakowacz ręczny"), keeps the conversation's language."""
+    function word of either language ("Pakowacz ręczny", "a zmywacz naczyń?"), keeps the conversation's language."""
     if CYRILLIC.search(text):
         return "uk"
     ws = re.findall(r"[a-ząćęłńóśźż']+", text.lower())
@@ -264,7 +266,8 @@ def language(text: str, default: str = "pl", settled: bool = False) -> str:
     polish = sum(w in POLISH for w in ws)
     if english > polish:
         return "en"
-    if polish > english or (not english and POLISH_LETTERS.search(text) and default != "en"):
+    # Polish letters alone decide a first message; later they are a Polish name ("a zmywacz naczyń?" in Ukrainian)
+    if polish > english or (not english and POLISH_LETTERS.search(text) and default != "en" and not settled):
         return "pl"
     if not settled and not english and not polish and ws and _english_only(" ".join(ws)):
         return "en"  # a first message "receptionist": words English has and Polish has not (later, in a Polish

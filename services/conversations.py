@@ -31,7 +31,8 @@ EVAL = ROOT / "bench" / "eval"
 LANGS = ("pl", "uk", "en")
 # sentence keys -> the kind of reply they make
 KIND_OF: dict[str, str] = {
-    "no_specific": "decline", "no_conditions": "decline", "no_training": "decline", "not_directly": "decline",
+    "no_specific": "decline", "no_conditions": "decline", "not_directly": "decline", "no_description": "decline",
+    "no_training": "decline",  # said as such, and the skills shown instead: a decline and passages both
     "out_salary": "route", "out_offers": "route", "out_documents": "route", "out_funding": "route",
     "out_language": "route", "route_described": "route",
     "choose": "choose", "choose_again": "choose", "choose_unnamed": "choose", "unknown_occupation": "choose",

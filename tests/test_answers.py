@@ -117,16 +117,17 @@ def test_offers_question_is_routed_to_the_offices_page(corpus_searcher, tmp_path
 
 
 @needs_corpus
-def test_education_is_answered_from_the_training_text_or_declined(corpus_searcher):
+def test_education_is_answered_from_the_training_text_or_the_skills_it_takes(corpus_searcher):
     events, messages = run(ActionAnswerOccupation(), "jakie wykształcenie musi mieć kierowca ciągnika siodłowego?")
     assert SlotSet("last_section", "training") in events
     assert messages[0][0].startswith("Kierowca ciągnika siodłowego (KZiS 833202) – wymagania i kształcenie:\n\n• ")
     assert "sekcja: kształcenie; Opisy zawodów KZiS" in messages[0][0]
     _, messages = run(ActionAnswerOccupation(), "jakie wykształcenie musi mieć kucharz?")
-    # said as such, with the parts the description has as buttons (no task says where to learn the job)
-    assert messages == [(("Opis zawodu Kucharz (512001) nie mówi, jakie wykształcenie ani jakie kursy są potrzebne. "
-                         "Szkołę lub kurs pomoże dobrać doradca zawodowy urzędu."),
-                         ["Opis zawodu", "Zadania zawodowe", "Umiejętności według ESCO", "Kontakt z doradcą"])]
+    # said as such, the skills the job takes shown instead: never "no information" while there is content
+    assert messages[0][0].startswith(
+        "Opis zawodu Kucharz (512001) nie mówi, jakie wykształcenie ani jakie kursy są potrzebne; pokazuję w zamian: "
+        "umiejętności ESCO. Szkołę lub kurs pomoże dobrać doradca zawodowy urzędu.\n"
+        "Kucharz (KZiS 512001) – umiejętności według ESCO:\n\n• ")
 
 
 @needs_corpus
@@ -320,7 +321,9 @@ def test_training_without_its_text_is_answered_only_by_passages_about_getting_in
 
     # the welder has no training text: a task that names the licences may answer, the other welding tasks not
     p = plan_for(corpus_searcher, "721204", "gdzie zrobić kurs spawania?", 5, "training")
-    assert p.kind == "none" or all(TRAINING_WORDS.search(fold(h.passage.text.lower())) for h in p.hits)
+    assert (p.kind == "listing" and p.section != "training") or (
+        p.kind == "passages" and all(TRAINING_WORDS.search(fold(h.passage.text.lower())) for h in p.hits))
     assert not any("Dobieranie materiałów" in h.passage.text for h in p.hits)
-    # "przepisów prawa autorskiego" is no driving licence
-    assert plan_for(corpus_searcher, "243108", "czy trzeba mieć prawo jazdy kategorii D?", 5, "training").kind == "none"
+    # "przepisów prawa autorskiego" is no driving licence: the skills the job takes stand in, as a listing
+    p = plan_for(corpus_searcher, "243108", "czy trzeba mieć prawo jazdy kategorii D?", 5, "training")
+    assert (p.kind, p.wanted, p.section) == ("listing", "training", "skill")

@@ -31,6 +31,9 @@ def test_hyphens_at_the_edges_are_words_like_any_other(word: str):
     ("cheers", "uk", False, "en"),
     ("Key Account Manager", "pl", True, "pl"),  # in a Polish conversation an English job title changes nothing
     ("kucharz", "uk", False, "uk"),  # a Polish name alone keeps the conversation's language
+    ("a zmywacz naczyń?", "uk", True, "uk"),  # ... with Polish letters too, once the conversation has a language
+    ("zmywacz naczyń", "pl", False, "pl"),
+    ("Pomoc kuchenna, obowiązki", "en", True, "en"),
     ("barista", "pl", False, "pl"),  # a word both languages have decides nothing
     ("hotel front desk", "pl", False, "en"),  # "hotel" is Polish too, "desk" is not: English words only
     ("forklift operator", "pl", False, "en"),
