@@ -58,6 +58,9 @@ FIRST_PERSON = re.compile(r"(?i)\b(?:jestem|szukam|mam|pracowałe?m|pracowalam|p
                           r"chciał(?:a|)bym|i am|i'm|i have|i worked|я|шукаю|маю|працював|працювала)\b")
 BUTTON_LEAD = 1.5  # how much more likely than the other buttons the one a typed answer names must be
 NAME_SURE = 0.5  # the model's probability from which a message is a name, whatever the resolver's doubt
+# A task or competence of an INFOdoradca+ description named by its label ("Z3", "a Kz2?", "zadanie Z5"): a counsellor's
+# look-up in the description's own terms
+LABEL = re.compile(r"(?i)^\W*(?:a\s+|i\s+|pokaż\s+|zadanie\s+|kompetencja\s+|task\s+|завдання\s+)?((?:z|kz)\s?\d{1,2})\W*$")
 CODE_WORD = re.compile(r"(?i)\b(?:kod|kodu|kody|kodzie|kodem|code|codes|код|коду|кодом)\b")
 OFFER_WORDS = 12  # words from which a message typed after a list of codes may be the next offer to code
 TWO_OCCUPATIONS = ("compare", "shared", "move")  # kinds of question about a pair of occupations
@@ -215,6 +218,9 @@ def _understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
                             full=len(words) == len(content_words(name)))
         else:
             naming, words = _naming(s, q, res, state.current, buttons=state.offered)
+    label = LABEL.match(q)
+    if label and state.current:
+        return Understood("label", Naming("follow_up", question=label.group(1).replace(" ", "")))
     ask = asks().predict_named(q, words)
     # a code is exact: a message with one that the model cannot place ("pokaż 243108") looks that occupation up
     kind = "name" if codes and ask.p < CODE_LOOKUP_BELOW else ask.kind
@@ -798,6 +804,19 @@ def experience(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     turn.say(say("experience", turn.lang), buttons=[*choose_buttons(cands), counsellor_button(turn.lang)])
 
 
+def labelled(turn: Turn, s: Searcher, state: State, step: Step) -> None:
+    """A task (Z3) or competence (Kz2) of the description by its label: the task or the competence's tasks, with the
+    knowledge and skills they take, in the description's order; a label the description lacks is searched for."""
+    code, wanted = step.code or "", step.question.lower()
+    hits = [h for section in ("task", "knowledge", "skill") for h in s.listing(code, section)
+            if wanted in ((h.passage.task_id or "").lower(), (h.passage.competence_id or "").lower())]
+    if not hits:
+        return answer(turn, s, state, Step("answer", code=code, ask="specific", question=step.question))
+    turn.set("occupation_code", code)
+    turn.set("last_list", None)
+    turn.say_all(passages_messages(s, hits, turn.lang))
+
+
 def in_polish(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     code = step.code or ""
     turn.set("occupation_code", code)
@@ -834,5 +853,6 @@ def no_code(turn: Turn, s: Searcher, state: State, step: Step) -> None:
 
 RUN = {"answer": answer, "assume": assume, "choose": choose, "ask_which": ask_which, "unknown": unknown,
        "route": routed, "more": more, "compare": compare, "compare_which": compare_which, "related": related,
-       "move": to_learn, "classify": classify, "experience": experience, "in_polish": in_polish, "chitchat": chitchat,
+       "move": to_learn, "classify": classify, "experience": experience, "in_polish": in_polish, "label": labelled,
+       "chitchat": chitchat,
        "off_topic": off_topic, "nothing_to_continue": nothing_to_continue, "no_code": no_code}

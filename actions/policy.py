@@ -13,6 +13,7 @@ actions carry it out (``actions/converse.py``). Tested table by table in ``tests
 | just a name ("a murarz?") | the same kind of information as the last answer, about that occupation; a name |
 | | known only to other signals than its words ("а нотаріус?"): the occupations it may be, as buttons |
 | "więcej" | continues the last list the bot showed |
+| a task's or competence's label ("Z3", "Kz2") | that task or competence of the current occupation's description |
 | a comparison, what two share | the two occupations named, or one named and the current one (or the first other |
 | | one offered as a button), or the first two offered as buttons the user did not click, or the last two |
 | related occupations | those of the occupation named or the current one |
@@ -80,7 +81,8 @@ class Understood:
 @dataclass(frozen=True)
 class Step:
     action: str  # answer | assume | choose | ask_which | unknown | route | more | compare | related | move | classify
-    #              | experience | in_polish | chitchat | off_topic | compare_which | nothing_to_continue | no_code
+    #              | experience | in_polish | label | chitchat | off_topic | compare_which | nothing_to_continue
+    #              | no_code
     code: str | None = None
     ask: str | None = None  # the kind of information to answer
     other: str | None = None  # the second occupation of a comparison
@@ -102,6 +104,8 @@ def decide(state: State, msg: Understood) -> Step:
         return Step("no_code", words=n.words)
     if kind in ROUTED:
         return Step("route", code=named or state.current, topic=kind, question=n.question)
+    if kind == "label":  # "Kz2": the description's own label of a task or competence, of the occupation at hand
+        return Step("label", code=state.current, question=n.question) if state.current else Step("ask_which")
     if kind == "more":
         # after a reply that listed nothing (a decline, a routed question) the occupation's next part goes on
         return Step("more") if state.last_list or state.current else Step("nothing_to_continue")

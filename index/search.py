@@ -86,7 +86,8 @@ LIKELY_CONFIDENT = 0.7
 # "płytka"), the longest that fits first; a word whose stem would be shorter than STEM letters stays whole, so
 # "gotować" (to cook) is no "gotowy" (ready) and "prawo" no "prawny".
 ENDINGS = tuple(sorted("""owanie ywanie iwanie ewanie ienie anie enie owac ywac iwac ewac ac ic yc ec ek ka ki ce ke
-    ami ach owi ow om em a e i o u y""".split(), key=len, reverse=True))
+    ami ach owi ow om em a e i o u y owego owej owych owym owy owa owe""".split(), key=len, reverse=True))
+# (the last: a noun's adjective, "na zmiany" and "w systemie zmianowym")
 STEM = 4
 # A topic word this rare in the descriptions (passages holding its stem, of about 51,500) names one thing, and a
 # passage of the occupation that holds it is about that thing ("misje" -> "Uczestniczenie w różnych misjach

@@ -690,3 +690,15 @@ def test_a_place_said_as_a_noun_names_the_occupation_its_adjective_names(corpus_
     res = corpus_searcher.resolve("recepcjonistka w hotelu")
     named = [(c.code, c.name) for c in res.candidates]
     assert fuller_name("recepcjonistka w hotelu", named, corpus_searcher.classifier.names_of) == "422401"
+
+
+def test_a_task_or_competence_label_shows_it_from_the_description_at_hand(data_searcher):
+    at_hand = {"occupation_code": "243108", "last_ask": "task"}
+    _, messages = run(ActionAnswerOccupation(), "Z3", at_hand)
+    task = next(h.passage.text for h in data_searcher.listing("243108", "task") if h.passage.task_id == "Z3")
+    assert task in messages[0][0]  # the task, then the knowledge and skills it takes
+    shown = "\n".join(text for text, _ in messages)
+    assert "(wiedza)" in shown and "(umiejętności)" in shown
+    _, messages = run(ActionAnswerOccupation(), "a Kz2?", at_hand)
+    z6 = next(h.passage.text for h in data_searcher.listing("243108", "task") if h.passage.task_id == "Z6")
+    assert z6 in "\n".join(text for text, _ in messages)  # Kz2 is the competence of Z6 and Z7

@@ -120,6 +120,8 @@ ROUTES = [(kind, Step("route", code="721204", topic=kind, question="q"))
 OTHERS: list[tuple[str, State, Understood, Step]] = [
     ("'więcej' continues the last list", ABOUT_WELDER, Understood("more"), Step("more")),
     ("'więcej' with nothing shown", State(), Understood("more"), Step("nothing_to_continue")),
+    ("a task's label of the description at hand ('Kz2')", State(current="243108"),
+     Understood("label", Naming("follow_up", question="Kz2")), Step("label", code="243108", question="Kz2")),
     ("'więcej' after a decline: the occupation goes on", State(current="721204"), Understood("more"), Step("more")),
     ("a comparison naming two", State(), Understood("compare", pair=("712303", "711202")),
      Step("compare", code="712303", other="711202")),
