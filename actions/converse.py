@@ -60,7 +60,8 @@ BUTTON_LEAD = 1.5  # how much more likely than the other buttons the one a typed
 NAME_SURE = 0.5  # the model's probability from which a message is a name, whatever the resolver's doubt
 # A task or competence of an INFOdoradca+ description named by its label ("Z3", "a Kz2?", "zadanie Z5"): a counsellor's
 # look-up in the description's own terms
-LABEL = re.compile(r"(?i)^\W*(?:a\s+|i\s+|pokaż\s+|zadanie\s+|kompetencja\s+|task\s+|завдання\s+)?((?:z|kz)\s?\d{1,2})\W*$")
+LABEL = re.compile(r"(?i)^\W*(?:a\s+|i\s+|pokaż\s+|zadanie\s+|kompetencja\s+|task\s+|завдання\s+)?"
+                   r"((?:z|kz)\s?\d{1,2})\W*$")
 CODE_WORD = re.compile(r"(?i)\b(?:kod|kodu|kody|kodzie|kodem|code|codes|код|коду|кодом)\b")
 OFFER_WORDS = 12  # words from which a message typed after a list of codes may be the next offer to code
 TWO_OCCUPATIONS = ("compare", "shared", "move")  # kinds of question about a pair of occupations
