@@ -7,6 +7,7 @@ whole conversation (bot/rasa_patches.py), so ``tracker.events`` holds no earlier
 from __future__ import annotations
 
 import logging
+import re
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -22,6 +23,10 @@ from . import metrics
 from .messages import say
 
 log = logging.getLogger(__name__)
+
+
+# Spellings Polish has and the romanisation of Ukrainian has not ("fotowoltaiki", "szklarz", "kierowca")
+POLISH_SPELLING = re.compile(r"(?i)w|cz|sz|rz|[ąćęłńóśźż]")
 
 
 def _names_only(text: str) -> bool:
@@ -45,11 +50,15 @@ class Turn:
         # nothing ("Key Account Manager"), while a first message of English words only ("receptionist") is English.
         # The slot says so: the action server sees only the current turn's events (bot/rasa_patches.py).
         settled = slot is not None
-        if settled and previous != "uk" and self.text != typed and _names_only(self.text):
+        if (settled and previous != "uk" and self.text != typed and _names_only(self.text)
+                and POLISH_SPELLING.search(typed)):
             self.text = typed  # "a monter fotowoltaiki?" in a Polish conversation is a Polish name, not Ukrainian
         # a button's payload ("/ask_human") says nothing about the user's language
         self.lang = previous if self.text.startswith("/") else language(self.text, default=previous, settled=settled)
-        self.events: list[EventType] = [] if self.lang == slot else [SlotSet("language", self.lang)]
+        # a payload before any typed message (Telegram's /start) settles nothing
+        unsettled_payload = slot is None and self.text.startswith("/")
+        same = self.lang == slot or unsettled_payload
+        self.events: list[EventType] = [] if same else [SlotSet("language", self.lang)]
         self._noted = bool(tracker.get_slot("language_noted"))
         self._set: dict[str, Any] = {}  # slots this turn set, with their values
         # how the turn ended, for the metrics: answered, asked, declined, apology, other; None: not a user's turn

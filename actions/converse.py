@@ -65,7 +65,9 @@ LABEL = re.compile(r"(?i)^\W*(?:a\s+|i\s+|pokaż\s+|zadanie\s+|kompetencja\s+|ta
 CODE_WORD = re.compile(r"(?i)\b(?:kod|kodu|kody|kodzie|kodem|code|codes|код|коду|кодом)\b")
 OFFER_WORDS = 12  # words from which a message typed after a list of codes may be the next offer to code
 TWO_OCCUPATIONS = ("compare", "shared", "move")  # kinds of question about a pair of occupations
-LANGUAGES = re.compile(r"\bjezyk|angielsk|niemieck|francusk|rosyjsk|hiszpansk|wlosk|migow")  # folded passage text
+# a passage about languages people speak (folded), not "w wybranym języku programowania"
+LANGUAGES = re.compile(r"\bjezyk\w* (?:obc|polsk|migow|angielsk|niemieck)|angielsk|niemieck|francusk|rosyjsk|"
+                       r"hiszpansk|wlosk|ukrainsk")
 REQUIREMENTS = ("documents", "language")  # routed kinds a description may still name (a clean record, a language)
 REQUIREMENTS_SHOWN = 3
 # kinds a closing question decides for the occupation the sentences before it name: a kind of information, the
@@ -227,9 +229,10 @@ def _understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
     kind = "name" if codes and ask.p < CODE_LOOKUP_BELOW else ask.kind
     if kind == "name" and not codes and naming.kind == "follow_up" and ask.p >= NAME_SURE:
         naming = _named_after_all(s, q, res, state) or naming
-    # "kod dla barbera": the occupation and its code; a name it does not know for sure is a name to choose, not
-    # a question about the occupation at hand ("kod dla: pani na zmywaku" after the gravedigger)
-    if kind == "name" and not codes and CODE_WORD.search(q) and naming.kind in ("named", "ambiguous"):
+    # "kod dla barbera": the occupation and its code, as "а який код?" of the one at hand; a name it does not know
+    # for sure is a name to choose, not a question about the occupation at hand ("kod dla: pani na zmywaku")
+    if kind == "name" and not codes and CODE_WORD.search(q) and (
+            naming.kind == "named" or (naming.kind == "follow_up" and not _beside_code_words(q))):
         kind = "overview"
     if kind in ("chitchat", "off_topic", "more") and CODE.search(q):  # a code the index lacks: which occupation?
         kind = "name"
@@ -245,6 +248,11 @@ def _understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
         naming = Naming("follow_up", question=q)
     pair = tuple(two_occupations(q, s, None)) if kind in ("compare", "shared") else ()
     return Understood(kind, naming, pair, ask.p)
+
+
+def _beside_code_words(q: str) -> list[str]:
+    """The name-like words of a message other than those asking for a code ("kod", "KZiS", "zawodu")."""
+    return [w for w in name_words(q) if not CODE_WORD.fullmatch(w) and fold(w) not in ("kzis", "zawodu", "zawod")]
 
 
 def _named_after_all(s: Searcher, q: str, res: Resolution, state: State) -> Naming | None:
@@ -710,6 +718,7 @@ def compare(turn: Turn, s: Searcher, state: State, step: Step) -> None:
     turn.set("occupation_code", b)
     turn.set("last_question", "")
     turn.set("last_list", None)
+    turn.set("last_ask", "shared" if step.shared else "compare")
     if step.shared:
         turn.say_all(shared_messages(c, turn.lang, say("shared_none", turn.lang, a=c.a.name, b=c.b.name)))
     else:

@@ -12,7 +12,8 @@ actions carry it out (``actions/converse.py``). Tested table by table in ``tests
 | | asks once more); else the current one; else asks which |
 | just a name ("a murarz?") | the same kind of information as the last answer, about that occupation; a name |
 | | known only to other signals than its words ("а нотаріус?"): the occupations it may be, as buttons |
-| "więcej" | continues the last list the bot showed |
+| "więcej" | continues the last list the bot showed; after a decline or a routed question, the occupation's next |
+| | part not shown yet |
 | a task's or competence's label ("Z3", "Kz2") | that task or competence of the current occupation's description |
 | a comparison, what two share | the two occupations named, or one named and the current one (or the first other |
 | | one offered as a button), or the first two offered as buttons the user did not click, or the last two |
@@ -107,8 +108,10 @@ def decide(state: State, msg: Understood) -> Step:
     if kind == "label":  # "Kz2": the description's own label of a task or competence, of the occupation at hand
         return Step("label", code=state.current, question=n.question) if state.current else Step("ask_which")
     if kind == "more":
-        # after a reply that listed nothing (a decline, a routed question) the occupation's next part goes on
-        return Step("more") if state.last_list or state.current else Step("nothing_to_continue")
+        # after a reply about the occupation that listed nothing (a decline, a routed question) its next part goes
+        # on; not after codes of an offer or a comparison, which are no part of it
+        goes_on = state.current and state.last_ask not in ("classify_offer", "compare", "shared", "move")
+        return Step("more") if state.last_list or goes_on else Step("nothing_to_continue")
     if _describes_work(state, msg):
         kind = "experience"  # "I worked in a warehouse: picking orders, … What jobs match my experience?"
     if kind in ("compare", "shared"):
@@ -143,9 +146,14 @@ def _describes_work(state: State, msg: Understood) -> bool:
     по-польськи?", "I clean rooms in hotel, make beds … What is this job name in polish?"): the work is what to
     name, not the name a word of it resembles ("make beds": Stolarz)."""
     kind, naming = msg.kind, msg.naming
-    return (kind in ("in_polish", "related", "compare", "shared") and not (state.current or state.offered)
-            and naming.kind in ("unknown", "none", "ambiguous") and not naming.bare and len(msg.pair) < 2
-            and len(name_words(naming.question)) + len(naming.words.split()) >= DESCRIBED_WORDS)  # what named it too
+    if state.current or state.offered or naming.bare or len(msg.pair) >= 2:
+        return False
+    if kind == "in_polish":  # what it is called: an ambiguous reading of the work's words is no name either
+        return naming.kind in ("unknown", "none", "ambiguous") \
+            and len(name_words(naming.question)) + len(naming.words.split()) >= DESCRIBED_WORDS
+    # what fits it, what it is like: "podobne do kierowcy w firmie kurierskiej" names an occupation, if unsurely
+    return kind in ("related", "compare", "shared") and naming.kind in ("unknown", "none") \
+        and len(name_words(naming.question)) >= DESCRIBED_WORDS
 
 
 def _about_occupation(state: State, ask: str, n: Naming, naming: bool, fits: str | None = None) -> Step:

@@ -6,7 +6,7 @@ one decision. Job offers and salaries never reach it: the bot routes them (``act
 
 | kind of question | plan |
 |---|---|
-| a kind of information ("co musi wiedzieć?", "czym się zajmuje?", "jakie wykształcenie?") or just a name | ``listing`` of that section in the description's order, or of the section that stands in for a missing one; training without one is searched, then ``none`` |
+| a kind of information ("co musi wiedzieć?", "czym się zajmuje?", "jakie wykształcenie?") or just a name | ``listing`` of that section in the description's order, or of the section that stands in for a missing one; training without one is searched, then the skills stand in |
 | something specific ("czy trzeba znać SEO?"), working conditions | ``passages`` close to it, the closest ones said to be so (``near``), or ``none`` |
 
 Example::

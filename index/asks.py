@@ -4,10 +4,8 @@ The examples are templates the team writes (``data/asks/{pl,uk,en}.yml``), fille
 right case (``data/asks/occupations.yml``), with and without Polish letters. They are split into train, dev and
 test by template, so that fillings of one template never sit on both sides. The model is a logistic regression over
 the message's E5 query vector (meaning, across languages), its character n-grams (inflections, typos) and its word
-uni- and bigrams ("co trzeba", "know how": the question's frame, which character n-grams blur), mixed with a linear
-SVM over the same features (its margins as a softmax): the SVM's wider margins read templates unlike the training
-ones better (dev 0.910 -> 0.927), the regression keeps probabilities the dialogue's thresholds can use. How to label
-a message: docs/asks-labels.md.
+uni- and bigrams ("co trzeba", "know how": the question's frame, which character n-grams blur). How to label a
+message: docs/asks-labels.md.
 
 Example::
 
@@ -28,10 +26,8 @@ import joblib
 import numpy as np
 import yaml
 from scipy.sparse import csr_matrix, hstack
-from scipy.special import softmax
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.svm import LinearSVC
 
 from .config import ROOT
 from .text import fold
@@ -47,14 +43,11 @@ PL_CASES = ("nom", "gen", "dat", "ins", "loc")
 UK_CASES = ("nom", "gen", "dat", "ins")
 EN_FORMS = ("nom", "a")
 MASK = "X"  # stands for the occupation's words, in training and in a message whose occupation the resolver found
-VERSION = 6  # bump when the features or the examples' making change: a saved model of another version is retrained
+VERSION = 5  # bump when the features or the examples' making change: a saved model of another version is retrained
 E5_WEIGHT = 3.0
 # small words inside one name ("opiekunka w żłobku"); not "z", "od", "do", which join two ("X od X": a comparison)
 NAME_JOINERS = r"(?:w|we|na|u|dla|ds\.?|of|in|for|в|у|на|для)"
 C = 4.0  # regularisation, chosen on the dev part (bench/asks_bench.py)
-SVM_C = 1.0  # the SVM's regularisation, chosen on the dev part
-SVM_SHARE = 0.7  # of the mixed probability, the SVM's softmax (the rest the regression's), chosen on the dev part
-SVM_SHARPNESS = 8.0  # the softmax's scale on the SVM's margins, chosen on the dev part
 
 
 class MissingAskModel(RuntimeError):
@@ -151,15 +144,11 @@ class AskModel:
     """The trained classifier with its feature extractors."""
 
     def __init__(self, encode: Callable[[list[str]], np.ndarray], vectorizer: TfidfVectorizer,
-                 words: TfidfVectorizer, clf: LogisticRegression, svm: LinearSVC | None = None) -> None:
-        if svm is not None and list(svm.classes_) != list(clf.classes_):
-            raise ValueError("the SVM and the regression must know the same kinds, in the same order")
-        self.encode, self.vectorizer, self.words, self.clf, self.svm = encode, vectorizer, words, clf, svm
+                 words: TfidfVectorizer, clf: LogisticRegression) -> None:
+        self.encode, self.vectorizer, self.words, self.clf = encode, vectorizer, words, clf
 
     @classmethod
-    def train(cls, encode: Callable[[list[str]], np.ndarray], train: list[Example], c: float = C,
-              svm: bool = True) -> AskModel:
-        """``svm``: mix in the linear SVM (as shipped); without it, the regression alone (the bench's baselines)."""
+    def train(cls, encode: Callable[[list[str]], np.ndarray], train: list[Example], c: float = C) -> AskModel:
         if not train:
             raise ValueError("no training examples")
         vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2,
@@ -170,18 +159,8 @@ class AskModel:
         vectorizer.fit(texts)
         words.fit(texts)
         model = cls(encode, vectorizer, words, LogisticRegression(C=c, max_iter=3000, random_state=7))
-        features, kinds = model._features(texts, model.encode(texts)), [e.kind for e in train]
-        model.clf.fit(features, kinds)
-        if svm:
-            model.svm = LinearSVC(C=SVM_C, random_state=7).fit(features, kinds)
+        model.clf.fit(model._features(texts, model.encode(texts)), [e.kind for e in train])
         return model
-
-    def _probs(self, features: csr_matrix) -> np.ndarray:
-        probs = self.clf.predict_proba(features)
-        if self.svm is None:
-            return probs
-        margins = self.svm.decision_function(features)
-        return (1 - SVM_SHARE) * probs + SVM_SHARE * softmax(SVM_SHARPNESS * margins, axis=1)
 
     def _features(self, texts: list[str], vectors: np.ndarray) -> csr_matrix:
         # the vector weighs 3 against each n-gram block's unit row: chosen on the dev part (bench/asks_bench.py)
@@ -190,7 +169,7 @@ class AskModel:
 
     def predict_many(self, texts: list[str], vectors: np.ndarray | None = None) -> list[Ask]:
         vectors = self.encode(texts) if vectors is None else vectors
-        probs = self._probs(self._features(texts, vectors))
+        probs = self.clf.predict_proba(self._features(texts, vectors))
         best = probs.argmax(axis=1)
         return [Ask(str(self.clf.classes_[i]), float(p[i])) for i, p in zip(best, probs)]
 
@@ -205,20 +184,20 @@ class AskModel:
         masked = mask(text, words)
         if masked == text:
             return self.predict(text)
-        probs = self._probs(self._features([text, masked], self.encode([text, masked]))).mean(axis=0)
+        probs = self.clf.predict_proba(self._features([text, masked], self.encode([text, masked]))).mean(axis=0)
         best = int(probs.argmax())
         return Ask(str(self.clf.classes_[best]), float(probs[best]))
 
     def ranking(self, text: str, vector: np.ndarray | None = None) -> list[tuple[str, float]]:
         """All kinds with their probabilities, the likeliest first."""
         vectors = self.encode([text]) if vector is None else vector[None, :]
-        probs = self._probs(self._features([text], vectors))[0]
+        probs = self.clf.predict_proba(self._features([text], vectors))[0]
         return sorted(((str(k), float(p)) for k, p in zip(self.clf.classes_, probs)), key=lambda x: -x[1])
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        joblib.dump({"vectorizer": self.vectorizer, "words": self.words, "clf": self.clf, "svm": self.svm}, tmp)
+        joblib.dump({"vectorizer": self.vectorizer, "words": self.words, "clf": self.clf}, tmp)
         tmp.replace(path)
 
     @classmethod
@@ -228,12 +207,12 @@ class AskModel:
             raise MissingAskModel(f"no model of what messages ask at {path}: run `make setup` "
                                   "(or `doradca asks train`)")
         saved = joblib.load(path)
-        return cls(encode, saved["vectorizer"], saved["words"], saved["clf"], saved["svm"])
+        return cls(encode, saved["vectorizer"], saved["words"], saved["clf"])
 
 
 def fingerprint(model_key: str, folder: Path = DATA) -> str:
     """What a trained model depends on: the labelled set, this module's version and the embedding model."""
-    h = hashlib.sha256(f"{VERSION}\n{model_key}\n{C}\n{E5_WEIGHT}\n{SVM_C}\n{SVM_SHARE}\n{SVM_SHARPNESS}".encode())
+    h = hashlib.sha256(f"{VERSION}\n{model_key}\n{C}\n{E5_WEIGHT}".encode())
     for f in sorted(folder.glob("*.yml")):
         h.update(f.name.encode() + b"\0" + f.read_bytes())
     return h.hexdigest()[:16]

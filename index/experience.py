@@ -45,7 +45,8 @@ def agreed(candidates: list[Candidate]) -> bool:
     """The rankings agree on the first candidate (``LEAD``): it is clearly ahead of the others. (Of 75 jobs described
     in the team's conversation sets, 30 had such a first candidate, 27 of them the labelled occupation; of the other
     45 first candidates, 23. All three rankings first: 22, 20 of them right.)"""
-    return bool(candidates) and candidates[0].score >= LEAD - 1e-9
+    return bool(candidates) and candidates[0].score >= LEAD - 1e-9 and (
+        len(candidates) < 2 or candidates[1].score < LEAD - 1e-9)  # and no other as far: a tie leads nowhere
 
 
 def described(s: Searcher, text: str, k: int = 4) -> list[Candidate]:

@@ -84,8 +84,8 @@ def _adjective_of(noun: str, word: str) -> bool:
 def _in_name(word_keys: frozenset[str], name_keys: list[frozenset[str]], near: bool = True) -> bool:
     """A word (its keys) is one of a name's words: as such, by lemma, or (``near``) up to its ending or as the
     adjective of the noun ("hotelu" in "Recepcjonista hotelowy")."""
-    return any(word_keys & nk or (near and any(_near(a, b) or _adjective_of(a, b) or _adjective_of(b, a)
-                                               for a in word_keys for b in nk)) for nk in name_keys)
+    return any(word_keys & nk or (near and any(_near(a, b) or _adjective_of(a, b) for a in word_keys for b in nk))
+               for nk in name_keys)
 
 
 def holds_words(name: str, words: tuple[str, ...] | list[str], near: bool = True) -> bool:

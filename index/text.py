@@ -266,8 +266,10 @@ def language(text: str, default: str = "pl", settled: bool = False) -> str:
     polish = sum(w in POLISH for w in ws)
     if english > polish:
         return "en"
-    # Polish letters alone decide a first message; later they are a Polish name ("a zmywacz naczyń?" in Ukrainian)
-    if polish > english or (not english and POLISH_LETTERS.search(text) and default != "en" and not settled):
+    # Polish letters decide a first message, and a later one with a word that names nothing ("Dziękuję bardzo",
+    # "szukam informacji"); a later one of names alone is a Polish name ("a zmywacz naczyń?" in Ukrainian)
+    names_only = settled and len(name_words(text)) >= len([w for w in ws if w not in ("a", "i")])
+    if polish > english or (not english and POLISH_LETTERS.search(text) and default != "en" and not names_only):
         return "pl"
     if not settled and not english and not polish and ws and _english_only(" ".join(ws)):
         return "en"  # a first message "receptionist": words English has and Polish has not (later, in a Polish

@@ -207,6 +207,8 @@ def test_a_first_message_of_english_words_is_english_and_later_a_title_changes_n
     assert (polish.lang, polish.text) == ("pl", "a monter fotowoltaiki?")
     ukrainian = turn("a shcho robyt monter?", "pl")
     assert (ukrainian.lang, ukrainian.text) == ("uk", "а що робить монтер?")
+    assert turn("a kukhar?", "pl").text == "а кухар?"  # a Ukrainian name, spelt as no Polish word is
+    assert turn("/greet", None).events == []  # a payload (Telegram's /start) settles no language
 
 
 def test_counsellor_contact_comes_from_the_office_file(tmp_path, monkeypatch):
@@ -658,7 +660,11 @@ def test_a_code_asked_for_a_name_the_bot_is_unsure_of_is_a_choice_not_the_occupa
                "last_question": "grabarz", "shown": 5.0}  # Grabarz
     events, messages = run(ActionAnswerOccupation(), "kod dla: pomocnik od wszystkiego w kuchni", at_hand)
     assert not any(e.get("name") == "occupation_code" for e in events)
-    assert "Grabarz" not in messages[0][0] and "Pomoc kuchenna (941201)" in messages[0][1]
+    assert messages[0][0].startswith("Nie znam takiego zawodu") and len(messages) == 1  # offered, not the gravedigger
+    assert not any("Grabarz" in b for b in messages[0][1])
+    # the code of the occupation at hand is asked without naming it: that one, with its code
+    events, messages = run(ActionAnswerOccupation(), "а який код?", {**at_hand, "language": "uk"})
+    assert not any(e.get("name") == "occupation_code" for e in events) and "931201" in messages[-1][0]
     # the team's Polish names know the dishwasher's colloquial name: named for sure
     events, _ = run(ActionAnswerOccupation(), "kod dla: pani na zmywaku", at_hand)
     assert SlotSet("occupation_code", "941202") in events
@@ -672,6 +678,10 @@ def test_more_after_a_reply_that_listed_nothing_goes_on_with_the_occupations_nex
     events, messages = run(ActionAnswerOccupation(), "więcej", seen)
     assert messages[0][0].startswith("Elektryk (KZiS 741103) – opis zawodu:")  # the part not shown yet
     assert SlotSet("last_list", "section") in events and SlotSet("last_section", "overview") in events
+    # ... from where it stopped: the overview seen, the tasks go on with the sixth
+    sixth = corpus_searcher.listing("741103", "task")[5].passage.text
+    _, messages = run(ActionAnswerOccupation(), "więcej", {**seen, "seen": ["741103:overview:1", "741103:task:5"]})
+    assert messages[0][0].startswith("Elektryk (KZiS 741103) – zadania zawodowe:") and sixth in messages[0][0]
     _, messages = run(ActionAnswerOccupation(), "więcej", {"occupation_code": None, "last_list": None})
     assert messages == [(say("nothing_to_continue", "pl"), [])]
 
@@ -681,6 +691,9 @@ def test_a_language_question_is_answered_by_a_passage_about_languages_however_ty
     # Technik hotelarstwa: "Biegłe posługiwanie się przynajmniej jednym językiem obcym …", asked without Polish letters
     _, messages = run(ActionAnswerOccupation(), "musze znac jezyki obce?", {"occupation_code": "422402"})
     assert "językiem obcym" in "\n".join(text for text, _ in messages)
+    # a programmer's "język programowania" is no language people speak
+    _, messages = run(ActionAnswerOccupation(), "czy trzeba znać języki obce?", {"occupation_code": "251401"})
+    assert "w wybranym języku" not in "\n".join(text for text, _ in messages)
 
 
 @needs_corpus
@@ -690,6 +703,10 @@ def test_a_place_said_as_a_noun_names_the_occupation_its_adjective_names(corpus_
     res = corpus_searcher.resolve("recepcjonistka w hotelu")
     named = [(c.code, c.name) for c in res.candidates]
     assert fuller_name("recepcjonistka w hotelu", named, corpus_searcher.classifier.names_of) == "422401"
+    # only that way round: an adjective of the message names no occupation by its noun ("z samochodu")
+    q = "sprzedawca w sklepie z częściami samochodowymi"
+    named = [(c.code, c.name) for c in corpus_searcher.resolve(q).candidates]
+    assert fuller_name(q, named, corpus_searcher.classifier.names_of) != "521102"  # Sprzedawca obwoźny z samochodu
 
 
 def test_a_task_or_competence_label_shows_it_from_the_description_at_hand(data_searcher):

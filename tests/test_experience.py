@@ -46,3 +46,15 @@ def test_candidates_are_distinct_and_ranked(full_searcher: Searcher):
 def test_k_must_be_positive(full_searcher: Searcher):
     with pytest.raises(ValueError, match="k must be at least 1"):
         described(full_searcher, "sprzątałam biura", k=0)
+
+
+def test_a_tie_at_the_top_leads_nowhere():
+    from index.experience import LEAD, agreed
+    from index.resolve import Candidate
+
+    # first, first and third place against second, second and first: both above LEAD, neither clearly ahead
+    a, b = 1 / 10 + 1 / 10 + 1 / 12, 1 / 11 + 1 / 11 + 1 / 10
+    assert a >= LEAD and b >= LEAD
+    assert not agreed([Candidate("1", "A", a), Candidate("2", "B", b)])
+    assert agreed([Candidate("1", "A", a), Candidate("2", "B", 0.15)])
+    assert not agreed([])

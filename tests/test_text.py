@@ -32,6 +32,7 @@ def test_hyphens_at_the_edges_are_words_like_any_other(word: str):
     ("Key Account Manager", "pl", True, "pl"),  # in a Polish conversation an English job title changes nothing
     ("kucharz", "uk", False, "uk"),  # a Polish name alone keeps the conversation's language
     ("a zmywacz naczyń?", "uk", True, "uk"),  # ... with Polish letters too, once the conversation has a language
+    ("Dzień dobry, szukam informacji", "uk", True, "pl"),  # a Polish sentence is Polish
     ("zmywacz naczyń", "pl", False, "pl"),
     ("Pomoc kuchenna, obowiązki", "en", True, "en"),
     ("barista", "pl", False, "pl"),  # a word both languages have decides nothing
