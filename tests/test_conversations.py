@@ -14,11 +14,12 @@ from .conftest import HAVE_CORPUS, NO_CORPUS, free_port
 
 # Measured on the development set (bench/conversation_bench.py prints it); a floor a little under the measure
 # (the target is 0.95: these floors keep what was reached; a fresh index build retrains the resolver and
-# moves cells by a few hundredths, a small group's by a turn or two). Measured 2026-12-07, session 13, after 60 more
-# conversations (331 turns) written by helpers who had not seen the bot (first played at 0.827 and 0.834): all
-# 0.913, pl 0.930, uk 0.892, en 0.891, jobseeker 0.906, counsellor 0.955, 10 false "no information" of 1,098 turns.
-FLOORS = {"all": 0.88, "pl": 0.91, "uk": 0.86, "en": 0.85, "jobseeker": 0.87, "counsellor": 0.93}
-MAX_FALSE_NO_INFORMATION = 13  # measured 10 of 1,098 turns; the target is 0
+# moves cells by a few hundredths, a small group's by a turn or two). Measured 2026-12-08, session 14, after 90 more
+# conversations (489 turns) written by helpers who had not seen the bot, the last 30 joined unchanged (first played
+# at 0.756): all 0.920, pl 0.940, uk 0.888, en 0.902, jobseeker 0.911, counsellor 0.968, 13 false "no information"
+# of 1,587 turns.
+FLOORS = {"all": 0.89, "pl": 0.91, "uk": 0.86, "en": 0.87, "jobseeker": 0.88, "counsellor": 0.94}
+MAX_FALSE_NO_INFORMATION = 16  # measured 13 of 1,587 turns; the target is 0
 
 
 @pytest.fixture(scope="module")
