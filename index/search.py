@@ -37,6 +37,7 @@ from .sentences import cite
 from .store import IndexVersion, open_index
 from .text import (
     content_words,
+    english_lemma,
     expand,
     fold,
     folded_lemma,
@@ -86,8 +87,7 @@ LIKELY_CONFIDENT = 0.7
 # "płytka"), the longest that fits first; a word whose stem would be shorter than STEM letters stays whole, so
 # "gotować" (to cook) is no "gotowy" (ready) and "prawo" no "prawny".
 ENDINGS = tuple(sorted("""owanie ywanie iwanie ewanie ienie anie enie owac ywac iwac ewac ac ic yc ec ek ka ki ce ke
-    ami ach owi ow om em a e i o u y owego owej owych owym owy owa owe""".split(), key=len, reverse=True))
-# (the last: a noun's adjective, "na zmiany" and "w systemie zmianowym")
+    ami ach owi ow om em a e i o u y""".split(), key=len, reverse=True))
 STEM = 4
 # A topic word this rare in the descriptions (passages holding its stem, of about 51,500) names one thing, and a
 # passage of the occupation that holds it is about that thing ("misje" -> "Uczestniczenie w różnych misjach
@@ -456,10 +456,12 @@ class Searcher:
                        key=lambda rs: (intent is not None and self.passages[rs[0]].section != intent, -rs[1]))
         top = np.array([r for r, _ in order[:k]], dtype=np.int64)
         sims = self.version.passage_index.reconstruct_batch(top) @ qvec if len(top) else np.zeros(0)
-        topic = {fold(lemma(w)) for w in name_words(q)}
+        cross = language(q) != "pl"
+        # an English word by its English lemma too ("claws": the glossary's "claw", Polish "pazur")
+        topic = {fold(lemma(w)) for w in name_words(q)} | ({english_lemma(w) for w in name_words(q) if w.isascii()}
+                                                          if cross else set())
         rare = {w for w in topic if len(w) >= RARE_LETTERS and self._stem_passages[stem_of(w)] <= RARE_PASSAGES}
         tokens = self.version.passage_tokens
-        cross = language(q) != "pl"
         # a word spelt like the occupation's own name ("оператор": every Operator's passage starts "Operator …")
         # is no cognate of its topic
         named = {spelt_alike(w)[:COGNATE_LETTERS] for w in own}

@@ -116,6 +116,12 @@ def lemma(word: str) -> str:
 
 
 @lru_cache(maxsize=50_000)
+def english_lemma(word: str) -> str:
+    """The folded English lemma of a word ("claws" -> "claw")."""
+    return fold(_lemmatizer().lemmatize(word.lower(), lang="en"))
+
+
+@lru_cache(maxsize=50_000)
 def is_verb(word: str) -> bool:
     """A verb form, by its lemma: a Polish infinitive ends in -ć ("jeździ"), a Ukrainian one pymorphy3 tags
     ("працює"). Unaccented Polish ("jezdzi") is not recognised."""
