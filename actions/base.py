@@ -16,7 +16,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from index.search import QueryError, check_question
-from index.text import language, name_words, words
+from index.text import LEADING_CONJUNCTIONS, language, name_words, words
 from index.translit import latin_ukrainian
 
 from . import metrics
@@ -32,7 +32,7 @@ POLISH_SPELLING = re.compile(r"(?i)w|cz|sz|rz|[ąćęłńóśźż]")
 def _names_only(text: str) -> bool:
     """Every word names something: no question or function word but a leading "a" / "і" ("а монтер …?")."""
     ws = words(text)
-    return bool(ws) and len(name_words(text)) >= len(ws) - (ws[0] in ("а", "і", "a", "i"))
+    return bool(ws) and len(name_words(text)) >= len(ws) - (ws[0] in LEADING_CONJUNCTIONS)
 
 
 class Turn:

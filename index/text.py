@@ -246,6 +246,7 @@ def folded_lemma(word: str) -> str:
     return fold(lemma(word))
 
 
+LEADING_CONJUNCTIONS = frozenset({"a", "i", "а", "і"})  # "a murarz?", "а монтер?": no word of a name
 CYRILLIC = re.compile(r"[а-яіїєґ]", re.IGNORECASE)
 POLISH_LETTERS = re.compile(r"[ąćęłńóśźż]", re.IGNORECASE)
 ENGLISH = frozenset(
