@@ -16,7 +16,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from index.search import QueryError, check_question
-from index.text import LEADING_CONJUNCTIONS, language, name_words, words
+from index.text import language, names_only
 from index.translit import latin_ukrainian
 
 from . import metrics
@@ -27,12 +27,6 @@ log = logging.getLogger(__name__)
 
 # Spellings Polish has and the romanisation of Ukrainian has not ("fotowoltaiki", "szklarz", "kierowca")
 POLISH_SPELLING = re.compile(r"(?i)w|cz|sz|rz|[ąćęłńóśźż]")
-
-
-def _names_only(text: str) -> bool:
-    """Every word names something: no question or function word but a leading "a" / "і" ("а монтер …?")."""
-    ws = words(text)
-    return bool(ws) and len(name_words(text)) >= len(ws) - (ws[0] in LEADING_CONJUNCTIONS)
 
 
 class Turn:
@@ -50,7 +44,7 @@ class Turn:
         # nothing ("Key Account Manager"), while a first message of English words only ("receptionist") is English.
         # The slot says so: the action server sees only the current turn's events (bot/rasa_patches.py).
         settled = slot is not None
-        if (settled and previous != "uk" and self.text != typed and _names_only(self.text)
+        if (settled and previous != "uk" and self.text != typed and names_only(self.text)
                 and POLISH_SPELLING.search(typed)):
             self.text = typed  # "a monter fotowoltaiki?" in a Polish conversation is a Polish name, not Ukrainian
         # a button's payload ("/ask_human") says nothing about the user's language

@@ -201,6 +201,9 @@ def _understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
     section = next(turn.tracker.get_latest_entity_values("section"), None)
     if section in SECTION_ASK:  # a section button under an earlier reply
         return Understood(SECTION_ASK[section], Naming("follow_up"))
+    label = LABEL.match(q)
+    if label and state.current:  # "Kz2": nothing to resolve or classify
+        return Understood("label", Naming("follow_up", question=label.group(1).replace(" ", "")))
     codes = codes_in(q, s)
     missing = [c for c in dict.fromkeys(CODE.findall(q)) if c not in s.occupations]
     if missing and not offer_like(q):  # "kod 999999", "porównaj 512001 i 999999": not a name to guess
@@ -221,9 +224,6 @@ def _understand(turn: Turn, s: Searcher, state: State, q: str) -> Understood:
                             full=len(words) == len(content_words(name)))
         else:
             naming, words = _naming(s, q, res, state.current, buttons=state.offered)
-    label = LABEL.match(q)
-    if label and state.current:
-        return Understood("label", Naming("follow_up", question=label.group(1).replace(" ", "")))
     ask = asks().predict_named(q, words)
     # a code is exact: a message with one that the model cannot place ("pokaż 243108") looks that occupation up
     kind = "name" if codes and ask.p < CODE_LOOKUP_BELOW else ask.kind
@@ -558,7 +558,7 @@ def more(turn: Turn, s: Searcher, state: State, step: Step) -> None:
         return related(turn, s, state, Step("related", code=state.current), start=shown)
     code, question = state.current, turn.tracker.get_slot("last_question")
     if code and not state.last_list:  # the last reply listed nothing: the first part not shown to its end
-        return _next_part(turn, s, code)
+        return _next_part(turn, s, state, code)
     if not code or not question:
         turn.say(say("nothing_to_continue", turn.lang))
         return
@@ -585,14 +585,14 @@ def more(turn: Turn, s: Searcher, state: State, step: Step) -> None:
         turn.set("seen", Seen(turn.tracker.get_slot("seen")).updated(code, section, shown + len(hits)))
 
 
-def _next_part(turn: Turn, s: Searcher, code: str) -> None:
+def _next_part(turn: Turn, s: Searcher, state: State, code: str) -> None:
     """"więcej" after a reply that listed nothing: the first part of the description not shown to its end, from
     where it stopped; "that is all" with the parts' buttons when every part was shown."""
     seen = Seen(turn.tracker.get_slot("seen"))
     for section in sections_of(s, code):
         if (seen.count(code, section) or 0) < len(s.listing(code, section)):
             step = Step("answer", code=code, ask=SECTION_ASK[section], question=s.occupations[code]["name"])
-            return answer(turn, s, State(current=code), step, section=section)
+            return answer(turn, s, state, step, section=section)
     turn.say(say("no_more", turn.lang), buttons=section_buttons(s, code, turn.lang, seen))
 
 

@@ -247,6 +247,14 @@ def folded_lemma(word: str) -> str:
 
 
 LEADING_CONJUNCTIONS = frozenset({"a", "i", "а", "і"})  # "a murarz?", "а монтер?": no word of a name
+
+
+def names_only(text: str) -> bool:
+    """Every word names something: no question or function word but a leading "a" / "і" ("а монтер …?")."""
+    ws = words(text)
+    return bool(ws) and len(name_words(text)) >= len(ws) - (ws[0] in LEADING_CONJUNCTIONS)
+
+
 CYRILLIC = re.compile(r"[а-яіїєґ]", re.IGNORECASE)
 POLISH_LETTERS = re.compile(r"[ąćęłńóśźż]", re.IGNORECASE)
 ENGLISH = frozenset(
@@ -275,8 +283,8 @@ def language(text: str, default: str = "pl", settled: bool = False) -> str:
         return "en"
     # Polish letters decide a first message, and a later one with a word that names nothing ("Dziękuję bardzo",
     # "szukam informacji"); a later one of names alone is a Polish name ("a zmywacz naczyń?" in Ukrainian)
-    names_only = settled and len(name_words(text)) >= len([w for w in ws if w not in ("a", "i")])
-    if polish > english or (not english and POLISH_LETTERS.search(text) and default != "en" and not names_only):
+    if polish > english or (not english and POLISH_LETTERS.search(text) and default != "en"
+                            and not (settled and names_only(text))):
         return "pl"
     if not settled and not english and not polish and ws and _english_only(" ".join(ws)):
         return "en"  # a first message "receptionist": words English has and Polish has not (later, in a Polish
